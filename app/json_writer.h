@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+
+namespace poollab {
+
+// A small streaming JSON writer that keeps keys in the order they are written
+// (QJsonObject sorts them) and formats numbers without the locale.
+class JsonWriter
+{
+public:
+    void beginObject(const char* key = nullptr);
+    void endObject();
+    void value(const char* key, double v);
+    void value(const char* key, std::uint64_t v);
+    void value(const char* key, std::int64_t v);
+    void value(const char* key, int v) { value(key, static_cast<std::int64_t>(v)); }
+    void value(const char* key, bool v);
+    void value(const char* key, const QString& v);
+    void value(const char* key, const char* v) { value(key, QString::fromUtf8(v)); }
+    void null(const char* key);
+    QByteArray finish(); // the document with a trailing newline
+
+    static QByteArray number(double v);
+    static QByteArray quoted(const QString& s);
+
+private:
+    void prefix(const char* key);
+
+    QByteArray m_out;
+    int m_depth = 0;
+    bool m_first = true;
+};
+
+} // namespace poollab

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/duration.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace poollab {
+
+std::optional<Nanos> parseDuration(std::string_view text)
+{
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
+    if (text.empty())
+        return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || !std::isfinite(value) || value < 0)
+        return std::nullopt;
+    const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    double scale = 0;
+    if (unit == "ns")
+        scale = 1;
+    else if (unit == "us" || unit == "\u00b5s")
+        scale = 1e3;
+    else if (unit == "ms")
+        scale = 1e6;
+    else if (unit == "s")
+        scale = 1e9;
+    else if (unit == "m" || unit == "min")
+        scale = 60e9;
+    else if (unit == "h")
+        scale = 3600e9;
+    else if (unit.empty() && value == 0)
+        scale = 1;
+    else
+        return std::nullopt;
+    const double ns = value * scale;
+    if (ns > 9.2e18)
+        return std::nullopt;
+    return static_cast<Nanos>(std::llround(ns));
+}
+
+std::string formatDuration(Nanos ns)
+{
+    struct Unit
+    {
+        Nanos scale;
+        const char* name;
+    };
+    static constexpr Unit units[] = {{3600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"},
+                                     {kMilli, "ms"},        {kMicro, "us"},      {1, "ns"}};
+    if (ns == 0)
+        return "0ms";
+    for (const Unit& u : units) {
+        if (ns % u.scale == 0)
+            return std::to_string(ns / u.scale) + u.name;
+        // Up to three decimals reads better than a smaller unit ("1.5s", not "1500ms").
+        if (ns >= u.scale && (ns * 1000) % u.scale == 0 && u.scale >= kMilli) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ns) / static_cast<double>(u.scale));
+            std::string s(buf);
+            while (s.back() == '0')
+                s.pop_back();
+            return s + u.name;
+        }
+    }
+    return std::to_string(ns) + "ns";
+}
+
+} // namespace poollab

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace poollab {
+
+// Parses "500ms", "1.5s", "250us", "0ms", "2m" (minutes), "1h". A unit is required
+// except for a bare 0. Returns nothing for anything else (negative values included).
+std::optional<Nanos> parseDuration(std::string_view text);
+
+// The shortest exact spelling that parseDuration reads back: "500ms", "1.5s", "250us".
+std::string formatDuration(Nanos ns);
+
+} // namespace poollab

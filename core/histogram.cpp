@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/histogram.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace poollab {
+
+static_assert(HistogramLayout::indexOf(127) == 127);
+static_assert(HistogramLayout::indexOf(128) == 128);
+static_assert(HistogramLayout::lowerBound(HistogramLayout::indexOf(1'000'000)) <= 1'000'000);
+static_assert(HistogramLayout::lowerBound(HistogramLayout::indexOf(1'000'000) + 1) > 1'000'000);
+static_assert(HistogramLayout::kBuckets / HistogramLayout::kSubBuckets <= 64, "used-mask is 64 bits");
+
+Histogram::Histogram() : m_buckets(HistogramLayout::kBuckets, 0) {}
+
+void Histogram::record(Nanos value, std::uint64_t times)
+{
+    if (times == 0)
+        return;
+    if (value < 0)
+        value = 0;
+    m_buckets[HistogramLayout::indexOf(value)] += times;
+    if (m_count == 0) {
+        m_min = m_max = value;
+    } else {
+        m_min = std::min(m_min, value);
+        m_max = std::max(m_max, value);
+    }
+    m_count += times;
+    m_sum += static_cast<double>(value) * static_cast<double>(times);
+}
+
+void Histogram::clear()
+{
+    std::fill(m_buckets.begin(), m_buckets.end(), 0);
+    m_count = 0;
+    m_sum = 0;
+    m_min = m_max = 0;
+}
+
+void Histogram::merge(const Histogram& other)
+{
+    if (other.m_count == 0)
+        return;
+    for (std::size_t i = 0; i < m_buckets.size(); ++i)
+        m_buckets[i] += other.m_buckets[i];
+    if (m_count == 0) {
+        m_min = other.m_min;
+        m_max = other.m_max;
+    } else {
+        m_min = std::min(m_min, other.m_min);
+        m_max = std::max(m_max, other.m_max);
+    }
+    m_count += other.m_count;
+    m_sum += other.m_sum;
+}
+
+void Histogram::assignDifference(const Histogram& later, const Histogram& earlier)
+{
+    m_count = 0;
+    m_sum = later.m_sum - earlier.m_sum;
+    int first = -1;
+    int last = -1;
+    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+        const std::uint64_t a = later.m_buckets[i];
+        const std::uint64_t b = earlier.m_buckets[i];
+        m_buckets[i] = a > b ? a - b : 0;
+        if (m_buckets[i]) {
+            m_count += m_buckets[i];
+            if (first < 0)
+                first = static_cast<int>(i);
+            last = static_cast<int>(i);
+        }
+    }
+    if (m_count == 0) {
+        m_sum = 0;
+        m_min = m_max = 0;
+        return;
+    }
+    // Interval extremes are known to the bucket; clamp them by the exact overall ones.
+    m_min = std::max(HistogramLayout::lowerBound(first), later.min());
+    m_max = std::min(HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1, later.max());
+    if (m_max < m_min)
+        m_max = m_min;
+}
+
+Histogram Histogram::since(const Histogram& earlier) const
+{
+    Histogram out;
+    out.assignDifference(*this, earlier);
+    return out;
+}
+
+Nanos Histogram::percentile(double q) const
+{
+    if (m_count == 0)
+        return 0;
+    q = std::clamp(q, 0.0, 100.0);
+    const auto rank = std::max<std::uint64_t>(
+        1, static_cast<std::uint64_t>(std::ceil(q / 100.0 * static_cast<double>(m_count))));
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
+        seen += m_buckets[i];
+        if (seen >= rank) {
+            const int index = static_cast<int>(i);
+            const Nanos mid = HistogramLayout::lowerBound(index) + (HistogramLayout::width(index) - 1) / 2;
+            return std::clamp(mid, m_min, m_max);
+        }
+    }
+    return m_max;
+}
+
+std::uint64_t Histogram::countAtOrBelow(Nanos bound) const
+{
+    if (bound < 0)
+        return 0;
+    std::uint64_t total = 0;
+    const int last = HistogramLayout::indexOf(bound);
+    for (int i = 0; i < last; ++i)
+        total += m_buckets[static_cast<std::size_t>(i)];
+    // The bucket holding the bound counts only if it lies wholly at or below it.
+    if (HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1 <= bound)
+        total += m_buckets[static_cast<std::size_t>(last)];
+    return total;
+}
+
+AtomicHistogram::AtomicHistogram()
+{
+    for (auto& b : m_buckets)
+        b.store(0, std::memory_order_relaxed);
+}
+
+void AtomicHistogram::addTo(Histogram& out) const
+{
+    const std::uint64_t count = m_count.load(std::memory_order_acquire);
+    if (count == 0)
+        return;
+    std::uint64_t used = m_used.load(std::memory_order_relaxed);
+    std::uint64_t seen = 0;
+    int first = -1;
+    int last = -1;
+    while (used) {
+        const int range = __builtin_ctzll(used);
+        used &= used - 1;
+        const int begin = range * HistogramLayout::kSubBuckets;
+        const int end = std::min(begin + HistogramLayout::kSubBuckets, HistogramLayout::kBuckets);
+        for (int i = begin; i < end; ++i) {
+            const std::uint64_t n = m_buckets[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
+            out.m_buckets[static_cast<std::size_t>(i)] += n;
+            seen += n;
+            if (n) {
+                if (first < 0)
+                    first = i;
+                last = i;
+            }
+        }
+    }
+    // Buckets may run ahead of the count while a record is in progress; the bucket
+    // walk is what the percentiles use, so the count follows it.
+    if (seen == 0)
+        return;
+    // A record racing this read may have filled its bucket before its min or max:
+    // keep the extremes within what the buckets say.
+    Nanos lo = m_min.load(std::memory_order_relaxed);
+    Nanos hi = m_max.load(std::memory_order_relaxed);
+    lo = std::max(lo == INT64_MAX ? 0 : lo, HistogramLayout::lowerBound(first));
+    hi = std::min(std::max(hi, lo), HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1);
+    hi = std::max(hi, lo);
+    if (out.m_count == 0) {
+        out.m_min = lo;
+        out.m_max = hi;
+    } else {
+        out.m_min = std::min(out.m_min, lo);
+        out.m_max = std::max(out.m_max, hi);
+    }
+    out.m_count += seen;
+    out.m_sum += static_cast<double>(m_sum.load(std::memory_order_relaxed));
+}
+
+} // namespace poollab

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+namespace poollab {
+
+// Log-linear (HDR-style) bucketing of nanosecond values: exact below 128 ns, then 64
+// buckets per power of two. A bucket is at most 1/64 of its lower bound wide and a
+// percentile reports the bucket's midpoint, so the relative error is at most 1/128
+// (0.78 %) from 1 us to past one hour. Values beyond the last bucket land in it;
+// min and max are kept exactly.
+struct HistogramLayout
+{
+    static constexpr int kLinear = 128;
+    static constexpr int kSubBuckets = 64;
+    static constexpr int kSubBits = 6;
+    static constexpr int kMaxMsb = 42; // 2^43 ns ~ 2.4 h
+    static constexpr int kBuckets = kLinear + (kMaxMsb - kSubBits) * kSubBuckets;
+
+    static constexpr int indexOf(Nanos value)
+    {
+        if (value < kLinear)
+            return value < 0 ? 0 : static_cast<int>(value);
+        const int msb = 63 - __builtin_clzll(static_cast<unsigned long long>(value));
+        if (msb > kMaxMsb)
+            return kBuckets - 1;
+        const int shift = msb - kSubBits;
+        return kLinear + (shift - 1) * kSubBuckets + static_cast<int>((value >> shift) - kSubBuckets);
+    }
+    static constexpr Nanos lowerBound(int index)
+    {
+        if (index < kLinear)
+            return index;
+        const int shift = (index - kLinear) / kSubBuckets + 1;
+        const Nanos sub = (index - kLinear) % kSubBuckets + kSubBuckets;
+        return sub << shift;
+    }
+    static constexpr Nanos width(int index)
+    {
+        return index < kLinear ? 1 : Nanos{1} << ((index - kLinear) / kSubBuckets + 1);
+    }
+};
+
+// A plain (single-threaded) histogram: what readers merge into and compute from.
+class Histogram
+{
+public:
+    Histogram();
+
+    void record(Nanos value, std::uint64_t times = 1);
+    void clear();
+    void merge(const Histogram& other);
+    // This minus an earlier state of the same cumulative histogram: the values
+    // recorded in between. min and max of the interval are bucket bounds.
+    Histogram since(const Histogram& earlier) const;
+    void assignDifference(const Histogram& later, const Histogram& earlier);
+
+    std::uint64_t count() const { return m_count; }
+    bool empty() const { return m_count == 0; }
+    Nanos min() const { return m_count ? m_min : 0; }
+    Nanos max() const { return m_count ? m_max : 0; }
+    double sum() const { return m_sum; }
+    double mean() const { return m_count ? m_sum / static_cast<double>(m_count) : 0.0; }
+    // Nearest-rank percentile, q in [0, 100]. 0 for an empty histogram.
+    Nanos percentile(double q) const;
+    // Count of values <= bound (for cumulative exposition formats).
+    std::uint64_t countAtOrBelow(Nanos bound) const;
+
+    const std::vector<std::uint64_t>& buckets() const { return m_buckets; }
+
+private:
+    friend class AtomicHistogram;
+    std::vector<std::uint64_t> m_buckets;
+    std::uint64_t m_count = 0;
+    double m_sum = 0;
+    Nanos m_min = 0;
+    Nanos m_max = 0;
+};
+
+// A histogram written by worker threads with relaxed atomic adds: no lock, no
+// allocation. Readers fold it into a Histogram. Each power of two that has been
+// written is flagged so a read only walks the ranges that hold data.
+class AtomicHistogram
+{
+public:
+    AtomicHistogram();
+    AtomicHistogram(const AtomicHistogram&) = delete;
+    AtomicHistogram& operator=(const AtomicHistogram&) = delete;
+
+    void record(Nanos value)
+    {
+        const int index = HistogramLayout::indexOf(value);
+        m_buckets[index].fetch_add(1, std::memory_order_relaxed);
+        const std::uint64_t bit = std::uint64_t{1} << (index / HistogramLayout::kSubBuckets);
+        if (!(m_used.load(std::memory_order_relaxed) & bit))
+            m_used.fetch_or(bit, std::memory_order_relaxed);
+        m_sum.fetch_add(static_cast<std::uint64_t>(value < 0 ? 0 : value), std::memory_order_relaxed);
+        updateMax(value);
+        updateMin(value);
+        // Last, with release: a reader that sees the count sees the bucket.
+        m_count.fetch_add(1, std::memory_order_release);
+    }
+    void addTo(Histogram& out) const;
+
+private:
+    void updateMax(Nanos value)
+    {
+        Nanos seen = m_max.load(std::memory_order_relaxed);
+        while (value > seen && !m_max.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+        }
+    }
+    void updateMin(Nanos value)
+    {
+        Nanos seen = m_min.load(std::memory_order_relaxed);
+        while (value < seen && !m_min.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+        }
+    }
+
+    std::array<std::atomic<std::uint64_t>, HistogramLayout::kBuckets> m_buckets;
+    alignas(64) std::atomic<std::uint64_t> m_count{0};
+    std::atomic<std::uint64_t> m_sum{0};
+    std::atomic<std::uint64_t> m_used{0};
+    std::atomic<Nanos> m_max{0};
+    std::atomic<Nanos> m_min{INT64_MAX};
+};
+
+} // namespace poollab

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/job.h"
+#include "core/job_ring.h"
+#include "core/snapshot.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+namespace poollab {
+
+// Seam for the workload model: what each attempt does and whether a failed one is
+// tried again. Called on worker threads; must be thread-safe and should not block.
+class AttemptPolicy
+{
+public:
+    virtual ~AttemptPolicy() = default;
+    // Before every attempt (job.attempt is 1 for the first): may set serviceNs,
+    // timeoutNs, kind and fails. Runs when the attempt starts, so a change of policy
+    // applies to the attempts that start after it.
+    virtual void planAttempt(Job& job) const = 0;
+    // After a failed attempt: the delay before the next one, or a negative value when
+    // the job has used its attempts.
+    virtual Nanos retryDelay(const Job& job) const = 0;
+};
+
+// Seam for rate limiting: a worker holding a job asks before starting it.
+class StartGate
+{
+public:
+    virtual ~StartGate() = default;
+    // Blocks until the job may start. Returns the nanoseconds waited, or a negative
+    // value if the stop token fired first.
+    virtual Nanos acquire(const std::stop_token& stop) = 0;
+};
+
+struct PoolConfig
+{
+    static constexpr int kMaxWorkers = 4096;
+    static constexpr int kMaxQueueCapacity = 10'000'000;
+
+    int workers = 4;         // 1 .. kMaxWorkers
+    int queueCapacity = 100; // 0 (hand-off) .. kMaxQueueCapacity
+    OverflowPolicy overflow = OverflowPolicy::Block;
+    // Called once per submitted job when it reaches its final outcome, on whichever
+    // thread decided it (a worker, the submitter, the canceller). Never called with
+    // the pool's lock held, so it may submit (a closed-model client does).
+    std::function<void(const Job&, Outcome)> onJobDone;
+};
+
+enum class SubmitResult : std::uint8_t {
+    Accepted, // queued (possibly pushing out an older job under DropOldest)
+    Rejected, // the queue was full under Reject (or DropOldest with nothing to drop)
+    Closed,   // the pool is draining, cancelled or stopped
+};
+
+// N workers taking jobs from a bounded FIFO queue of capacity Q.
+//
+// Life cycle: Idle -> start() -> Running <-> Paused -> drain() or cancel() -> Stopped.
+// Worker count and queue capacity change live. Every job submitted ends in exactly
+// one Outcome, and snapshot() accounts for all of them at any instant.
+class Pool
+{
+public:
+    explicit Pool(PoolConfig config);
+    // Cancels a pool that is still running and joins its threads; every job is
+    // accounted for (queued and running ones as cancelled).
+    ~Pool();
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    // Nanoseconds on the pool clock (since construction): what Job::arrivalNs uses.
+    Nanos now() const { return steadyNowNs() - m_epoch; }
+    Nanos epochSteadyNs() const { return m_epoch; }
+
+    void start();
+    // Queues a job whose arrivalNs is set (see now()). Under Block it may wait for
+    // room; with capacity 0 it waits until a worker has taken the job.
+    SubmitResult submit(Job job);
+
+    void pause();
+    void resume();
+    // Grows at once; shrinking lets each retiring worker finish its job first.
+    void setWorkerCount(int workers);
+    // Shrinking below the current depth drops nothing; it holds producers back.
+    void setQueueCapacity(int capacity);
+    void setOverflowPolicy(OverflowPolicy policy);
+    void setAttemptPolicy(std::shared_ptr<const AttemptPolicy> policy);
+    void setStartGate(std::shared_ptr<StartGate> gate);
+
+    // Accept nothing new, finish what is queued (and backing off), then stop.
+    void drain();
+    // Accept nothing new; queued, backing-off and running jobs end as cancelled.
+    // Running waits are interrupted at once.
+    void cancel();
+    // Waits until the pool has stopped. Returns false on timeout (timeoutNs < 0: no limit).
+    bool waitUntilStopped(Nanos timeoutNs = -1);
+
+    PoolState state() const;
+    int workerCount() const;
+    int queueCapacity() const;
+    void snapshot(Snapshot& out) const; // reuses out's buffers
+    Snapshot snapshot() const;
+
+private:
+    struct WorkerSlot;
+    struct HistogramShard;
+    struct Delayed
+    {
+        Nanos due;
+        Job job;
+        bool operator>(const Delayed& other) const { return due > other.due; }
+    };
+
+    void workerMain(int slot, std::stop_token stop);
+    void retryMain();
+    // Runs one attempt; returns true when the job must be retried (job updated).
+    bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
+                    const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue);
+    void spawnWorkersLocked();
+    bool closedLocked() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
+    bool roomLocked() const;
+    void checkFinishedLocked();
+    void accrueWorkerNsLocked(Nanos now);
+    void notifyDone(const Job& job, Outcome outcome) const
+    {
+        if (m_onJobDone)
+            m_onJobDone(job, outcome);
+    }
+    void joinAll();
+
+    const Nanos m_epoch;
+    const std::function<void(const Job&, Outcome)> m_onJobDone;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_workCv; // workers: a job, or a change of state
+    std::condition_variable
+        m_spaceCv; // producers and the retry thread: room, a hand-off taken, a change of state
+    std::condition_variable m_retryCv; // the retry thread: a new delayed job
+    std::condition_variable m_stoppedCv;
+
+    // Guarded by m_mutex.
+    JobRing m_queue;
+    std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> m_delayed;
+    PoolState m_state = PoolState::Idle; // never Paused: see m_paused
+    bool m_paused = false;
+    bool m_cancelled = false;
+    int m_capacity;
+    OverflowPolicy m_overflow;
+    int m_target;
+    int m_live = 0;
+    int m_idleWaiting = 0;
+    int m_spaceWaiters = 0;
+    std::int64_t m_running = 0; // jobs held by workers
+    std::uint64_t m_pushed = 0; // for hand-off: a job pushed as number k is taken once m_removed > k
+    std::uint64_t m_removed = 0;
+    std::uint64_t m_policyVersion = 0;
+    std::shared_ptr<const AttemptPolicy> m_policy;
+    std::shared_ptr<StartGate> m_gate;
+    Nanos m_startNs = 0;
+    Nanos m_workerNsAccrued = 0;
+    Nanos m_workerNsSince = 0;
+    std::vector<std::jthread> m_threads; // by slot
+    std::vector<char> m_slotAlive;       // by slot
+    std::jthread m_retryThread;
+    std::atomic<bool> m_shareCores{false}; // more workers than cores: final spins yield
+
+    // Counters written without the lock, read in snapshot() in an order that keeps
+    // the accounting invariant exact (see snapshot()).
+    std::atomic<std::uint64_t> m_accepted{0};
+    std::atomic<std::uint64_t> m_rejected{0};
+    std::atomic<std::uint64_t> m_refused{0};
+    std::atomic<std::uint64_t> m_dropped{0};
+    std::atomic<std::uint64_t> m_cancelledQueued{0};
+    std::atomic<std::uint64_t> m_cancelledBackoff{0};
+    // Jobs out of the queue: +1 when a worker takes one, -1 when a retry re-enters.
+    std::atomic<std::int64_t> m_taken{0};
+    std::atomic<int> m_slotHighWater{0};
+
+    std::stop_source m_cancelSource;
+    std::unique_ptr<WorkerSlot[]> m_slots;
+    std::unique_ptr<HistogramShard[]> m_shards;
+};
+
+const char* toString(SubmitResult result);
+
+} // namespace poollab

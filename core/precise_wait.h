@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <stop_token>
+
+namespace poollab {
+
+// Interruptible, precise waits for one thread. The kernel's default timer slack
+// (50 us) would blur a 1 ms job; each worker asks for 1 ns slack, sleeps on a
+// condition variable that a stop request wakes at once, and spins the last stretch
+// when it has a core to itself.
+//
+// The stop callback is registered once per waiter, not once per wait: registering
+// on a stop state that every worker shares serialises them on its internal lock.
+class PreciseWaiter
+{
+public:
+    explicit PreciseWaiter(std::stop_token stop);
+    PreciseWaiter(const PreciseWaiter&) = delete;
+    PreciseWaiter& operator=(const PreciseWaiter&) = delete;
+
+    // Call once on the thread that will wait.
+    static void tightenTimerSlack();
+
+    // Waits until the steady-clock instant (steadyNowNs() scale). Returns false if
+    // a stop was requested first. The timed wait ends early by what the kernel's
+    // wake-ups have lately been late by, and the rest is spun: with pause when the
+    // thread has a core to itself, yielding the core when threads outnumber cores.
+    bool sleepUntil(Nanos steadyDeadline, bool shareCore);
+    // Burns this thread's CPU for the given CPU time. Returns false if stopped first.
+    bool burnCpu(Nanos cpuNs);
+
+    bool stopRequested() const { return m_stop.stop_requested(); }
+    const std::stop_token& token() const { return m_stop; }
+
+private:
+    void wake();
+
+    std::stop_token m_stop;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_woken = false; // guarded by m_mutex
+    // Upper envelope of recent wake-up lateness: jumps up to a late wake-up, decays slowly.
+    Nanos m_lateNs = 100 * kMicro;
+    std::stop_callback<std::function<void()>> m_callback;
+};
+
+} // namespace poollab
