@@ -58,7 +58,7 @@ std::string formatDuration(Nanos ns)
         if (ns % u.scale == 0)
             return std::to_string(ns / u.scale) + u.name;
         // Up to three decimals reads better than a smaller unit ("1.5s", not "1500ms").
-        if (ns >= u.scale && (ns * 1000) % u.scale == 0 && u.scale >= kMilli) {
+        if ((u.scale == kSecond || u.scale == kMilli) && ns >= u.scale && (ns * 1000) % u.scale == 0) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ns) / static_cast<double>(u.scale));
             std::string s(buf);

@@ -44,7 +44,7 @@ struct Pool::HistogramShard
     AtomicHistogram throttle;
 };
 
-const char* toString(SubmitResult result)
+std::string_view toString(SubmitResult result)
 {
     switch (result) {
     case SubmitResult::Accepted:
@@ -73,6 +73,7 @@ Pool::~Pool()
 
 void Pool::joinAll()
 {
+    std::lock_guard joinLock(m_joinMutex);
     // Every thread leaves its loop once the pool is stopped, so these joins end.
     for (auto& t : m_threads)
         if (t.joinable())
@@ -502,6 +503,9 @@ bool Pool::waitUntilStopped(Nanos timeoutNs)
         m_stoppedCv.wait(lock, stopped);
     else if (!m_stoppedCv.wait_for(lock, std::chrono::nanoseconds(timeoutNs), stopped))
         return false;
+    lock.unlock();
+    // Stopped is final and no thread starts after it, so joining is safe and quick.
+    joinAll();
     return true;
 }
 

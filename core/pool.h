@@ -101,7 +101,8 @@ public:
     // Accept nothing new; queued, backing-off and running jobs end as cancelled.
     // Running waits are interrupted at once.
     void cancel();
-    // Waits until the pool has stopped. Returns false on timeout (timeoutNs < 0: no limit).
+    // Waits until the pool has stopped and its threads have ended. Returns false on
+    // timeout (timeoutNs < 0: no limit). Not to be called from onJobDone.
     bool waitUntilStopped(Nanos timeoutNs = -1);
 
     PoolState state() const;
@@ -171,6 +172,7 @@ private:
     std::vector<std::jthread> m_threads; // by slot
     std::vector<char> m_slotAlive;       // by slot
     std::jthread m_retryThread;
+    std::mutex m_joinMutex; // joinAll() may be reached from several threads
     std::atomic<bool> m_shareCores{false}; // more workers than cores: final spins yield
 
     // Counters written without the lock, read in snapshot() in an order that keeps
@@ -190,6 +192,6 @@ private:
     std::unique_ptr<HistogramShard[]> m_shards;
 };
 
-const char* toString(SubmitResult result);
+std::string_view toString(SubmitResult result);
 
 } // namespace poollab

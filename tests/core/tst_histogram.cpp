@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/histogram.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace poollab;
+
+class TestHistogram : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void layoutCoversEveryValue();
+    void smallValuesAreExact();
+    void percentilesWithinOnePercent_data();
+    void percentilesWithinOnePercent();
+    void mergeEqualsRecordingTogether();
+    void intervalIsTheDifference();
+    void atomicMatchesPlain();
+    void countAtOrBelow();
+    void emptyHistogram();
+};
+
+void TestHistogram::layoutCoversEveryValue()
+{
+    // Every bucket starts where the previous one ends, and indexOf agrees.
+    Nanos expected = 0;
+    for (int i = 0; i < HistogramLayout::kBuckets; ++i) {
+        QCOMPARE(HistogramLayout::lowerBound(i), expected);
+        QCOMPARE(HistogramLayout::indexOf(expected), i);
+        const Nanos last = expected + HistogramLayout::width(i) - 1;
+        QCOMPARE(HistogramLayout::indexOf(last), i);
+        // The resolution promise: a bucket is at most 1/64 of its lower bound wide.
+        if (i >= HistogramLayout::kLinear)
+            QVERIFY(HistogramLayout::width(i) * 64 <= HistogramLayout::lowerBound(i));
+        expected += HistogramLayout::width(i);
+    }
+    // One hour is inside the range.
+    QVERIFY(HistogramLayout::indexOf(3600 * kSecond) < HistogramLayout::kBuckets - 1);
+}
+
+void TestHistogram::smallValuesAreExact()
+{
+    Histogram h;
+    for (Nanos v = 0; v < 100; ++v)
+        h.record(v);
+    QCOMPARE(h.count(), 100u);
+    QCOMPARE(h.percentile(50), Nanos{49});
+    QCOMPARE(h.percentile(1), Nanos{0});
+    QCOMPARE(h.percentile(100), Nanos{99});
+    QCOMPARE(h.min(), Nanos{0});
+    QCOMPARE(h.max(), Nanos{99});
+    QCOMPARE(h.mean(), 49.5);
+}
+
+void TestHistogram::percentilesWithinOnePercent_data()
+{
+    QTest::addColumn<int>("seed");
+    QTest::addColumn<double>("logMin"); // log10 of the smallest value, ns
+    QTest::addColumn<double>("logMax");
+    QTest::newRow("1us..1h") << 1 << 3.0 << std::log10(3600e9);
+    QTest::newRow("1ms..10ms") << 2 << 6.0 << 7.0;
+    QTest::newRow("10us..2s") << 3 << 4.0 << std::log10(2e9);
+    QTest::newRow("narrow 500ms") << 4 << std::log10(499e6) << std::log10(501e6);
+}
+
+void TestHistogram::percentilesWithinOnePercent()
+{
+    QFETCH(int, seed);
+    QFETCH(double, logMin);
+    QFETCH(double, logMax);
+    std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
+    std::uniform_real_distribution<double> exponent(logMin, logMax);
+    std::vector<Nanos> values(50'000);
+    Histogram h;
+    for (Nanos& v : values) {
+        v = static_cast<Nanos>(std::pow(10.0, exponent(rng)));
+        h.record(v);
+    }
+    std::sort(values.begin(), values.end());
+    for (const double q : {1.0, 10.0, 50.0, 66.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0}) {
+        const auto rank = static_cast<std::size_t>(std::ceil(q / 100.0 * static_cast<double>(values.size())));
+        const double exact = static_cast<double>(values[std::max<std::size_t>(rank, 1) - 1]);
+        const double got = static_cast<double>(h.percentile(q));
+        const double error = std::abs(got - exact) / exact;
+        if (error > 0.01)
+            QFAIL(qPrintable(QStringLiteral("p%1: exact %2, histogram %3, error %4")
+                                 .arg(q)
+                                 .arg(exact, 0, 'f', 0)
+                                 .arg(got, 0, 'f', 0)
+                                 .arg(error)));
+    }
+    QCOMPARE(h.min(), values.front());
+    QCOMPARE(h.max(), values.back());
+    double sum = 0;
+    for (Nanos v : values)
+        sum += static_cast<double>(v);
+    QVERIFY(std::abs(h.mean() - sum / static_cast<double>(values.size())) <= 1e-9 * h.mean());
+}
+
+void TestHistogram::mergeEqualsRecordingTogether()
+{
+    Histogram a, b, both;
+    for (Nanos v = 1; v < 5000; v += 7) {
+        (v % 2 ? a : b).record(v * 1000);
+        both.record(v * 1000);
+    }
+    a.merge(b);
+    QCOMPARE(a.count(), both.count());
+    QCOMPARE(a.buckets(), both.buckets());
+    QCOMPARE(a.min(), both.min());
+    QCOMPARE(a.max(), both.max());
+    QCOMPARE(a.percentile(99), both.percentile(99));
+}
+
+void TestHistogram::intervalIsTheDifference()
+{
+    Histogram cumulative;
+    for (Nanos v = 1; v <= 100; ++v)
+        cumulative.record(v * kMilli);
+    const Histogram before = cumulative;
+    for (Nanos v = 101; v <= 200; ++v)
+        cumulative.record(v * kMilli);
+    const Histogram interval = cumulative.since(before);
+    QCOMPARE(interval.count(), 100u);
+    QCOMPARE(interval.mean(), 150.5 * kMilli);
+    // Exact nearest-rank p50 of 101..200 ms is 150 ms.
+    QVERIFY(std::abs(static_cast<double>(interval.percentile(50)) - 150e6) <= 0.01 * 150e6);
+    QVERIFY(interval.min() >= 100 * kMilli && interval.min() <= 101 * kMilli);
+    QCOMPARE(interval.max(), 200 * kMilli);
+    QVERIFY(cumulative.since(cumulative).empty());
+}
+
+void TestHistogram::atomicMatchesPlain()
+{
+    AtomicHistogram atomic;
+    Histogram plain;
+    std::mt19937_64 rng(7);
+    std::exponential_distribution<double> exp(1.0 / 5e6);
+    for (int i = 0; i < 20'000; ++i) {
+        const auto v = static_cast<Nanos>(exp(rng));
+        atomic.record(v);
+        plain.record(v);
+    }
+    Histogram read;
+    atomic.addTo(read);
+    QCOMPARE(read.count(), plain.count());
+    QCOMPARE(read.buckets(), plain.buckets());
+    QCOMPARE(read.min(), plain.min());
+    QCOMPARE(read.max(), plain.max());
+    QCOMPARE(read.percentile(99.9), plain.percentile(99.9));
+}
+
+void TestHistogram::countAtOrBelow()
+{
+    Histogram h;
+    for (Nanos v = 1; v <= 1000; ++v)
+        h.record(v * kMicro);
+    QCOMPARE(h.countAtOrBelow(-1), 0u);
+    QCOMPARE(h.countAtOrBelow(kSecond), 1000u);
+    // 500 us sits on a bucket boundary (500000 = 61 * 2^13 ... ) or not: the count is
+    // exact to the bucket, within 1% of the true 500.
+    const auto below = h.countAtOrBelow(500 * kMicro);
+    QVERIFY2(below >= 495 && below <= 500, qPrintable(QString::number(below)));
+    QCOMPARE(h.countAtOrBelow(100), 0u);
+}
+
+void TestHistogram::emptyHistogram()
+{
+    Histogram h;
+    QCOMPARE(h.count(), 0u);
+    QCOMPARE(h.percentile(99), Nanos{0});
+    QCOMPARE(h.mean(), 0.0);
+    QCOMPARE(h.max(), Nanos{0});
+    AtomicHistogram atomic;
+    atomic.addTo(h);
+    QVERIFY(h.empty());
+}
+
+QTEST_APPLESS_MAIN(TestHistogram)
+#include "tst_histogram.moc"
