@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Engine overhead: empty jobs pushed at once by one producer through the real pool
+// (queue + workers + metrics), against two baselines measured in the same run: a
+// plain std::mutex + std::condition_variable queue pool, and a pool on moodycamel's
+// BlockingConcurrentQueue. The counter ns_per_job is wall time per job from the
+// first push to the last job done; thread start-up and teardown are not timed.
+#include "core/pool.h"
+
+#include <benchmark/benchmark.h>
+#include <concurrentqueue/blockingconcurrentqueue.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using poollab::Job;
+
+std::uint64_t jobsPerRun()
+{
+    // 200k keeps the slowest baseline (mutex pool at 1000 workers) to a few seconds.
+    const char* env = std::getenv("POOLLAB_BENCH_JOBS");
+    return env ? std::strtoull(env, nullptr, 10) : 200'000;
+}
+
+// Lets freshly spawned threads reach their idle wait before the clock starts.
+void settle(int workers)
+{
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + workers / 10));
+}
+
+void report(benchmark::State& state, std::uint64_t jobs)
+{
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * jobs));
+    state.counters["ns_per_job"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * jobs),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// Counts jobs done and wakes the timing thread after the last one.
+class Latch
+{
+public:
+    explicit Latch(std::uint64_t n) : m_left(n) {}
+    void countDown()
+    {
+        if (m_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
+            m_cv.notify_all();
+        }
+    }
+    void wait()
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [this] { return m_done; });
+    }
+
+private:
+    std::atomic<std::uint64_t> m_left;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_done = false;
+};
+
+void BM_Engine(benchmark::State& state)
+{
+    const int workers = static_cast<int>(state.range(0));
+    const int capacity = static_cast<int>(state.range(1));
+    const std::uint64_t jobs = jobsPerRun();
+    for (auto _ : state) {
+        poollab::PoolConfig config;
+        config.workers = workers;
+        config.queueCapacity = capacity;
+        config.overflow = poollab::OverflowPolicy::Block;
+        poollab::Pool pool(config);
+        pool.start();
+        settle(workers);
+        const auto t0 = std::chrono::steady_clock::now();
+        const poollab::Nanos at = pool.now();
+        for (std::uint64_t i = 0; i < jobs; ++i) {
+            Job job;
+            job.id = i;
+            job.arrivalNs = at;
+            pool.submit(job);
+        }
+        pool.drain();
+        pool.waitUntilStopped();
+        const auto t1 = std::chrono::steady_clock::now();
+        state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        if (pool.snapshot().counters.succeeded != jobs)
+            state.SkipWithError("jobs lost");
+    }
+    report(state, jobs);
+}
+
+// Baseline 1: the textbook pool.
+void BM_MutexCvPool(benchmark::State& state)
+{
+    const int workers = static_cast<int>(state.range(0));
+    const std::uint64_t jobs = jobsPerRun();
+    for (auto _ : state) {
+        std::mutex mutex;
+        std::condition_variable cv;
+        std::deque<Job> queue;
+        bool stop = false;
+        Latch latch(jobs);
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w)
+            threads.emplace_back([&] {
+                for (;;) {
+                    std::unique_lock lock(mutex);
+                    cv.wait(lock, [&] { return stop || !queue.empty(); });
+                    if (queue.empty())
+                        return;
+                    Job job = queue.front();
+                    queue.pop_front();
+                    lock.unlock();
+                    benchmark::DoNotOptimize(job);
+                    latch.countDown();
+                }
+            });
+        settle(workers);
+        const auto t0 = std::chrono::steady_clock::now();
+        for (std::uint64_t i = 0; i < jobs; ++i) {
+            Job job;
+            job.id = i;
+            {
+                std::lock_guard lock(mutex);
+                queue.push_back(job);
+            }
+            cv.notify_one();
+        }
+        latch.wait();
+        const auto t1 = std::chrono::steady_clock::now();
+        state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        {
+            std::lock_guard lock(mutex);
+            stop = true;
+        }
+        cv.notify_all();
+        for (auto& t : threads)
+            t.join();
+    }
+    report(state, jobs);
+}
+
+// Baseline 2: moodycamel's lock-free queue with its semaphore-based blocking wait.
+void BM_MoodycamelPool(benchmark::State& state)
+{
+    const int workers = static_cast<int>(state.range(0));
+    const std::uint64_t jobs = jobsPerRun();
+    for (auto _ : state) {
+        moodycamel::BlockingConcurrentQueue<Job> queue;
+        Latch latch(jobs);
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w)
+            threads.emplace_back([&] {
+                Job job;
+                for (;;) {
+                    queue.wait_dequeue(job);
+                    if (job.tag == 1)
+                        return; // poison pill
+                    benchmark::DoNotOptimize(job);
+                    latch.countDown();
+                }
+            });
+        settle(workers);
+        const auto t0 = std::chrono::steady_clock::now();
+        for (std::uint64_t i = 0; i < jobs; ++i) {
+            Job job;
+            job.id = i;
+            queue.enqueue(job);
+        }
+        latch.wait();
+        const auto t1 = std::chrono::steady_clock::now();
+        state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+        Job pill;
+        pill.tag = 1;
+        for (int w = 0; w < workers; ++w)
+            queue.enqueue(pill);
+        for (auto& t : threads)
+            t.join();
+    }
+    report(state, jobs);
+}
+
+void workerArgs(benchmark::internal::Benchmark* b)
+{
+    for (int w : {1, 2, 20, 1000})
+        b->Arg(w);
+}
+
+} // namespace
+
+// Capacity 1000 under Block is the headless runner's burst (the producer waits for
+// room); capacity 1'000'000 takes the whole burst at once, as the baselines do.
+BENCHMARK(BM_Engine)
+    ->ArgNames({"workers", "capacity"})
+    ->ArgsProduct({{1, 2, 20, 1000}, {1000, 1'000'000}})
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MutexCvPool)
+    ->ArgName("workers")
+    ->Apply(workerArgs)
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MoodycamelPool)
+    ->ArgName("workers")
+    ->Apply(workerArgs)
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// PreciseWaiter::sleepUntil overshoot: how late past the deadline the wait returns.
+// Reported as counters (ns): p50, p99 and max over the iterations. The thread has a
+// core to itself (shareCore false), as a worker does when workers <= cores.
+#include "core/precise_wait.h"
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <stop_token>
+#include <vector>
+
+namespace {
+
+void BM_SleepOvershoot(benchmark::State& state)
+{
+    const poollab::Nanos target = state.range(0) * poollab::kMicro;
+    poollab::PreciseWaiter::tightenTimerSlack();
+    std::stop_source source;
+    poollab::PreciseWaiter waiter(source.get_token());
+    // Warm-up: the waiter learns this machine's wake-up lateness.
+    for (int i = 0; i < 20; ++i)
+        waiter.sleepUntil(poollab::steadyNowNs() + std::min<poollab::Nanos>(target, poollab::kMilli), false);
+    std::vector<poollab::Nanos> over;
+    over.reserve(static_cast<std::size_t>(state.max_iterations));
+    for (auto _ : state) {
+        const poollab::Nanos deadline = poollab::steadyNowNs() + target;
+        waiter.sleepUntil(deadline, false);
+        over.push_back(poollab::steadyNowNs() - deadline);
+    }
+    std::sort(over.begin(), over.end());
+    const auto at = [&](double q) {
+        return static_cast<double>(
+            over[std::min(over.size() - 1, static_cast<std::size_t>(q * over.size()))]);
+    };
+    state.counters["p50_ns"] = at(0.50);
+    state.counters["p99_ns"] = at(0.99);
+    state.counters["max_ns"] = static_cast<double>(over.back());
+}
+
+} // namespace
+
+// Iteration counts fixed so each case takes about a second and p99 is meaningful.
+BENCHMARK(BM_SleepOvershoot)->Arg(100)->ArgName("us")->Iterations(5000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SleepOvershoot)->Arg(1000)->ArgName("us")->Iterations(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SleepOvershoot)->Arg(10000)->ArgName("us")->Iterations(200)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();
