@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/run_controller.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QValueAxis>
+#include <QWidget>
+
+#include <array>
+#include <vector>
+
+class QComboBox;
+
+namespace poollab {
+
+// A chart view that draws the live-change markers over its plot: a dashed vertical
+// line and a short label per change, without a series per marker.
+class MarkedChartView : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit MarkedChartView(QChart* chart, QWidget* parent = nullptr);
+    void setMarkers(const std::deque<ChangeMarker>* markers) { m_markers = markers; }
+    void setShowLabels(bool show) { m_showLabels = show; }
+
+protected:
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+
+private:
+    const std::deque<ChangeMarker>* m_markers = nullptr;
+    bool m_showLabels = true;
+};
+
+// The three live charts on one time axis: throughput, queue and workers, latency.
+// update() rebuilds every series from the controller's bounded history into
+// fixed-size point buffers, so the cost per tick does not depend on the job rate.
+class ChartPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // Rolling window lengths in seconds; 0 is the whole run (downsampled).
+    static constexpr std::array<int, 4> kWindows{30, 60, 300, 0};
+    static constexpr int kMaxPoints = 600; // per series, whatever the window
+    enum class LatencyKind { Total, Wait, Service };
+
+    explicit ChartPanel(const RunController* controller, QWidget* parent = nullptr);
+
+    void setWindowSeconds(int seconds);
+    int windowSeconds() const { return m_windowSeconds; }
+    void setLatencyKind(LatencyKind kind);
+    void setChartTheme(QChart::ChartTheme theme);
+
+    // Every series in the panel, for tests and image export.
+    QList<QXYSeries*> allSeries() const;
+    QChart* throughputChart() const { return m_throughput; }
+    QChart* queueChart() const { return m_queue; }
+    QChart* latencyChart() const { return m_latency; }
+    // The part of the panel that export renders (the three charts, without the selectors).
+    QWidget* chartsArea() const { return m_chartsArea; }
+
+public slots:
+    void update();
+
+private:
+    enum Series {
+        Completions,
+        Arrivals,
+        Failures,
+        Refusals,
+        QueueDepth,
+        QueueCapacity,
+        Busy,
+        Workers,
+        P50,
+        P95,
+        P99,
+        SeriesCount
+    };
+    QChart* makeChart(const QString& title);
+    QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
+    void styleSeries();
+
+    const RunController* m_controller;
+    int m_windowSeconds = 60;
+    LatencyKind m_latencyKind = LatencyKind::Total;
+    QChart* m_throughput;
+    QChart* m_queue;
+    QChart* m_latency;
+    std::array<MarkedChartView*, 3> m_views{};
+    std::array<QValueAxis*, 3> m_timeAxes{};
+    QValueAxis* m_rateAxis;
+    QValueAxis* m_queueAxis;
+    QValueAxis* m_workerAxis;
+    QValueAxis* m_latencyAxis;
+    std::array<QLineSeries*, SeriesCount> m_series{};
+    std::array<QList<QPointF>, SeriesCount> m_points;
+    QComboBox* m_windowBox;
+    QComboBox* m_latencyBox;
+    QWidget* m_chartsArea;
+};
+
+} // namespace poollab

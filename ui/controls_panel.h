@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/scenario.h"
+
+#include <QList>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace poollab {
+
+struct PresetEntry
+{
+    QString name; // what --preset takes
+    QString title;
+    QString description;
+    Scenario scenario;
+};
+
+// The scenario as a form, grouped as the model is. Every edit is reported at once
+// (the window applies it live); values outside their range cannot be entered, and a
+// malformed duration or latency spec is shown red and not applied.
+class ControlsPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ControlsPanel(QWidget* parent = nullptr);
+
+    void setPresets(const QList<PresetEntry>& presets);
+    const QList<PresetEntry>& presets() const { return m_presets; }
+    // Shows the scenario without reporting edits.
+    void setScenario(const Scenario& scenario);
+    const Scenario& scenario() const { return m_scenario; }
+
+signals:
+    // key names the setting ("workers"); from/to are the values as shown.
+    void scenarioEdited(const poollab::Scenario& scenario, const QString& key, const QString& from,
+                        const QString& to);
+    void presetChosen(int index);
+
+private:
+    QSpinBox* intBox(const char* name, int min, int max, const QString& suffix, const QString& tip);
+    QDoubleSpinBox* realBox(const char* name, double min, double max, int decimals, const QString& suffix,
+                            const QString& tip);
+    QLineEdit* durationEdit(const char* name, Nanos min, Nanos max, const QString& tip);
+    QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
+    void edited(const QString& key, const QString& from, const QString& to);
+    void updateVisibility();
+    void updateLatencyLabels();
+    void latencyEdited();
+    QString latencySpec() const;
+
+    Scenario m_scenario;
+    QList<PresetEntry> m_presets;
+    bool m_filling = false;
+    // Fills every widget from m_scenario.
+    std::vector<std::function<void()>> m_fillers;
+
+    QComboBox* m_preset = nullptr;
+    QLabel* m_presetDescription = nullptr;
+    QFormLayout* m_arrivalForm = nullptr;
+    QComboBox* m_arrival = nullptr;
+    QComboBox* m_latencyKind = nullptr;
+    QLineEdit* m_latencyA = nullptr;
+    QLineEdit* m_latencyB = nullptr;
+    QLineEdit* m_latencyC = nullptr;
+    QFormLayout* m_jobForm = nullptr;
+    QLabel* m_latencyError = nullptr;
+};
+
+} // namespace poollab

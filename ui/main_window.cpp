@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/main_window.h"
+
+#include "ui/chart_panel.h"
+#include "ui/summary_panel.h"
+#include "ui/worker_view.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPainter>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyle>
+#include <QSvgGenerator>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace poollab {
+
+namespace {
+
+QString lastScenarioPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+           QStringLiteral("/last-scenario.json");
+}
+
+QWidget* framed(const QString& title, QWidget* content)
+{
+    auto* box = new QGroupBox(title);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(content);
+    return box;
+}
+
+} // namespace
+
+MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent), m_hooks(std::move(hooks))
+{
+    setWindowTitle(QStringLiteral("PoolLab"));
+    setMinimumSize(1024, 640);
+    m_controller = new RunController(m_hooks.makeEngine, this);
+
+    m_controls = new ControlsPanel;
+    if (m_hooks.presets)
+        m_controls->setPresets(m_hooks.presets());
+    auto* controlsScroll = new QScrollArea;
+    controlsScroll->setWidget(m_controls);
+    controlsScroll->setWidgetResizable(true);
+    controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    controlsScroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    controlsScroll->setFrameShape(QFrame::NoFrame);
+
+    m_charts = new ChartPanel(m_controller);
+    m_workers = new WorkerView;
+    m_summary = new SummaryPanel(m_controller);
+
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(framed(tr("Workers"), m_workers));
+    right->addWidget(framed(tr("Summary"), m_summary));
+    right->setStretchFactor(0, 1);
+    right->setStretchFactor(1, 0);
+    right->setChildrenCollapsible(false);
+
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->addWidget(controlsScroll);
+    m_splitter->addWidget(m_charts);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(2, 0);
+    m_splitter->setChildrenCollapsible(false);
+    setCentralWidget(m_splitter);
+
+    m_stateLabel = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(360);
+    m_progress->setTextVisible(true);
+    statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    createActions();
+
+    connect(m_controls, &ControlsPanel::scenarioEdited, this, &MainWindow::onScenarioEdited);
+    connect(m_controls, &ControlsPanel::presetChosen, this, [this](int index) {
+        const PresetEntry& p = m_controls->presets().at(index);
+        const Scenario before = m_controller->scenario();
+        m_controller->setScenario(p.scenario, QStringLiteral("preset"), QString::fromStdString(before.name),
+                                  p.name);
+        m_controls->setScenario(p.scenario);
+    });
+    connect(m_controller, &RunController::ticked, this, [this] {
+        const Snapshot& s = m_controller->snapshot();
+        m_workers->setStates(s.workerStates, s.workers);
+        updateStatus();
+    });
+    connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
+    setScenario(Scenario{});
+    updateActions();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction* MainWindow::action(const QString& name) const
+{
+    return m_actions.value(name);
+}
+
+void MainWindow::createActions()
+{
+    QToolBar* bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setMovable(false);
+    QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    menuBar()->insertMenu(runMenu->menuAction(), fileMenu);
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+
+    const auto make = [this](const QString& name, const QString& text, QStyle::StandardPixmap icon,
+                             const QKeySequence& key, const QString& tip, auto slot) {
+        auto* a = new QAction(style()->standardIcon(icon), text, this);
+        a->setObjectName(name);
+        a->setShortcut(key);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        m_actions.insert(name, a);
+        return a;
+    };
+    QAction* start = make(QStringLiteral("start"), tr("Start"), QStyle::SP_MediaPlay, Qt::Key_F5,
+                          tr("Start a run of the scenario"), [this] { m_controller->start(); });
+    QAction* pause =
+        make(QStringLiteral("pause"), tr("Pause"), QStyle::SP_MediaPause, Qt::Key_F6,
+             tr("Pause: workers take no new jobs, arrivals keep queueing; again to resume"), [this] {
+                 if (m_controller->isPaused())
+                     m_controller->resume();
+                 else
+                     m_controller->pause();
+             });
+    QAction* drain = make(QStringLiteral("drain"), tr("Drain"), QStyle::SP_MediaSeekForward, Qt::Key_F7,
+                          tr("Drain: stop arrivals, finish every job already accepted, then stop"),
+                          [this] { m_controller->drain(); });
+    QAction* stop =
+        make(QStringLiteral("stop"), tr("Stop"), QStyle::SP_MediaStop, QKeySequence(Qt::SHIFT | Qt::Key_F5),
+             tr("Stop: cancel queued and running jobs now"), [this] { m_controller->cancel(); });
+    QAction* reset = make(QStringLiteral("reset"), tr("Reset"), QStyle::SP_BrowserReload,
+                          QKeySequence(Qt::CTRL | Qt::Key_R), tr("Reset: forget the run, keep the settings"),
+                          [this] { m_controller->reset(); });
+    QAction* open = make(QStringLiteral("open"), tr("Open…"), QStyle::SP_DialogOpenButton, QKeySequence::Open,
+                         tr("Open a scenario file"), [this] {
+                             const QString path =
+                                 QFileDialog::getOpenFileName(this, tr("Open scenario"), m_lastDir,
+                                                              tr("Scenarios (*.json);;All files (*)"));
+                             if (!path.isEmpty())
+                                 openScenarioFile(path);
+                         });
+    QAction* save = make(QStringLiteral("save"), tr("Save…"), QStyle::SP_DialogSaveButton, QKeySequence::Save,
+                         tr("Save the settings as a scenario file"), [this] {
+                             const QString path = QFileDialog::getSaveFileName(
+                                 this, tr("Save scenario"), m_lastDir, tr("Scenarios (*.json)"));
+                             if (!path.isEmpty())
+                                 saveScenarioFile(path);
+                         });
+    QAction* csv =
+        make(QStringLiteral("exportCsv"), tr("Export CSV…"), QStyle::SP_FileIcon,
+             QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the run's time series as CSV"), [this] {
+                 const QString path =
+                     QFileDialog::getSaveFileName(this, tr("Export CSV"), m_lastDir, tr("CSV (*.csv)"));
+                 if (!path.isEmpty())
+                     exportCsvFile(path);
+             });
+    QAction* image = make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
+                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                          tr("Export the charts as a PNG or SVG image"), [this] {
+                              const QString path =
+                                  QFileDialog::getSaveFileName(this, tr("Export chart image"), m_lastDir,
+                                                               tr("PNG image (*.png);;SVG image (*.svg)"));
+                              if (!path.isEmpty())
+                                  exportChartImage(path);
+                          });
+    for (QAction* a : {start, pause, drain, stop, reset})
+        bar->addAction(a), runMenu->addAction(a);
+    bar->addSeparator();
+    for (QAction* a : {open, save, csv, image})
+        bar->addAction(a), fileMenu->addAction(a);
+    fileMenu->addSeparator();
+    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    open->setEnabled(bool(m_hooks.loadScenario));
+    save->setEnabled(bool(m_hooks.saveScenario));
+
+    auto* themes = new QActionGroup(this);
+    QAction* light = viewMenu->addAction(tr("&Light theme"), this, [this] { setTheme(Theme::Light); });
+    QAction* dark = viewMenu->addAction(tr("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
+    light->setObjectName(QStringLiteral("lightTheme"));
+    dark->setObjectName(QStringLiteral("darkTheme"));
+    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    for (QAction* a : {light, dark})
+        a->setCheckable(true), themes->addAction(a), m_actions.insert(a->objectName(), a);
+    light->setChecked(true);
+}
+
+void MainWindow::updateActions()
+{
+    const bool active = m_controller->isActive();
+    const bool draining = m_controller->snapshot().state == PoolState::Draining;
+    action(QStringLiteral("start"))->setEnabled(!active);
+    action(QStringLiteral("start"))->setText(m_controller->hasRun() ? tr("Restart") : tr("Start"));
+    QAction* pause = action(QStringLiteral("pause"));
+    pause->setEnabled(active && !draining);
+    pause->setText(m_controller->isPaused() ? tr("Resume") : tr("Pause"));
+    pause->setIcon(
+        style()->standardIcon(m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    action(QStringLiteral("drain"))->setEnabled(active && !draining);
+    action(QStringLiteral("stop"))->setEnabled(active);
+    action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
+    action(QStringLiteral("exportCsv"))
+        ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const Snapshot& s = m_controller->snapshot();
+    QString state;
+    if (!m_controller->hasRun())
+        state = tr("Ready. Pick a preset or set the pool up, then Start (F5).");
+    else if (m_controller->isPaused())
+        state = tr("Paused: arrivals keep queueing, workers take nothing. F6 resumes.");
+    else
+        state = tr("%1 · %2 workers · queue %3/%4")
+                    .arg(QString::fromUtf8(toString(s.state).data()))
+                    .arg(s.workers)
+                    .arg(s.queued)
+                    .arg(s.queueCapacity);
+    m_stateLabel->setText(state);
+    const Scenario& sc = m_controller->scenario();
+    const bool finite = sc.jobs > 0 || sc.duration > 0;
+    m_progress->setVisible(m_controller->hasRun() && finite);
+    const double fraction = m_controller->progress();
+    m_progress->setValue(static_cast<int>(fraction * 1000));
+    const double elapsed = toSeconds(s.runNs);
+    QString eta = QStringLiteral("–");
+    if (m_controller->isFinished())
+        eta = tr("done");
+    else if (fraction > 0.01 && elapsed > 0.5)
+        eta = formatSeconds(elapsed * (1 - fraction) / fraction);
+    m_progress->setFormat(tr("%p% · ETA %1").arg(eta));
+    // Keeps the Drain/Stop buttons right as the pool moves to draining on its own.
+    static_cast<void>(0);
+}
+
+void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
+                                  const QString& to)
+{
+    m_controller->setScenario(scenario, key, from, to);
+    if (m_controller->isActive())
+        statusBar()->showMessage(tr("Applied live: %1 %2 \u2192 %3").arg(key, from, to), 4000);
+}
+
+void MainWindow::setScenario(const Scenario& scenario)
+{
+    m_controller->setScenario(scenario, QStringLiteral("scenario"), QString(),
+                              QString::fromStdString(scenario.name));
+    m_controls->setScenario(scenario);
+    setWindowTitle(scenario.name.empty()
+                       ? QStringLiteral("PoolLab")
+                       : QStringLiteral("PoolLab — %1").arg(QString::fromStdString(scenario.name)));
+}
+
+bool MainWindow::selectPreset(const QString& name)
+{
+    const QList<PresetEntry>& presets = m_controls->presets();
+    for (const PresetEntry& p : presets) {
+        if (p.name == name) {
+            setScenario(p.scenario);
+            return true;
+        }
+    }
+    showError(tr("Unknown preset"), tr("There is no preset called '%1'.").arg(name));
+    return false;
+}
+
+void MainWindow::setTheme(Theme theme)
+{
+    m_theme = theme;
+    applyTheme(theme);
+    m_charts->setChartTheme(chartThemeFor(theme));
+    action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))
+        ->setChecked(true);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    m_lastError = message;
+    statusBar()->showMessage(message, 8000);
+    // Window-modal and non-blocking: a run keeps being drawn behind it.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::openScenarioFile(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    if (!m_hooks.loadScenario)
+        return false;
+    Scenario s;
+    QString error;
+    if (!m_hooks.loadScenario(path, s, error)) {
+        showError(tr("Cannot open scenario"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        return false;
+    }
+    setScenario(s);
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::saveScenarioFile(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    QString error;
+    if (!m_hooks.saveScenario || !m_hooks.saveScenario(path, m_controller->scenario(), error)) {
+        showError(tr("Cannot save scenario"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::exportCsvFile(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    QString error;
+    if (!m_hooks.exportCsv ||
+        !m_hooks.exportCsv(path, m_controller->series(), m_controller->scenario(), error)) {
+        showError(tr("Cannot export CSV"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
+        return false;
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::exportChartImage(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    QWidget* area = m_charts->chartsArea();
+    bool ok = false;
+    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(area->size());
+        svg.setViewBox(QRect(QPoint(0, 0), area->size()));
+        svg.setTitle(windowTitle());
+        QPainter painter;
+        if (painter.begin(&svg)) {
+            area->render(&painter);
+            ok = painter.end();
+        }
+    } else {
+        // grab() renders at the screen's device pixel ratio: sharp on high-DPI screens.
+        ok = area->grab().save(path, "PNG");
+    }
+    if (!ok) {
+        showError(tr("Cannot export chart"),
+                  tr("%1 could not be written.").arg(QDir::toNativeSeparators(path)));
+        return false;
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_lastDir = settings.value(QStringLiteral("window/lastDir"), QDir::homePath()).toString();
+    m_charts->setWindowSeconds(settings.value(QStringLiteral("charts/window"), 60).toInt());
+    setTheme(settings.value(QStringLiteral("window/theme")).toString() == QLatin1String("dark")
+                 ? Theme::Dark
+                 : Theme::Light);
+    if (m_hooks.loadScenario && QFileInfo::exists(lastScenarioPath())) {
+        Scenario s;
+        QString error;
+        if (m_hooks.loadScenario(lastScenarioPath(), s, error))
+            setScenario(s);
+    }
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/lastDir"), m_lastDir);
+    settings.setValue(QStringLiteral("charts/window"), m_charts->windowSeconds());
+    settings.setValue(QStringLiteral("window/theme"),
+                      m_theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
+    if (m_hooks.saveScenario) {
+        QDir().mkpath(QFileInfo(lastScenarioPath()).absolutePath());
+        QString error;
+        m_hooks.saveScenario(lastScenarioPath(), m_controller->scenario(), error);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    m_controller->reset(); // stops the run: no worker outlives the window
+    event->accept();
+}
+
+} // namespace poollab

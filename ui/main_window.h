@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/controls_panel.h"
+#include "ui/run_controller.h"
+#include "ui/theme.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QProgressBar;
+class QSplitter;
+
+namespace poollab {
+
+class ChartPanel;
+class SummaryPanel;
+class WorkerView;
+
+// What the window needs from the application layer (ui/ cannot link app/): filled in
+// by main(); a missing hook disables its action.
+struct WindowHooks
+{
+    EngineFactory makeEngine;
+    std::function<QList<PresetEntry>()> presets;
+    // Return false with a message in error.
+    std::function<bool(const QString& path, Scenario& out, QString& error)> loadScenario;
+    std::function<bool(const QString& path, const Scenario& scenario, QString& error)> saveScenario;
+    std::function<bool(const QString& path, const TimeSeries& series, const Scenario& scenario,
+                       QString& error)>
+        exportCsv;
+};
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(WindowHooks hooks, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    RunController* controller() const { return m_controller; }
+    ChartPanel* charts() const { return m_charts; }
+    SummaryPanel* summary() const { return m_summary; }
+    WorkerView* workerView() const { return m_workers; }
+    ControlsPanel* controls() const { return m_controls; }
+    QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
+
+    void setScenario(const Scenario& scenario);
+    bool selectPreset(const QString& name);
+    Theme theme() const { return m_theme; }
+    void setTheme(Theme theme);
+
+    // The file operations behind the toolbar, without their dialogs (for tests and
+    // scripts). Each returns false and shows the error instead of throwing it away.
+    bool openScenarioFile(const QString& path);
+    bool saveScenarioFile(const QString& path);
+    bool exportCsvFile(const QString& path);
+    bool exportChartImage(const QString& path); // .png or .svg
+    QString lastError() const { return m_lastError; }
+
+    // Window state, theme and the last scenario (QSettings).
+    void restoreSettings();
+    void saveSettings() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void updateActions();
+    void updateStatus();
+    void onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
+                          const QString& to);
+    void showError(const QString& title, const QString& message);
+
+    WindowHooks m_hooks;
+    RunController* m_controller;
+    ControlsPanel* m_controls;
+    ChartPanel* m_charts;
+    SummaryPanel* m_summary;
+    WorkerView* m_workers;
+    QSplitter* m_splitter;
+    QLabel* m_stateLabel;
+    QProgressBar* m_progress;
+    QHash<QString, QAction*> m_actions;
+    Theme m_theme = Theme::Light;
+    QString m_lastError;
+    QString m_lastDir;
+};
+
+} // namespace poollab

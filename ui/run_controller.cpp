@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/run_controller.h"
+
+#include <algorithm>
+
+namespace poollab {
+
+QString ChangeMarker::label() const
+{
+    return key % QLatin1Char(' ') % from % QStringLiteral(" \u2192 ") % to;
+}
+
+RunController::RunController(EngineFactory factory, QObject* parent)
+    : QObject(parent), m_factory(std::move(factory))
+{
+    m_timer.setInterval(kDefaultTickMs);
+    // Precise: the sample interval is what the rates are divided by.
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &RunController::tick);
+}
+
+RunController::~RunController()
+{
+    if (m_engine && !m_engine->finished())
+        m_engine->cancel();
+}
+
+void RunController::setScenario(const Scenario& scenario, const QString& key, const QString& from,
+                                const QString& to)
+{
+    m_scenario = scenario;
+    if (!isActive())
+        return;
+    m_engine->apply(scenario);
+    if (!key.isEmpty())
+        addMarker(key, from, to);
+    emit ticked();
+}
+
+void RunController::addMarker(const QString& key, const QString& from, const QString& to)
+{
+    const double now = toSeconds(m_snapshot.runNs);
+    // Steps of one control within a second are one change: "workers 20 → 40", not 20 markers.
+    if (!m_markers.empty() && m_markers.back().key == key && now - m_markers.back().seconds < 1.0) {
+        m_markers.back().to = to;
+        return;
+    }
+    m_markers.push_back({now, key, from, to});
+    while (m_markers.size() > kMaxMarkers)
+        m_markers.pop_front();
+}
+
+void RunController::start()
+{
+    if (isActive())
+        return;
+    reset();
+    m_engine = m_factory(m_scenario);
+    m_engine->start();
+    m_engine->snapshot(m_snapshot);
+    m_sampler.add(m_snapshot, m_sample); // the baseline
+    m_lastRunNs = m_snapshot.runNs;
+    m_timer.start();
+    emit stateChanged();
+    emit ticked();
+}
+
+void RunController::pause()
+{
+    if (!isActive() || m_paused)
+        return;
+    m_engine->pause();
+    m_paused = true;
+    emit stateChanged();
+}
+
+void RunController::resume()
+{
+    if (!isActive() || !m_paused)
+        return;
+    m_engine->resume();
+    m_paused = false;
+    emit stateChanged();
+}
+
+void RunController::drain()
+{
+    if (!isActive())
+        return;
+    if (m_paused)
+        resume(); // a paused pool would never finish what it holds
+    m_engine->drain();
+    tick();
+    emit stateChanged();
+}
+
+void RunController::cancel()
+{
+    if (!isActive())
+        return;
+    m_engine->cancel();
+    m_paused = false;
+    tick();
+    emit stateChanged();
+}
+
+void RunController::reset()
+{
+    m_timer.stop();
+    if (m_engine && !m_engine->finished())
+        m_engine->cancel();
+    m_engine.reset();
+    m_snapshot = Snapshot{};
+    m_sampler.reset();
+    m_series.clear();
+    m_markers.clear();
+    m_paused = false;
+    m_finished = false;
+    m_jobSeconds = 0;
+    m_lastRunNs = 0;
+    emit stateChanged();
+    emit ticked();
+}
+
+void RunController::tick()
+{
+    if (!m_engine)
+        return;
+    m_engine->snapshot(m_snapshot);
+    if (m_sampler.add(m_snapshot, m_sample) && m_sample.intervalNs > 0) {
+        m_series.add(m_sample);
+        const Nanos dt = m_snapshot.runNs - m_lastRunNs;
+        if (dt > 0)
+            m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
+    }
+    m_lastRunNs = m_snapshot.runNs;
+    const bool finished = m_snapshot.finished();
+    if (finished && !m_finished) {
+        m_finished = true;
+        m_paused = false;
+        m_timer.stop();
+        emit ticked();
+        emit stateChanged();
+        emit runFinished();
+        return;
+    }
+    emit ticked();
+}
+
+double RunController::averageInSystem() const
+{
+    const double seconds = toSeconds(m_snapshot.runNs);
+    return seconds > 0 ? m_jobSeconds / seconds : 0.0;
+}
+
+double RunController::progress() const
+{
+    const Snapshot& s = m_snapshot;
+    if (m_finished)
+        return 1.0;
+    double fraction = 0;
+    const Counters& c = s.counters;
+    if (m_scenario.jobs > 0) {
+        const double done = static_cast<double>(s.completed() + c.rejected + c.dropped + c.cancelled);
+        fraction = done / static_cast<double>(m_scenario.jobs);
+    }
+    if (m_scenario.duration > 0)
+        fraction =
+            std::max(fraction, static_cast<double>(s.runNs) / static_cast<double>(m_scenario.duration));
+    return std::clamp(fraction, 0.0, 1.0);
+}
+
+} // namespace poollab

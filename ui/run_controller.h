@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/engine.h"
+#include "core/sampler.h"
+#include "core/time_series.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace poollab {
+
+using EngineFactory = std::function<std::unique_ptr<Engine>(const Scenario&)>;
+
+// A live change of a parameter, where it happened on the run's clock.
+struct ChangeMarker
+{
+    double seconds = 0;
+    QString key;  // which control, so that a burst of steps on one merges into one marker
+    QString from; // the value before the first step
+    QString to;
+    QString label() const;
+};
+
+// The one reader of the engine on the GUI thread: a timer takes one snapshot per tick
+// and turns it into a sample; widgets draw from what it holds. Nothing here runs per job.
+class RunController : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kDefaultTickMs = 100;
+    static constexpr std::size_t kMaxMarkers = 64;
+
+    explicit RunController(EngineFactory factory, QObject* parent = nullptr);
+    ~RunController() override;
+
+    const Scenario& scenario() const { return m_scenario; }
+    // Sets the scenario; during a run the engine applies it at once and the change is
+    // marked on the charts under `key` with from/to texts.
+    void setScenario(const Scenario& scenario, const QString& key = {}, const QString& from = {},
+                     const QString& to = {});
+
+    void start();
+    void pause();
+    void resume();
+    void drain();
+    void cancel();
+    // Forgets the run (stopping it if needed) and its history; keeps the scenario.
+    void reset();
+
+    bool hasRun() const { return m_engine != nullptr; }
+    bool isActive() const { return m_engine && !m_finished; } // started and not finished
+    bool isPaused() const { return m_paused; }
+    bool isFinished() const { return m_finished; }
+    TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
+
+    const Snapshot& snapshot() const { return m_snapshot; }
+    const TimeSeries& series() const { return m_series; }
+    const std::deque<ChangeMarker>& markers() const { return m_markers; }
+    // Time-averaged jobs in the system (queued + in flight) over the run: L of Little's law.
+    double averageInSystem() const;
+    // Fraction of a finite run that is done (0 when the run has no limit known here).
+    double progress() const;
+
+    void setTickInterval(int ms) { m_timer.setInterval(ms); }
+    int tickInterval() const { return m_timer.interval(); }
+
+public slots:
+    // One snapshot, one sample; public so that tests can drive it.
+    void tick();
+
+signals:
+    void ticked();
+    void stateChanged();
+    void runFinished();
+
+private:
+    void addMarker(const QString& key, const QString& from, const QString& to);
+
+    EngineFactory m_factory;
+    Scenario m_scenario;
+    std::unique_ptr<Engine> m_engine;
+    QTimer m_timer;
+    Snapshot m_snapshot;
+    Sampler m_sampler;
+    Sample m_sample;
+    TimeSeries m_series;
+    std::deque<ChangeMarker> m_markers;
+    bool m_paused = false;
+    bool m_finished = false;
+    double m_jobSeconds = 0; // integral of jobs in system over run time
+    Nanos m_lastRunNs = 0;
+};
+
+} // namespace poollab

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/summary_panel.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+
+#include <cmath>
+
+namespace poollab {
+
+QString formatSeconds(double seconds)
+{
+    if (seconds < 0 || !std::isfinite(seconds))
+        return QStringLiteral("–");
+    const auto total = static_cast<long long>(std::llround(seconds));
+    if (total < 60)
+        return QString::number(seconds, 'f', 1) + QStringLiteral(" s");
+    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller)
+{
+    auto* form = new QFormLayout(this);
+    form->setContentsMargins(6, 6, 6, 6);
+    form->setVerticalSpacing(3);
+    form->setLabelAlignment(Qt::AlignLeft);
+    setLayout(form);
+    addRow(QStringLiteral("state"), tr("State"), tr("Idle, running, paused, draining or stopped."));
+    addRow(QStringLiteral("submitted"), tr("Submitted"), tr("Every job the load generator offered."));
+    addRow(QStringLiteral("succeeded"), tr("Succeeded"), tr("Finished without error (maybe after retries)."));
+    addRow(QStringLiteral("failed"), tr("Failed"), tr("Failed on every attempt it was allowed."));
+    addRow(QStringLiteral("rejected"), tr("Rejected"),
+           tr("Refused at the door: the queue was full under 'reject', or the pool was closing."));
+    addRow(QStringLiteral("dropped"), tr("Dropped"),
+           tr("Accepted, then pushed out of a full queue by a newer job under 'drop oldest'."));
+    addRow(QStringLiteral("cancelled"), tr("Cancelled"), tr("Queued or running when Stop was pressed."));
+    addRow(QStringLiteral("inSystem"), tr("Queued / in flight"),
+           tr("Waiting in the queue / held by workers."));
+    addRow(QStringLiteral("retries"), tr("Retries"), tr("Failed attempts that were tried again."));
+    addRow(QStringLiteral("throughput"), tr("Throughput"), tr("Completed jobs per second over the run."));
+    addRow(QStringLiteral("utilization"), tr("Utilization"),
+           tr("Busy worker time over available worker time. Near 100 % the queue grows without bound."));
+    addRow(QStringLiteral("wait"), tr("Mean wait"), tr("Average time an attempt spent in the queue."));
+    addRow(QStringLiteral("service"), tr("Mean service"), tr("Average time an attempt spent on a worker."));
+    addRow(QStringLiteral("little"), tr("Little's law"),
+           tr("L = λ·W: the average number of jobs in the system equals throughput times the mean time "
+              "a job spends in it. Measured L is on the left, λ·W on the right; they agree for any "
+              "stable queue, whatever the distributions."));
+    addRow(QStringLiteral("elapsed"), tr("Elapsed"), tr("Run time so far."));
+    addRow(QStringLiteral("remaining"), tr("Remaining"),
+           tr("Estimated from the progress so far (finite runs only)."));
+    connect(controller, &RunController::ticked, this, &SummaryPanel::update);
+    update();
+}
+
+void SummaryPanel::addRow(const QString& key, const QString& label, const QString& tip)
+{
+    auto* name = new QLabel(label);
+    auto* value = new QLabel;
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("00000000 · 000000")));
+    name->setToolTip(tip);
+    value->setToolTip(tip);
+    static_cast<QFormLayout*>(layout())->addRow(name, value);
+    m_values.insert(key, value);
+}
+
+QString SummaryPanel::value(const QString& key) const
+{
+    const QLabel* label = m_values.value(key);
+    return label ? label->text() : QString();
+}
+
+void SummaryPanel::update()
+{
+    const Snapshot& s = m_controller->snapshot();
+    const Counters& c = s.counters;
+    const QLocale locale;
+    const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
+    const auto set = [this](const char* key, const QString& text) {
+        m_values.value(QLatin1String(key))->setText(text);
+    };
+    const double seconds = toSeconds(s.runNs);
+    const double throughput = seconds > 0 ? static_cast<double>(s.completed()) / seconds : 0.0;
+    QString state = QString::fromUtf8(toString(s.state).data());
+    if (!m_controller->hasRun())
+        state = tr("not started");
+    else if (m_controller->isPaused())
+        state = tr("paused");
+    set("state", state);
+    set("submitted", count(c.submitted));
+    set("succeeded", count(c.succeeded));
+    set("failed", count(c.failed));
+    set("rejected", count(c.rejected));
+    set("dropped", count(c.dropped));
+    set("cancelled", count(c.cancelled));
+    set("inSystem", QStringLiteral("%1 / %2").arg(s.queued).arg(s.inFlight));
+    set("retries", count(c.retries));
+    set("throughput", tr("%1 jobs/s").arg(throughput, 0, 'f', 1));
+    set("utilization", QStringLiteral("%1 %").arg(s.utilization() * 100, 0, 'f', 1));
+    set("wait", tr("%1 ms").arg(toMillis(static_cast<Nanos>(s.wait.mean())), 0, 'f', 1));
+    set("service", tr("%1 ms").arg(toMillis(static_cast<Nanos>(s.service.mean())), 0, 'f', 1));
+    // λ·W with W the mean time in system of the jobs that completed.
+    const double lambdaW = throughput * s.total.mean() / 1e9;
+    set("little", tr("L %1 · λW %2").arg(m_controller->averageInSystem(), 0, 'f', 1).arg(lambdaW, 0, 'f', 1));
+    set("elapsed", formatSeconds(seconds));
+    const double fraction = m_controller->progress();
+    QString remaining = QStringLiteral("–");
+    if (m_controller->isFinished())
+        remaining = formatSeconds(0);
+    else if (fraction > 0.01 && seconds > 0.5)
+        remaining = formatSeconds(seconds * (1 - fraction) / fraction);
+    set("remaining", remaining);
+}
+
+} // namespace poollab

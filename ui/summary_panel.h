@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "ui/run_controller.h"
+
+#include <QMap>
+#include <QWidget>
+
+class QLabel;
+
+namespace poollab {
+
+// Totals per outcome, throughput, utilization, mean wait and service, and Little's
+// law (L against λ·W): the numbers a run ends on, live while it runs.
+class SummaryPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit SummaryPanel(const RunController* controller, QWidget* parent = nullptr);
+    // The displayed text of one row ("succeeded", "throughput", "little", ...), for tests.
+    QString value(const QString& key) const;
+
+public slots:
+    void update();
+
+private:
+    void addRow(const QString& key, const QString& label, const QString& tip);
+
+    const RunController* m_controller;
+    QMap<QString, QLabel*> m_values;
+};
+
+QString formatSeconds(double seconds);
+
+} // namespace poollab
