@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/real_engine.h"
+
+#include <QTest>
+
+#include <chrono>
+#include <stdexcept>
+
+using namespace poollab;
+
+namespace {
+
+Scenario base()
+{
+    Scenario s;
+    s.workers = 4;
+    s.queueCapacity = 1000;
+    s.latency = "0ms";
+    s.arrival = ArrivalKind::Burst;
+    s.jobs = 200;
+    s.duration = 0;
+    return s;
+}
+
+Snapshot runToEnd(RealEngine& engine)
+{
+    engine.start();
+    if (!engine.waitFinished(30 * kSecond))
+        qFatal("run did not finish");
+    Snapshot snap;
+    engine.snapshot(snap);
+    return snap;
+}
+
+} // namespace
+
+class TestRealEngine : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void badLatencyThrows()
+    {
+        Scenario s = base();
+        s.latency = "fast";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, RealEngine{s});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, makeRealEngine(s));
+    }
+
+    void burstRunsEveryJob()
+    {
+        RealEngine engine(base());
+        QCOMPARE(engine.plannedJobs(), std::uint64_t{200});
+        QCOMPARE(static_cast<int>(engine.timeMode()), static_cast<int>(TimeMode::Real));
+        const Snapshot snap = runToEnd(engine);
+        QVERIFY(engine.finished());
+        QVERIFY(snap.invariantHolds());
+        QCOMPARE(snap.counters.submitted, std::uint64_t{200});
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{200});
+        QCOMPARE(snap.queued, std::int64_t{0});
+        QCOMPARE(snap.inFlight, std::int64_t{0});
+        QVERIFY(engine.generator().done());
+        const Nanos wallNow = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        QVERIFY(engine.wallEpochUnixNs() <= wallNow && engine.wallEpochUnixNs() > wallNow - 60 * kSecond);
+    }
+
+    void latencyCountsFromThePlannedArrival()
+    {
+        // One worker, a queue of one, blocking: the producer is held back, yet each
+        // job's latency counts from t = 0, so the last one waited for all before it.
+        Scenario s = base();
+        s.workers = 1;
+        s.queueCapacity = 1;
+        s.overflow = OverflowPolicy::Block;
+        s.latency = "2ms";
+        s.jobs = 20;
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{20});
+        QVERIFY2(snap.total.max() >= 40 * kMilli, qPrintable(QString::number(snap.total.max())));
+    }
+
+    void durationLimitsAConstantRate()
+    {
+        Scenario s = base();
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 400;
+        s.jobs = 0;
+        s.duration = 100 * kMilli;
+        RealEngine engine(s);
+        QCOMPARE(engine.plannedJobs(), std::uint64_t{40});
+        const Snapshot snap = runToEnd(engine);
+        QCOMPARE(snap.counters.submitted, std::uint64_t{40}); // at 0, 2.5 ms, ..., 97.5 ms
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{40});
+    }
+
+    void closedModelNeverExceedsK_data()
+    {
+        QTest::addColumn<int>("clients");
+        QTest::addColumn<int>("workers");
+        QTest::newRow("K3 on 16 workers") << 3 << 16;
+        QTest::newRow("K8 on 2 workers") << 8 << 2;
+    }
+    void closedModelNeverExceedsK()
+    {
+        QFETCH(int, clients);
+        QFETCH(int, workers);
+        Scenario s = base();
+        s.arrival = ArrivalKind::Closed;
+        s.clients = clients;
+        s.workers = workers;
+        s.latency = "uniform(0ms,400us)";
+        s.jobs = 1500;
+        RealEngine engine(s);
+        engine.start();
+        Snapshot snap;
+        std::int64_t highest = 0;
+        do {
+            engine.snapshot(snap);
+            QVERIFY(snap.invariantHolds());
+            highest = std::max(highest, snap.queued + snap.inFlight);
+            QVERIFY2(snap.queued + snap.inFlight <= clients,
+                     qPrintable(QString::number(snap.queued + snap.inFlight)));
+        } while (!engine.waitFinished(200 * kMicro));
+        engine.snapshot(snap);
+        QCOMPARE(snap.counters.submitted, std::uint64_t{1500});
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{1500});
+        QVERIFY(engine.generator().outstandingHighWater() <= clients);
+        QCOMPARE(engine.generator().outstandingHighWater(), std::int64_t{clients}); // and K is reached
+        QVERIFY(highest >= 1);
+    }
+
+    void closedModelThinks()
+    {
+        Scenario s = base();
+        s.arrival = ArrivalKind::Closed;
+        s.clients = 2;
+        s.thinkTime = 5 * kMilli;
+        s.jobs = 20;
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{20});
+        // Each client: 10 jobs, 9 think times between them.
+        QVERIFY2(snap.runNs >= 45 * kMilli, qPrintable(QString::number(snap.runNs)));
+    }
+
+    void rateLimitPacesStarts()
+    {
+        Scenario s = base();
+        s.jobs = 60;
+        s.rateLimit = 1000;
+        s.burst = 10;
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{60});
+        // 10 at once, then 50 more at 1 ms each.
+        QVERIFY2(snap.runNs >= 50 * kMilli - kMicro, qPrintable(QString::number(snap.runNs)));
+        QVERIFY(snap.counters.throttled >= 40);
+        QCOMPARE(snap.throttle.count(), snap.counters.throttled);
+    }
+
+    void retriesAreAccounted()
+    {
+        Scenario s = base();
+        s.jobs = 2000;
+        s.failureRate = 0.3;
+        s.maxAttempts = 3;
+        s.backoffBase = 0;
+        s.backoffCap = 0;
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QVERIFY(snap.invariantHolds());
+        QCOMPARE(snap.counters.succeeded + snap.counters.failed, std::uint64_t{2000});
+        QCOMPARE(snap.counters.attempts, 2000 + snap.counters.retries);
+        QVERIFY(snap.counters.failed > 0 && snap.counters.retries > 0);
+    }
+
+    void liveRateChangeTakesEffect()
+    {
+        Scenario s = base();
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 1; // 20 jobs would take 19 s
+        s.jobs = 20;
+        RealEngine engine(s);
+        engine.start();
+        QTRY_VERIFY(engine.submitted() >= 1);
+        Scenario faster = engine.scenario();
+        faster.rate = 2000;
+        faster.workers = 8;
+        engine.apply(faster);
+        QVERIFY(engine.waitFinished(5 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{20});
+        QCOMPARE(snap.workers, 8);
+        QCOMPARE(engine.scenario().rate, 2000.0);
+    }
+
+    void liveRateLimitRemovalFreesWorkers()
+    {
+        Scenario s = base();
+        s.jobs = 10;
+        s.rateLimit = 0.01; // one token, then one per 100 s
+        s.burst = 1;
+        RealEngine engine(s);
+        engine.start();
+        QTRY_VERIFY(engine.submitted() == 10);
+        Scenario unlimited = engine.scenario();
+        unlimited.rateLimit = 0;
+        engine.apply(unlimited);
+        QVERIFY(engine.waitFinished(5 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{10});
+    }
+
+    void cancelWhileProducerIsBlocked()
+    {
+        Scenario s = base();
+        s.workers = 1;
+        s.queueCapacity = 1;
+        s.latency = "1s";
+        s.jobs = 100;
+        RealEngine engine(s);
+        engine.start();
+        QTRY_VERIFY(engine.submitted() >= 3); // one running, one queued, one blocked
+        engine.cancel();
+        QVERIFY(engine.finished());
+        Snapshot snap;
+        engine.snapshot(snap);
+        QVERIFY(snap.invariantHolds());
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{0});
+        QVERIFY(snap.counters.cancelled >= 2);
+        QCOMPARE(snap.counters.submitted, engine.submitted());
+    }
+
+    void drainStopsProducing()
+    {
+        Scenario s = base();
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 100;
+        s.jobs = 0;
+        s.duration = 3600 * kSecond;
+        RealEngine engine(s);
+        engine.start();
+        QTRY_VERIFY(engine.submitted() >= 2);
+        engine.drain();
+        QVERIFY(engine.waitFinished(5 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        QVERIFY(snap.invariantHolds());
+        QCOMPARE(snap.counters.succeeded + snap.counters.rejected, engine.submitted());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRealEngine)
+#include "tst_real_engine.moc"
