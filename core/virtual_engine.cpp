@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/virtual_engine.h"
+
+#include "core/backoff.h"
+#include "core/distribution.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace poollab {
+
+namespace {
+
+constexpr Nanos kNever = std::numeric_limits<Nanos>::max();
+// Wall time between pace steps: snapshots see simulated time move this smoothly.
+constexpr Nanos kPaceTickNs = 10 * kMilli;
+// Seed stream of the arrival process (attempt streams are the workload policy's).
+constexpr std::uint64_t kArrivalStream = 0x41525256; // "ARRV"
+
+// Interim attempt policy until core/workload.h lands: the same parameters per
+// attempt from (seed, job id, attempt), independent of the order of execution.
+class InterimPolicy final : public AttemptPolicy
+{
+public:
+    explicit InterimPolicy(const Scenario& s)
+        : m_latency(LatencyDistribution::parse(s.latency, nullptr).value_or(LatencyDistribution())),
+          m_seed(s.seed), m_failureRate(s.failureRate), m_timeout(s.timeout), m_maxAttempts(s.maxAttempts),
+          m_kind(s.jobKind), m_backoff{s.backoffBase, s.backoffCap, s.jitter}
+    {}
+    void planAttempt(Job& job) const override
+    {
+        Rng rng(mixSeed(m_seed, job.id, job.attempt, 1));
+        job.serviceNs = m_latency.sample(rng);
+        job.fails = m_failureRate > 0 && rng.uniform() < m_failureRate;
+        job.timeoutNs = m_timeout;
+        job.kind = m_kind;
+    }
+    Nanos retryDelay(const Job& job) const override
+    {
+        if (job.attempt >= m_maxAttempts)
+            return -1;
+        Rng rng(mixSeed(m_seed, job.id, job.attempt, 2));
+        return backoffDelay(m_backoff, job.attempt, 0, rng);
+    }
+
+private:
+    LatencyDistribution m_latency;
+    std::uint64_t m_seed;
+    double m_failureRate;
+    Nanos m_timeout;
+    int m_maxAttempts;
+    JobKind m_kind;
+    BackoffConfig m_backoff;
+};
+
+} // namespace
+
+// Callers from other threads announce themselves; the simulation thread, which holds
+// the lock while it runs, steps aside at the next event and waits until they are done.
+class VirtualEngine::CallerLock
+{
+public:
+    explicit CallerLock(const VirtualEngine& engine) : m_engine(engine)
+    {
+        m_engine.m_callers.fetch_add(1, std::memory_order_acq_rel);
+        m_lock = std::unique_lock(m_engine.m_mutex);
+    }
+    ~CallerLock()
+    {
+        // Under the lock, so the simulation thread cannot miss the last one leaving.
+        m_engine.m_callers.fetch_sub(1, std::memory_order_acq_rel);
+        m_lock.unlock();
+        const_cast<VirtualEngine&>(m_engine).m_simCv.notify_all();
+    }
+
+private:
+    const VirtualEngine& m_engine;
+    std::unique_lock<std::mutex> m_lock;
+};
+
+VirtualEngine::VirtualEngine(const Scenario& scenario)
+    : m_scenario(scenario), m_capacity(std::clamp(scenario.queueCapacity, 0, PoolConfig::kMaxQueueCapacity)),
+      m_overflow(scenario.overflow), m_target(std::clamp(scenario.workers, 1, kMaxWorkers)),
+      m_schedule(scenario), m_arrivalRng(mixSeed(scenario.seed, 0, 0, kArrivalStream))
+{
+    rebuildPolicy();
+    if (scenario.rateLimit > 0)
+        m_bucket = std::make_unique<TokenBucket>(scenario.rateLimit, scenario.burst, 0);
+}
+
+VirtualEngine::~VirtualEngine()
+{
+    if (m_thread.joinable()) {
+        m_thread.request_stop();
+        {
+            CallerLock lock(*this); // orders the stop request before the thread's next check
+        }
+        m_thread.join();
+    }
+}
+
+std::unique_ptr<Engine> makeVirtualEngine(const Scenario& scenario)
+{
+    return std::make_unique<VirtualEngine>(scenario);
+}
+
+void VirtualEngine::rebuildPolicy()
+{
+    m_policy = std::make_shared<InterimPolicy>(m_scenario);
+}
+
+// ---------------------------------------------------------------- control
+
+void VirtualEngine::start()
+{
+    CallerLock lock(*this);
+    startLocked();
+}
+
+void VirtualEngine::startLocked()
+{
+    if (m_state != PoolState::Idle)
+        return;
+    m_state = PoolState::Running;
+    m_startNs = m_now;
+    m_workerNsSince = m_now;
+    spawnWorkers();
+    fillSnapshot(m_sampleSnapshot, false);
+    Sample unused;
+    m_sampler.add(m_sampleSnapshot, unused); // the baseline
+    m_lastSample = m_now;
+    m_nextSample = m_scenario.sampleInterval > 0 ? m_now + m_scenario.sampleInterval : kNever;
+    m_closedModel = m_scenario.arrival == ArrivalKind::Closed;
+    if (m_closedModel) {
+        m_clients = std::max(0, m_scenario.clients);
+        for (int i = 0; i < m_clients; ++i)
+            pushEvent(m_now, static_cast<std::uint32_t>(i), EventKind::ClientReady);
+        if (m_scenario.duration > 0)
+            pushEvent(m_startNs + m_scenario.duration, 0, EventKind::DurationEnd);
+        if (m_clients == 0)
+            m_producerDone = true;
+    } else {
+        producerNext();
+    }
+    m_paceSimAnchor = m_now;
+    m_paceWallAnchor = steadyNowNs();
+    maybeEndProducing();
+    m_thread = std::jthread([this](std::stop_token stop) { simMain(stop); });
+}
+
+void VirtualEngine::pause()
+{
+    CallerLock lock(*this);
+    if (!closed())
+        m_paused = true;
+}
+
+void VirtualEngine::resume()
+{
+    CallerLock lock(*this);
+    if (!m_paused)
+        return;
+    m_paused = false;
+    m_paceSimAnchor = m_now;
+    m_paceWallAnchor = steadyNowNs();
+}
+
+void VirtualEngine::setPace(double factor)
+{
+    CallerLock lock(*this);
+    m_pace = std::isfinite(factor) && factor > 0 ? factor : 0.0;
+    m_paceSimAnchor = m_now;
+    m_paceWallAnchor = steadyNowNs();
+}
+
+double VirtualEngine::pace() const
+{
+    CallerLock lock(*this);
+    return m_pace;
+}
+
+void VirtualEngine::drain()
+{
+    CallerLock lock(*this);
+    drainLocked();
+}
+
+void VirtualEngine::cancel()
+{
+    CallerLock lock(*this);
+    cancelLocked();
+}
+
+void VirtualEngine::apply(const Scenario& changed)
+{
+    CallerLock lock(*this);
+    applyLocked(changed);
+}
+
+void VirtualEngine::applyAt(Nanos runNs, const Scenario& changed)
+{
+    CallerLock lock(*this);
+    m_commands.push_back({m_startNs + std::max<Nanos>(0, runNs), m_seq++, changed});
+    std::push_heap(m_commands.begin(), m_commands.end(), [](const Command& a, const Command& b) {
+        return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+    });
+}
+
+bool VirtualEngine::waitFinished(Nanos timeoutNs)
+{
+    {
+        CallerLock lock(*this);
+        if (m_state == PoolState::Idle)
+            startLocked();
+    }
+    std::unique_lock lock(m_doneMutex);
+    const auto done = [this] { return m_finished.load(std::memory_order_acquire); };
+    if (timeoutNs < 0)
+        m_doneCv.wait(lock, done);
+    else if (!m_doneCv.wait_for(lock, std::chrono::nanoseconds(timeoutNs), done))
+        return false;
+    return true;
+}
+
+// ---------------------------------------------------------------- the simulation thread
+
+void VirtualEngine::simMain(std::stop_token stop)
+{
+    std::unique_lock lock(m_mutex);
+    while (!stop.stop_requested() && m_state != PoolState::Stopped) {
+        if (m_callers.load(std::memory_order_acquire) > 0) {
+            m_simCv.wait(lock, [&] { return m_callers.load(std::memory_order_acquire) == 0; });
+            continue;
+        }
+        if (m_paused) {
+            m_simCv.wait(lock);
+            continue;
+        }
+        Nanos at = 0;
+        const Source source = nextEvent(at);
+        if (source == Source::None) {
+            m_simCv.wait(lock); // nothing can happen until a caller changes something
+            continue;
+        }
+        if (m_pace > 0) {
+            const Nanos wall = steadyNowNs();
+            const double ahead = static_cast<double>(wall - m_paceWallAnchor) * m_pace;
+            const Nanos allowed =
+                m_paceSimAnchor + static_cast<Nanos>(std::min(ahead, static_cast<double>(kNever / 4)));
+            if (at > allowed) {
+                // Nothing happens before `at`, so the clock may move up to `allowed`.
+                if (allowed > m_now)
+                    advanceTo(allowed);
+                const Nanos wakeSim = std::min(at, allowed + static_cast<Nanos>(kPaceTickNs * m_pace));
+                const Nanos wakeWall =
+                    m_paceWallAnchor +
+                    static_cast<Nanos>(static_cast<double>(wakeSim - m_paceSimAnchor) / m_pace);
+                m_simCv.wait_until(lock,
+                                   std::chrono::steady_clock::time_point(std::chrono::nanoseconds(wakeWall)));
+                continue;
+            }
+        }
+        processNext(source, at);
+    }
+    lock.unlock();
+    {
+        std::lock_guard done(m_doneMutex);
+        m_finished.store(m_state == PoolState::Stopped, std::memory_order_release);
+    }
+    m_doneCv.notify_all();
+}
+
+VirtualEngine::Source VirtualEngine::nextEvent(Nanos& at) const
+{
+    // Ties at one instant go in this order: scripted changes, then attempt ends and
+    // client events (a freed worker is free for an arrival at the same instant), then
+    // retries, then arrivals, and last the sample, which sees all of them.
+    Source source = Source::None;
+    at = kNever;
+    const auto consider = [&](Nanos t, Source s) {
+        if (t < at) {
+            at = t;
+            source = s;
+        }
+    };
+    if (!m_commands.empty())
+        consider(std::max(m_commands.front().at, m_now), Source::Command);
+    if (!m_events.empty())
+        consider(m_events.front().time, Source::Heap);
+    if (!m_delayed.empty() && roomForRetry())
+        consider(std::max(m_delayed.front().due, m_now), Source::Retry);
+    if (m_nextArrival >= 0 && !m_producerBlocked && !m_handOffWaiting)
+        consider(std::max(m_startNs + m_nextArrival, m_now), Source::Arrival);
+    if (source != Source::None) // samples alone would tick for ever
+        consider(m_nextSample, Source::Sample);
+    return at == kNever ? Source::None : source;
+}
+
+void VirtualEngine::processNext(Source source, Nanos at)
+{
+    advanceTo(at);
+    ++m_eventCount;
+    switch (source) {
+    case Source::Command: {
+        const auto later = [](const Command& a, const Command& b) {
+            return a.at != b.at ? a.at > b.at : a.seq > b.seq;
+        };
+        std::pop_heap(m_commands.begin(), m_commands.end(), later);
+        const Scenario changed = std::move(m_commands.back().scenario);
+        m_commands.pop_back();
+        applyLocked(changed);
+        return; // applyLocked settles
+    }
+    case Source::Heap: {
+        std::pop_heap(m_events.begin(), m_events.end(), std::greater<>());
+        const Event e = m_events.back();
+        m_events.pop_back();
+        switch (e.kind) {
+        case EventKind::AttemptEnd:
+            onAttemptEnd(e.index);
+            break;
+        case EventKind::ThrottleEnd:
+            onThrottleEnd(e.index);
+            break;
+        case EventKind::ClientReady:
+            onClientReady(e.index);
+            break;
+        case EventKind::DurationEnd:
+            if (m_closedModel && !m_producerDone) {
+                m_producerDone = true;
+                maybeEndProducing();
+            }
+            break;
+        }
+        break;
+    }
+    case Source::Retry:
+        break; // settle() moves it
+    case Source::Arrival:
+        onArrival();
+        break;
+    case Source::Sample:
+        onSample();
+        return;
+    case Source::None:
+        return;
+    }
+    settle();
+    checkFinished();
+}
+
+void VirtualEngine::advanceTo(Nanos t)
+{
+    if (t <= m_now)
+        return;
+    const auto inSystem = static_cast<double>(m_queue.size()) + static_cast<double>(m_running) +
+                          static_cast<double>(m_delayed.size());
+    m_areaInSystem += inSystem * static_cast<double>(t - m_now);
+    m_now = t;
+}
+
+void VirtualEngine::pushEvent(Nanos time, std::uint32_t index, EventKind kind)
+{
+    m_events.push_back({time, m_seq++, index, kind});
+    std::push_heap(m_events.begin(), m_events.end(), std::greater<>());
+}
+
+// ---------------------------------------------------------------- jobs
+
+VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer)
+{
+    // As Pool::submit, decided at once: Blocked means the submitter waits for room.
+    if (closed() || m_cancelled) {
+        ++m_counters.rejected;
+        ++m_counters.refused;
+        jobDone(job);
+        return Submit::Rejected;
+    }
+    const bool handOff = m_capacity == 0;
+    bool room = m_queue.size() < static_cast<std::size_t>(std::max(m_capacity, 1));
+    if (handOff && m_overflow != OverflowPolicy::Block)
+        room = m_state == PoolState::Running && static_cast<std::size_t>(m_idleCount) > m_queue.size();
+    if (room) {
+        ++m_accepted;
+        const std::uint64_t ticket = m_pushed;
+        enqueue(job);
+        if (producer && handOff && m_overflow == OverflowPolicy::Block && m_removed <= ticket) {
+            m_handOffWaiting = true;
+            m_handOffTicket = ticket;
+        }
+        return Submit::Accepted;
+    }
+    if (m_overflow == OverflowPolicy::Block)
+        return Submit::Blocked;
+    if (m_overflow == OverflowPolicy::DropOldest && !m_queue.empty()) {
+        const Job oldest = m_queue.pop();
+        ++m_removed;
+        ++m_counters.dropped;
+        ++m_accepted;
+        enqueue(job);
+        jobDone(oldest);
+        return Submit::Accepted;
+    }
+    ++m_counters.rejected;
+    jobDone(job);
+    return Submit::Rejected;
+}
+
+void VirtualEngine::enqueue(const Job& job)
+{
+    m_queue.push(job);
+    ++m_pushed;
+    // An idle worker takes it at once: the queue only holds jobs no worker is free for.
+    if (m_idleCount > 0 && !m_cancelled) {
+        const int slot = takeIdleWorker();
+        const Job next = m_queue.pop();
+        ++m_removed;
+        startAttempt(static_cast<std::uint32_t>(slot), next);
+    }
+}
+
+int VirtualEngine::takeIdleWorker()
+{
+    for (;;) {
+        const std::uint32_t slot = m_idle.back();
+        m_idle.pop_back();
+        if (m_states[slot] == WorkerState::Idle && static_cast<int>(slot) < m_target) {
+            --m_idleCount;
+            return static_cast<int>(slot);
+        }
+    }
+}
+
+void VirtualEngine::startAttempt(std::uint32_t slot, Job job)
+{
+    ++m_running;
+    ++m_counters.attempts;
+    if (m_bucket) {
+        const Nanos at = m_bucket->reserve(m_now);
+        if (at > m_now) {
+            ++m_counters.throttled;
+            m_throttle.record(at - m_now);
+            m_states[slot] = WorkerState::Throttled;
+            ++m_throttledCount;
+            m_workers[slot].job = job;
+            pushEvent(at, slot, EventKind::ThrottleEnd);
+            return;
+        }
+    }
+    beginWork(slot, job);
+}
+
+void VirtualEngine::onThrottleEnd(std::uint32_t slot)
+{
+    --m_throttledCount;
+    Job job = m_workers[slot].job;
+    beginWork(slot, job);
+}
+
+void VirtualEngine::beginWork(std::uint32_t slot, Job& job)
+{
+    // As Pool::runAttempt: the wait ends when the attempt starts, after any throttle.
+    m_wait.record(m_now - job.enqueueNs);
+    if (m_policy)
+        m_policy->planAttempt(job);
+    const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
+    const Nanos work = timesOut ? job.timeoutNs : std::max<Nanos>(job.serviceNs, 0);
+    Worker& w = m_workers[slot];
+    w.job = job;
+    w.start = m_now;
+    w.timesOut = timesOut;
+    m_states[slot] = WorkerState::Busy;
+    ++m_busyCount;
+    m_busySinceSum += m_now;
+    pushEvent(m_now + work, slot, EventKind::AttemptEnd);
+}
+
+void VirtualEngine::onAttemptEnd(std::uint32_t slot)
+{
+    Worker& w = m_workers[slot];
+    const Nanos spent = m_now - w.start;
+    --m_busyCount;
+    m_busySinceSum -= w.start;
+    m_busyNs += spent;
+    m_service.record(spent);
+    --m_running;
+    Job& job = w.job;
+    if (w.timesOut || job.fails) {
+        if (w.timesOut)
+            ++m_counters.timedOut;
+        const Nanos delay = m_policy ? m_policy->retryDelay(job) : -1;
+        if (delay >= 0) {
+            ++m_counters.retries;
+            ++job.attempt;
+            m_delayed.push_back({m_now + delay, m_seq++, job});
+            std::push_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
+        } else {
+            m_total.record(m_now - job.arrivalNs);
+            ++m_counters.failed;
+            jobDone(job);
+        }
+    } else {
+        m_total.record(m_now - job.arrivalNs);
+        ++m_counters.succeeded;
+        jobDone(job);
+    }
+    workerFree(slot);
+}
+
+void VirtualEngine::workerFree(std::uint32_t slot)
+{
+    if (static_cast<int>(slot) >= m_target) {
+        m_states[slot] = WorkerState::Retired; // a worker above a lowered count retires after its job
+        --m_live;
+        return;
+    }
+    if (!m_queue.empty()) {
+        const Job next = m_queue.pop();
+        ++m_removed;
+        startAttempt(slot, next);
+        return;
+    }
+    m_states[slot] = WorkerState::Idle;
+    ++m_idleCount;
+    m_idle.push_back(slot);
+}
+
+bool VirtualEngine::roomForRetry() const
+{
+    return m_queue.size() < static_cast<std::size_t>(std::max(m_capacity, 1));
+}
+
+void VirtualEngine::settle()
+{
+    // Whatever made room or changed a rule may let due retries, a waiting hand-off
+    // and blocked submitters move on at this same instant. Retries first: they were
+    // accepted before.
+    for (;;) {
+        bool progress = false;
+        while (!m_delayed.empty() && m_delayed.front().due <= m_now && roomForRetry() && !m_cancelled) {
+            std::pop_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
+            Job job = m_delayed.back().job;
+            m_delayed.pop_back();
+            job.enqueueNs = m_now;
+            enqueue(job);
+            progress = true;
+        }
+        if (m_handOffWaiting && m_removed > m_handOffTicket) {
+            m_handOffWaiting = false;
+            producerNext();
+            progress = true;
+        }
+        while (!m_blocked.empty() && !m_handOffWaiting) {
+            Job job = m_blocked.front();
+            const bool producer = !m_closedModel;
+            if (trySubmit(job, producer) == Submit::Blocked)
+                break;
+            m_blocked.pop_front();
+            progress = true;
+            if (producer) {
+                m_producerBlocked = false;
+                if (!m_handOffWaiting)
+                    producerNext();
+            }
+        }
+        if (!progress)
+            break;
+    }
+    maybeEndProducing();
+}
+
+void VirtualEngine::onArrival()
+{
+    Job job;
+    job.id = m_created++;
+    job.arrivalNs = m_startNs + m_nextArrival;
+    job.enqueueNs = job.arrivalNs; // the first wait counts from the planned arrival
+    job.kind = m_scenario.jobKind;
+    m_nextArrival = -1;
+    if (trySubmit(job, true) == Submit::Blocked) {
+        m_blocked.push_back(job);
+        m_producerBlocked = true;
+        return;
+    }
+    if (!m_handOffWaiting)
+        producerNext();
+}
+
+void VirtualEngine::producerNext()
+{
+    if (m_closedModel || m_producerDone || m_state != PoolState::Running)
+        return;
+    const Nanos next = m_schedule.next(m_arrivalRng);
+    if (next < 0)
+        m_producerDone = true;
+    else
+        m_nextArrival = next;
+}
+
+void VirtualEngine::onClientReady(std::uint32_t client)
+{
+    if (!m_closedModel || m_producerDone || m_state != PoolState::Running ||
+        static_cast<int>(client) >= m_clients)
+        return;
+    if (m_scenario.jobs > 0 && m_created >= m_scenario.jobs) {
+        m_producerDone = true;
+        return;
+    }
+    Job job;
+    job.id = m_created++;
+    job.arrivalNs = m_now;
+    job.enqueueNs = m_now;
+    job.kind = m_scenario.jobKind;
+    job.tag = client;
+    if (trySubmit(job, false) == Submit::Blocked)
+        m_blocked.push_back(job);
+    if (m_scenario.jobs > 0 && m_created >= m_scenario.jobs)
+        m_producerDone = true;
+}
+
+void VirtualEngine::jobDone(const Job& job)
+{
+    // A closed-model client thinks, then sends its next job.
+    if (m_closedModel && !m_producerDone && m_state == PoolState::Running &&
+        static_cast<int>(job.tag) < m_clients)
+        pushEvent(m_now + std::max<Nanos>(0, m_scenario.thinkTime), job.tag, EventKind::ClientReady);
+}
+
+void VirtualEngine::maybeEndProducing()
+{
+    // The run ends as the real one does: the producer drains once its last job is in.
+    if (m_state == PoolState::Running && m_producerDone && m_blocked.empty() && !m_handOffWaiting)
+        drainLocked();
+}
+
+void VirtualEngine::drainLocked()
+{
+    if (m_state == PoolState::Stopped || m_state == PoolState::Draining)
+        return;
+    if (m_state == PoolState::Idle) {
+        m_producerDone = true; // a drain before start: nothing was submitted, so it stops
+        startLocked();
+        return;
+    }
+    m_state = PoolState::Draining;
+    m_paused = false;
+    m_producerDone = true;
+    m_nextArrival = -1;
+    m_handOffWaiting = false;
+    m_producerBlocked = false;
+    // Submitters still waiting for room are refused, as Pool::drain wakes them to.
+    while (!m_blocked.empty()) {
+        Job job = m_blocked.front();
+        m_blocked.pop_front();
+        trySubmit(job, false);
+    }
+    checkFinished();
+}
+
+void VirtualEngine::cancelLocked()
+{
+    if (m_state == PoolState::Stopped)
+        return;
+    if (m_state == PoolState::Idle) {
+        m_producerDone = true; // nothing was submitted: it stops at once
+        startLocked();
+        return;
+    }
+    m_cancelled = true;
+    m_state = PoolState::Draining;
+    m_paused = false;
+    m_producerDone = true;
+    m_nextArrival = -1;
+    m_handOffWaiting = false;
+    m_producerBlocked = false;
+    const std::size_t queued = m_queue.size();
+    m_removed += queued;
+    m_counters.cancelled += queued;
+    m_queue.drainInto([](const Job&) {});
+    m_counters.cancelled += m_delayed.size();
+    m_delayed.clear();
+    // Running attempts are cut off now; throttled ones never start.
+    for (std::size_t slot = 0; slot < m_states.size(); ++slot) {
+        if (m_states[slot] == WorkerState::Busy) {
+            const Nanos spent = m_now - m_workers[slot].start;
+            m_busyNs += spent;
+            m_service.record(spent);
+            ++m_counters.cancelled;
+        } else if (m_states[slot] == WorkerState::Throttled) {
+            ++m_counters.cancelled;
+        }
+        if (m_states[slot] == WorkerState::Busy || m_states[slot] == WorkerState::Throttled)
+            m_states[slot] = WorkerState::Idle;
+    }
+    m_busyCount = 0;
+    m_busySinceSum = 0;
+    m_throttledCount = 0;
+    m_running = 0;
+    m_events.clear();
+    while (!m_blocked.empty()) {
+        Job job = m_blocked.front();
+        m_blocked.pop_front();
+        trySubmit(job, false);
+    }
+    checkFinished();
+}
+
+void VirtualEngine::checkFinished()
+{
+    if (m_state != PoolState::Draining || !m_queue.empty() || m_running != 0 || !m_delayed.empty() ||
+        !m_blocked.empty())
+        return;
+    accrueWorkerNs();
+    m_state = PoolState::Stopped;
+    // Every worker leaves once the pool has stopped.
+    std::fill(m_states.begin(), m_states.end(), WorkerState::Retired);
+    m_live = 0;
+    m_idleCount = 0;
+    m_idle.clear();
+    m_events.clear();
+    m_commands.clear();
+    if (m_now > m_lastSample || m_samples.empty())
+        onSample(); // the last, shorter interval
+}
+
+void VirtualEngine::onSample()
+{
+    fillSnapshot(m_sampleSnapshot, false);
+    Sample sample;
+    if (m_sampler.add(m_sampleSnapshot, sample))
+        m_samples.push_back(sample);
+    m_lastSample = m_now;
+    if (m_scenario.sampleInterval > 0)
+        while (m_nextSample <= m_now)
+            m_nextSample += m_scenario.sampleInterval;
+    else
+        m_nextSample = kNever;
+}
+
+// ---------------------------------------------------------------- workers & changes
+
+void VirtualEngine::accrueWorkerNs()
+{
+    if (m_state == PoolState::Idle || m_state == PoolState::Stopped)
+        return;
+    m_workerNsAccrued += static_cast<Nanos>(m_target) * (m_now - m_workerNsSince);
+    m_workerNsSince = m_now;
+}
+
+void VirtualEngine::spawnWorkers()
+{
+    if (m_states.size() < static_cast<std::size_t>(m_target)) {
+        m_states.resize(static_cast<std::size_t>(m_target), WorkerState::Retired);
+        m_workers.resize(static_cast<std::size_t>(m_target));
+    }
+    // Pushed from the top so that slot 0 is the first one taken.
+    for (int slot = m_target - 1; slot >= 0; --slot) {
+        if (m_states[static_cast<std::size_t>(slot)] != WorkerState::Retired)
+            continue; // still running, perhaps finishing a job before it would have retired
+        m_states[static_cast<std::size_t>(slot)] = WorkerState::Idle;
+        ++m_live;
+        ++m_idleCount;
+        m_idle.push_back(static_cast<std::uint32_t>(slot));
+    }
+    while (m_idleCount > 0 && !m_queue.empty() && !m_cancelled) {
+        const int slot = takeIdleWorker();
+        const Job job = m_queue.pop();
+        ++m_removed;
+        startAttempt(static_cast<std::uint32_t>(slot), job);
+    }
+}
+
+void VirtualEngine::setWorkerCount(int workers)
+{
+    workers = std::clamp(workers, 1, kMaxWorkers);
+    if (m_state == PoolState::Stopped || workers == m_target)
+        return;
+    accrueWorkerNs();
+    const int before = m_target;
+    m_target = workers;
+    if (workers < before) {
+        // Idle workers above the count retire now; busy ones after their job.
+        for (std::size_t slot = static_cast<std::size_t>(workers); slot < m_states.size(); ++slot) {
+            if (m_states[slot] == WorkerState::Idle) {
+                m_states[slot] = WorkerState::Retired;
+                --m_live;
+                --m_idleCount;
+            }
+        }
+    } else if (m_state != PoolState::Idle) {
+        spawnWorkers();
+    }
+}
+
+void VirtualEngine::applyLocked(const Scenario& c)
+{
+    if (m_state == PoolState::Stopped) {
+        m_scenario = c;
+        return;
+    }
+    if (m_state == PoolState::Idle) {
+        // Not started: as if constructed with it.
+        const bool rateLimited = c.rateLimit > 0;
+        m_scenario = c;
+        m_capacity = std::clamp(c.queueCapacity, 0, PoolConfig::kMaxQueueCapacity);
+        m_overflow = c.overflow;
+        m_target = std::clamp(c.workers, 1, kMaxWorkers);
+        m_schedule = ArrivalSchedule(c);
+        m_arrivalRng = Rng(mixSeed(c.seed, 0, 0, kArrivalStream));
+        m_bucket = rateLimited ? std::make_unique<TokenBucket>(c.rateLimit, c.burst, m_now) : nullptr;
+        rebuildPolicy();
+        return;
+    }
+    const Scenario old = m_scenario;
+    m_scenario = c;
+    m_capacity = std::clamp(c.queueCapacity, 0, PoolConfig::kMaxQueueCapacity);
+    m_overflow = c.overflow;
+    setWorkerCount(c.workers);
+    if (c.latency != old.latency || c.failureRate != old.failureRate || c.timeout != old.timeout ||
+        c.maxAttempts != old.maxAttempts || c.backoffBase != old.backoffBase ||
+        c.backoffCap != old.backoffCap || c.jitter != old.jitter || c.jobKind != old.jobKind ||
+        c.seed != old.seed)
+        rebuildPolicy();
+    if (c.rateLimit != old.rateLimit || c.burst != old.burst) {
+        if (c.rateLimit <= 0)
+            m_bucket.reset();
+        else if (m_bucket)
+            m_bucket->setRate(c.rateLimit, c.burst, m_now);
+        else
+            m_bucket = std::make_unique<TokenBucket>(c.rateLimit, c.burst, m_now);
+    }
+    if (c.sampleInterval != old.sampleInterval && m_state != PoolState::Idle)
+        m_nextSample = c.sampleInterval > 0 ? m_lastSample + c.sampleInterval : kNever;
+
+    // The load: only while still producing.
+    if (m_state == PoolState::Running && !m_producerDone) {
+        const bool closedNow = c.arrival == ArrivalKind::Closed;
+        if (closedNow) {
+            const int before = m_closedModel ? m_clients : 0;
+            m_closedModel = true;
+            m_nextArrival = -1;
+            m_clients = std::max(0, c.clients);
+            for (int i = before; i < m_clients; ++i)
+                pushEvent(m_now, static_cast<std::uint32_t>(i), EventKind::ClientReady);
+            if (c.duration != old.duration && c.duration > 0)
+                pushEvent(std::max(m_now, m_startNs + c.duration), 0, EventKind::DurationEnd);
+        } else {
+            const bool wasClosed = m_closedModel;
+            m_closedModel = false;
+            // The schedule counts its own arrivals; jobs from clients count against the limit too.
+            const bool withdrawn = m_schedule.apply(c, m_now - m_startNs);
+            if (withdrawn || wasClosed || m_nextArrival < 0) {
+                m_nextArrival = -1;
+                if (!m_producerBlocked && !m_handOffWaiting)
+                    producerNext();
+            }
+        }
+        if (m_closedModel && c.jobs > 0 && m_created >= c.jobs)
+            m_producerDone = true;
+    }
+    settle();
+    checkFinished();
+}
+
+// ---------------------------------------------------------------- reading
+
+void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
+{
+    out.elapsedNs = m_now;
+    out.runNs = m_state == PoolState::Idle      ? 0
+                : m_state == PoolState::Stopped ? m_workerNsSince - m_startNs
+                                                : m_now - m_startNs;
+    out.state = m_paused && m_state == PoolState::Running ? PoolState::Paused : m_state;
+    out.overflow = m_overflow;
+    out.counters = m_counters;
+    out.counters.submitted = m_accepted + m_counters.rejected;
+    out.queued = static_cast<std::int64_t>(m_queue.size());
+    out.inFlight = m_running + static_cast<std::int64_t>(m_delayed.size());
+    out.backingOff = static_cast<std::int64_t>(m_delayed.size());
+    out.queueCapacity = m_capacity;
+    out.workers = m_target;
+    out.liveWorkers = m_live;
+    out.busyWorkers = m_busyCount;
+    out.throttledWorkers = m_throttledCount;
+    out.busyNs = m_busyNs + static_cast<Nanos>(m_busyCount) * m_now - m_busySinceSum;
+    out.workerNs = m_workerNsAccrued + (m_state == PoolState::Stopped || m_state == PoolState::Idle
+                                            ? 0
+                                            : static_cast<Nanos>(m_target) * (m_now - m_workerNsSince));
+    out.wait = m_wait;
+    out.service = m_service;
+    out.total = m_total;
+    out.throttle = m_throttle;
+    if (withWorkers)
+        out.workerStates = m_states;
+    else
+        out.workerStates.clear();
+}
+
+void VirtualEngine::snapshot(Snapshot& out) const
+{
+    CallerLock lock(*this);
+    fillSnapshot(out, true);
+}
+
+Snapshot VirtualEngine::snapshot() const
+{
+    Snapshot out;
+    snapshot(out);
+    return out;
+}
+
+std::size_t VirtualEngine::samples(std::vector<Sample>& out, std::size_t from) const
+{
+    CallerLock lock(*this);
+    for (std::size_t i = from; i < m_samples.size(); ++i)
+        out.push_back(m_samples[i]);
+    return m_samples.size();
+}
+
+double VirtualEngine::meanInSystem() const
+{
+    CallerLock lock(*this);
+    const Nanos run = m_state == PoolState::Stopped ? m_workerNsSince - m_startNs : m_now - m_startNs;
+    return run > 0 ? m_areaInSystem / static_cast<double>(run) : 0.0;
+}
+
+std::uint64_t VirtualEngine::events() const
+{
+    CallerLock lock(*this);
+    return m_eventCount;
+}
+
+} // namespace poollab
