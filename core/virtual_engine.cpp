@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/virtual_engine.h"
 
-#include "core/backoff.h"
-#include "core/distribution.h"
+#include "core/workload.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,44 +15,9 @@ namespace {
 constexpr Nanos kNever = std::numeric_limits<Nanos>::max();
 // Wall time between pace steps: snapshots see simulated time move this smoothly.
 constexpr Nanos kPaceTickNs = 10 * kMilli;
-// Seed stream of the arrival process (attempt streams are the workload policy's).
-constexpr std::uint64_t kArrivalStream = 0x41525256; // "ARRV"
-
-// Interim attempt policy until core/workload.h lands: the same parameters per
-// attempt from (seed, job id, attempt), independent of the order of execution.
-class InterimPolicy final : public AttemptPolicy
-{
-public:
-    explicit InterimPolicy(const Scenario& s)
-        : m_latency(LatencyDistribution::parse(s.latency, nullptr).value_or(LatencyDistribution())),
-          m_seed(s.seed), m_failureRate(s.failureRate), m_timeout(s.timeout), m_maxAttempts(s.maxAttempts),
-          m_kind(s.jobKind), m_backoff{s.backoffBase, s.backoffCap, s.jitter}
-    {}
-    void planAttempt(Job& job) const override
-    {
-        Rng rng(mixSeed(m_seed, job.id, job.attempt, 1));
-        job.serviceNs = m_latency.sample(rng);
-        job.fails = m_failureRate > 0 && rng.uniform() < m_failureRate;
-        job.timeoutNs = m_timeout;
-        job.kind = m_kind;
-    }
-    Nanos retryDelay(const Job& job) const override
-    {
-        if (job.attempt >= m_maxAttempts)
-            return -1;
-        Rng rng(mixSeed(m_seed, job.id, job.attempt, 2));
-        return backoffDelay(m_backoff, job.attempt, 0, rng);
-    }
-
-private:
-    LatencyDistribution m_latency;
-    std::uint64_t m_seed;
-    double m_failureRate;
-    Nanos m_timeout;
-    int m_maxAttempts;
-    JobKind m_kind;
-    BackoffConfig m_backoff;
-};
+// Seed stream of the arrival process: the one LoadGenerator uses, so that both
+// engines plan the same arrivals for a seed (attempt streams are WorkloadPolicy's).
+constexpr std::uint64_t kArrivalStream = 4;
 
 } // namespace
 
@@ -108,7 +72,8 @@ std::unique_ptr<Engine> makeVirtualEngine(const Scenario& scenario)
 
 void VirtualEngine::rebuildPolicy()
 {
-    m_policy = std::make_shared<InterimPolicy>(m_scenario);
+    // A spec that does not parse leaves no policy: attempts take no time, as in Pool.
+    m_policy = WorkloadPolicy::make(m_scenario);
 }
 
 // ---------------------------------------------------------------- control
