@@ -657,7 +657,7 @@ private slots:
     // 100,000 workers: an event heap, not threads.
     void hundredThousandWorkers()
     {
-        const std::uint64_t jobs = kSanitized ? 600'000 : 1'000'000;
+        const std::uint64_t jobs = kSanitized ? 450'000 : 1'000'000;
         Scenario s;
         s.workers = 100'000;
         s.queueCapacity = 100'000;
