@@ -232,6 +232,8 @@ void MetricsServer::respond(QTcpSocket* socket, int status, QByteArrayView conte
 
 void MetricsServer::timedOut(QTcpSocket* socket)
 {
+    if (!m_sockets.contains(socket))
+        return; // already closed, waiting for deleteLater
     if (socket->property(kRespondedProperty).toBool()) {
         socket->abort();
         forget(socket);
@@ -244,6 +246,8 @@ void MetricsServer::forget(QTcpSocket* socket)
 {
     if (m_sockets.remove(socket)) {
         socket->disconnect(this);
+        if (auto* timer = socket->findChild<QTimer*>())
+            timer->stop();
         socket->deleteLater();
     }
 }
