@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
+#include "app/csv_export.h"
 #include "app/headless.h"
+#include "app/presets.h"
+#include "app/scenario_file.h"
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -9,6 +14,60 @@
 #include <memory>
 
 using namespace poollab;
+
+namespace {
+
+// --preset is being added to CommandLine in parallel; read it once it exists.
+template <typename CL> QString presetOf(const CL& cl)
+{
+    if constexpr (requires { cl.preset; })
+        return cl.preset;
+    else if constexpr (requires { cl.presetName; })
+        return cl.presetName;
+    else
+        return {};
+}
+
+// The window, with the app layer's file formats and presets plugged in.
+int runWindow(const CommandLine& cl)
+{
+    WindowHooks hooks;
+    hooks.makeEngine = makeEngineFor;
+    hooks.presets = [] {
+        QList<PresetEntry> entries;
+        for (const PresetInfo& info : listPresets()) {
+            PresetEntry e{info.id, info.title, info.description, {}};
+            if (loadPreset(info.id, e.scenario, nullptr))
+                entries << e;
+        }
+        return entries;
+    };
+    hooks.loadScenario = [](const QString& path, Scenario& out, QString& error) {
+        return loadScenarioFile(path, out, &error);
+    };
+    hooks.saveScenario = [](const QString& path, const Scenario& s, QString& error) {
+        return saveScenarioFile(path, s, &error);
+    };
+    hooks.exportCsv = [](const QString& path, std::span<const Sample> samples, double startUnixS,
+                         QString& error) { return exportTimeSeriesCsv(path, samples, startUnixS, &error); };
+    MainWindow window(hooks);
+    window.restoreSettings();
+    // Flags given on the command line win over the remembered scenario.
+    // (Scenario has no operator==; its file form tells whether a flag changed it.)
+    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
+        window.setScenario(cl.scenario);
+    const QString preset = presetOf(cl);
+    if (!preset.isEmpty() && !window.selectPreset(preset)) {
+        QTextStream(stderr) << "poollab: unknown preset '" << preset << "'\n";
+        return 2;
+    }
+    window.show();
+    if (cl.startImmediately)
+        window.controller()->start();
+    return QApplication::exec();
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -39,6 +98,5 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("PoolLab"));
     QApplication::setOrganizationName(QStringLiteral("PoolLab"));
     QApplication::setApplicationVersion(QStringLiteral(POOLLAB_VERSION));
-    err << "poollab: the window is not built yet; use --headless\n";
-    return 2;
+    return runWindow(cl);
 }

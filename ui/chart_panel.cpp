@@ -312,17 +312,17 @@ void ChartPanel::update()
             x1 = std::max<double>(m_windowSeconds, last);
             x0 = x1 - m_windowSeconds;
             const std::size_t n = ts.recentSize();
-            // First sample inside the window (binary search: runNs grows with the index).
+            // First sample ending inside the window (binary search: runNs grows with the index).
             std::size_t lo = 0, hi = n;
             const Nanos from = static_cast<Nanos>(x0 * 1e9);
             while (lo < hi) {
                 const std::size_t mid = (lo + hi) / 2;
-                if (ts.recent(mid).runNs < from)
+                if (ts.recent(mid).runNs <= from)
                     lo = mid + 1;
                 else
                     hi = mid;
             }
-            const std::size_t first = lo > 0 ? lo - 1 : 0;
+            const std::size_t first = std::min(lo, n - 1);
             const std::size_t count = n - first;
             const std::size_t stride = (count + kMaxPoints - 1) / kMaxPoints;
             std::size_t j = 0;

@@ -398,6 +398,38 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         m_fillers.push_back([this, burst] { burst->setValue(m_scenario.burst); });
         form->addRow(tr("Burst"), burst);
     }
+    // Time
+    {
+        QFormLayout* form = addGroup(layout, tr("Time"));
+        QComboBox* mode = choiceBox("timeMode", {tr("Real threads"), tr("Virtual (simulated)")},
+                                    tr("Real: real threads really sleep or burn CPU; what you see is what "
+                                       "this machine does. Virtual: a simulation of the same pool in "
+                                       "simulated time, so an hour-long run or 100,000 workers take "
+                                       "seconds. Takes effect at the next Start."));
+        connect(mode, &QComboBox::currentIndexChanged, this, [this](int i) {
+            const TimeMode old = m_scenario.timeMode;
+            m_scenario.timeMode = static_cast<TimeMode>(i);
+            m_pace->setEnabled(m_scenario.timeMode == TimeMode::Virtual);
+            edited(QStringLiteral("time"), old == TimeMode::Real ? tr("real") : tr("virtual"),
+                   i == 0 ? tr("real") : tr("virtual"));
+        });
+        m_fillers.push_back([this, mode] {
+            mode->setCurrentIndex(static_cast<int>(m_scenario.timeMode));
+            m_pace->setEnabled(m_scenario.timeMode == TimeMode::Virtual);
+        });
+        m_pace = choiceBox("pace",
+                           {QStringLiteral("1\u00d7"), QStringLiteral("10\u00d7"),
+                            QStringLiteral("100\u00d7"), QStringLiteral("1000\u00d7"), tr("max")},
+                           tr("Virtual time only: simulated seconds per real second. 'max' runs as fast "
+                              "as the simulation goes. Applies live."));
+        m_pace->setCurrentIndex(1);
+        connect(m_pace, &QComboBox::currentIndexChanged, this, [this](int i) {
+            static const double factors[] = {1, 10, 100, 1000, 0};
+            emit paceChanged(factors[i]);
+        });
+        form->addRow(tr("Mode"), mode);
+        form->addRow(tr("Pace"), m_pace);
+    }
     layout->addStretch(1);
     setScenario(m_scenario);
 }

@@ -47,6 +47,8 @@ signals:
     void scenarioEdited(const poollab::Scenario& scenario, const QString& key, const QString& from,
                         const QString& to);
     void presetChosen(int index);
+    // Simulated seconds per second for the virtual engine; 0 = as fast as possible.
+    void paceChanged(double factor);
 
 private:
     QSpinBox* intBox(const char* name, int min, int max, const QString& suffix, const QString& tip);
@@ -76,6 +78,7 @@ private:
     QLineEdit* m_latencyC = nullptr;
     QFormLayout* m_jobForm = nullptr;
     QLabel* m_latencyError = nullptr;
+    QComboBox* m_pace = nullptr;
 };
 
 } // namespace poollab

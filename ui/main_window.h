@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <span>
 
 class QAction;
 class QLabel;
@@ -29,7 +30,8 @@ struct WindowHooks
     // Return false with a message in error.
     std::function<bool(const QString& path, Scenario& out, QString& error)> loadScenario;
     std::function<bool(const QString& path, const Scenario& scenario, QString& error)> saveScenario;
-    std::function<bool(const QString& path, const TimeSeries& series, const Scenario& scenario,
+    // The run's samples (the whole run, downsampled to at most TimeSeries' overview size).
+    std::function<bool(const QString& path, std::span<const Sample> samples, double runStartUnixS,
                        QString& error)>
         exportCsv;
 };

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/run_controller.h"
 
+#include "core/virtual_engine.h"
+
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace poollab {
@@ -56,6 +60,8 @@ void RunController::start()
         return;
     reset();
     m_engine = m_factory(m_scenario);
+    setPace(m_pace);
+    m_runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     m_engine->start();
     m_engine->snapshot(m_snapshot);
     m_sampler.add(m_snapshot, m_sample); // the baseline
@@ -147,8 +153,18 @@ void RunController::tick()
     emit ticked();
 }
 
+void RunController::setPace(double factor)
+{
+    m_pace = factor;
+    if (auto* virtualEngine = dynamic_cast<VirtualEngine*>(m_engine.get()))
+        virtualEngine->setPace(factor);
+}
+
 double RunController::averageInSystem() const
 {
+    // The simulation integrates L exactly; the real engine is sampled per tick.
+    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get()))
+        return virtualEngine->meanInSystem();
     const double seconds = toSeconds(m_snapshot.runNs);
     return seconds > 0 ? m_jobSeconds / seconds : 0.0;
 }

@@ -68,6 +68,12 @@ public:
     // Fraction of a finite run that is done (0 when the run has no limit known here).
     double progress() const;
 
+    // Virtual engine only: simulated seconds per second, 0 = as fast as possible.
+    void setPace(double factor);
+    double pace() const { return m_pace; }
+    // Wall-clock time the run started, in Unix seconds (for CSV timestamps).
+    double runStartUnixS() const { return m_runStartUnixS; }
+
     void setTickInterval(int ms) { m_timer.setInterval(ms); }
     int tickInterval() const { return m_timer.interval(); }
 
@@ -96,6 +102,8 @@ private:
     bool m_finished = false;
     double m_jobSeconds = 0; // integral of jobs in system over run time
     Nanos m_lastRunNs = 0;
+    double m_pace = 10;
+    double m_runStartUnixS = 0;
 };
 
 } // namespace poollab

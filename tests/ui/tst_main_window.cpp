@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/chart_panel.h"
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
+#include "ui/summary_panel.h"
+
+#include <QAction>
+#include <QFile>
+#include <QImage>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXYSeries>
+
+using namespace poollab;
+
+namespace {
+
+Scenario steadyLoad()
+{
+    Scenario s;
+    s.name = "test";
+    s.workers = 4;
+    s.queueCapacity = 1000;
+    s.arrival = ArrivalKind::Constant;
+    s.rate = 400;
+    s.latency = "2ms";
+    s.jobs = 0; // until stopped
+    s.duration = 0;
+    return s;
+}
+
+// An engine whose clock is the test's: each snapshot is 100 ms later, with steady
+// counts, so an hour-long run takes no real time.
+class SimulatedEngine final : public Engine
+{
+public:
+    explicit SimulatedEngine(const Scenario& s) : m_scenario(s) {}
+    void start() override { m_state = PoolState::Running; }
+    void pause() override {}
+    void resume() override {}
+    void drain() override { m_state = PoolState::Stopped; }
+    void cancel() override { m_state = PoolState::Stopped; }
+    void apply(const Scenario& s) override { m_scenario = s; }
+    void snapshot(Snapshot& out) const override
+    {
+        ++m_ticks;
+        out.state = m_state;
+        out.runNs = m_ticks * 100 * kMilli;
+        out.elapsedNs = out.runNs;
+        out.counters.submitted = static_cast<std::uint64_t>(m_ticks) * 100;
+        out.counters.succeeded = out.counters.submitted;
+        out.queued = m_ticks % 50;
+        out.queueCapacity = m_scenario.queueCapacity;
+        out.workers = m_scenario.workers;
+        out.busyWorkers = m_scenario.workers / 2;
+        out.total.record(5 * kMilli, 100);
+        out.workerStates.assign(static_cast<std::size_t>(m_scenario.workers), WorkerState::Busy);
+    }
+    bool finished() const override { return m_state == PoolState::Stopped; }
+    bool waitFinished(Nanos) override { return true; }
+    const Scenario& scenario() const override { return m_scenario; }
+    TimeMode timeMode() const override { return TimeMode::Virtual; }
+
+private:
+    Scenario m_scenario;
+    PoolState m_state = PoolState::Idle;
+    mutable Nanos m_ticks = 0;
+};
+
+int seriesSize(MainWindow& w, const QString& name)
+{
+    for (QXYSeries* s : w.charts()->allSeries())
+        if (s->name() == name)
+            return static_cast<int>(s->count());
+    return -1;
+}
+
+} // namespace
+
+class TstMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    WindowHooks hooks(EngineFactory factory = makeEngineFor)
+    {
+        WindowHooks h;
+        h.makeEngine = std::move(factory);
+        h.exportCsv = [](const QString& path, std::span<const Sample> samples, double, QString& error) {
+            QFile f(path);
+            if (!f.open(QIODevice::WriteOnly)) {
+                error = f.errorString();
+                return false;
+            }
+            f.write("run_s,completed_per_s\n");
+            for (const Sample& s : samples)
+                f.write(QByteArray::number(toSeconds(s.runNs)) + ',' +
+                        QByteArray::number(s.completionsPerSec) + '\n');
+            return true;
+        };
+        h.loadScenario = [](const QString& path, Scenario&, QString& error) {
+            error = QStringLiteral("line 3, column 14: 'workers' must be a whole number from 1 to 4096 (%1)")
+                        .arg(path);
+            return false;
+        };
+        return h;
+    }
+
+private slots:
+    void startFeedsTheCharts()
+    {
+        MainWindow w(hooks());
+        w.setScenario(steadyLoad());
+        QCOMPARE(seriesSize(w, QStringLiteral("completed/s")), 0);
+        w.action(QStringLiteral("start"))->trigger();
+        QVERIFY(w.controller()->isActive());
+        QTRY_VERIFY(seriesSize(w, QStringLiteral("completed/s")) >= 3);
+        QTRY_VERIFY(seriesSize(w, QStringLiteral("p99")) >= 1);
+        QCOMPARE(seriesSize(w, QStringLiteral("queue depth")), seriesSize(w, QStringLiteral("completed/s")));
+        QVERIFY(!w.action(QStringLiteral("start"))->isEnabled());
+        w.action(QStringLiteral("stop"))->trigger();
+        QTRY_VERIFY(w.controller()->isFinished());
+    }
+
+    void raisingWorkersMidRunResizesThePool()
+    {
+        MainWindow w(hooks());
+        w.setScenario(steadyLoad());
+        w.controller()->start();
+        QTRY_COMPARE(w.controller()->snapshot().liveWorkers, 4);
+        auto* workers = w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"));
+        QVERIFY(workers);
+        workers->setValue(12);
+        QCOMPARE(w.controller()->scenario().workers, 12);
+        QTRY_COMPARE(w.controller()->snapshot().workers, 12);
+        QTRY_COMPARE(w.controller()->snapshot().liveWorkers, 12);
+        QCOMPARE(w.controller()->markers().size(), std::size_t{1});
+        QCOMPARE(w.controller()->markers().back().label(), QStringLiteral("workers 4 \u2192 12"));
+        // A second step within a second extends the same marker.
+        workers->setValue(16);
+        QCOMPARE(w.controller()->markers().size(), std::size_t{1});
+        QCOMPARE(w.controller()->markers().back().label(), QStringLiteral("workers 4 \u2192 16"));
+        QTRY_COMPARE(w.controller()->snapshot().liveWorkers, 16);
+    }
+
+    void pauseHoldsTheQueue()
+    {
+        MainWindow w(hooks());
+        Scenario s = steadyLoad();
+        s.workers = 2;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        c->start();
+        QTRY_VERIFY(c->snapshot().completed() > 10);
+        w.action(QStringLiteral("pause"))->trigger();
+        QVERIFY(c->isPaused());
+        QCOMPARE(w.action(QStringLiteral("pause"))->text(), QStringLiteral("Resume"));
+        // Jobs already running finish; then nothing completes while arrivals pile up. (A
+        // snapshot taken after the pause first: an older one may show 0 in flight by chance.)
+        QTRY_VERIFY(c->snapshot().state == PoolState::Paused);
+        QTRY_COMPARE(c->snapshot().inFlight, std::int64_t{0});
+        const std::uint64_t done = c->snapshot().completed();
+        const std::int64_t queued = c->snapshot().queued;
+        QTRY_VERIFY(c->snapshot().queued >= queued + 20);
+        QCOMPARE(c->snapshot().completed(), done);
+        w.action(QStringLiteral("pause"))->trigger();
+        QVERIFY(!c->isPaused());
+        QTRY_VERIFY(c->snapshot().completed() > done);
+        c->cancel();
+    }
+
+    void drainAndStopEndTheRun_data()
+    {
+        QTest::addColumn<QString>("action");
+        QTest::newRow("drain") << QStringLiteral("drain");
+        QTest::newRow("stop") << QStringLiteral("stop");
+    }
+    void drainAndStopEndTheRun()
+    {
+        QFETCH(QString, action);
+        MainWindow w(hooks());
+        Scenario s = steadyLoad();
+        s.arrival = ArrivalKind::Burst;
+        s.jobs = 400;
+        s.latency = "10ms";
+        s.workers = 4; // 1 s of work in all
+        s.queueCapacity = 400;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        QSignalSpy finished(c, &RunController::runFinished);
+        c->start();
+        QTRY_VERIFY(c->snapshot().completed() >= 8);
+        w.action(action)->trigger();
+        QTRY_COMPARE(finished.count(), 1);
+        const Snapshot& snap = c->snapshot();
+        const Counters& n = snap.counters;
+        QVERIFY(snap.invariantHolds());
+        QCOMPARE(snap.queued + snap.inFlight, std::int64_t{0});
+        QCOMPARE(n.succeeded + n.rejected + n.cancelled, n.submitted);
+        if (action == QLatin1String("drain")) {
+            QCOMPARE(n.cancelled, std::uint64_t{0}); // everything accepted was finished
+        } else {
+            QVERIFY(n.cancelled > 0); // ~1 s of queued work was cut short
+            QVERIFY(n.succeeded < 400);
+        }
+        const QLocale locale;
+        QCOMPARE(w.summary()->value(QStringLiteral("succeeded")), locale.toString(qulonglong(n.succeeded)));
+        QCOMPARE(w.summary()->value(QStringLiteral("cancelled")), locale.toString(qulonglong(n.cancelled)));
+        QCOMPARE(w.summary()->value(QStringLiteral("state")), QStringLiteral("stopped"));
+        QVERIFY(w.action(QStringLiteral("start"))->isEnabled());
+        QVERIFY(!w.action(QStringLiteral("drain"))->isEnabled());
+    }
+
+    void historyStaysBoundedOverALongRun()
+    {
+        MainWindow w(hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); }));
+        Scenario s = steadyLoad();
+        w.setScenario(s);
+        RunController* c = w.controller();
+        c->start();
+        c->setTickInterval(1000000); // the test drives the ticks
+        // An hour and a half at 10 ticks/s, with a live change every minute; redrawing
+        // on each tick would only cost time here, so the widgets are told at the end.
+        c->blockSignals(true);
+        for (int i = 0; i < 54000; ++i) {
+            if (i % 600 == 0) {
+                s.workers = 4 + (i / 600) % 8;
+                c->setScenario(s, QStringLiteral("workers"), QString(), QString::number(s.workers));
+            }
+            c->tick();
+        }
+        c->blockSignals(false);
+        QCOMPARE(c->series().added(), std::size_t{54000});
+        QVERIFY(c->series().recentSize() <= c->series().recentCapacity());
+        QVERIFY(c->series().overviewSize() <= c->series().overviewCapacity());
+        QCOMPARE(c->markers().size(), RunController::kMaxMarkers);
+        for (const int window : ChartPanel::kWindows) {
+            w.charts()->setWindowSeconds(window);
+            for (QXYSeries* series : w.charts()->allSeries()) {
+                QVERIFY2(series->count() > 0, qPrintable(series->name()));
+                QVERIFY2(series->count() <= ChartPanel::kMaxPoints, qPrintable(series->name()));
+            }
+        }
+        // The rolling minute at 10 samples/s: 600 points, one per sample.
+        w.charts()->setWindowSeconds(60);
+        QCOMPARE(seriesSize(w, QStringLiteral("queue depth")), 600);
+        c->cancel();
+    }
+
+    void exportWritesCsvAndImages()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        MainWindow w(hooks());
+        w.resize(1280, 800);
+        w.setScenario(steadyLoad());
+        w.controller()->start();
+        QTRY_VERIFY(w.controller()->series().added() >= 5);
+        w.controller()->cancel();
+        QTRY_VERIFY(w.controller()->isFinished());
+
+        const QString csv = dir.filePath(QStringLiteral("run.csv"));
+        QVERIFY(w.exportCsvFile(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        // Header, one row per sample of the (short, so undownsampled) run, final newline.
+        QCOMPARE(static_cast<std::size_t>(lines.size()), w.controller()->series().added() + 2);
+
+        const QString png = dir.filePath(QStringLiteral("charts.png"));
+        QVERIFY(w.exportChartImage(png));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 200 && image.height() >= 200);
+
+        const QString svg = dir.filePath(QStringLiteral("charts.svg"));
+        QVERIFY(w.exportChartImage(svg));
+        QFile s(svg);
+        QVERIFY(s.open(QIODevice::ReadOnly));
+        QVERIFY(s.readAll().contains("<svg"));
+
+        QVERIFY(!w.exportChartImage(dir.filePath(QStringLiteral("missing/dir/charts.png"))));
+        QVERIFY(w.lastError().contains(QStringLiteral("could not be written")));
+    }
+
+    void badScenarioShowsTheError()
+    {
+        MainWindow w(hooks());
+        w.show();
+        Scenario s = steadyLoad();
+        s.workers = 7;
+        w.setScenario(s);
+        QVERIFY(!w.openScenarioFile(QStringLiteral("/nowhere/bad.json")));
+        QVERIFY(w.lastError().contains(QStringLiteral("line 3, column 14")));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("errorBox"))) && box->isVisible());
+        QVERIFY(box->text().contains(QStringLiteral("must be a whole number")));
+        QCOMPARE(w.controller()->scenario().workers, 7); // unchanged
+        box->accept();
+    }
+
+    void everyActionHasItsOwnShortcut()
+    {
+        MainWindow w(hooks());
+        QSet<QString> keys;
+        for (const char* name :
+             {"start", "pause", "drain", "stop", "reset", "open", "save", "exportCsv", "exportImage"}) {
+            QAction* a = w.action(QString::fromLatin1(name));
+            QVERIFY2(a, name);
+            QVERIFY2(!a->shortcut().isEmpty(), name);
+            keys.insert(a->shortcut().toString());
+        }
+        QCOMPARE(keys.size(), 9);
+    }
+};
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_main_window.moc"
