@@ -111,8 +111,10 @@ bool parseBackoff(std::string_view text, Nanos& base, Nanos& cap, std::string* e
     const auto c = parseDuration(trim(t.substr(comma + 1)));
     if (!b || !c)
         return fail("BASE and CAP must be durations with a unit");
-    if (*b > *c || *c > 3600 * kSecond)
-        return fail("out of range");
+    if (*c > 3600 * kSecond)
+        return fail("CAP is longer than 1h");
+    if (*b > *c)
+        return fail("BASE is longer than CAP");
     base = *b;
     cap = *c;
     return true;
