@@ -10,6 +10,24 @@ namespace poollab {
 
 namespace {
 constexpr int kHistogramShards = 16;
+// How long an idle worker, or a producer facing a full queue, watches for a change
+// before parking: longer than a futex wake-up round trip, short enough to cost little.
+constexpr Nanos kSpinNs = 50 * kMicro;
+// A job shorter than this keeps its worker counted as available: waking another
+// thread would take longer than waiting for this one to come back.
+constexpr Nanos kShortJobNs = 20 * kMicro;
+
+// Watches `done` for up to kSpinNs, yielding the core between looks: on a machine
+// with fewer cores than threads the thread we wait for may need this one's core.
+template <typename F> void spinUntil(F&& done)
+{
+    const Nanos until = steadyNowNs() + kSpinNs;
+    for (int i = 0; !done(); ++i) {
+        if ((i & 15) == 15 && steadyNowNs() > until)
+            return;
+        std::this_thread::yield();
+    }
+}
 
 // Worker-owned counters have a single writer, so a plain store of load + 1 is enough;
 // release pairs with the snapshot's acquire loads.
@@ -31,6 +49,8 @@ struct alignas(64) Pool::WorkerSlot
     std::atomic<Nanos> busyNs{0};
     alignas(64) std::atomic<Nanos> busySince{0};
     std::atomic<WorkerState> state{WorkerState::Retired};
+    std::condition_variable wakeCv; // parking; guarded by the pool's mutex
+    bool woken = false;
 };
 
 // Workers share histograms by slot modulo the shard count: one histogram per worker
@@ -63,7 +83,48 @@ Pool::Pool(PoolConfig config)
       m_overflow(config.overflow), m_target(std::clamp(config.workers, 1, PoolConfig::kMaxWorkers)),
       m_threads(PoolConfig::kMaxWorkers), m_slotAlive(PoolConfig::kMaxWorkers, 0),
       m_slots(new WorkerSlot[PoolConfig::kMaxWorkers]), m_shards(new HistogramShard[kHistogramShards])
-{}
+{
+    m_capacityA.store(m_capacity, std::memory_order_relaxed);
+    m_parked.reserve(PoolConfig::kMaxWorkers);
+}
+
+int Pool::wakeOneLocked()
+{
+    if (m_parked.empty())
+        return -1;
+    const int slot = m_parked.back();
+    m_parked.pop_back();
+    m_slots[slot].woken = true;
+    ++m_looking; // counted at once, so the next submit does not wake another
+    return slot;
+}
+
+void Pool::notifyWoken(int slot)
+{
+    if (slot >= 0)
+        m_slots[slot].wakeCv.notify_one();
+}
+
+void Pool::wakeAllLocked()
+{
+    while (!m_parked.empty())
+        m_slots[wakeOneLocked()].wakeCv.notify_one();
+}
+
+void Pool::goAway(bool& away)
+{
+    if (away)
+        return;
+    std::lock_guard lock(m_mutex);
+    away = true;
+    --m_looking;
+    if (m_paused || m_cancelled)
+        return;
+    // Jobs are long now: every queued job nobody awake will take needs a worker, so
+    // wake them together rather than one wake-up after another.
+    while (static_cast<std::size_t>(m_looking) < m_queue.size() && !m_parked.empty())
+        m_slots[wakeOneLocked()].wakeCv.notify_one();
+}
 
 Pool::~Pool()
 {
@@ -122,6 +183,7 @@ SubmitResult Pool::submit(Job job)
 {
     job.enqueueNs = job.arrivalNs; // the first wait counts from the planned arrival
     job.attempt = 1;
+    bool spun = false;
     std::unique_lock lock(m_mutex);
     for (;;) {
         if (closedLocked() || m_cancelled) {
@@ -139,23 +201,36 @@ SubmitResult Pool::submit(Job job)
                    static_cast<std::size_t>(m_idleWaiting) > m_queue.size();
         if (room) {
             m_queue.push(job);
+            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
             const std::uint64_t ticket = m_pushed++;
             m_accepted.fetch_add(1, std::memory_order_release);
-            const bool wake = m_idleWaiting > 0;
+            // Wake a parked worker only if no awake one will be free soon.
+            const int wake = m_looking == 0 && !m_paused ? wakeOneLocked() : -1;
             if (handOff && m_overflow == OverflowPolicy::Block) {
-                if (wake)
-                    m_workCv.notify_one();
+                notifyWoken(wake);
                 ++m_spaceWaiters;
                 m_spaceCv.wait(lock, [&] { return m_removed > ticket; });
                 --m_spaceWaiters;
                 return SubmitResult::Accepted;
             }
             lock.unlock();
-            if (wake)
-                m_workCv.notify_one();
+            notifyWoken(wake);
             return SubmitResult::Accepted;
         }
         if (m_overflow == OverflowPolicy::Block) {
+            if (!spun && !handOff) {
+                // Workers free a place within microseconds when jobs are short: watch
+                // for it before paying for a park and a wake-up per job.
+                spun = true;
+                lock.unlock();
+                spinUntil([this] {
+                    return m_depth.load(std::memory_order_acquire) <
+                           std::max(m_capacityA.load(std::memory_order_relaxed), 1);
+                });
+                lock.lock();
+                continue;
+            }
+            spun = false;
             ++m_spaceWaiters;
             m_spaceCv.wait(lock);
             --m_spaceWaiters;
@@ -166,6 +241,7 @@ SubmitResult Pool::submit(Job job)
             ++m_removed;
             m_dropped.fetch_add(1, std::memory_order_release);
             m_queue.push(job);
+            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
             ++m_pushed;
             m_accepted.fetch_add(1, std::memory_order_release);
             lock.unlock();
@@ -188,12 +264,16 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     std::shared_ptr<StartGate> gate;
     std::uint64_t policyVersion = ~std::uint64_t{0};
 
+    bool spun = false;
     std::unique_lock lock(m_mutex);
+    ++m_looking;
     for (;;) {
         if (m_state == PoolState::Stopped || slotIndex >= m_target)
             break;
         if (!m_paused && !m_queue.empty() && !m_cancelled) {
             Job job = m_queue.pop();
+            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
+            spun = false;
             ++m_removed;
             ++m_running;
             m_taken.fetch_add(1, std::memory_order_release);
@@ -213,8 +293,12 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
                     m_spaceCv.notify_one();
             }
             Nanos retryDue = 0;
-            const bool retry = runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue);
+            bool away = false;
+            const bool retry =
+                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
             lock.lock();
+            if (away)
+                ++m_looking;
             --m_running;
             if (retry) {
                 if (m_cancelled) {
@@ -236,28 +320,48 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         if (m_state == PoolState::Stopped)
             break;
         slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        if (!spun && m_spinners < cores && !m_paused && !m_cancelled) {
+            // Short jobs arrive faster than a park and wake-up round trip: watch the
+            // queue for a while first (a few spinners at most, so they cannot crowd
+            // out the threads doing work).
+            spun = true;
+            ++m_spinners;
+            ++m_idleWaiting;
+            lock.unlock();
+            spinUntil([this] { return m_depth.load(std::memory_order_acquire) > 0; });
+            lock.lock();
+            --m_spinners;
+            --m_idleWaiting;
+            continue;
+        }
+        spun = false;
+        --m_looking;
+        slot.woken = false;
+        m_parked.push_back(slotIndex);
         ++m_idleWaiting;
-        m_workCv.wait(lock);
-        --m_idleWaiting;
+        slot.wakeCv.wait(lock, [&] { return slot.woken; });
+        --m_idleWaiting; // the waker took it off m_parked and counted it in m_looking
     }
     m_slotAlive[slotIndex] = 0;
     --m_live;
+    --m_looking;
     slot.state.store(WorkerState::Retired, std::memory_order_relaxed);
     // A wake-up meant for a worker may have reached this retiring one: pass it on.
-    const bool passOn = !m_queue.empty() && m_idleWaiting > 0;
+    const int passOn = !m_queue.empty() && m_looking == 0 && !m_paused ? wakeOneLocked() : -1;
     lock.unlock();
-    if (passOn)
-        m_workCv.notify_one();
+    notifyWoken(passOn);
 }
 
 bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, StartGate* gate,
-                      const std::stop_token& stop, PreciseWaiter& waiter, Nanos& retryDue)
+                      const std::stop_token& stop, PreciseWaiter& waiter, Nanos& retryDue, bool& away)
 {
     WorkerSlot& slot = m_slots[slotIndex];
     HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
     bump(slot.attempts);
 
     if (gate) {
+        goAway(away); // a rate-limit wait may be long
         slot.state.store(WorkerState::Throttled, std::memory_order_relaxed);
         const Nanos waited = gate->acquire(stop);
         if (waited < 0) {
@@ -282,6 +386,8 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     slot.busySince.store(start, std::memory_order_relaxed);
     slot.state.store(WorkerState::Busy, std::memory_order_release);
     bool finished = true;
+    if (work > kShortJobNs)
+        goAway(away);
     if (work > 0) {
         finished = job.kind == JobKind::Cpu ? waiter.burnCpu(work)
                                             : waiter.sleepUntil(m_epoch + start + work,
@@ -349,10 +455,11 @@ void Pool::retryMain()
         m_delayed.pop();
         job.enqueueNs = now();
         m_queue.push(job);
+        m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
         ++m_pushed;
         m_taken.fetch_sub(1, std::memory_order_release);
-        if (m_idleWaiting > 0)
-            m_workCv.notify_one();
+        if (m_looking == 0 && !m_paused)
+            notifyWoken(wakeOneLocked());
     }
 }
 
@@ -362,7 +469,7 @@ void Pool::checkFinishedLocked()
         return;
     accrueWorkerNsLocked(now());
     m_state = PoolState::Stopped;
-    m_workCv.notify_all();
+    wakeAllLocked();
     m_spaceCv.notify_all();
     m_retryCv.notify_all();
     m_stoppedCv.notify_all();
@@ -385,11 +492,9 @@ void Pool::pause()
 
 void Pool::resume()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_paused = false;
-    }
-    m_workCv.notify_all();
+    std::lock_guard lock(m_mutex);
+    m_paused = false;
+    wakeAllLocked();
 }
 
 void Pool::setWorkerCount(int workers)
@@ -403,9 +508,9 @@ void Pool::setWorkerCount(int workers)
         m_target = workers;
         if (m_state != PoolState::Idle)
             spawnWorkersLocked();
+        // Idle workers above the new count must wake to retire.
+        wakeAllLocked();
     }
-    // Idle workers above the new count must wake to retire.
-    m_workCv.notify_all();
 }
 
 void Pool::setQueueCapacity(int capacity)
@@ -413,6 +518,7 @@ void Pool::setQueueCapacity(int capacity)
     {
         std::lock_guard lock(m_mutex);
         m_capacity = std::clamp(capacity, 0, PoolConfig::kMaxQueueCapacity);
+        m_capacityA.store(m_capacity, std::memory_order_relaxed);
     }
     m_spaceCv.notify_all();
 }
@@ -457,8 +563,8 @@ void Pool::drain()
         m_state = PoolState::Draining;
         m_paused = false;
         checkFinishedLocked();
+        wakeAllLocked();
     }
-    m_workCv.notify_all();
     m_spaceCv.notify_all(); // blocked producers are refused now
 }
 
@@ -478,6 +584,7 @@ void Pool::cancel()
         const std::size_t queued = m_queue.size();
         m_removed += queued;
         m_queue.drainInto([&](const Job& job) { cleared.push_back(job); });
+        m_depth.store(0, std::memory_order_release);
         m_cancelledQueued.fetch_add(queued, std::memory_order_release);
         const std::size_t delayed = m_delayed.size();
         while (!m_delayed.empty()) {
@@ -486,9 +593,9 @@ void Pool::cancel()
         }
         m_cancelledBackoff.fetch_add(delayed, std::memory_order_release);
         checkFinishedLocked();
+        wakeAllLocked();
     }
     m_cancelSource.request_stop(); // interrupts running waits and rate-limit waits
-    m_workCv.notify_all();
     m_spaceCv.notify_all();
     m_retryCv.notify_all();
     for (const Job& job : cleared)

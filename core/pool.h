@@ -125,8 +125,17 @@ private:
     void retryMain();
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
-                    const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue);
+                    const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
     void spawnWorkersLocked();
+    // Parking: idle workers wait each on their own condition variable, stacked so the
+    // most recently parked (cache-warm) worker is woken first. Returns the slot woken
+    // (to notify once the lock is released) or -1.
+    int wakeOneLocked();
+    void wakeAllLocked();
+    void notifyWoken(int slot);
+    // A worker about to wait a long time (rate limit, a long job) stops counting as
+    // available and, if the queue holds work nobody else will take soon, wakes a worker.
+    void goAway(bool& away);
     bool closedLocked() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
     bool roomLocked() const;
     void checkFinishedLocked();
@@ -142,7 +151,6 @@ private:
     const std::function<void(const Job&, Outcome)> m_onJobDone;
 
     mutable std::mutex m_mutex;
-    std::condition_variable m_workCv; // workers: a job, or a change of state
     std::condition_variable
         m_spaceCv; // producers and the retry thread: room, a hand-off taken, a change of state
     std::condition_variable m_retryCv; // the retry thread: a new delayed job
@@ -158,7 +166,13 @@ private:
     OverflowPolicy m_overflow;
     int m_target;
     int m_live = 0;
-    int m_idleWaiting = 0;
+    int m_idleWaiting = 0; // workers ready for a job now: parked or spinning
+    // Workers awake and soon free: spinning, between jobs or running a short one. A
+    // submit wakes a parked worker only when this is 0, so a burst of short jobs does
+    // not wake a thread per job.
+    int m_looking = 0;
+    int m_spinners = 0;
+    std::vector<int> m_parked; // parked worker slots, most recent last
     int m_spaceWaiters = 0;
     std::int64_t m_running = 0; // jobs held by workers
     std::uint64_t m_pushed = 0; // for hand-off: a job pushed as number k is taken once m_removed > k
@@ -172,8 +186,11 @@ private:
     std::vector<std::jthread> m_threads; // by slot
     std::vector<char> m_slotAlive;       // by slot
     std::jthread m_retryThread;
-    std::mutex m_joinMutex; // joinAll() may be reached from several threads
+    std::mutex m_joinMutex;                // joinAll() may be reached from several threads
     std::atomic<bool> m_shareCores{false}; // more workers than cores: final spins yield
+    // m_queue.size(), for spinning workers and producers to watch without the lock.
+    std::atomic<std::int64_t> m_depth{0};
+    std::atomic<int> m_capacityA{0}; // m_capacity, likewise
 
     // Counters written without the lock, read in snapshot() in an order that keeps
     // the accounting invariant exact (see snapshot()).
