@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/scenario_fields.h"
+
+#include "core/distribution.h"
+#include "core/duration.h"
+#include "core/pool.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace poollab {
+
+namespace {
+
+constexpr double kMaxRate = 1'000'000; // jobs/s: far beyond what one machine's pool does
+constexpr double kHour = 3600.0 * kSecond;
+constexpr double kDay = 24 * kHour;
+// JSON numbers are doubles: larger integers would not read back exactly.
+constexpr double kMaxExactInteger = 9007199254740991.0; // 2^53 - 1
+
+// Choice words, indexed by the enum's value.
+constexpr const char* kOverflowWords[] = {"block", "reject", "drop-oldest"};
+constexpr const char* kJobKindWords[] = {"sleep", "cpu"};
+constexpr const char* kArrivalWords[] = {"burst", "constant", "poisson", "ramp", "spike", "closed"};
+constexpr const char* kJitterWords[] = {"none", "full", "equal", "decorrelated"};
+constexpr const char* kTimeModeWords[] = {"real", "virtual"};
+
+template <typename E, std::size_t N> FieldValue word(const char* const (&words)[N], E value)
+{
+    const auto i = static_cast<std::size_t>(value);
+    return std::string(i < N ? words[i] : "");
+}
+
+template <typename E, std::size_t N> E fromWord(const char* const (&words)[N], const FieldValue& v)
+{
+    const std::string& s = std::get<std::string>(v);
+    for (std::size_t i = 0; i < N; ++i) {
+        if (s == words[i])
+            return static_cast<E>(i);
+    }
+    return E{};
+}
+
+std::int64_t asInt(const FieldValue& v)
+{
+    return std::get<std::int64_t>(v);
+}
+
+// Accessor pairs for a member of each kind, as capture-less lambdas.
+#define POOLLAB_INT(member, T)                                                                               \
+    [](const Scenario& s) { return FieldValue(static_cast<std::int64_t>(s.member)); },                       \
+        [](Scenario& s, const FieldValue& v) { s.member = static_cast<T>(asInt(v)); }
+#define POOLLAB_NUMBER(member)                                                                               \
+    [](const Scenario& s) { return FieldValue(s.member); },                                                  \
+        [](Scenario& s, const FieldValue& v) { s.member = std::get<double>(v); }
+#define POOLLAB_STRING(member)                                                                               \
+    [](const Scenario& s) { return FieldValue(s.member); },                                                  \
+        [](Scenario& s, const FieldValue& v) { s.member = std::get<std::string>(v); }
+#define POOLLAB_CHOICE(member, words, E)                                                                     \
+    [](const Scenario& s) { return word(words, s.member); },                                                 \
+        [](Scenario& s, const FieldValue& v) { s.member = fromWord<E>(words, v); }
+
+const ScenarioField kFields[] = {
+    {"name",
+     "Scenario",
+     FieldType::Text,
+     0,
+     200,
+     {},
+     "",
+     "A short title for the scenario.",
+     POOLLAB_STRING(name)},
+    {"description",
+     "Scenario",
+     FieldType::Text,
+     0,
+     4000,
+     {},
+     "",
+     "What the scenario shows and what to watch.",
+     POOLLAB_STRING(description)},
+
+    {"workers",
+     "Workers & queue",
+     FieldType::Integer,
+     1,
+     PoolConfig::kMaxWorkers,
+     {},
+     "",
+     "Worker count: how many jobs run at once.",
+     POOLLAB_INT(workers, int)},
+    {"queue_capacity",
+     "Workers & queue",
+     FieldType::Integer,
+     0,
+     PoolConfig::kMaxQueueCapacity,
+     {},
+     "jobs",
+     "Queue capacity; 0 is a direct hand-off (an unbuffered channel).",
+     POOLLAB_INT(queueCapacity, int)},
+    {"overflow", "Workers & queue", FieldType::Choice, 0, 0, kOverflowWords, "",
+     "What a full queue does to a new job: block (the producer waits), reject (refused and counted), "
+     "drop-oldest (the oldest queued job is dropped).",
+     POOLLAB_CHOICE(overflow, kOverflowWords, OverflowPolicy)},
+
+    {"job_kind", "Job", FieldType::Choice, 0, 0, kJobKindWords, "",
+     "sleep (waits, like I/O) or cpu (burns a core for the service time).",
+     POOLLAB_CHOICE(jobKind, kJobKindWords, JobKind)},
+    {"latency",
+     "Job",
+     FieldType::Latency,
+     1,
+     200,
+     {},
+     "",
+     "Service time of a job: a duration (500ms) or a distribution such as exp(50ms).",
+     POOLLAB_STRING(latency)},
+
+    {"arrival", "Arrivals", FieldType::Choice, 0, 0, kArrivalWords, "",
+     "How jobs arrive: burst (all at once), constant or poisson at `rate`, ramp from `rate` to `rate_end`, "
+     "spike (`spike_rate` for a while), closed (`clients` each with one job at a time).",
+     POOLLAB_CHOICE(arrival, kArrivalWords, ArrivalKind)},
+    {"rate",
+     "Arrivals",
+     FieldType::Number,
+     0,
+     kMaxRate,
+     {},
+     "jobs/s",
+     "Arrival rate: constant and poisson; the start of a ramp; the base of a spike.",
+     POOLLAB_NUMBER(rate)},
+    {"rate_end",
+     "Arrivals",
+     FieldType::Number,
+     0,
+     kMaxRate,
+     {},
+     "jobs/s",
+     "Ramp: the rate reached at the end of ramp_duration.",
+     POOLLAB_NUMBER(rateEnd)},
+    {"ramp_duration",
+     "Arrivals",
+     FieldType::Duration,
+     0,
+     kDay,
+     {},
+     "",
+     "Ramp: how long the ramp takes.",
+     POOLLAB_INT(rampDuration, Nanos)},
+    {"spike_rate",
+     "Arrivals",
+     FieldType::Number,
+     0,
+     kMaxRate,
+     {},
+     "jobs/s",
+     "Spike: the rate inside the spike window.",
+     POOLLAB_NUMBER(spikeRate)},
+    {"spike_start",
+     "Arrivals",
+     FieldType::Duration,
+     0,
+     kDay,
+     {},
+     "",
+     "Spike: when the spike begins.",
+     POOLLAB_INT(spikeStart, Nanos)},
+    {"spike_duration",
+     "Arrivals",
+     FieldType::Duration,
+     0,
+     kDay,
+     {},
+     "",
+     "Spike: how long it lasts.",
+     POOLLAB_INT(spikeDuration, Nanos)},
+    {"clients",
+     "Arrivals",
+     FieldType::Integer,
+     1,
+     100'000,
+     {},
+     "",
+     "Closed model: clients, each with one job in the system at a time.",
+     POOLLAB_INT(clients, int)},
+    {"think_time",
+     "Arrivals",
+     FieldType::Duration,
+     0,
+     kHour,
+     {},
+     "",
+     "Closed model: a client's pause between its jobs.",
+     POOLLAB_INT(thinkTime, Nanos)},
+
+    {"jobs",
+     "Run length",
+     FieldType::Integer,
+     0,
+     1'000'000'000,
+     {},
+     "",
+     "Jobs to submit; 0 = no limit (then duration must be set).",
+     POOLLAB_INT(jobs, std::uint64_t)},
+    {"duration",
+     "Run length",
+     FieldType::Duration,
+     0,
+     kDay,
+     {},
+     "",
+     "How long to submit jobs; 0 = no limit (then jobs must be set).",
+     POOLLAB_INT(duration, Nanos)},
+
+    {"failure_rate",
+     "Failures & retries",
+     FieldType::Number,
+     0,
+     1,
+     {},
+     "",
+     "Probability that an attempt fails.",
+     POOLLAB_NUMBER(failureRate)},
+    {"timeout",
+     "Failures & retries",
+     FieldType::Duration,
+     0,
+     kHour,
+     {},
+     "",
+     "Per-attempt timeout; 0 = none.",
+     POOLLAB_INT(timeout, Nanos)},
+    {"max_attempts",
+     "Failures & retries",
+     FieldType::Integer,
+     1,
+     100,
+     {},
+     "",
+     "Attempts per job, the first included; 1 = no retries.",
+     POOLLAB_INT(maxAttempts, int)},
+    {"backoff_base",
+     "Failures & retries",
+     FieldType::Duration,
+     0,
+     kHour,
+     {},
+     "",
+     "Retry delay before the first retry; it doubles per retry up to backoff_cap.",
+     POOLLAB_INT(backoffBase, Nanos)},
+    {"backoff_cap",
+     "Failures & retries",
+     FieldType::Duration,
+     0,
+     kHour,
+     {},
+     "",
+     "Longest retry delay.",
+     POOLLAB_INT(backoffCap, Nanos)},
+    {"jitter", "Failures & retries", FieldType::Choice, 0, 0, kJitterWords, "",
+     "Randomness added to retry delays: none, full, equal, decorrelated.",
+     POOLLAB_CHOICE(jitter, kJitterWords, Jitter)},
+
+    {"rate_limit",
+     "Rate limit",
+     FieldType::Number,
+     0,
+     kMaxRate,
+     {},
+     "starts/s",
+     "Token bucket on job starts; 0 = off.",
+     POOLLAB_NUMBER(rateLimit)},
+    {"burst",
+     "Rate limit",
+     FieldType::Integer,
+     1,
+     1'000'000,
+     {},
+     "tokens",
+     "Token bucket size: starts allowed back to back.",
+     POOLLAB_INT(burst, int)},
+
+    {"seed",
+     "Run",
+     FieldType::Integer,
+     0,
+     kMaxExactInteger,
+     {},
+     "",
+     "Random seed: the same seed gives the same jobs.",
+     POOLLAB_INT(seed, std::uint64_t)},
+    {"time_mode", "Run", FieldType::Choice, 0, 0, kTimeModeWords, "",
+     "real (threads, wall clock) or virtual (simulated time, as fast as possible).",
+     POOLLAB_CHOICE(timeMode, kTimeModeWords, TimeMode)},
+    {"sample_interval",
+     "Run",
+     FieldType::Duration,
+     10 * kMilli,
+     kHour,
+     {},
+     "",
+     "How often the metrics are sampled (one chart point / CSV row).",
+     POOLLAB_INT(sampleInterval, Nanos)},
+};
+
+#undef POOLLAB_INT
+#undef POOLLAB_NUMBER
+#undef POOLLAB_STRING
+#undef POOLLAB_CHOICE
+
+QString fromStd(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+QString numberText(double v)
+{
+    // Whole numbers as such ("1000000", not "1e+06"); others in the shortest spelling
+    // that reads back exactly, whatever the locale.
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        return QString::number(static_cast<qint64>(v));
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
+    return QString::fromLatin1(buf, static_cast<qsizetype>(end - buf));
+}
+
+QString integerText(double v)
+{
+    return QString::number(static_cast<qint64>(v));
+}
+
+QString durationText(double ns)
+{
+    return fromStd(formatDuration(static_cast<Nanos>(ns)));
+}
+
+} // namespace
+
+std::span<const ScenarioField> scenarioFields()
+{
+    return kFields;
+}
+
+const ScenarioField* findScenarioField(QStringView key)
+{
+    for (const ScenarioField& f : kFields) {
+        if (key == QLatin1String(f.key))
+            return &f;
+    }
+    return nullptr;
+}
+
+QString cliFlagName(const ScenarioField& field)
+{
+    return QString::fromLatin1(field.key).replace(QLatin1Char('_'), QLatin1Char('-'));
+}
+
+QString allowedText(const ScenarioField& f)
+{
+    switch (f.type) {
+    case FieldType::Integer:
+        return QStringLiteral("a whole number from %1 to %2").arg(integerText(f.min), integerText(f.max));
+    case FieldType::Number:
+        return QStringLiteral("a number from %1 to %2").arg(numberText(f.min), numberText(f.max));
+    case FieldType::Duration:
+        return QStringLiteral("a duration from %1 to %2 with a unit (us, ms, s, m, h), e.g. \"50ms\"")
+            .arg(durationText(f.min), durationText(f.max));
+    case FieldType::Choice: {
+        QStringList words;
+        for (const char* w : f.choices)
+            words << QString::fromLatin1(w);
+        return QStringLiteral("one of: %1").arg(words.join(QStringLiteral(", ")));
+    }
+    case FieldType::Latency:
+        return QStringLiteral("a latency spec, e.g. \"500ms\", \"exp(50ms)\", \"uniform(100ms,900ms)\"");
+    case FieldType::Text:
+        return QStringLiteral("text of at most %1 characters").arg(integerText(f.max));
+    }
+    return {};
+}
+
+QString formatFieldValue(const ScenarioField& f, const FieldValue& v)
+{
+    switch (f.type) {
+    case FieldType::Integer:
+        return std::holds_alternative<std::int64_t>(v) ? QString::number(std::get<std::int64_t>(v))
+                                                       : QString();
+    case FieldType::Number:
+        return std::holds_alternative<double>(v) ? numberText(std::get<double>(v)) : QString();
+    case FieldType::Duration:
+        return std::holds_alternative<std::int64_t>(v) ? fromStd(formatDuration(std::get<std::int64_t>(v)))
+                                                       : QString();
+    case FieldType::Choice:
+    case FieldType::Latency:
+    case FieldType::Text:
+        return std::holds_alternative<std::string>(v) ? fromStd(std::get<std::string>(v)) : QString();
+    }
+    return {};
+}
+
+QString formatFieldValue(const ScenarioField& field, const Scenario& scenario)
+{
+    return formatFieldValue(field, field.get(scenario));
+}
+
+bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error)
+{
+    const auto fail = [&](const QString& shown) {
+        if (error)
+            *error = QStringLiteral("%1 is out of range; allowed: %2").arg(shown, allowedText(f));
+        return false;
+    };
+    const auto wrongType = [&] {
+        if (error)
+            *error = QStringLiteral("wrong type; allowed: %1").arg(allowedText(f));
+        return false;
+    };
+    switch (f.type) {
+    case FieldType::Integer:
+    case FieldType::Duration: {
+        if (!std::holds_alternative<std::int64_t>(v))
+            return wrongType();
+        const auto x = static_cast<double>(std::get<std::int64_t>(v));
+        if (x < f.min || x > f.max)
+            return fail(formatFieldValue(f, v));
+        return true;
+    }
+    case FieldType::Number: {
+        if (!std::holds_alternative<double>(v))
+            return wrongType();
+        const double x = std::get<double>(v);
+        if (!std::isfinite(x) || x < f.min || x > f.max)
+            return fail(formatFieldValue(f, v));
+        return true;
+    }
+    case FieldType::Choice: {
+        if (!std::holds_alternative<std::string>(v))
+            return wrongType();
+        const std::string& s = std::get<std::string>(v);
+        for (const char* w : f.choices) {
+            if (s == w)
+                return true;
+        }
+        if (error)
+            *error = QStringLiteral("\"%1\" is not allowed; allowed: %2").arg(fromStd(s), allowedText(f));
+        return false;
+    }
+    case FieldType::Latency: {
+        if (!std::holds_alternative<std::string>(v))
+            return wrongType();
+        const std::string& s = std::get<std::string>(v);
+        if (s.size() > static_cast<std::size_t>(f.max))
+            return fail(QStringLiteral("a spec of %1 characters").arg(s.size()));
+        std::string why;
+        if (!LatencyDistribution::parse(s, &why)) {
+            if (error)
+                *error = fromStd(why); // names the spec and lists the accepted forms
+            return false;
+        }
+        return true;
+    }
+    case FieldType::Text: {
+        if (!std::holds_alternative<std::string>(v))
+            return wrongType();
+        const auto length = QString::fromStdString(std::get<std::string>(v)).size();
+        if (length < f.min || length > f.max)
+            return fail(QStringLiteral("text of %1 characters").arg(length));
+        return true;
+    }
+    }
+    return wrongType();
+}
+
+std::optional<FieldValue> parseFieldText(const ScenarioField& f, const QString& text, QString* error)
+{
+    const QString quoted = QLatin1Char('\'') + text + QLatin1Char('\'');
+    const auto bad = [&]() -> std::optional<FieldValue> {
+        if (error)
+            *error = QStringLiteral("%1 is not allowed; allowed: %2").arg(quoted, allowedText(f));
+        return std::nullopt;
+    };
+    FieldValue v;
+    switch (f.type) {
+    case FieldType::Integer: {
+        bool ok = false;
+        const qlonglong x = text.trimmed().toLongLong(&ok);
+        if (!ok)
+            return bad();
+        v = static_cast<std::int64_t>(x);
+        break;
+    }
+    case FieldType::Number: {
+        // Not QString::toDouble's locale rules: '.' is the separator everywhere.
+        const QByteArray latin = text.trimmed().toLatin1();
+        double x = 0;
+        const auto [end, ec] = std::from_chars(latin.constData(), latin.constData() + latin.size(), x);
+        if (latin.isEmpty() || ec != std::errc() || end != latin.constData() + latin.size())
+            return bad();
+        v = x;
+        break;
+    }
+    case FieldType::Duration: {
+        const auto ns = parseDuration(text.toStdString());
+        if (!ns)
+            return bad();
+        v = static_cast<std::int64_t>(*ns);
+        break;
+    }
+    case FieldType::Choice:
+    case FieldType::Latency:
+    case FieldType::Text:
+        v = text.toStdString();
+        break;
+    }
+    QString why;
+    if (!checkFieldValue(f, v, &why)) {
+        // Name the value as typed ("'1.5x'"), not as re-formatted.
+        if (error) {
+            const bool range = why.contains(QLatin1String(" is out of range; "));
+            *error =
+                range ? QStringLiteral("%1 is out of range; allowed: %2").arg(quoted, allowedText(f)) : why;
+        }
+        return std::nullopt;
+    }
+    return v;
+}
+
+QString crossCheckScenario(const Scenario& s)
+{
+    if (s.jobs == 0 && s.duration == 0)
+        return QStringLiteral("'jobs' and 'duration' are both 0: set at least one of them "
+                              "(jobs: a whole number from 1 to 1000000000, or duration: e.g. \"30s\")");
+    if (s.backoffBase > s.backoffCap)
+        return QStringLiteral(
+                   "'backoff_base' (%1) is longer than 'backoff_cap' (%2): the base must not exceed "
+                   "the cap")
+            .arg(fromStd(formatDuration(s.backoffBase)), fromStd(formatDuration(s.backoffCap)));
+    return {};
+}
+
+QString validateScenario(const Scenario& s)
+{
+    for (const ScenarioField& f : kFields) {
+        QString why;
+        if (!checkFieldValue(f, f.get(s), &why))
+            return QStringLiteral("'%1': %2").arg(QLatin1String(f.key), why);
+    }
+    return crossCheckScenario(s);
+}
+
+} // namespace poollab
