@@ -110,6 +110,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
+    connect(m_controller, &RunController::failed, this,
+            [this](const QString& message) { showError(tr("Cannot start the run"), message); });
     setScenario(Scenario{});
     updateActions();
     updateStatus();
@@ -148,7 +150,7 @@ void MainWindow::createActions()
                           tr("Start a run of the scenario"), [this] { m_controller->start(); });
     QAction* pause =
         make(QStringLiteral("pause"), tr("Pause"), QStyle::SP_MediaPause, Qt::Key_F6,
-             tr("Pause: workers take no new jobs, arrivals keep queueing; again to resume"), [this] {
+             tr("Pause: freeze the run (no arrivals, no new starts; the queue holds); again to resume"), [this] {
                  if (m_controller->isPaused())
                      m_controller->resume();
                  else
@@ -242,7 +244,7 @@ void MainWindow::updateStatus()
     if (!m_controller->hasRun())
         state = tr("Ready. Pick a preset or set the pool up, then Start (F5).");
     else if (m_controller->isPaused())
-        state = tr("Paused: arrivals keep queueing, workers take nothing. F6 resumes.");
+        state = tr("Paused: nothing arrives or starts, the queue holds. F6 resumes.");
     else
         state = tr("%1 · %2 workers · queue %3/%4")
                     .arg(QString::fromUtf8(toString(s.state).data()))

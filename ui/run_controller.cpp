@@ -6,6 +6,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <exception>
 
 namespace poollab {
 
@@ -54,12 +55,17 @@ void RunController::addMarker(const QString& key, const QString& from, const QSt
         m_markers.pop_front();
 }
 
-void RunController::start()
+bool RunController::start()
 {
     if (isActive())
-        return;
+        return false;
     reset();
-    m_engine = m_factory(m_scenario);
+    try {
+        m_engine = m_factory(m_scenario);
+    } catch (const std::exception& e) {
+        emit failed(QString::fromUtf8(e.what()));
+        return false;
+    }
     setPace(m_pace);
     m_runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     m_engine->start();
@@ -69,6 +75,7 @@ void RunController::start()
     m_timer.start();
     emit stateChanged();
     emit ticked();
+    return true;
 }
 
 void RunController::pause()

@@ -46,7 +46,8 @@ public:
     void setScenario(const Scenario& scenario, const QString& key = {}, const QString& from = {},
                      const QString& to = {});
 
-    void start();
+    // Returns false (and emits failed) when the engine refuses the scenario.
+    bool start();
     void pause();
     void resume();
     void drain();
@@ -85,6 +86,7 @@ signals:
     void ticked();
     void stateChanged();
     void runFinished();
+    void failed(const QString& message);
 
 private:
     void addMarker(const QString& key, const QString& from, const QString& to);

@@ -158,14 +158,19 @@ private slots:
         w.action(QStringLiteral("pause"))->trigger();
         QVERIFY(c->isPaused());
         QCOMPARE(w.action(QStringLiteral("pause"))->text(), QStringLiteral("Resume"));
-        // Jobs already running finish; then nothing completes while arrivals pile up. (A
-        // snapshot taken after the pause first: an older one may show 0 in flight by chance.)
+        // Pause freezes the run: jobs already running finish, then nothing arrives, starts or
+        // completes, and the queue holds. (A snapshot taken after the pause first: an older
+        // one may show 0 in flight by chance.)
         QTRY_VERIFY(c->snapshot().state == PoolState::Paused);
         QTRY_COMPARE(c->snapshot().inFlight, std::int64_t{0});
         const std::uint64_t done = c->snapshot().completed();
+        const std::uint64_t submitted = c->snapshot().counters.submitted;
         const std::int64_t queued = c->snapshot().queued;
-        QTRY_VERIFY(c->snapshot().queued >= queued + 20);
+        const std::size_t ticks = c->series().added();
+        QTRY_VERIFY(c->series().added() >= ticks + 5);
         QCOMPARE(c->snapshot().completed(), done);
+        QCOMPARE(c->snapshot().counters.submitted, submitted);
+        QCOMPARE(c->snapshot().queued, queued);
         w.action(QStringLiteral("pause"))->trigger();
         QVERIFY(!c->isPaused());
         QTRY_VERIFY(c->snapshot().completed() > done);
