@@ -214,8 +214,11 @@ TextPosition textPosition(const QByteArray& utf8, qsizetype byteOffset)
     return p;
 }
 
-bool scenarioFromJson(const QByteArray& json, Scenario& scenario, QString* error, const QString& sourceName)
+bool scenarioFromJson(const QByteArray& data, Scenario& scenario, QString* error, const QString& sourceName)
 {
+    // Some Windows editors start UTF-8 with a byte-order mark; editors do not show
+    // it, so positions count from after it.
+    const QByteArray json = data.startsWith("\xEF\xBB\xBF") ? data.mid(3) : data;
     QStringList errors;
     const QString source = sourceName.isEmpty() ? QString() : sourceName + QLatin1Char(':');
     const auto at = [&](qsizetype offset, const QString& message) {

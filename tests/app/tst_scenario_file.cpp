@@ -324,6 +324,18 @@ private slots:
         QCOMPARE(s.latency, std::string("uniform(100ms,900ms)"));
     }
 
+    void byteOrderMarkIsSkipped()
+    {
+        Scenario s;
+        QString error;
+        QVERIFY2(scenarioFromJson("\xEF\xBB\xBF" + kHead + "  \"workers\": 3\n}", s, &error),
+                 qPrintable(error));
+        QCOMPARE(s.workers, 3);
+        QVERIFY(!scenarioFromJson("\xEF\xBB\xBF{\"format\": 1}", s, &error));
+        QCOMPARE(error,
+                 QStringLiteral("1:2: 'format': a number is not supported; expected \"poollab-scenario/1\""));
+    }
+
     void missingFile()
     {
         QTemporaryDir dir;
