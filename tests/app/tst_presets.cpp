@@ -3,6 +3,7 @@
 #include "app/scenario_fields.h"
 #include "app/scenario_file.h"
 #include "core/distribution.h"
+#include "core/queueing_theory.h"
 #include "core/real_engine.h"
 
 #include <QDir>
@@ -143,6 +144,28 @@ private slots:
         const auto service = LatencyDistribution::parse(mmc.latency, nullptr);
         QVERIFY(service && service->isExponential());
         QVERIFY(mmc.rate < capacity(mmc)); // stable: utilization below 1
+    }
+
+    void mmcDescriptionQuotesTheTheory()
+    {
+        // The numbers a learner compares against must be what the formulas give.
+        const Scenario s = preset(QStringLiteral("mmc-queue"));
+        const TheoryPrediction p = predict(s);
+        QVERIFY2(p.applies, p.reason.c_str());
+        QCOMPARE(p.model, std::string("M/M/c"));
+        const QString text = QString::fromStdString(s.description);
+        const QString expected[] = {
+            QString::number(s.workers) + QStringLiteral(" workers"),
+            QString::number(p.metrics.rho * 100, 'f', 0) + QStringLiteral(" %"),
+            QString::number(p.metrics.probWait * 100, 'f', 1) + QStringLiteral(" % of jobs wait"),
+            QStringLiteral("mean wait is ") + QString::number(p.metrics.meanWait * 1000, 'f', 1) +
+                QStringLiteral(" ms"),
+            QStringLiteral("system ") + QString::number(p.metrics.meanResponse * 1000, 'f', 1) +
+                QStringLiteral(" ms"),
+            QStringLiteral("queue length ") + QString::number(p.metrics.meanQueueLength, 'f', 1),
+        };
+        for (const QString& phrase : expected)
+            QVERIFY2(text.contains(phrase), qPrintable(phrase));
     }
 
     void unknownPreset()
