@@ -114,22 +114,15 @@ private slots:
         s.latency = "uniform(0ms,400us)";
         s.jobs = 1500;
         RealEngine engine(s);
-        engine.start();
-        Snapshot snap;
-        std::int64_t highest = 0;
-        do {
-            engine.snapshot(snap);
-            QVERIFY(snap.invariantHolds());
-            highest = std::max(highest, snap.queued + snap.inFlight);
-            QVERIFY2(snap.queued + snap.inFlight <= clients,
-                     qPrintable(QString::number(snap.queued + snap.inFlight)));
-        } while (!engine.waitFinished(200 * kMicro));
-        engine.snapshot(snap);
+        const Snapshot snap = runToEnd(engine);
+        QVERIFY(snap.invariantHolds());
         QCOMPARE(snap.counters.submitted, std::uint64_t{1500});
         QCOMPARE(snap.counters.succeeded, std::uint64_t{1500});
+        // The generator's exact count of jobs between submit and outcome (the
+        // snapshot's queued + inFlight is not read at one instant, so it can overstate).
+        // tst_load_generator checks the same from outside, by job intervals.
         QVERIFY(engine.generator().outstandingHighWater() <= clients);
         QCOMPARE(engine.generator().outstandingHighWater(), std::int64_t{clients}); // and K is reached
-        QVERIFY(highest >= 1);
     }
 
     void closedModelThinks()
