@@ -9,6 +9,7 @@
 #include "core/workload.h"
 
 #include <QCommandLineParser>
+#include <QHostAddress>
 
 #include <charconv>
 #include <cmath>
@@ -267,6 +268,17 @@ CommandLine parseCommandLine(const QStringList& arguments)
     opt("summary-json", QStringLiteral("Write the run summary as JSON to FILE, or to stdout with -."),
         "FILE");
     opt("quiet", QStringLiteral("Headless: print nothing but errors and what --summary-json - asks for."));
+    // Metrics endpoint
+    opt("metrics-port",
+        QStringLiteral("Headless: serve Prometheus metrics at http://ADDRESS:P/metrics, P 1..65535. "
+                       "Default off."),
+        "P");
+    opt("metrics-address",
+        QStringLiteral("The address --metrics-port binds. Default 127.0.0.1 (this machine only)."), "A");
+    opt("metrics-linger",
+        QStringLiteral("Keep serving metrics for D after the run ends, so that a scraper gets the final "
+                       "totals, e.g. 5s. Default 0s."),
+        "D");
 
     if (!p.parse(arguments)) {
         cl.action = CommandLine::Action::Error;
@@ -366,6 +378,23 @@ CommandLine parseCommandLine(const QStringList& arguments)
             err = QStringLiteral("--backoff: ") + fromStd(why);
             return fail();
         }
+    }
+
+    if (!readIntInto("metrics-port", 1, 65535, cl.metricsPort) ||
+        !readDuration(p, flag("metrics-linger"), 0, kHour, cl.metricsLinger, err))
+        return fail();
+    if (p.isSet(flag("metrics-address"))) {
+        const QString text = p.value(flag("metrics-address"));
+        if (QHostAddress(text).isNull()) {
+            err = rangeError(flag("metrics-address"), text,
+                             QStringLiteral("an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1"));
+            return fail();
+        }
+        cl.metricsAddress = text;
+    }
+    if (cl.metricsPort == 0 && (p.isSet(flag("metrics-address")) || p.isSet(flag("metrics-linger")))) {
+        err = QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)");
+        return fail();
     }
 
     // Checks that one flag's range cannot express.

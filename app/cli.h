@@ -19,6 +19,11 @@ struct CommandLine
     bool startImmediately = false; // window: --start
     QString error;                 // Action::Error: names the flag and its allowed range
     QString helpText;
+    // Headless metrics endpoint (docs/METRICS.md): port 0 means none; it keeps serving
+    // for metricsLinger after the run ends.
+    int metricsPort = 0;
+    QString metricsAddress = QStringLiteral("127.0.0.1");
+    Nanos metricsLinger = 0;
 };
 
 // Parses argv (including the program name). Never exits; errors come back in the result.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
+#include "app/metrics_server.h"
 #include "app/summary_json.h"
 #include "core/duration.h"
 #include "core/real_engine.h"
@@ -126,6 +127,25 @@ int runHeadless(const CommandLine& cl)
     }
     const std::uint64_t target = engine->plannedJobs();
 
+    // Declared after the engine, so it stops before the engine goes. It serves from a
+    // thread of its own; the engine's snapshot() is thread-safe.
+    MetricsServerOptions metricsOptions;
+    metricsOptions.runInfo.scenario = QString::fromStdString(sc.name);
+    MetricsEndpoint metrics(metricsOptions);
+    if (cl.metricsPort != 0) {
+        QString why;
+        if (!metrics.start(
+                QHostAddress(cl.metricsAddress), static_cast<quint16>(cl.metricsPort),
+                [&engine](Snapshot& s) { engine->snapshot(s); }, &why)) {
+            err << "poollab: --metrics-port: " << why << "\n";
+            return 1;
+        }
+        if (!cl.quiet) {
+            err << "poollab: serving metrics at " << metrics.url() << "\n";
+            err.flush();
+        }
+    }
+
     // Draw progress on a thread of its own while the engine runs.
     std::mutex mutex;
     std::condition_variable cv;
@@ -171,6 +191,8 @@ int runHeadless(const CommandLine& cl)
             }
         }
     }
+    if (metrics.isRunning() && cl.metricsLinger > 0)
+        std::this_thread::sleep_for(std::chrono::nanoseconds(cl.metricsLinger));
     return 0;
 }
 
