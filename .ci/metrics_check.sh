@@ -129,8 +129,12 @@ prom="http://127.0.0.1:$prom_port"
 wait_for 60 curl "${curl_opts[@]}" --fail "$prom/-/ready" ||
     fail "prometheus did not get ready: $(tail -20 "$tmp/prometheus.log")"
 
-# About 4 s of work, then 3 s of lingering: at least two scrapes see the final totals.
-timeout 120 "$bin" --headless --quiet --jobs 1600 --workers 8 --latency 20ms \
+# About 4 s of arrivals, then 3 s of lingering: at least two scrapes see the final totals.
+# Overloaded on purpose (500/s offered, a rate limit of 350/s, a small rejecting queue,
+# failing and timing-out attempts with retries) so that most totals are not zero.
+timeout 120 "$bin" --headless --quiet --arrival constant --rate 500 --jobs 2000 --workers 4 \
+    --latency 'exp(8ms)' --timeout 30ms --failure-rate 0.2 --max-attempts 3 --backoff 'exp(5ms,20ms)' \
+    --queue-capacity 10 --overflow reject --rate-limit 350 --burst 5 \
     --summary-json "$tmp/summary.json" --metrics-port "$port" --metrics-linger 3s >"$tmp/run2.out" 2>&1 ||
     fail "run 2 exited with $?: $(cat "$tmp/run2.out")"
 
@@ -157,7 +161,10 @@ for pair in success:succeeded failure:failed rejected:rejected dropped:dropped c
     check "outcome ${pair%%:*}" "$(json_value "${pair#*:}")" \
         "max_over_time(poollab_job_outcomes_total{outcome=\"${pair%%:*}\"}[15m])"
 done
+check attempts "$(json_value attempts)" 'max_over_time(poollab_attempts_total[15m])'
 check retries "$(json_value retries)" 'max_over_time(poollab_retries_total[15m])'
+check "timed out" "$(json_value timed_out)" 'max_over_time(poollab_attempt_timeouts_total[15m])'
+check "throttled starts" "$(json_value throttled)" 'max_over_time(poollab_throttled_starts_total[15m])'
 check "job latency count" "$(json_value count total)" 'max_over_time(poollab_job_latency_seconds_count[15m])'
 [ "$failures" -eq 0 ] || fail "$failures total(s) differ between prometheus and the summary"
 echo "metrics_check: PASS" >&2
