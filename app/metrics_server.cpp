@@ -173,8 +173,8 @@ void MetricsServer::handleRequest(QTcpSocket* socket, QByteArrayView head)
         respond(socket, 404, kTextPlain, "not found; metrics are at /metrics\n");
         return;
     }
-    const bool head_ = method == "HEAD";
-    if (method != "GET" && !head_) {
+    const bool isHead = method == "HEAD";
+    if (method != "GET" && !isHead) {
         respond(socket, 405, kTextPlain, "method not allowed\n", "Allow: GET, HEAD\r\n");
         return;
     }
@@ -187,7 +187,7 @@ void MetricsServer::handleRequest(QTcpSocket* socket, QByteArrayView head)
         return;
     }
     m_scrapes.fetch_add(1, std::memory_order_relaxed);
-    respond(socket, 200, kPrometheusContentType, body, {}, !head_);
+    respond(socket, 200, kPrometheusContentType, body, {}, !isHead);
 }
 
 void MetricsServer::respond(QTcpSocket* socket, int status, QByteArrayView contentType,
