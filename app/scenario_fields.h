@@ -57,6 +57,11 @@ QString cliFlagName(const ScenarioField& field); // "queue-capacity"
 // "a whole number from 1 to 4096", "one of: block, reject, drop-oldest", ...
 QString allowedText(const ScenarioField& field);
 
+// Help for --help and tooltips: the field's help, what is allowed and the default,
+// e.g. "Worker count: how many jobs run at once. Allowed: a whole number from 1 to
+// 4096. Default: 4."
+QString fieldHelpText(const ScenarioField& field);
+
 // The value as a user would type it: "500ms", "4", "block", "0.25".
 QString formatFieldValue(const ScenarioField& field, const FieldValue& value);
 QString formatFieldValue(const ScenarioField& field, const Scenario& scenario);

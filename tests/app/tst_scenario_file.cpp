@@ -122,6 +122,13 @@ private slots:
         QCOMPARE(allowedText(*findScenarioField(u"timeout")),
                  QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. \"50ms\""));
         QCOMPARE(allowedText(*findScenarioField(u"failure_rate")), QStringLiteral("a number from 0 to 1"));
+        QCOMPARE(fieldHelpText(*workers),
+                 QStringLiteral("Worker count: how many jobs run at once. Allowed: a whole "
+                                "number from 1 to 4096. Default: 4."));
+        QCOMPARE(fieldHelpText(*findScenarioField(u"name")),
+                 QStringLiteral("A short title for the scenario. Allowed: text of at most 200 characters."));
+        for (const ScenarioField& f : scenarioFields())
+            QVERIFY2(QByteArray(f.help).endsWith('.'), f.key); // fieldHelpText() appends sentences
     }
 
     void defaultsAreValid()
