@@ -86,6 +86,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     setCentralWidget(m_splitter);
 
     m_stateLabel = new QLabel;
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(360);
@@ -148,14 +149,14 @@ void MainWindow::createActions()
     };
     QAction* start = make(QStringLiteral("start"), tr("Start"), QStyle::SP_MediaPlay, Qt::Key_F5,
                           tr("Start a run of the scenario"), [this] { m_controller->start(); });
-    QAction* pause =
-        make(QStringLiteral("pause"), tr("Pause"), QStyle::SP_MediaPause, Qt::Key_F6,
-             tr("Pause: freeze the run (no arrivals, no new starts; the queue holds); again to resume"), [this] {
-                 if (m_controller->isPaused())
-                     m_controller->resume();
-                 else
-                     m_controller->pause();
-             });
+    QAction* pause = make(
+        QStringLiteral("pause"), tr("Pause"), QStyle::SP_MediaPause, Qt::Key_F6,
+        tr("Pause: freeze the run (no arrivals, no new starts; the queue holds); again to resume"), [this] {
+            if (m_controller->isPaused())
+                m_controller->resume();
+            else
+                m_controller->pause();
+        });
     QAction* drain = make(QStringLiteral("drain"), tr("Drain"), QStyle::SP_MediaSeekForward, Qt::Key_F7,
                           tr("Drain: stop arrivals, finish every job already accepted, then stop"),
                           [this] { m_controller->drain(); });
@@ -247,7 +248,9 @@ void MainWindow::updateStatus()
         state = tr("Paused: nothing arrives or starts, the queue holds. F6 resumes.");
     else
         state = tr("%1 · %2 workers · queue %3/%4")
-                    .arg(QString::fromUtf8(toString(s.state).data()))
+                    .arg(s.state == PoolState::Draining && !m_controller->drainRequested()
+                             ? tr("all jobs submitted, finishing the queue")
+                             : QString::fromUtf8(toString(s.state).data()))
                     .arg(s.workers)
                     .arg(s.queued)
                     .arg(s.queueCapacity);

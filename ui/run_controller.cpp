@@ -102,6 +102,7 @@ void RunController::drain()
         return;
     if (m_paused)
         resume(); // a paused pool would never finish what it holds
+    m_drainRequested = true;
     m_engine->drain();
     tick();
     emit stateChanged();
@@ -129,6 +130,7 @@ void RunController::reset()
     m_markers.clear();
     m_paused = false;
     m_finished = false;
+    m_drainRequested = false;
     m_jobSeconds = 0;
     m_lastRunNs = 0;
     emit stateChanged();

@@ -59,6 +59,7 @@ public:
     bool isActive() const { return m_engine && !m_finished; } // started and not finished
     bool isPaused() const { return m_paused; }
     bool isFinished() const { return m_finished; }
+    bool drainRequested() const { return m_drainRequested; }
     TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
 
     const Snapshot& snapshot() const { return m_snapshot; }
@@ -102,6 +103,7 @@ private:
     std::deque<ChangeMarker> m_markers;
     bool m_paused = false;
     bool m_finished = false;
+    bool m_drainRequested = false;
     double m_jobSeconds = 0; // integral of jobs in system over run time
     Nanos m_lastRunNs = 0;
     double m_pace = 10;
