@@ -264,6 +264,11 @@ CommandLine parseCommandLine(const QStringList& arguments)
             .arg(kMaxSeed)
             .arg(s.seed),
         "N");
+    opt("time-mode",
+        QStringLiteral(
+            "real (worker threads on the wall clock) or virtual (a simulation in simulated time, as "
+            "fast as it runs: exact timings, any worker count). Default real."),
+        "MODE");
     // Output
     opt("summary-json", QStringLiteral("Write the run summary as JSON to FILE, or to stdout with -."),
         "FILE");
@@ -353,7 +358,13 @@ CommandLine parseCommandLine(const QStringList& arguments)
         !readChoice("jitter", QStringLiteral("none, full, equal, decorrelated"),
                     [&](const std::string& t) { return parseJitter(t, s.jitter); }) ||
         !readRate(p, flag("rate-limit"), 0, kMaxRate, s.rateLimit, err) ||
-        !readIntInto("burst", 1, kMaxBurst, s.burst) || !readIntInto("seed", 0, kMaxSeed, s.seed))
+        !readIntInto("burst", 1, kMaxBurst, s.burst) || !readIntInto("seed", 0, kMaxSeed, s.seed) ||
+        !readChoice("time-mode", QStringLiteral("real, virtual"), [&](const std::string& t) {
+            if (t != "real" && t != "virtual")
+                return false;
+            s.timeMode = t == "real" ? TimeMode::Real : TimeMode::Virtual;
+            return true;
+        }))
         return fail();
 
     // A duration alone means "for that long", not "1000 jobs or that long".

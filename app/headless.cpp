@@ -4,8 +4,10 @@
 #include "app/metrics_server.h"
 #include "app/summary_json.h"
 #include "core/duration.h"
+#include "core/load_generator.h"
 #include "core/real_engine.h"
 #include "core/summary.h"
+#include "core/virtual_engine.h"
 
 #include <QFile>
 #include <QSaveFile>
@@ -117,15 +119,16 @@ int runHeadless(const CommandLine& cl)
     QTextStream out(stdout);
     QTextStream err(stderr);
 
-    std::unique_ptr<RealEngine> engine;
+    const bool virtualTime = sc.timeMode == TimeMode::Virtual;
+    std::unique_ptr<Engine> engine;
     try {
-        engine = std::make_unique<RealEngine>(sc);
+        engine = virtualTime ? makeVirtualEngine(sc) : makeRealEngine(sc);
     } catch (const std::invalid_argument& e) {
         // The command line checks the spec first; a scenario from elsewhere may not.
         err << "poollab: " << QString::fromUtf8(e.what()) << "\n";
         return 2;
     }
-    const std::uint64_t target = engine->plannedJobs();
+    const std::uint64_t target = LoadGenerator::plannedJobs(sc);
 
     // Declared after the engine, so it stops before the engine goes. It serves from a
     // thread of its own; the engine's snapshot() is thread-safe.
@@ -172,7 +175,7 @@ int runHeadless(const CommandLine& cl)
 
     Snapshot finalSnapshot;
     engine->snapshot(finalSnapshot);
-    const RunSummary summary = RunSummary::from(finalSnapshot, "real");
+    const RunSummary summary = RunSummary::from(finalSnapshot, virtualTime ? "virtual" : "real");
     const QByteArray json = summaryToJson(summary);
     if (cl.summaryJsonPath == QLatin1String("-")) {
         out << json;

@@ -5,9 +5,9 @@
 
 namespace poollab {
 
-// Runs the command line's scenario on the real-time engine without a window. Returns
-// the process exit code: 0 done, 1 a failure while running (e.g. a file could not be
-// written), 2 a scenario the engine refuses.
+// Runs the command line's scenario without a window, on the engine its time mode
+// names. Returns the process exit code: 0 done, 1 a failure while running (e.g. a
+// file could not be written), 2 a scenario the engine refuses.
 int runHeadless(const CommandLine& commandLine);
 
 } // namespace poollab

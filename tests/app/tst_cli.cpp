@@ -52,6 +52,14 @@ private slots:
         QCOMPARE(s.spikeDuration, 2 * kSecond);
     }
 
+    void timeMode()
+    {
+        QCOMPARE(static_cast<int>(parse(QString()).scenario.timeMode), static_cast<int>(TimeMode::Real));
+        const CommandLine cl = parse(QStringLiteral("--time-mode virtual"));
+        QVERIFY(cl.action == CommandLine::Action::Headless);
+        QCOMPARE(static_cast<int>(cl.scenario.timeMode), static_cast<int>(TimeMode::Virtual));
+    }
+
     void jobsAndDurationTogether()
     {
         const CommandLine cl = parse(QStringLiteral("--arrival constant --jobs 10 --duration 30s"));
@@ -116,6 +124,8 @@ private slots:
                                   << "--jobs and --duration are both 0";
         QTest::newRow("burst needs jobs") << "--jobs 0 --duration 1s"
                                           << "--arrival burst submits --jobs at once";
+        QTest::newRow("time mode") << "--time-mode fast"
+                                   << "--time-mode: 'fast' is out of range; allowed: real, virtual";
         QTest::newRow("ramp of zeros") << "--arrival ramp --rate 0 --rate-end 0"
                                        << "a ramp needs one of them above 0";
     }
