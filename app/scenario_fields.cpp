@@ -4,6 +4,7 @@
 #include "core/distribution.h"
 #include "core/duration.h"
 #include "core/pool.h"
+#include "core/workload.h"
 
 #include <charconv>
 #include <cmath>
@@ -130,7 +131,7 @@ const ScenarioField kFields[] = {
     {"timeout", "Failures & retries", FieldType::Duration, 0, kHour, {}, "",
      "Per-attempt timeout; 0 = none.",
      POOLLAB_INT(timeout, Nanos)},
-    {"max_attempts", "Failures & retries", FieldType::Integer, 1, 100, {}, "",
+    {"max_attempts", "Failures & retries", FieldType::Integer, 1, WorkloadPolicy::kMaxAttempts, {}, "",
      "Attempts per job, the first included; 1 = no retries.",
      POOLLAB_INT(maxAttempts, int)},
     {"backoff_base", "Failures & retries", FieldType::Duration, 0, kHour, {}, "",
@@ -396,14 +397,24 @@ std::optional<FieldValue> parseFieldText(const ScenarioField& f, const QString& 
 
 QString crossCheckScenario(const Scenario& s)
 {
+    const QString maxJobs = integerText(findScenarioField(u"jobs")->max);
+    const QString maxRate = numberText(kMaxRate);
     if (s.jobs == 0 && s.duration == 0)
         return QStringLiteral("'jobs' and 'duration' are both 0: set at least one of them "
-                              "(jobs: a whole number from 1 to 1000000000, or duration: e.g. \"30s\")");
-    if (s.backoffBase > s.backoffCap)
+                              "(jobs: a whole number from 1 to %1, or duration: e.g. \"30s\")")
+            .arg(maxJobs);
+    if (s.arrival == ArrivalKind::Burst && s.jobs == 0)
         return QStringLiteral(
-                   "'backoff_base' (%1) is longer than 'backoff_cap' (%2): the base must not exceed "
-                   "the cap")
-            .arg(fromStd(formatDuration(s.backoffBase)), fromStd(formatDuration(s.backoffCap)));
+                   "'arrival' burst submits 'jobs' at once: 'jobs' must be a whole number from 1 to %1")
+            .arg(maxJobs);
+    if ((s.arrival == ArrivalKind::Constant || s.arrival == ArrivalKind::Poisson) && s.rate <= 0)
+        return QStringLiteral("'rate' is 0: 'arrival' %1 needs a rate above 0, up to %2 jobs/s")
+            .arg(s.arrival == ArrivalKind::Constant ? QStringLiteral("constant") : QStringLiteral("poisson"),
+                 maxRate);
+    if (s.arrival == ArrivalKind::Ramp && s.rate <= 0 && s.rateEnd <= 0)
+        return QStringLiteral(
+                   "'rate' and 'rate_end' are both 0: a ramp needs one of them above 0, up to %1 jobs/s")
+            .arg(maxRate);
     return {};
 }
 

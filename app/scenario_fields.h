@@ -74,9 +74,9 @@ bool checkFieldValue(const ScenarioField& field, const FieldValue& value, QStrin
 // "'0' is out of range; allowed: a whole number from 1 to 4096" (no field name).
 std::optional<FieldValue> parseFieldText(const ScenarioField& field, const QString& text, QString* error);
 
-// Checks between fields that a single range cannot express (e.g. jobs and duration
-// both 0). Returns an empty string when the scenario is valid, else a message naming
-// the fields involved.
+// Checks between fields that a single range cannot express: jobs and duration both
+// 0, a burst without a job count, a constant or poisson rate of 0, a ramp from 0 to 0. Returns an empty
+// string when the scenario is valid, else a message naming the fields involved.
 QString crossCheckScenario(const Scenario& scenario);
 // checkFieldValue() for every field, then crossCheckScenario(). Empty when valid.
 QString validateScenario(const Scenario& scenario);

@@ -292,11 +292,24 @@ private slots:
             << QStringLiteral(
                    "t.json: 'jobs' and 'duration' are both 0: set at least one of them (jobs: a whole "
                    "number from 1 to 1000000000, or duration: e.g. \"30s\")");
-        QTest::newRow("backoff base above cap")
-            << kHead + "  \"backoff_base\": \"2s\",\n  \"backoff_cap\": \"1s\"\n}"
+        QTest::newRow("burst without a job count")
+            << kHead + "  \"arrival\": \"burst\",\n  \"jobs\": 0,\n  \"duration\": \"10s\"\n}"
             << QStringLiteral(
-                   "t.json: 'backoff_base' (2s) is longer than 'backoff_cap' (1s): the base must not "
-                   "exceed the cap");
+                   "t.json: 'arrival' burst submits 'jobs' at once: 'jobs' must be a whole number from 1 "
+                   "to 1000000000");
+        QTest::newRow("constant rate 0")
+            << kHead + "  \"arrival\": \"constant\",\n  \"rate\": 0\n}"
+            << QStringLiteral(
+                   "t.json: 'rate' is 0: 'arrival' constant needs a rate above 0, up to 1000000 jobs/s");
+        QTest::newRow("poisson rate 0")
+            << kHead + "  \"arrival\": \"poisson\",\n  \"rate\": 0\n}"
+            << QStringLiteral(
+                   "t.json: 'rate' is 0: 'arrival' poisson needs a rate above 0, up to 1000000 jobs/s");
+        QTest::newRow("ramp from 0 to 0")
+            << kHead + "  \"arrival\": \"ramp\",\n  \"rate\": 0,\n  \"rate_end\": 0\n}"
+            << QStringLiteral(
+                   "t.json: 'rate' and 'rate_end' are both 0: a ramp needs one of them above 0, up to "
+                   "1000000 jobs/s");
         QTest::newRow("every problem is listed")
             << QByteArray("{\"format\": \"x\",\n\"workers\": 0,\n\"jobz\": 1}")
             << QStringLiteral(
@@ -314,6 +327,20 @@ private slots:
         QVERIFY(!scenarioFromJson(json, s, &actual, QStringLiteral("t.json")));
         QCOMPARE(actual, error);
         compareScenarios(s, everyFieldChanged()); // a failed load changes nothing
+    }
+
+    void crossChecksAllowWhatIsWellDefined()
+    {
+        Scenario s;
+        QString error;
+        QVERIFY2(scenarioFromJson(kHead + "  \"arrival\": \"ramp\",\n  \"rate\": 0,\n  \"rate_end\": 50,\n"
+                                          "  \"backoff_base\": \"1s\",\n  \"backoff_cap\": \"0ms\",\n"
+                                          "  \"jobs\": 0,\n  \"duration\": \"10s\"\n}",
+                                  s, &error),
+                 qPrintable(error));
+        QCOMPARE(s.rateEnd, 50.0);
+        QCOMPARE(s.backoffCap, Nanos{0});
+        QCOMPARE(s.jobs, std::uint64_t{0});
     }
 
     void badLatencySpecNamesTheField()
