@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace poollab {
 
@@ -150,11 +151,9 @@ void LoadGenerator::applyLocked(Nanos now)
     }
 }
 
-bool LoadGenerator::limitReachedLocked(Nanos now) const
+bool LoadGenerator::jobLimitReachedLocked() const
 {
-    if (m_scenario.jobs > 0 && m_nextId >= m_scenario.jobs)
-        return true;
-    return m_scenario.duration > 0 && runTimeLocked(now) >= m_scenario.duration;
+    return m_scenario.jobs > 0 && m_nextId >= m_scenario.jobs;
 }
 
 void LoadGenerator::submitLocked(std::unique_lock<std::mutex>& lock, Nanos planned, std::uint32_t client)
@@ -216,10 +215,12 @@ void LoadGenerator::run()
             m_cv.wait(lock);
             continue;
         }
-        if (limitReachedLocked(now)) {
+        if (jobLimitReachedLocked()) {
             reachedLimit = true;
             break;
         }
+        // The duration limits planned times, not the moment the producer gets round
+        // to a job: one planned before the end but submitted late still goes.
         if (m_scenario.arrival == ArrivalKind::Closed) {
             // Drop clients that a live change retired.
             while (!m_thinking.empty() &&
@@ -227,22 +228,27 @@ void LoadGenerator::run()
                 m_clientActive[m_thinking.top().client] = 0;
                 m_thinking.pop();
             }
-            if (!m_thinking.empty() && m_thinking.top().due <= now) {
+            const Nanos end = m_scenario.duration > 0 ? m_runStart + m_pausedNs + m_scenario.duration
+                                                      : std::numeric_limits<Nanos>::max();
+            if (!m_thinking.empty() && m_thinking.top().due < end) {
                 const Thinking next = m_thinking.top();
-                m_thinking.pop();
-                submitLocked(lock, next.due, next.client);
+                if (next.due <= now) {
+                    m_thinking.pop();
+                    submitLocked(lock, next.due, next.client);
+                } else {
+                    m_cv.wait_until(lock, until(next.due));
+                }
                 continue;
             }
-            if (!m_thinking.empty()) {
-                Nanos wakeAt = m_thinking.top().due;
-                if (m_scenario.duration > 0)
-                    wakeAt = std::min(wakeAt, m_runStart + m_pausedNs + m_scenario.duration);
-                m_cv.wait_until(lock, until(wakeAt));
-            } else if (m_scenario.duration > 0) {
-                m_cv.wait_until(lock, until(m_runStart + m_pausedNs + m_scenario.duration));
-            } else {
-                m_cv.wait(lock);
+            // Nothing is due before the end; a client whose job ends later plans past it.
+            if (now >= end) {
+                reachedLimit = true;
+                break;
             }
+            if (end == std::numeric_limits<Nanos>::max())
+                m_cv.wait(lock);
+            else
+                m_cv.wait_until(lock, until(end));
             continue;
         }
         if (!m_hasPlanned) {

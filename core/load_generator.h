@@ -73,7 +73,7 @@ private:
     void run();
     void applyLocked(Nanos now);
     void activateClientsLocked(Nanos due);
-    bool limitReachedLocked(Nanos now) const;
+    bool jobLimitReachedLocked() const;
     Nanos runTimeLocked(Nanos now) const { return now - m_runStart - m_pausedNs; }
     void submitLocked(std::unique_lock<std::mutex>& lock, Nanos planned, std::uint32_t client);
 

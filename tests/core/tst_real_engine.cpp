@@ -96,6 +96,48 @@ private slots:
         QCOMPARE(snap.counters.succeeded, std::uint64_t{40});
     }
 
+    void lateProducerStillSubmitsWhatWasPlanned()
+    {
+        // Backpressure holds the producer far behind the schedule (one 10 ms worker,
+        // 400 arrivals/s): the duration limits planned times, so all 40 still go, and
+        // their latency counts from when they were planned.
+        Scenario s = base();
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 400;
+        s.jobs = 0;
+        s.duration = 100 * kMilli;
+        s.workers = 1;
+        s.queueCapacity = 1;
+        s.overflow = OverflowPolicy::Block;
+        s.latency = "10ms";
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QCOMPARE(snap.counters.submitted, std::uint64_t{40});
+        QCOMPARE(snap.counters.succeeded, std::uint64_t{40});
+        // The last, planned at 97.5 ms, started after 39 jobs of 10 ms.
+        QVERIFY2(snap.total.max() >= 390 * kMilli - 97500 * kMicro,
+                 qPrintable(QString::number(snap.total.max())));
+    }
+
+    void closedModelDurationLimitsPlannedTimes()
+    {
+        Scenario s = base();
+        s.arrival = ArrivalKind::Closed;
+        s.clients = 2;
+        s.thinkTime = 0;
+        s.latency = "10ms";
+        s.jobs = 0;
+        s.duration = 55 * kMilli;
+        RealEngine engine(s);
+        const Snapshot snap = runToEnd(engine);
+        QVERIFY(snap.invariantHolds());
+        // Each client fits about 5 or 6 jobs of 10 ms (and a bit) into 55 ms: not more.
+        QVERIFY2(snap.counters.submitted >= 2 && snap.counters.submitted <= 12,
+                 qPrintable(QString::number(snap.counters.submitted)));
+        QCOMPARE(snap.counters.succeeded, snap.counters.submitted);
+        QVERIFY(snap.runNs >= 55 * kMilli);
+    }
+
     void closedModelNeverExceedsK_data()
     {
         QTest::addColumn<int>("clients");
