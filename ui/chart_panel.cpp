@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/chart_panel.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
@@ -26,6 +27,22 @@ double niceCeil(double v)
         if (v <= step * mag)
             return step * mag;
     return 10 * mag;
+}
+
+// 0..max with four or five round steps, labelled at round numbers.
+// Sets range and tick interval without passing through a state where the old interval
+// on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
+void setAxis(QValueAxis* axis, double min, double max, double step)
+{
+    axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
+    axis->setRange(min, max);
+    axis->setTickInterval(step);
+}
+
+void setNiceRange(QValueAxis* axis, double maxValue)
+{
+    const double step = niceCeil(maxValue / 4);
+    setAxis(axis, 0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step);
 }
 
 QValueAxis* timeAxisOf(QChart* chart)
@@ -105,6 +122,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_queueAxis = new QValueAxis;
     m_workerAxis = new QValueAxis;
     m_latencyAxis = new QValueAxis;
+    for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis})
+        axis->setTickType(QValueAxis::TicksDynamic);
     m_rateAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_queueAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_workerAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -120,6 +139,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     for (int i = 0; i < 3; ++i) {
         auto* axis = new QValueAxis;
         axis->setLabelFormat(QStringLiteral("%.0f s"));
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0);
         charts[static_cast<std::size_t>(i)]->addAxis(axis, Qt::AlignBottom);
         m_timeAxes[static_cast<std::size_t>(i)] = axis;
     }
@@ -225,8 +246,8 @@ void ChartPanel::styleSeries()
     pen(Arrivals, QColor(0x3b, 0x82, 0xf6));
     pen(Failures, QColor(0xdc, 0x26, 0x26));
     pen(Refusals, QColor(0xf5, 0x9e, 0x0b));
-    pen(QueueDepth, QColor(0x8b, 0x5c, 0xf6));
-    pen(QueueCapacity, QColor(0x8b, 0x5c, 0xf6), Qt::DashLine, 1.5);
+    pen(QueueDepth, QColor(0x8b, 0x5c, 0xf6), Qt::SolidLine, 2.5);
+    pen(QueueCapacity, QColor(0x9c, 0xa3, 0xaf), Qt::DashLine, 1.5);
     pen(Busy, QColor(0x14, 0xb8, 0xa6));
     pen(Workers, QColor(0x14, 0xb8, 0xa6), Qt::DashLine, 1.5);
     pen(P50, QColor(0x2e, 0xa0, 0x43));
@@ -239,6 +260,9 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
     for (QChart* chart : {m_throughput, m_queue, m_latency}) {
         chart->setTheme(theme);
         chart->setBackgroundRoundness(0);
+        // The window's own colours, so the charts sit in it rather than on it.
+        chart->setBackgroundBrush(QApplication::palette().color(QPalette::Base));
+        chart->setPlotAreaBackgroundVisible(false);
         QFont font = chart->titleFont();
         font.setBold(true);
         chart->setTitleFont(font);
@@ -278,7 +302,7 @@ void ChartPanel::update()
     const TimeSeries& ts = m_controller->series();
     for (auto& points : m_points)
         points.clear();
-    double rateMax = 0, queueMax = 0, workerMax = 0, latencyMax = 0;
+    double rateMax = 0, arrivalMax = 0, queueMax = 0, workerMax = 0, latencyMax = 0;
 
     const auto push = [&](double x, const Sample& rates, const Sample& gauges) {
         m_points[Completions].append({x, rates.completionsPerSec});
@@ -286,7 +310,8 @@ void ChartPanel::update()
         m_points[Failures].append({x, rates.failuresPerSec});
         const double refused = rates.rejectionsPerSec + rates.dropsPerSec;
         m_points[Refusals].append({x, refused});
-        rateMax = std::max({rateMax, rates.completionsPerSec, rates.arrivalsPerSec, refused});
+        rateMax = std::max({rateMax, rates.completionsPerSec, refused});
+        arrivalMax = std::max(arrivalMax, rates.arrivalsPerSec);
         const double depth = static_cast<double>(gauges.queueDepth);
         m_points[QueueDepth].append({x, depth});
         m_points[QueueCapacity].append({x, static_cast<double>(gauges.queueCapacity)});
@@ -351,12 +376,16 @@ void ChartPanel::update()
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
         m_series[i]->replace(m_points[i]);
+    const double timeStep = niceCeil((x1 - x0) / 6);
     for (QValueAxis* axis : m_timeAxes)
-        axis->setRange(x0, x1);
-    m_rateAxis->setRange(0, niceCeil(rateMax * 1.1));
-    m_queueAxis->setRange(0, niceCeil(queueMax * 1.05));
-    m_workerAxis->setRange(0, niceCeil(workerMax * 1.1));
-    m_latencyAxis->setRange(0, niceCeil(latencyMax * 1.1));
+        setAxis(axis, x0, x1, timeStep);
+    // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
+    // completions, which are the story. Arrivals far above them run off the top.
+    const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
+    setNiceRange(m_rateAxis, std::max(1.0, rateScale * 1.1));
+    setNiceRange(m_queueAxis, std::max(1.0, queueMax * 1.05));
+    setNiceRange(m_workerAxis, std::max(1.0, workerMax * 1.1));
+    setNiceRange(m_latencyAxis, std::max(1.0, latencyMax * 1.1));
     for (MarkedChartView* view : m_views)
         view->viewport()->update(); // markers move with the axis
 }

@@ -31,10 +31,6 @@ private slots:
 
         WindowHooks hooks;
         hooks.makeEngine = makeEngineFor;
-        MainWindow w(hooks);
-        w.resize(1280, 800);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
         Scenario s;
         s.name = "Signup burst";
         s.description = "A newsletter goes out and 10,000 people sign up at once; each signup takes 500 ms "
@@ -44,7 +40,15 @@ private slots:
         s.arrival = ArrivalKind::Burst;
         s.jobs = slow ? 10000 : 2000; // fast: ~2.8 s in all
         s.latency = slow ? "500ms" : "50ms";
-        w.setScenario(s);
+        hooks.presets = [s] {
+            return QList<PresetEntry>{{QStringLiteral("signup-burst"), QStringLiteral("Signup burst"),
+                                       QString::fromStdString(s.description), s}};
+        };
+        MainWindow w(hooks);
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.selectPreset(QStringLiteral("signup-burst")));
         w.charts()->setWindowSeconds(30);
         RunController* c = w.controller();
 
