@@ -13,9 +13,6 @@ constexpr int kHistogramShards = 16;
 // How long an idle worker, or a producer facing a full queue, watches for a change
 // before parking: longer than a futex wake-up round trip, short enough to cost little.
 constexpr Nanos kSpinNs = 50 * kMicro;
-// A job shorter than this keeps its worker counted as available: waking another
-// thread would take longer than waiting for this one to come back.
-constexpr Nanos kShortJobNs = 20 * kMicro;
 
 // Watches `done` for up to kSpinNs, yielding the core between looks: on a machine
 // with fewer cores than threads the thread we wait for may need this one's core.
@@ -62,6 +59,36 @@ struct Pool::HistogramShard
     AtomicHistogram service;
     AtomicHistogram total;
     AtomicHistogram throttle;
+};
+
+// Each worker records into plain histograms of its own (no atomics on the job path)
+// and publishes them to its shard every few dozen jobs, every few milliseconds, and
+// whenever it finds the queue empty, so a stopped pool's figures are complete.
+struct Pool::LocalHistograms
+{
+    static constexpr int kBatch = 64;
+    static constexpr Nanos kMaxAge = 10 * kMilli;
+
+    Histogram wait;
+    Histogram service;
+    Histogram total;
+    Histogram throttle;
+    int pending = 0;
+    Nanos publishedAt = 0;
+
+    bool due(Nanos now) const { return pending >= kBatch || (pending > 0 && now - publishedAt >= kMaxAge); }
+    void publish(HistogramShard& shard, Nanos now)
+    {
+        publishedAt = now;
+        if (pending == 0)
+            return;
+        pending = 0;
+        for (auto [from, to] : {std::pair{&wait, &shard.wait}, std::pair{&service, &shard.service},
+                                std::pair{&total, &shard.total}, std::pair{&throttle, &shard.throttle}}) {
+            to->add(*from);
+            from->clearTouched();
+        }
+    }
 };
 
 std::string_view toString(SubmitResult result)
@@ -260,6 +287,8 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     PreciseWaiter::tightenTimerSlack();
     PreciseWaiter waiter(stop);
     WorkerSlot& slot = m_slots[slotIndex];
+    HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
+    LocalHistograms local;
     std::shared_ptr<const AttemptPolicy> policy;
     std::shared_ptr<StartGate> gate;
     std::uint64_t policyVersion = ~std::uint64_t{0};
@@ -295,8 +324,12 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             Nanos retryDue = 0;
             bool away = false;
             const bool retry =
-                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
+                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, local, retryDue, away);
+            if (const Nanos at = now(); local.due(at))
+                local.publish(shard, at);
             lock.lock();
+            if (m_queue.empty())
+                local.publish(shard, now()); // perhaps the last job: the figures must be complete
             if (away)
                 ++m_looking;
             --m_running;
@@ -316,6 +349,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             checkFinishedLocked();
             continue;
         }
+        local.publish(shard, now());
         checkFinishedLocked();
         if (m_state == PoolState::Stopped)
             break;
@@ -343,6 +377,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.wakeCv.wait(lock, [&] { return slot.woken; });
         --m_idleWaiting; // the waker took it off m_parked and counted it in m_looking
     }
+    local.publish(shard, now());
     m_slotAlive[slotIndex] = 0;
     --m_live;
     --m_looking;
@@ -354,10 +389,11 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
 }
 
 bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, StartGate* gate,
-                      const std::stop_token& stop, PreciseWaiter& waiter, Nanos& retryDue, bool& away)
+                      const std::stop_token& stop, PreciseWaiter& waiter, LocalHistograms& local,
+                      Nanos& retryDue, bool& away)
 {
     WorkerSlot& slot = m_slots[slotIndex];
-    HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
+    ++local.pending;
     bump(slot.attempts);
 
     if (gate) {
@@ -372,12 +408,12 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
         if (waited > 0) {
             bump(slot.throttled);
-            shard.throttle.record(waited);
+            local.throttle.record(waited);
         }
     }
 
     const Nanos start = now();
-    shard.wait.record(start - job.enqueueNs);
+    local.wait.record(start - job.enqueueNs);
     if (policy)
         policy->planAttempt(job);
     const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
@@ -386,7 +422,10 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     slot.busySince.store(start, std::memory_order_relaxed);
     slot.state.store(WorkerState::Busy, std::memory_order_release);
     bool finished = true;
-    if (work > kShortJobNs)
+    // Only an empty job keeps its worker counted as available. A job that waits, even
+    // for microseconds, is one a real pool runs beside others: the queue needs the
+    // other workers then, or N workers would behave like one.
+    if (work > 0)
         goAway(away);
     if (work > 0) {
         finished = job.kind == JobKind::Cpu ? waiter.burnCpu(work)
@@ -398,7 +437,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     const Nanos end = now();
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
     slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + (end - start), std::memory_order_release);
-    shard.service.record(end - start);
+    local.service.record(end - start);
 
     if (!finished) {
         bump(slot.cancelled);
@@ -415,12 +454,12 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
             retryDue = end + delay;
             return true;
         }
-        shard.total.record(end - job.arrivalNs);
+        local.total.record(end - job.arrivalNs);
         bump(slot.failed);
         notifyDone(job, Outcome::Failed);
         return false;
     }
-    shard.total.record(end - job.arrivalNs);
+    local.total.record(end - job.arrivalNs);
     bump(slot.succeeded);
     notifyDone(job, Outcome::Succeeded);
     return false;
