@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QProgressBar>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -108,6 +109,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
         m_workers->setStates(s.workerStates, s.workers);
+        action(QStringLiteral("exportCsv"))
+            ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
@@ -399,7 +402,8 @@ bool MainWindow::exportChartImage(const QString& path)
 void MainWindow::restoreSettings()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(QSize(1280, 800).boundedTo(screen()->availableSize()));
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     m_lastDir = settings.value(QStringLiteral("window/lastDir"), QDir::homePath()).toString();
