@@ -525,8 +525,16 @@ void Pool::accrueWorkerNsLocked(Nanos at)
 void Pool::pause()
 {
     std::lock_guard lock(m_mutex);
-    if (!closedLocked())
+    // A draining pool pauses too: a burst's producer drains as soon as it has submitted
+    // everything, and the queue it leaves is exactly what a learner wants to hold.
+    if (m_state != PoolState::Stopped && !m_cancelled)
         m_paused = true;
+}
+
+PoolState Pool::reportedStateLocked() const
+{
+    const bool pausable = m_state == PoolState::Running || m_state == PoolState::Draining;
+    return m_paused && pausable ? PoolState::Paused : m_state;
 }
 
 void Pool::resume()
@@ -589,7 +597,9 @@ void Pool::drain()
 {
     {
         std::lock_guard lock(m_mutex);
-        if (m_state == PoolState::Stopped || m_state == PoolState::Draining)
+        if (m_state == PoolState::Stopped)
+            return;
+        if (m_state == PoolState::Draining && !m_paused)
             return;
         if (m_state == PoolState::Idle) {
             // Never started: start so that what is queued gets done.
@@ -658,7 +668,7 @@ bool Pool::waitUntilStopped(Nanos timeoutNs)
 PoolState Pool::state() const
 {
     std::lock_guard lock(m_mutex);
-    return m_paused && m_state == PoolState::Running ? PoolState::Paused : m_state;
+    return reportedStateLocked();
 }
 
 int Pool::workerCount() const
@@ -733,7 +743,7 @@ void Pool::snapshot(Snapshot& out) const
     out.elapsedNs = at;
     {
         std::lock_guard lock(m_mutex);
-        out.state = m_paused && m_state == PoolState::Running ? PoolState::Paused : m_state;
+        out.state = reportedStateLocked();
         out.overflow = m_overflow;
         out.queueCapacity = m_capacity;
         out.workers = m_target;

@@ -96,7 +96,8 @@ public:
     void setAttemptPolicy(std::shared_ptr<const AttemptPolicy> policy);
     void setStartGate(std::shared_ptr<StartGate> gate);
 
-    // Accept nothing new, finish what is queued (and backing off), then stop.
+    // Accept nothing new, finish what is queued (and backing off), then stop. Clears
+    // a pause; pausing again while draining holds the rest of the queue.
     void drain();
     // Accept nothing new; queued, backing-off and running jobs end as cancelled.
     // Running waits are interrupted at once.
@@ -141,6 +142,7 @@ private:
     bool closedLocked() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
     bool roomLocked() const;
     void checkFinishedLocked();
+    PoolState reportedStateLocked() const;
     void accrueWorkerNsLocked(Nanos now);
     void notifyDone(const Job& job, Outcome outcome) const
     {

@@ -229,7 +229,7 @@ void MainWindow::updateActions()
     action(QStringLiteral("start"))->setEnabled(!active);
     action(QStringLiteral("start"))->setText(m_controller->hasRun() ? tr("Restart") : tr("Start"));
     QAction* pause = action(QStringLiteral("pause"));
-    pause->setEnabled(active && !draining);
+    pause->setEnabled(active);
     pause->setText(m_controller->isPaused() ? tr("Resume") : tr("Pause"));
     pause->setIcon(
         style()->standardIcon(m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));

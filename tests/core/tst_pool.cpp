@@ -87,6 +87,7 @@ private slots:
     void cancelWakesBlockedProducers();
     void submitAfterStopIsRefused();
     void pauseHoldsTheQueue();
+    void pauseHoldsADrainingQueue();
     void handOffWaitsForAWorker();
     void handOffRejectsWithoutAReadyWorker();
     void rejectCountsExact();
@@ -271,6 +272,32 @@ void TestPool::pauseHoldsTheQueue()
     s = finish(pool);
     verifyFinalAccounting(s, ledger, 50);
     QCOMPARE(s.counters.succeeded, 50u);
+}
+
+void TestPool::pauseHoldsADrainingQueue()
+{
+    // A burst's producer drains as soon as everything is submitted; pausing must still
+    // hold what is left, and an explicit drain resumes.
+    Ledger ledger(30);
+    Pool pool(ledger.config(1, 100));
+    pool.start();
+    for (int i = 0; i < 30; ++i)
+        pool.submit(makeJob(pool, static_cast<std::uint64_t>(i), 2 * kMilli));
+    pool.drain();
+    pool.pause();
+    QCOMPARE_ENUM(pool.state(), PoolState::Paused);
+    const std::int64_t held = pool.snapshot().queued;
+    // The job running when the pause came finishes; nothing else starts.
+    QTRY_COMPARE_WITH_TIMEOUT(pool.snapshot().inFlight, 0, kLongWaitMs);
+    Snapshot s = pool.snapshot();
+    QCOMPARE(s.queued, held);
+    QCOMPARE_ENUM(s.state, PoolState::Paused);
+    QVERIFY(s.completed() < 30);
+    pool.drain(); // an explicit drain resumes
+    QVERIFY(pool.waitUntilStopped(60 * kSecond));
+    s = pool.snapshot();
+    verifyFinalAccounting(s, ledger, 30);
+    QCOMPARE(s.counters.succeeded, 30u);
 }
 
 void TestPool::handOffWaitsForAWorker()
