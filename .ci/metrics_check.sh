@@ -36,6 +36,7 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! c
     say "installing prometheus (for promtool) and curl"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq >/dev/null || true
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus curl >/dev/null ||
         fail "cannot install prometheus and curl"
 fi
