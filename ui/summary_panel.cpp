@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QLocale>
 
+#include <algorithm>
 #include <cmath>
 
 namespace poollab {
@@ -47,7 +48,9 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     addRow(QStringLiteral("little"), tr("Little's law"),
            tr("L = λ·W: the average number of jobs in the system equals throughput times the mean time "
               "a job spends in it. Measured L is on the left, λ·W on the right; they agree for any "
-              "stable queue, whatever the distributions."));
+              "stable queue, whatever the distributions, and exactly over a whole run. While jobs are "
+              "still piling up (a burst, an overload) W counts only the jobs that have finished, so "
+              "λ·W lags behind: the row says 'not steady yet'."));
     addRow(QStringLiteral("elapsed"), tr("Elapsed"), tr("Run time so far."));
     addRow(QStringLiteral("remaining"), tr("Remaining"),
            tr("Estimated from the progress so far (finite runs only)."));
@@ -105,7 +108,12 @@ void SummaryPanel::update()
     set("service", tr("%1 ms").arg(toMillis(static_cast<Nanos>(s.service.mean())), 0, 'f', 1));
     // λ·W with W the mean time in system of the jobs that completed.
     const double lambdaW = throughput * s.total.mean() / 1e9;
-    set("little", tr("L %1 · λW %2").arg(m_controller->averageInSystem(), 0, 'f', 1).arg(lambdaW, 0, 'f', 1));
+    const double averageL = m_controller->averageInSystem();
+    QString little = tr("L %1 · λW %2").arg(averageL, 0, 'f', 1).arg(lambdaW, 0, 'f', 1);
+    const bool apart = std::abs(averageL - lambdaW) > 0.1 * std::max(averageL, lambdaW);
+    if (!m_controller->isFinished() && s.queued + s.inFlight > 0 && apart)
+        little += tr(" (not steady yet)");
+    set("little", little);
     set("elapsed", formatSeconds(seconds));
     const double fraction = m_controller->progress();
     QString remaining = QStringLiteral("–");
