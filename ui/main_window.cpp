@@ -12,6 +12,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -121,7 +122,14 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The endpoint reads snapshots through m_controller: stop it before that goes.
+    if (m_metricsPort != 0 && m_hooks.serveMetrics) {
+        QString ignored;
+        m_hooks.serveMetrics(0, {}, ignored);
+    }
+}
 
 QAction* MainWindow::action(const QString& name) const
 {
@@ -210,6 +218,27 @@ void MainWindow::createActions()
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     open->setEnabled(bool(m_hooks.loadScenario));
     save->setEnabled(bool(m_hooks.saveScenario));
+
+    auto* metrics = new QAction(tr("Serve Prometheus &metrics…"), this);
+    metrics->setObjectName(QStringLiteral("serveMetrics"));
+    metrics->setCheckable(true);
+    metrics->setEnabled(bool(m_hooks.serveMetrics));
+    metrics->setStatusTip(tr("Serve the run's metrics for Prometheus at http://127.0.0.1:PORT/metrics"));
+    connect(metrics, &QAction::triggered, this, [this, metrics](bool on) {
+        if (!on) {
+            serveMetrics(0);
+            return;
+        }
+        bool ok = false;
+        const int port = QInputDialog::getInt(this, tr("Serve Prometheus metrics"),
+                                              tr("Port on 127.0.0.1 (Prometheus scrapes /metrics):"), 9464, 1,
+                                              65535, 1, &ok);
+        if (!ok || !serveMetrics(static_cast<quint16>(port)))
+            metrics->setChecked(false);
+    });
+    m_actions.insert(metrics->objectName(), metrics);
+    runMenu->addSeparator();
+    runMenu->addAction(metrics);
 
     auto* themes = new QActionGroup(this);
     QAction* light = viewMenu->addAction(tr("&Light theme"), this, [this] { setTheme(Theme::Light); });
@@ -367,6 +396,27 @@ bool MainWindow::exportCsvFile(const QString& path)
         return false;
     }
     statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::serveMetrics(quint16 port)
+{
+    if (!m_hooks.serveMetrics)
+        return false;
+    QString error;
+    RunController* controller = m_controller;
+    const bool ok = m_hooks.serveMetrics(
+        port, [controller](Snapshot& out) { controller->copyLatestSnapshot(out); }, error);
+    if (!ok) {
+        showError(tr("Cannot serve metrics"), error);
+        m_metricsPort = 0;
+        return false;
+    }
+    m_metricsPort = port;
+    statusBar()->showMessage(port ? tr("Serving metrics on http://127.0.0.1:%1/metrics").arg(port)
+                                  : tr("Metrics endpoint stopped"));
+    if (QAction* a = action(QStringLiteral("serveMetrics")))
+        a->setChecked(port != 0);
     return true;
 }
 

@@ -34,6 +34,9 @@ struct WindowHooks
     std::function<bool(const QString& path, std::span<const Sample> samples, double runStartUnixS,
                        QString& error)>
         exportCsv;
+    // Serves Prometheus metrics on 127.0.0.1:port from snapshots the function hands
+    // out (called on the server's own thread); port 0 stops serving.
+    std::function<bool(quint16 port, std::function<void(Snapshot&)> snapshot, QString& error)> serveMetrics;
 };
 
 class MainWindow : public QMainWindow
@@ -62,6 +65,9 @@ public:
     bool saveScenarioFile(const QString& path);
     bool exportCsvFile(const QString& path);
     bool exportChartImage(const QString& path); // .png or .svg
+    // Serves /metrics on 127.0.0.1:port (0 stops); false with the error shown.
+    bool serveMetrics(quint16 port);
+    quint16 metricsPort() const { return m_metricsPort; }
     QString lastError() const { return m_lastError; }
 
     // Window state, theme and the last scenario (QSettings).
@@ -92,6 +98,7 @@ private:
     Theme m_theme = Theme::Light;
     QString m_lastError;
     QString m_lastDir;
+    quint16 m_metricsPort = 0;
 };
 
 } // namespace poollab

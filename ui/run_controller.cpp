@@ -142,6 +142,10 @@ void RunController::tick()
     if (!m_engine)
         return;
     m_engine->snapshot(m_snapshot);
+    {
+        std::lock_guard lock(m_publishedMutex);
+        m_published = m_snapshot;
+    }
     if (m_sampler.add(m_snapshot, m_sample) && m_sample.intervalNs > 0) {
         m_series.add(m_sample);
         const Nanos dt = m_snapshot.runNs - m_lastRunNs;
@@ -167,6 +171,12 @@ void RunController::setPace(double factor)
     m_pace = factor;
     if (auto* virtualEngine = dynamic_cast<VirtualEngine*>(m_engine.get()))
         virtualEngine->setPace(factor);
+}
+
+void RunController::copyLatestSnapshot(Snapshot& out) const
+{
+    std::lock_guard lock(m_publishedMutex);
+    out = m_published;
 }
 
 double RunController::averageInSystem() const

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 
 namespace poollab {
 
@@ -63,6 +64,9 @@ public:
     TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
 
     const Snapshot& snapshot() const { return m_snapshot; }
+    // The snapshot of the last tick, for readers on other threads (the metrics endpoint):
+    // they never touch the engine, which a Reset may replace under them.
+    void copyLatestSnapshot(Snapshot& out) const;
     const TimeSeries& series() const { return m_series; }
     const std::deque<ChangeMarker>& markers() const { return m_markers; }
     // Time-averaged jobs in the system (queued + in flight) over the run: L of Little's law.
@@ -97,6 +101,8 @@ private:
     std::unique_ptr<Engine> m_engine;
     QTimer m_timer;
     Snapshot m_snapshot;
+    mutable std::mutex m_publishedMutex;
+    Snapshot m_published; // a copy of m_snapshot for other threads
     Sampler m_sampler;
     Sample m_sample;
     TimeSeries m_series;

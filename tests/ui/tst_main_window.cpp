@@ -12,7 +12,9 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+
 #include <QXYSeries>
+#include <thread>
 
 using namespace poollab;
 
@@ -110,6 +112,47 @@ private:
     }
 
 private slots:
+    void metricsSettingServesTheRunsSnapshots()
+    {
+        // The endpoint itself is app/'s (tested there); the window must hand it a
+        // snapshot source that works from another thread and stop it when it goes.
+        quint16 servedPort = 0;
+        std::function<void(Snapshot&)> source;
+        WindowHooks h = hooks();
+        h.serveMetrics = [&](quint16 port, std::function<void(Snapshot&)> snapshot, QString& error) {
+            if (port == 1) {
+                error = QStringLiteral("port 1 is taken");
+                return false;
+            }
+            servedPort = port;
+            source = std::move(snapshot);
+            return true;
+        };
+        {
+            MainWindow w(h);
+            QVERIFY(w.action(QStringLiteral("serveMetrics"))->isEnabled());
+            Scenario sc = steadyLoad();
+            sc.jobs = 40;
+            sc.duration = 0;
+            w.setScenario(sc);
+            w.controller()->start();
+            QVERIFY(w.serveMetrics(9464));
+            QCOMPARE(servedPort, quint16{9464});
+            QVERIFY(w.action(QStringLiteral("serveMetrics"))->isChecked());
+            QTRY_VERIFY_WITH_TIMEOUT(w.controller()->isFinished(), 30000);
+            Snapshot fromOtherThread;
+            std::thread reader([&] { source(fromOtherThread); });
+            reader.join();
+            QCOMPARE(fromOtherThread.counters.submitted, 40u);
+            QCOMPARE(fromOtherThread.counters.succeeded, w.controller()->snapshot().counters.succeeded);
+            QVERIFY(!w.serveMetrics(1));
+            QVERIFY(w.lastError().contains(QStringLiteral("port 1 is taken")));
+            QCOMPARE(w.metricsPort(), quint16{0});
+            QVERIFY(w.serveMetrics(9465));
+        }
+        QCOMPARE(servedPort, quint16{0}); // the window stopped it on its way out
+    }
+
     void startFeedsTheCharts()
     {
         MainWindow w(hooks());
