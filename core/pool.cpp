@@ -61,36 +61,6 @@ struct Pool::HistogramShard
     AtomicHistogram throttle;
 };
 
-// Each worker records into plain histograms of its own (no atomics on the job path)
-// and publishes them to its shard every few dozen jobs, every few milliseconds, and
-// whenever it finds the queue empty, so a stopped pool's figures are complete.
-struct Pool::LocalHistograms
-{
-    static constexpr int kBatch = 64;
-    static constexpr Nanos kMaxAge = 10 * kMilli;
-
-    Histogram wait;
-    Histogram service;
-    Histogram total;
-    Histogram throttle;
-    int pending = 0;
-    Nanos publishedAt = 0;
-
-    bool due(Nanos now) const { return pending >= kBatch || (pending > 0 && now - publishedAt >= kMaxAge); }
-    void publish(HistogramShard& shard, Nanos now)
-    {
-        publishedAt = now;
-        if (pending == 0)
-            return;
-        pending = 0;
-        for (auto [from, to] : {std::pair{&wait, &shard.wait}, std::pair{&service, &shard.service},
-                                std::pair{&total, &shard.total}, std::pair{&throttle, &shard.throttle}}) {
-            to->add(*from);
-            from->clearTouched();
-        }
-    }
-};
-
 std::string_view toString(SubmitResult result)
 {
     switch (result) {
@@ -287,8 +257,6 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     PreciseWaiter::tightenTimerSlack();
     PreciseWaiter waiter(stop);
     WorkerSlot& slot = m_slots[slotIndex];
-    HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
-    LocalHistograms local;
     std::shared_ptr<const AttemptPolicy> policy;
     std::shared_ptr<StartGate> gate;
     std::uint64_t policyVersion = ~std::uint64_t{0};
@@ -324,12 +292,8 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             Nanos retryDue = 0;
             bool away = false;
             const bool retry =
-                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, local, retryDue, away);
-            if (const Nanos at = now(); local.due(at))
-                local.publish(shard, at);
+                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
             lock.lock();
-            if (m_queue.empty())
-                local.publish(shard, now()); // perhaps the last job: the figures must be complete
             if (away)
                 ++m_looking;
             --m_running;
@@ -349,7 +313,6 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             checkFinishedLocked();
             continue;
         }
-        local.publish(shard, now());
         checkFinishedLocked();
         if (m_state == PoolState::Stopped)
             break;
@@ -377,7 +340,6 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.wakeCv.wait(lock, [&] { return slot.woken; });
         --m_idleWaiting; // the waker took it off m_parked and counted it in m_looking
     }
-    local.publish(shard, now());
     m_slotAlive[slotIndex] = 0;
     --m_live;
     --m_looking;
@@ -389,11 +351,10 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
 }
 
 bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, StartGate* gate,
-                      const std::stop_token& stop, PreciseWaiter& waiter, LocalHistograms& local,
-                      Nanos& retryDue, bool& away)
+                      const std::stop_token& stop, PreciseWaiter& waiter, Nanos& retryDue, bool& away)
 {
     WorkerSlot& slot = m_slots[slotIndex];
-    ++local.pending;
+    HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
     bump(slot.attempts);
 
     if (gate) {
@@ -408,12 +369,12 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
         if (waited > 0) {
             bump(slot.throttled);
-            local.throttle.record(waited);
+            shard.throttle.record(waited);
         }
     }
 
     const Nanos start = now();
-    local.wait.record(start - job.enqueueNs);
+    shard.wait.record(start - job.enqueueNs);
     if (policy)
         policy->planAttempt(job);
     const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
@@ -437,7 +398,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     const Nanos end = now();
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
     slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + (end - start), std::memory_order_release);
-    local.service.record(end - start);
+    shard.service.record(end - start);
 
     if (!finished) {
         bump(slot.cancelled);
@@ -454,12 +415,12 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
             retryDue = end + delay;
             return true;
         }
-        local.total.record(end - job.arrivalNs);
+        shard.total.record(end - job.arrivalNs);
         bump(slot.failed);
         notifyDone(job, Outcome::Failed);
         return false;
     }
-    local.total.record(end - job.arrivalNs);
+    shard.total.record(end - job.arrivalNs);
     bump(slot.succeeded);
     notifyDone(job, Outcome::Succeeded);
     return false;

@@ -115,7 +115,6 @@ public:
 private:
     struct WorkerSlot;
     struct HistogramShard;
-    struct LocalHistograms;
     struct Delayed
     {
         Nanos due;
@@ -127,8 +126,7 @@ private:
     void retryMain();
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
-                    const std::stop_token& stop, class PreciseWaiter& waiter, LocalHistograms& local,
-                    Nanos& retryDue, bool& away);
+                    const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
     void spawnWorkersLocked();
     // Parking: idle workers wait each on their own condition variable, stacked so the
     // most recently parked (cache-warm) worker is woken first. Returns the slot woken

@@ -40,6 +40,11 @@ public:
 
 private:
     void wake();
+    // A timed wait on this waiter's condition variable; false if a stop came first.
+    bool waitUntil(Nanos steadyDeadline);
+    // At most one spinner per core across all waiters in the process.
+    static bool tryStartSpinning();
+    static void stopSpinning();
 
     std::stop_token m_stop;
     std::mutex m_mutex;
@@ -47,6 +52,7 @@ private:
     bool m_woken = false; // guarded by m_mutex
     // Upper envelope of recent wake-up lateness: jumps up to a late wake-up, decays slowly.
     Nanos m_lateNs = 100 * kMicro;
+    Nanos m_meanLateNs = 50 * kMicro; // moving average of the same
     std::stop_callback<std::function<void()>> m_callback;
 };
 
