@@ -3,6 +3,8 @@
 
 #include "app/json_writer.h"
 
+#include <cmath>
+
 namespace poollab {
 
 namespace {
@@ -20,12 +22,9 @@ void writeLatency(JsonWriter& w, const char* key, const LatencyStats& s)
     w.value("max", s.max);
     w.endObject();
 }
-} // namespace
 
-QByteArray summaryToJson(const RunSummary& r)
+void writeSummaryKeys(JsonWriter& w, const RunSummary& r)
 {
-    JsonWriter w;
-    w.beginObject();
     w.value("format", "poollab-summary/1");
     w.value("time_mode", QString::fromStdString(r.timeMode));
     w.value("elapsed_s", r.elapsedS);
@@ -53,6 +52,88 @@ QByteArray summaryToJson(const RunSummary& r)
     writeLatency(w, "total", r.total);
     writeLatency(w, "throttle", r.throttle);
     w.endObject();
+}
+
+// An unstable queue predicts unbounded waits: JsonWriter writes those as null, so
+// the relative error is null too rather than a misleading number.
+void writeMeasure(JsonWriter& w, const char* key, double predicted, double measured, double error)
+{
+    w.beginObject(key);
+    w.value("predicted", predicted);
+    w.value("measured", measured);
+    if (std::isfinite(predicted))
+        w.value("relative_error", error);
+    else
+        w.null("relative_error");
+    w.endObject();
+}
+
+void writeTheory(JsonWriter& w, const TheoryComparison& t)
+{
+    const TheoryPrediction& p = t.prediction;
+    w.beginObject("theory");
+    w.value("applies", p.applies);
+    if (p.applies) {
+        const QueueMetrics& m = p.metrics;
+        w.value("model", QString::fromStdString(p.model));
+        w.value("stability", QString::fromStdString(stabilityText(m)));
+        w.value("lambda_per_s", m.lambda);
+        w.value("mu_per_s", m.mu);
+        w.value("servers", m.servers);
+        w.value("limit", m.limit);
+        w.value("rho", m.rho);
+        w.beginObject("measures");
+        writeMeasure(w, "prob_wait", m.probWait, t.measuredProbWait,
+                     relativeDifference(t.measuredProbWait, m.probWait));
+        writeMeasure(w, "mean_wait_s", m.meanWait, t.measuredMeanWait, t.meanWaitError);
+        writeMeasure(w, "mean_response_s", m.meanResponse, t.measuredMeanResponse, t.meanResponseError);
+        writeMeasure(w, "utilization", m.utilization, t.measuredUtilization, t.utilizationError);
+        writeMeasure(w, "blocking", m.blocking, t.measuredBlocking, t.blockingError);
+        writeMeasure(w, "throughput_per_s", m.throughput, t.measuredThroughput,
+                     relativeDifference(t.measuredThroughput, m.throughput));
+        w.endObject();
+    } else {
+        w.value("reason", QString::fromStdString(p.reason));
+    }
+    // Little's law needs no model: it holds for any system that empties, so it is
+    // reported whenever the run knows its time-average L.
+    if (t.hasLittle) {
+        const LittleCheck& l = t.little;
+        w.beginObject("little");
+        w.value("mean_in_system", l.meanInSystem);
+        w.value("arrival_rate_per_s", l.arrivalRate);
+        w.value("mean_response_s", l.meanResponse);
+        w.value("lambda_w", l.lambdaW);
+        w.value("relative_error", l.relativeError);
+        w.endObject();
+    } else {
+        w.null("little");
+    }
+    w.endObject();
+}
+} // namespace
+
+double relativeDifference(double measured, double predicted)
+{
+    return predicted != 0 ? (measured - predicted) / predicted : 0.0;
+}
+
+QByteArray summaryToJson(const RunSummary& r)
+{
+    JsonWriter w;
+    w.beginObject();
+    writeSummaryKeys(w, r);
+    w.endObject();
+    return w.finish();
+}
+
+QByteArray summaryToJson(const RunSummary& r, const QString& scenarioName, const TheoryComparison& theory)
+{
+    JsonWriter w;
+    w.beginObject();
+    writeSummaryKeys(w, r);
+    w.value("scenario", scenarioName);
+    writeTheory(w, theory);
     w.endObject();
     return w.finish();
 }

@@ -1,14 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/queueing_theory.h"
 #include "core/summary.h"
 
 #include <QByteArray>
+#include <QString>
 
 namespace poollab {
 
 // The summary as one JSON object ("format": "poollab-summary/1"), keys in a fixed
 // order, numbers written the same whatever the locale.
 QByteArray summaryToJson(const RunSummary& summary);
+
+// The same keys, then "scenario" (the scenario's name) and "theory": what queueing
+// theory predicts for the scenario next to what the run measured, or why the
+// formulas do not apply.
+QByteArray summaryToJson(const RunSummary& summary, const QString& scenarioName,
+                         const TheoryComparison& theory);
+
+// (measured - predicted) / predicted; 0 when predicted is 0, as in TheoryComparison.
+double relativeDifference(double measured, double predicted);
 
 } // namespace poollab
