@@ -1,44 +1,289 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 
-#include "core/arrival.h"
+#include "app/presets.h"
+#include "app/scenario_fields.h"
+#include "app/scenario_file.h"
 #include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"
-#include "core/pool.h"
-#include "core/workload.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QHostAddress>
 
 #include <charconv>
 #include <cmath>
+#include <vector>
 
 namespace poollab {
 
 namespace {
 
-constexpr double kMaxRate = 1'000'000; // jobs/s: far beyond what one machine's pool does
-constexpr Nanos kHour = 3600 * kSecond;
-constexpr Nanos kDay = 24 * kHour;
-constexpr long long kMaxJobs = 1'000'000'000;
-constexpr long long kMaxClients = 100'000;
-constexpr long long kMaxBurst = 1'000'000;
-constexpr long long kMaxSeed = 9007199254740991LL; // 2^53 - 1: what a JSON scenario file reads back exactly
+constexpr int kHelpWidth = 80;
+constexpr int kHelpIndent = 6;
 
-QString fromStd(const std::string& s)
+// One command-line option: its names (the first is the one documented), the
+// placeholder for its value (empty for a switch) and its help.
+struct OptionDef
 {
-    return QString::fromStdString(s);
+    QStringList names;
+    QString valueName;
+    QString help;
+};
+
+struct Section
+{
+    QString heading;
+    std::vector<OptionDef> options;
+    QString intro = {}; // a paragraph before the heading
+};
+
+QString latin(const char* s)
+{
+    return QString::fromLatin1(s);
 }
 
-QString dur(Nanos ns)
+QString quoted(const QString& text)
 {
-    return fromStd(formatDuration(ns));
+    return QLatin1Char('\'') + text + QLatin1Char('\'');
 }
 
-QString num(double v)
+// The field time_mode is documented as --time (issue #6); --time-mode, the table's
+// own spelling, stays an alias because scripts already use it.
+QStringList flagNames(const ScenarioField& f)
 {
-    return QString::number(v, 'g', 10);
+    const QString own = cliFlagName(f);
+    if (own == QLatin1String("time-mode"))
+        return {QStringLiteral("time"), own};
+    return {own};
+}
+
+bool isRate(const ScenarioField& f)
+{
+    return f.type == FieldType::Number && QLatin1String(f.unit).endsWith(QLatin1String("/s"));
+}
+
+QString valueNameOf(const ScenarioField& f)
+{
+    switch (f.type) {
+    case FieldType::Integer:
+        return QStringLiteral("N");
+    case FieldType::Number:
+        return isRate(f) ? QStringLiteral("RATE") : QStringLiteral("NUMBER");
+    case FieldType::Duration:
+        return QStringLiteral("DURATION");
+    case FieldType::Choice: {
+        QStringList words;
+        for (const char* w : f.choices)
+            words << latin(w);
+        return words.join(QLatin1Char('|'));
+    }
+    case FieldType::Latency:
+        return QStringLiteral("SPEC");
+    case FieldType::Text:
+        return QStringLiteral("TEXT");
+    }
+    return {};
+}
+
+QString rateSpellings()
+{
+    return QStringLiteral("also written 50/s, or 3000/m per minute");
+}
+
+// What the command line says about a field beyond the table's help: other
+// spellings it accepts and rules of its own.
+QString cliHelpOf(const ScenarioField& f)
+{
+    QString help = fieldHelpText(f);
+    if (isRate(f))
+        help += QStringLiteral(" In %1, %2.").arg(latin(f.unit), rateSpellings());
+    if (f.type == FieldType::Latency)
+        help += QStringLiteral(" Forms: %1.").arg(latin(LatencyDistribution::acceptedForms()));
+    if (QLatin1String(f.key) == QLatin1String("jobs"))
+        help += QStringLiteral(" With --duration and no --jobs: no job limit.");
+    const QStringList names = flagNames(f);
+    if (names.size() > 1)
+        help += QStringLiteral(" Also accepted as --%1.").arg(names.mid(1).join(QStringLiteral(", --")));
+    return help;
+}
+
+// "3000/m" -> "50", "50/s" -> "50": a rate as the table's plain number per second.
+QString perSecondText(const QString& text)
+{
+    QString number = text;
+    if (number.endsWith(QLatin1String("/s")))
+        return number.chopped(2);
+    const int suffix = number.endsWith(QLatin1String("/min")) ? 4
+                       : number.endsWith(QLatin1String("/m")) ? 2
+                                                              : 0;
+    if (suffix == 0)
+        return number;
+    number.chop(suffix);
+    const QByteArray bytes = number.toLatin1();
+    double v = 0;
+    const auto [end, ec] = std::from_chars(bytes.constData(), bytes.constData() + bytes.size(), v);
+    if (bytes.isEmpty() || ec != std::errc() || end != bytes.constData() + bytes.size())
+        return text; // fails below, naming the value as typed
+    return QString::number(v / 60, 'g', 17);
+}
+
+// Parses one flag's value into its field; error reads "--flag: '<value>' ...".
+bool applyField(const ScenarioField& f, const QString& flag, const QString& typed, Scenario& s,
+                QString& error)
+{
+    const QString text = f.type == FieldType::Text ? typed : typed.trimmed();
+    const QString converted = isRate(f) ? perSecondText(text) : text;
+    QString why;
+    const auto value = parseFieldText(f, converted, &why);
+    if (!value) {
+        if (f.type == FieldType::Choice) {
+            why = QStringLiteral("%1 is not allowed; allowed: %2").arg(quoted(typed), allowedText(f));
+        } else if (why.startsWith(quoted(converted))) {
+            // Name the value as typed ("'3000000/m'"), not as converted.
+            why = quoted(typed) + why.mid(quoted(converted).size());
+            if (isRate(f))
+                why += QStringLiteral(" %1 (%2)").arg(latin(f.unit), rateSpellings());
+        }
+        error = QStringLiteral("--%1: %2").arg(flag, why);
+        return false;
+    }
+    f.set(s, *value);
+    return true;
+}
+
+// Cross-field messages name fields as in a file ('jobs'); on the command line they
+// name the flags (--jobs).
+QString withFlagNames(QString message)
+{
+    for (const ScenarioField& f : scenarioFields())
+        message.replace(quoted(latin(f.key)), QStringLiteral("--") + flagNames(f).first());
+    return message;
+}
+
+QString wrap(const QString& text, int indent, int width)
+{
+    const QString pad(indent, QLatin1Char(' '));
+    QString out;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && indent + line.size() + 1 + word.size() > width) {
+            out += pad + line + QLatin1Char('\n');
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        out += pad + line + QLatin1Char('\n');
+    return out;
+}
+
+QString optionLine(const OptionDef& o)
+{
+    QString line = QStringLiteral("  --") + o.names.first();
+    if (!o.valueName.isEmpty())
+        line += QStringLiteral(" <") + o.valueName + QLatin1Char('>');
+    for (const QString& alias : o.names.mid(1)) {
+        if (alias.size() == 1)
+            line += QStringLiteral(", -") + alias;
+    }
+    return line;
+}
+
+std::vector<Section> sections()
+{
+    const auto o = [](std::initializer_list<const char*> names, const char* valueName, const QString& help) {
+        OptionDef d;
+        for (const char* n : names)
+            d.names << latin(n);
+        d.valueName = latin(valueName);
+        d.help = help;
+        return d;
+    };
+    std::vector<Section> out;
+    out.push_back({QStringLiteral("General"),
+                   {o({"help", "h"}, "", QStringLiteral("Show this help and exit.")),
+                    o({"version"}, "", QStringLiteral("Show the version and exit.")),
+                    o({"headless"}, "",
+                      QStringLiteral("Run without a window: run the scenario to its end, print a summary and "
+                                     "write the files asked for. Without it the window opens.")),
+                    o({"start"}, "", QStringLiteral("Window: start the run at once."))}});
+    out.push_back(
+        {QStringLiteral("Scenario source"),
+         {o({"preset"}, "NAME",
+            QStringLiteral(
+                "Start from a built-in preset (see --list-presets); the flags below override it.")),
+          o({"list-presets"}, "",
+            QStringLiteral("List the built-in presets (id, title, what it shows) and exit.")),
+          o({"scenario"}, "FILE",
+            QStringLiteral(
+                "Start from a scenario file (JSON, \"format\": \"poollab-scenario/1\", as written by "
+                "--save-scenario or the window); the flags below override it. Not with --preset.")),
+          o({"save-scenario"}, "FILE",
+            QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE. Without "
+                           "--headless: save and exit, nothing runs. With --headless: save, then run."))}});
+    out.push_back(
+        {QStringLiteral("Output (with --headless)"),
+         {o({"csv"}, "FILE",
+            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md).")),
+          o({"summary-csv"}, "FILE",
+            QStringLiteral("Write the summary as CSV: one row per latency metric (docs/CSV.md).")),
+          o({"summary-json"}, "FILE|-",
+            QStringLiteral("Write the summary as JSON (with the queueing-theory comparison) to FILE, or to "
+                           "stdout with - (then no human summary is printed).")),
+          o({"quiet"}, "",
+            QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
+                           "summary."))}});
+    out.push_back(
+        {QStringLiteral("Metrics endpoint (with --headless)"),
+         {o({"metrics-port"}, "P",
+            QStringLiteral(
+                "Serve Prometheus metrics at http://ADDRESS:P/metrics while the run lasts. Allowed: a "
+                "whole number from 1 to 65535. Default: off.")),
+          o({"metrics-address"}, "A",
+            QStringLiteral("The address --metrics-port binds. Default: 127.0.0.1 (this machine only).")),
+          o({"metrics-linger"}, "DURATION",
+            QStringLiteral("Keep serving metrics for DURATION after the run ends, so that a scraper gets the "
+                           "final totals, e.g. 5s. Allowed: 0ms to 1h. Default: 0ms."))}});
+    // One section per field group, in table order.
+    const QString intro = QStringLiteral(
+        "Scenario settings. Each is also a key of a scenario file, with _ for - (--queue-capacity "
+        "is queue_capacity); a flag overrides what --preset or --scenario says.");
+    for (const ScenarioField& f : scenarioFields()) {
+        const QString heading = QString::fromUtf8(f.group);
+        if (out.back().heading != heading)
+            out.push_back({heading, {}, &f == scenarioFields().data() ? intro : QString()});
+        if (QLatin1String(f.key) == QLatin1String("backoff_base")) {
+            const Scenario defaults;
+            out.back().options.push_back(o(
+                {"backoff"}, "exp(BASE,CAP)",
+                QStringLiteral("Sets --backoff-base and --backoff-cap at once, BASE <= CAP. Default: %1.")
+                    .arg(QString::fromStdString(formatBackoff(defaults.backoffBase, defaults.backoffCap)))));
+        }
+        out.back().options.push_back({flagNames(f), valueNameOf(f), cliHelpOf(f)});
+    }
+    return out;
+}
+
+QString helpText(const std::vector<Section>& all)
+{
+    QString text = QStringLiteral("Usage: poollab [options]\n\n");
+    text += wrap(QStringLiteral("PoolLab: build a worker pool, throw load at it, watch it behave. Without "
+                                "--headless it opens the window; with it, it runs one scenario and reports."),
+                 0, kHelpWidth);
+    text += wrap(QStringLiteral("Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per "
+                                "second: 50, 50/s, or 3000/m per minute. Exit status: 0 done, 1 a failure "
+                                "while running (e.g. a file that cannot be written), 2 bad input."),
+                 0, kHelpWidth);
+    for (const Section& s : all) {
+        if (!s.intro.isEmpty())
+            text += QLatin1Char('\n') + wrap(s.intro, 0, kHelpWidth);
+        text += QLatin1Char('\n') + s.heading + QStringLiteral(":\n");
+        for (const OptionDef& o : s.options)
+            text += optionLine(o) + QLatin1Char('\n') + wrap(o.help, kHelpIndent, kHelpWidth);
+    }
+    return text;
 }
 
 QString rangeError(const QString& flag, const QString& value, const QString& allowed)
@@ -46,391 +291,179 @@ QString rangeError(const QString& flag, const QString& value, const QString& all
     return QStringLiteral("--%1: '%2' is out of range; allowed: %3").arg(flag, value, allowed);
 }
 
-bool readInt(const QCommandLineParser& p, const QString& flag, long long lo, long long hi, long long& out,
-             QString& error)
-{
-    if (!p.isSet(flag))
-        return true;
-    const QString text = p.value(flag);
-    bool ok = false;
-    const long long v = text.trimmed().toLongLong(&ok);
-    if (!ok || v < lo || v > hi) {
-        error = rangeError(flag, text, QStringLiteral("a whole number from %1 to %2").arg(lo).arg(hi));
-        return false;
-    }
-    out = v;
-    return true;
-}
-
-std::optional<double> toNumber(const QString& text)
-{
-    // Not QString::toDouble's locale rules: '.' is the separator everywhere.
-    const QByteArray latin = text.trimmed().toLatin1();
-    double v = 0;
-    const auto [end, ec] = std::from_chars(latin.constData(), latin.constData() + latin.size(), v);
-    if (latin.isEmpty() || ec != std::errc() || end != latin.constData() + latin.size() || !std::isfinite(v))
-        return std::nullopt;
-    return v;
-}
-
-bool readNumber(const QCommandLineParser& p, const QString& flag, double lo, double hi, double& out,
-                QString& error)
-{
-    if (!p.isSet(flag))
-        return true;
-    const QString text = p.value(flag);
-    const auto v = toNumber(text);
-    if (!v || *v < lo || *v > hi) {
-        error = rangeError(flag, text, QStringLiteral("a number from %1 to %2").arg(num(lo), num(hi)));
-        return false;
-    }
-    out = *v;
-    return true;
-}
-
-// "50/s", "3000/m", "50" (per second).
-bool readRate(const QCommandLineParser& p, const QString& flag, double lo, double hi, double& out,
-              QString& error)
-{
-    if (!p.isSet(flag))
-        return true;
-    const QString text = p.value(flag);
-    QString number = text.trimmed();
-    double perSecond = 1;
-    if (number.endsWith(QLatin1String("/s"))) {
-        number.chop(2);
-    } else if (number.endsWith(QLatin1String("/m")) || number.endsWith(QLatin1String("/min"))) {
-        number.chop(number.endsWith(QLatin1String("/m")) ? 2 : 4);
-        perSecond = 1.0 / 60;
-    }
-    const auto v = toNumber(number);
-    const double rate = v ? *v * perSecond : -1;
-    if (!v || rate < lo || rate > hi) {
-        error = rangeError(
-            flag, text,
-            QStringLiteral("a rate from %1/s to %2/s, written 50/s, 3000/m or 50").arg(num(lo), num(hi)));
-        return false;
-    }
-    out = rate;
-    return true;
-}
-
-bool readDuration(const QCommandLineParser& p, const QString& flag, Nanos lo, Nanos hi, Nanos& out,
-                  QString& error)
-{
-    if (!p.isSet(flag))
-        return true;
-    const QString text = p.value(flag);
-    const auto v = parseDuration(text.toStdString());
-    if (!v || *v < lo || *v > hi) {
-        error = rangeError(flag, text,
-                           QStringLiteral("a duration from %1 to %2 with a unit (us, ms, s, m, h), e.g. 50ms")
-                               .arg(dur(lo), dur(hi)));
-        return false;
-    }
-    out = *v;
-    return true;
-}
-
 } // namespace
+
+QString presetListText()
+{
+    QString text;
+    for (const PresetInfo& p : listPresets()) {
+        text += p.id + QStringLiteral("  ") + p.title + QLatin1Char('\n');
+        text += wrap(p.description, 4, kHelpWidth) + QLatin1Char('\n');
+    }
+    text += QStringLiteral("Run one with: poollab --headless --preset ID (add --time virtual to run it in "
+                           "simulated time).\n");
+    return text;
+}
 
 CommandLine parseCommandLine(const QStringList& arguments)
 {
     CommandLine cl;
-    Scenario& s = cl.scenario;
+    const std::vector<Section> all = sections();
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-        "PoolLab: build a worker pool, throw load at it, watch it behave.\n"
-        "Without --headless it opens the window; with it, it runs one scenario and reports.\n"
-        "Durations take a unit: us, ms, s, m, h (e.g. 250us, 50ms, 1.5s). Rates are per second: 50/s or 50 "
-        "(3000/m per minute also works)."));
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const auto opt = [&](const char* name, const QString& help, const char* valueName = nullptr) {
-        QCommandLineOption o(QString::fromLatin1(name), help);
-        if (valueName)
-            o.setValueName(QString::fromLatin1(valueName));
-        p.addOption(o);
-    };
-    const QString rateRange = QStringLiteral("0..%1/s").arg(num(kMaxRate));
-    opt("help", QStringLiteral("Show this help and exit."));
-    opt("version", QStringLiteral("Show the version and exit."));
-    opt("headless", QStringLiteral("Run without a window: run the scenario, print progress and a summary."));
-    opt("start", QStringLiteral("Window: start the run at once."));
-    // Workers & queue
-    opt("workers",
-        QStringLiteral("Worker count, 1..%1. Default %2.").arg(PoolConfig::kMaxWorkers).arg(s.workers), "N");
-    opt("queue-capacity",
-        QStringLiteral("Queue capacity, 0..%1; 0 is a direct hand-off (an unbuffered channel). Default %2.")
-            .arg(PoolConfig::kMaxQueueCapacity)
-            .arg(s.queueCapacity),
-        "Q");
-    opt("overflow",
-        QStringLiteral("What a full queue does to a new job: block (the producer waits), reject (refused and "
-                       "counted), drop-oldest (the oldest queued job is dropped). Default block."),
-        "POLICY");
-    // Job
-    opt("latency",
-        QStringLiteral("Service time of each attempt: %1. Durations 0..1h; lognormal sigma 0..4; bimodal "
-                       "slow fraction 0..1. Default %2.")
-            .arg(QLatin1String(LatencyDistribution::acceptedForms()), fromStd(s.latency)),
-        "SPEC");
-    opt("job-kind",
-        QStringLiteral("sleep (waits, like I/O) or cpu (burns a core for the latency). Default sleep."),
-        "KIND");
-    // Arrivals
-    opt("arrival",
-        QStringLiteral("How jobs arrive: burst (all --jobs at once), constant (evenly at --rate), poisson "
-                       "(exponential gaps, mean 1/--rate), ramp (--rate to --rate-end over --ramp-duration), "
-                       "spike (--rate, with --spike-rate from --spike-start for --spike-duration), closed "
-                       "(--clients each submit their next job --think-time after the previous one ends). "
-                       "Default burst."),
-        "KIND");
-    opt("rate",
-        QStringLiteral("Arrival rate (constant, poisson; ramp start; spike base), %1, above 0 for constant "
-                       "and poisson. Default %2/s.")
-            .arg(rateRange, num(s.rate)),
-        "R/s");
-    opt("rate-end",
-        QStringLiteral("Ramp: the rate at the end of the ramp, %1. Default %2/s.")
-            .arg(rateRange, num(s.rateEnd)),
-        "R/s");
-    opt("ramp-duration",
-        QStringLiteral("Ramp: how long the ramp takes, 0..24h. Default %1.").arg(dur(s.rampDuration)), "D");
-    opt("spike-rate",
-        QStringLiteral("Spike: the rate inside the spike window, %1. Default %2/s.")
-            .arg(rateRange, num(s.spikeRate)),
-        "R/s");
-    opt("spike-start",
-        QStringLiteral("Spike: when the spike begins, 0..24h after the start. Default %1.")
-            .arg(dur(s.spikeStart)),
-        "D");
-    opt("spike-duration",
-        QStringLiteral("Spike: how long the spike lasts, 0..24h. Default %1.").arg(dur(s.spikeDuration)),
-        "D");
-    opt("clients",
-        QStringLiteral("Closed model: clients, each with one job in the system at a time, 1..%1. Default %2.")
-            .arg(kMaxClients)
-            .arg(s.clients),
-        "K");
-    opt("think-time",
-        QStringLiteral("Closed model: a client's pause between its jobs, 0..1h. Default %1.")
-            .arg(dur(s.thinkTime)),
-        "D");
-    // Run length
-    opt("jobs",
-        QStringLiteral("Jobs to submit, 0..%1; 0 = no limit (then --duration must be set). Default %2, or no "
-                       "limit when --duration is given.")
-            .arg(kMaxJobs)
-            .arg(s.jobs),
-        "N");
-    opt("duration",
-        QStringLiteral("How long to submit jobs, 0..24h; 0 = no limit. The run ends at --jobs or --duration, "
-                       "whichever comes first. Default 0."),
-        "D");
-    // Failures & retries
-    opt("failure-rate",
-        QStringLiteral("Probability that an attempt fails, 0..1. Default %1.").arg(num(s.failureRate)), "P");
-    opt("timeout",
-        QStringLiteral("Per-attempt timeout, 0..1h; an attempt that would run longer is cut there and counts "
-                       "as timed out (and failed). 0 = none. Default 0."),
-        "D");
-    opt("max-attempts",
-        QStringLiteral("Attempts per job, the first included, 1..%1; 1 = no retries. Default %2.")
-            .arg(WorkloadPolicy::kMaxAttempts)
-            .arg(s.maxAttempts),
-        "N");
-    opt("backoff",
-        QStringLiteral("Retry delay exp(BASE,CAP): BASE before the first retry, doubling per retry up to "
-                       "CAP; 0 <= BASE <= CAP <= 1h. Default %1.")
-            .arg(fromStd(formatBackoff(s.backoffBase, s.backoffCap))),
-        "exp(BASE,CAP)");
-    opt("jitter",
-        QStringLiteral("Randomness in retry delays (AWS definitions): none, full (0..delay), equal "
-                       "(delay/2..delay), decorrelated (BASE..3 x previous, capped). Default %1.")
-            .arg(QLatin1String(toString(s.jitter).data())),
-        "MODE");
-    // Rate limit
-    opt("rate-limit",
-        QStringLiteral("Token bucket on job starts, shared by all workers, %1; 0 = off. Default off.")
-            .arg(rateRange),
-        "R/s");
-    opt("burst",
-        QStringLiteral("Token bucket size (starts allowed back to back), 1..%1. Default %2.")
-            .arg(kMaxBurst)
-            .arg(s.burst),
-        "B");
-    opt("seed",
-        QStringLiteral("Random seed, 0..%1: the same seed gives the same jobs. Default %2.")
-            .arg(kMaxSeed)
-            .arg(s.seed),
-        "N");
-    opt("time-mode",
-        QStringLiteral(
-            "real (worker threads on the wall clock) or virtual (a simulation in simulated time, as "
-            "fast as it runs: exact timings, any worker count). Default real."),
-        "MODE");
-    // Output
-    opt("summary-json", QStringLiteral("Write the run summary as JSON to FILE, or to stdout with -."),
-        "FILE");
-    opt("quiet", QStringLiteral("Headless: print nothing but errors and what --summary-json - asks for."));
-    // Metrics endpoint
-    opt("metrics-port",
-        QStringLiteral("Headless: serve Prometheus metrics at http://ADDRESS:P/metrics, P 1..65535. "
-                       "Default off."),
-        "P");
-    opt("metrics-address",
-        QStringLiteral("The address --metrics-port binds. Default 127.0.0.1 (this machine only)."), "A");
-    opt("metrics-linger",
-        QStringLiteral("Keep serving metrics for D after the run ends, so that a scraper gets the final "
-                       "totals, e.g. 5s. Default 0s."),
-        "D");
-
-    if (!p.parse(arguments)) {
-        cl.action = CommandLine::Action::Error;
-        cl.error = p.errorText();
-        return cl;
+    for (const Section& s : all) {
+        for (const OptionDef& d : s.options) {
+            QCommandLineOption option(d.names, d.help);
+            if (!d.valueName.isEmpty())
+                option.setValueName(d.valueName);
+            p.addOption(option);
+        }
     }
-    cl.helpText = p.helpText();
-    if (p.isSet(QStringLiteral("help"))) {
+    cl.helpText = helpText(all);
+
+    const auto fail = [&cl](const QString& message) {
+        cl.action = CommandLine::Action::Error;
+        cl.error = message;
+        return cl;
+    };
+    const auto isSet = [&p](const char* name) { return p.isSet(latin(name)); };
+    const auto value = [&p](const char* name) { return p.value(latin(name)); };
+
+    if (!p.parse(arguments))
+        return fail(p.errorText() + QStringLiteral(" (see --help)"));
+    if (isSet("help")) {
         cl.action = CommandLine::Action::Help;
         return cl;
     }
-    if (p.isSet(QStringLiteral("version"))) {
+    if (isSet("version")) {
         cl.action = CommandLine::Action::Version;
         return cl;
     }
-    if (!p.positionalArguments().isEmpty()) {
-        cl.action = CommandLine::Action::Error;
-        cl.error =
-            QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first());
+    if (isSet("list-presets")) {
+        cl.action = CommandLine::Action::ListPresets;
         return cl;
     }
-    cl.action =
-        p.isSet(QStringLiteral("headless")) ? CommandLine::Action::Headless : CommandLine::Action::Window;
-    cl.startImmediately = p.isSet(QStringLiteral("start"));
-    cl.quiet = p.isSet(QStringLiteral("quiet"));
-    cl.summaryJsonPath = p.value(QStringLiteral("summary-json"));
+    if (!p.positionalArguments().isEmpty())
+        return fail(
+            QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first()));
 
-    QString& err = cl.error;
-    const auto fail = [&cl] {
-        cl.action = CommandLine::Action::Error;
-        return cl;
-    };
-    const auto flag = [](const char* name) { return QString::fromLatin1(name); };
-    const auto readIntInto = [&](const char* name, long long lo, long long hi, auto& field) {
-        long long v = static_cast<long long>(field);
-        if (!readInt(p, flag(name), lo, hi, v, err))
-            return false;
-        field = static_cast<std::remove_reference_t<decltype(field)>>(v);
-        return true;
-    };
-    const auto readChoice = [&](const char* name, const QString& allowed, auto parse) {
-        if (!p.isSet(flag(name)))
-            return true;
-        const QString text = p.value(flag(name));
-        if (!parse(text.toStdString())) {
-            err = rangeError(flag(name), text, allowed);
-            return false;
+    const bool headless = isSet("headless");
+    cl.startImmediately = isSet("start");
+    cl.quiet = isSet("quiet");
+    cl.csvPath = value("csv");
+    cl.summaryCsvPath = value("summary-csv");
+    cl.summaryJsonPath = value("summary-json");
+    cl.saveScenarioPath = value("save-scenario");
+    for (const char* flag : {"csv", "summary-csv", "summary-json", "quiet"}) {
+        if (!headless && isSet(flag))
+            return fail(QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
+                            .arg(latin(flag)));
+    }
+    for (const char* flag : {"csv", "summary-csv", "summary-json", "save-scenario", "scenario"}) {
+        if (isSet(flag) && value(flag).isEmpty())
+            return fail(QStringLiteral("--%1: a file name is needed").arg(latin(flag)));
+    }
+    // Two outputs into one file would leave only the last one written.
+    const std::pair<const char*, QString> outputs[] = {{"csv", cl.csvPath},
+                                                       {"summary-csv", cl.summaryCsvPath},
+                                                       {"summary-json", cl.summaryJsonPath},
+                                                       {"save-scenario", cl.saveScenarioPath}};
+    for (std::size_t i = 0; i < std::size(outputs); ++i) {
+        for (std::size_t j = i + 1; j < std::size(outputs); ++j) {
+            const QString& a = outputs[i].second;
+            const QString& b = outputs[j].second;
+            if (!a.isEmpty() && a != QLatin1String("-") &&
+                QFileInfo(a).absoluteFilePath() == QFileInfo(b).absoluteFilePath())
+                return fail(QStringLiteral("--%1 and --%2 both name '%3': give each output a file of its own")
+                                .arg(latin(outputs[i].first), latin(outputs[j].first), a));
         }
-        return true;
-    };
+    }
 
-    if (!readIntInto("workers", 1, PoolConfig::kMaxWorkers, s.workers) ||
-        !readIntInto("queue-capacity", 0, PoolConfig::kMaxQueueCapacity, s.queueCapacity) ||
-        !readChoice("overflow", QStringLiteral("block, reject, drop-oldest"),
-                    [&](const std::string& t) { return parseOverflowPolicy(t, s.overflow); }) ||
-        !readChoice("job-kind", QStringLiteral("sleep, cpu"),
-                    [&](const std::string& t) { return parseJobKind(t, s.jobKind); }) ||
-        !readChoice("arrival", QStringLiteral("burst, constant, poisson, ramp, spike, closed"),
-                    [&](const std::string& t) { return parseArrivalKind(t, s.arrival); }) ||
-        !readRate(p, flag("rate"), 0, kMaxRate, s.rate, err) ||
-        !readRate(p, flag("rate-end"), 0, kMaxRate, s.rateEnd, err) ||
-        !readDuration(p, flag("ramp-duration"), 0, kDay, s.rampDuration, err) ||
-        !readRate(p, flag("spike-rate"), 0, kMaxRate, s.spikeRate, err) ||
-        !readDuration(p, flag("spike-start"), 0, kDay, s.spikeStart, err) ||
-        !readDuration(p, flag("spike-duration"), 0, kDay, s.spikeDuration, err) ||
-        !readIntInto("clients", 1, kMaxClients, s.clients) ||
-        !readDuration(p, flag("think-time"), 0, kHour, s.thinkTime, err) ||
-        !readDuration(p, flag("duration"), 0, kDay, s.duration, err) ||
-        !readNumber(p, flag("failure-rate"), 0, 1, s.failureRate, err) ||
-        !readDuration(p, flag("timeout"), 0, kHour, s.timeout, err) ||
-        !readIntInto("max-attempts", 1, WorkloadPolicy::kMaxAttempts, s.maxAttempts) ||
-        !readChoice("jitter", QStringLiteral("none, full, equal, decorrelated"),
-                    [&](const std::string& t) { return parseJitter(t, s.jitter); }) ||
-        !readRate(p, flag("rate-limit"), 0, kMaxRate, s.rateLimit, err) ||
-        !readIntInto("burst", 1, kMaxBurst, s.burst) || !readIntInto("seed", 0, kMaxSeed, s.seed) ||
-        !readChoice("time-mode", QStringLiteral("real, virtual"), [&](const std::string& t) {
-            if (t != "real" && t != "virtual")
-                return false;
-            s.timeMode = t == "real" ? TimeMode::Real : TimeMode::Virtual;
-            return true;
-        }))
-        return fail();
+    // The starting point: a preset, a scenario file or the defaults.
+    Scenario& s = cl.scenario;
+    cl.preset = value("preset");
+    cl.scenarioPath = value("scenario");
+    if (isSet("preset") && isSet("scenario"))
+        return fail(QStringLiteral("--preset and --scenario cannot be used together: start from one of them "
+                                   "and change it with flags"));
+    if (isSet("preset")) {
+        QStringList ids;
+        for (const PresetInfo& info : listPresets())
+            ids << info.id;
+        QString why;
+        if (!ids.contains(cl.preset))
+            return fail(QStringLiteral("--preset: unknown preset '%1'; valid presets: %2")
+                            .arg(cl.preset, ids.join(QStringLiteral(", "))));
+        if (!loadPreset(cl.preset, s, &why))
+            return fail(QStringLiteral("--preset: ") + why);
+    }
+    if (isSet("scenario")) {
+        QString why;
+        if (!loadScenarioFile(cl.scenarioPath, s, &why))
+            return fail(QStringLiteral("--scenario: ") + why);
+    }
 
+    // Then the flags, each over what the file or preset said.
+    QString err;
+    if (isSet("backoff")) {
+        std::string why;
+        if (!parseBackoff(value("backoff").toStdString(), s.backoffBase, s.backoffCap, &why))
+            return fail(QStringLiteral("--backoff: ") + QString::fromStdString(why));
+    }
+    const QStringList typedNames = p.optionNames(); // as typed, so errors name the alias used
+    for (const ScenarioField& f : scenarioFields()) {
+        const QStringList names = flagNames(f);
+        if (!p.isSet(names.first()))
+            continue;
+        QString typed = names.first();
+        for (const QString& n : typedNames) {
+            if (names.contains(n))
+                typed = n;
+        }
+        if (!applyField(f, typed, p.value(names.first()), s, err))
+            return fail(err);
+    }
     // A duration alone means "for that long", not "1000 jobs or that long".
-    if (p.isSet(flag("duration")) && !p.isSet(flag("jobs")))
+    if (isSet("duration") && !isSet("jobs"))
         s.jobs = 0;
-    if (!readIntInto("jobs", 0, kMaxJobs, s.jobs))
-        return fail();
+    if (const QString why = crossCheckScenario(s); !why.isEmpty())
+        return fail(withFlagNames(why));
 
-    if (p.isSet(flag("latency"))) {
-        const QString text = p.value(flag("latency"));
-        std::string why;
-        if (!LatencyDistribution::parse(text.toStdString(), &why)) {
-            err = QStringLiteral("--latency: ") + fromStd(why);
-            return fail();
-        }
-        s.latency = text.trimmed().toStdString();
+    // The metrics endpoint.
+    if (isSet("metrics-port")) {
+        const QString text = value("metrics-port");
+        bool ok = false;
+        const int port = text.trimmed().toInt(&ok);
+        if (!ok || port < 1 || port > 65535)
+            return fail(rangeError(QStringLiteral("metrics-port"), text,
+                                   QStringLiteral("a whole number from 1 to 65535")));
+        cl.metricsPort = port;
     }
-    if (p.isSet(flag("backoff"))) {
-        const QString text = p.value(flag("backoff"));
-        std::string why;
-        if (!parseBackoff(text.toStdString(), s.backoffBase, s.backoffCap, &why)) {
-            err = QStringLiteral("--backoff: ") + fromStd(why);
-            return fail();
-        }
+    if (isSet("metrics-linger")) {
+        const QString text = value("metrics-linger");
+        const auto ns = parseDuration(text.toStdString());
+        if (!ns || *ns < 0 || *ns > 3600 * kSecond)
+            return fail(rangeError(
+                QStringLiteral("metrics-linger"), text,
+                QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms")));
+        cl.metricsLinger = *ns;
     }
-
-    if (!readIntInto("metrics-port", 1, 65535, cl.metricsPort) ||
-        !readDuration(p, flag("metrics-linger"), 0, kHour, cl.metricsLinger, err))
-        return fail();
-    if (p.isSet(flag("metrics-address"))) {
-        const QString text = p.value(flag("metrics-address"));
-        if (QHostAddress(text).isNull()) {
-            err = rangeError(flag("metrics-address"), text,
-                             QStringLiteral("an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1"));
-            return fail();
-        }
+    if (isSet("metrics-address")) {
+        const QString text = value("metrics-address");
+        if (QHostAddress(text).isNull())
+            return fail(rangeError(QStringLiteral("metrics-address"), text,
+                                   QStringLiteral("an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1")));
         cl.metricsAddress = text;
     }
-    if (cl.metricsPort == 0 && (p.isSet(flag("metrics-address")) || p.isSet(flag("metrics-linger")))) {
-        err = QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)");
-        return fail();
-    }
+    if (cl.metricsPort == 0 && (isSet("metrics-address") || isSet("metrics-linger")))
+        return fail(QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)"));
 
-    // Checks that one flag's range cannot express.
-    if (s.jobs == 0 && s.duration == 0) {
-        err = QStringLiteral("--jobs and --duration are both 0: set at least one (--jobs 1..%1, or "
-                             "--duration e.g. 30s)")
-                  .arg(kMaxJobs);
-        return fail();
-    }
-    if (s.arrival == ArrivalKind::Burst && s.jobs == 0) {
-        err = QStringLiteral("--arrival burst submits --jobs at once: --jobs must be 1..%1").arg(kMaxJobs);
-        return fail();
-    }
-    if ((s.arrival == ArrivalKind::Constant || s.arrival == ArrivalKind::Poisson) && s.rate <= 0) {
-        err = rangeError(flag("rate"), num(s.rate),
-                         QStringLiteral("above 0 up to %1/s for --arrival %2")
-                             .arg(num(kMaxRate), QLatin1String(toString(s.arrival).data())));
-        return fail();
-    }
-    if (s.arrival == ArrivalKind::Ramp && s.rate <= 0 && s.rateEnd <= 0) {
-        err =
-            QStringLiteral("--rate and --rate-end are both 0: a ramp needs one of them above 0 (up to %1/s)")
-                .arg(num(kMaxRate));
-        return fail();
-    }
+    if (headless)
+        cl.action = CommandLine::Action::Headless;
+    else if (!cl.saveScenarioPath.isEmpty())
+        cl.action = CommandLine::Action::SaveScenario;
+    else
+        cl.action = CommandLine::Action::Window;
     return cl;
 }
 

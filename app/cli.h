@@ -11,13 +11,28 @@ namespace poollab {
 // What the command line asks for.
 struct CommandLine
 {
-    enum class Action { Window, Headless, Help, Version, Error };
+    enum class Action {
+        Window,       // open the window (the default)
+        Headless,     // run the scenario without a window and report
+        Help,         // print helpText
+        Version,      // print the version
+        ListPresets,  // print the built-in presets
+        SaveScenario, // --save-scenario without --headless: write the file, run nothing
+        Error,        // print error; exit code 2
+    };
     Action action = Action::Window;
+    // The effective scenario: the defaults, or the preset or scenario file, with every
+    // scenario flag applied over it.
     Scenario scenario;
-    QString summaryJsonPath; // "-" = stdout
+    QString preset;           // --preset NAME (already loaded into scenario)
+    QString scenarioPath;     // --scenario FILE (already loaded into scenario)
+    QString saveScenarioPath; // --save-scenario FILE: where to write the effective scenario
+    QString csvPath;          // --csv FILE: the time series (docs/CSV.md)
+    QString summaryCsvPath;   // --summary-csv FILE
+    QString summaryJsonPath;  // "-" = stdout
     bool quiet = false;
     bool startImmediately = false; // window: --start
-    QString error;                 // Action::Error: names the flag and its allowed range
+    QString error;                 // Action::Error: names the flag and what is allowed
     QString helpText;
     // Headless metrics endpoint (docs/METRICS.md): port 0 means none; it keeps serving
     // for metricsLinger after the run ends.
@@ -26,7 +41,11 @@ struct CommandLine
     Nanos metricsLinger = 0;
 };
 
-// Parses argv (including the program name). Never exits; errors come back in the result.
+// Parses argv (including the program name), loads the preset or scenario file it
+// names and checks the result. Never exits; errors come back in the result.
 CommandLine parseCommandLine(const QStringList& arguments);
+
+// --list-presets: id, title and description of each built-in preset.
+QString presetListText();
 
 } // namespace poollab

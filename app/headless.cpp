@@ -20,6 +20,7 @@
 #include <QTextStream>
 
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -88,8 +89,8 @@ QString theoryLines(const TheoryComparison& t)
     QTextStream out(&s);
     out << "  theory       " << QString::fromStdString(p.model) << ", "
         << QString::fromStdString(stabilityText(m)) << "\n";
-    const auto row = [&out](const char* name, double predicted, double measured, double scale, const char* unit,
-                            int decimals) {
+    const auto row = [&out](const char* name, double predicted, double measured, double scale,
+                            const char* unit, int decimals) {
         out << "    " << QString::fromLatin1(name).leftJustified(18) << "predicted "
             << fmt(predicted * scale, decimals).rightJustified(9) << " " << unit << ", measured "
             << fmt(measured * scale, decimals).rightJustified(9) << " " << unit;
@@ -137,8 +138,10 @@ QString humanSummary(const RunSummary& r, const QString& name, const TheoryCompa
     t << "  latency (ms)     mean      p50      p95      p99     p99.9      max\n";
     const auto row = [&t](const char* rowName, const LatencyStats& l) {
         t << "    " << QString::fromLatin1(rowName).leftJustified(10)
-          << QString::number(l.mean, 'f', 2).rightJustified(9) << QString::number(l.p50, 'f', 2).rightJustified(9)
-          << QString::number(l.p95, 'f', 2).rightJustified(9) << QString::number(l.p99, 'f', 2).rightJustified(9)
+          << QString::number(l.mean, 'f', 2).rightJustified(9)
+          << QString::number(l.p50, 'f', 2).rightJustified(9)
+          << QString::number(l.p95, 'f', 2).rightJustified(9)
+          << QString::number(l.p99, 'f', 2).rightJustified(9)
           << QString::number(l.p999, 'f', 2).rightJustified(10)
           << QString::number(l.max, 'f', 2).rightJustified(9) << "\n";
     };
@@ -158,6 +161,7 @@ class Progress
 {
 public:
     explicit Progress(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO)) {}
+    bool enabled() const { return m_enabled; }
 
     // target: the jobs the run will submit (0 if unknown); duration: its submitting
     // time (0 if none), for runs whose job count is open.
@@ -177,11 +181,13 @@ public:
             return;
         char line[200];
         if (draining) {
-            std::snprintf(line, sizeof line, "draining: %lld queued, %lld in flight  %.1fs elapsed  %.1f jobs/s",
-                          static_cast<long long>(s.queued), static_cast<long long>(s.inFlight), elapsed, m_rate);
+            std::snprintf(
+                line, sizeof line, "draining: %lld queued, %lld in flight  %.1fs elapsed  %.1f jobs/s",
+                static_cast<long long>(s.queued), static_cast<long long>(s.inFlight), elapsed, m_rate);
         } else if (target || duration) {
-            const double fraction = target ? std::min(1.0, static_cast<double>(done) / static_cast<double>(target))
-                                           : std::min(1.0, toSeconds(s.runNs) / toSeconds(duration));
+            const double fraction =
+                target ? std::min(1.0, static_cast<double>(done) / static_cast<double>(target))
+                       : std::min(1.0, toSeconds(s.runNs) / toSeconds(duration));
             const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
             constexpr int kWidth = 30;
             const int filled = static_cast<int>(fraction * kWidth);
@@ -321,9 +327,10 @@ int runHeadless(const CommandLine& cl)
     const double runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     engine->start();
     engine->snapshot(snap);
-    if (!virtualTime)
-        sampler.add(snap, samples.emplace_back()); // the baseline: fills nothing
-    samples.clear();
+    if (!virtualTime) {
+        Sample unused;
+        sampler.add(snap, unused); // the baseline: fills nothing
+    }
     std::thread monitor([&] {
         const Nanos tick = std::min<Nanos>(sc.sampleInterval, 100 * kMilli);
         Nanos nextSample = steadyNowNs() + sc.sampleInterval;
@@ -344,7 +351,7 @@ int runHeadless(const CommandLine& cl)
             }
             const Nanos now = steadyNowNs();
             const bool sampleDue = !virtualTime && now >= nextSample;
-            if (sampleDue || tick == sc.sampleInterval || now % (200 * kMilli) < tick) {
+            if (sampleDue || progress.enabled()) {
                 engine->snapshot(snap);
                 if (sampleDue) {
                     Sample sample;

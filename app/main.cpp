@@ -2,6 +2,7 @@
 #include "app/cli.h"
 #include "app/csv_export.h"
 #include "app/headless.h"
+#include "app/metrics_server.h"
 #include "app/presets.h"
 #include "app/scenario_file.h"
 #include "ui/engine_factory.h"
@@ -50,17 +51,26 @@ int runWindow(const CommandLine& cl)
     };
     hooks.exportCsv = [](const QString& path, std::span<const Sample> samples, double startUnixS,
                          QString& error) { return exportTimeSeriesCsv(path, samples, startUnixS, &error); };
+    // One endpoint for the window's lifetime; the window stops it before it goes.
+    auto metrics = std::make_shared<MetricsEndpoint>();
+    hooks.serveMetrics = [metrics](quint16 port, std::function<void(Snapshot&)> snapshot, QString& error) {
+        metrics->stop();
+        if (port == 0)
+            return true;
+        return metrics->start(QHostAddress::LocalHost, port, std::move(snapshot), &error);
+    };
     MainWindow window(hooks);
     window.restoreSettings();
-    // Flags given on the command line win over the remembered scenario.
-    // (Scenario has no operator==; its file form tells whether a flag changed it.)
-    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
-        window.setScenario(cl.scenario);
     const QString preset = presetOf(cl);
     if (!preset.isEmpty() && !window.selectPreset(preset)) {
         QTextStream(stderr) << "poollab: unknown preset '" << preset << "'\n";
         return 2;
     }
+    // Flags given on the command line win over the remembered scenario, and over the
+    // preset: cl.scenario is the preset (or --scenario file) with the flags applied.
+    // (Scenario has no operator==; its file form tells whether a flag changed it.)
+    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
+        window.setScenario(cl.scenario);
     window.show();
     if (cl.startImmediately)
         window.controller()->start();
@@ -75,24 +85,10 @@ int main(int argc, char* argv[])
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
     const CommandLine cl = parseCommandLine(arguments);
-    QTextStream out(stdout);
-    QTextStream err(stderr);
-    switch (cl.action) {
-    case CommandLine::Action::Error:
-        err << "poollab: " << cl.error << "\n";
-        return 2;
-    case CommandLine::Action::Help:
-        out << cl.helpText;
-        return 0;
-    case CommandLine::Action::Version:
-        out << "poollab " << POOLLAB_VERSION << "\n";
-        return 0;
-    case CommandLine::Action::Headless: {
+    if (cl.action != CommandLine::Action::Window) {
+        // Errors, --help, --version, --list-presets, --save-scenario alone, --headless.
         QCoreApplication app(argc, argv);
-        return runHeadless(cl);
-    }
-    case CommandLine::Action::Window:
-        break;
+        return runWithoutWindow(cl);
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("PoolLab"));
