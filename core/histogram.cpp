@@ -125,39 +125,6 @@ std::uint64_t Histogram::countAtOrBelow(Nanos bound) const
     return total;
 }
 
-void Histogram::clearTouched()
-{
-    if (m_count == 0)
-        return;
-    const int first = HistogramLayout::indexOf(m_min);
-    const int last = HistogramLayout::indexOf(m_max);
-    std::fill(m_buckets.begin() + first, m_buckets.begin() + last + 1, 0);
-    m_count = 0;
-    m_sum = 0;
-    m_min = m_max = 0;
-}
-
-void AtomicHistogram::add(const Histogram& batch)
-{
-    if (batch.m_count == 0)
-        return;
-    const int first = HistogramLayout::indexOf(batch.m_min);
-    const int last = HistogramLayout::indexOf(batch.m_max);
-    std::uint64_t used = 0;
-    for (int i = first; i <= last; ++i) {
-        if (const std::uint64_t n = batch.m_buckets[static_cast<std::size_t>(i)]) {
-            m_buckets[static_cast<std::size_t>(i)].fetch_add(n, std::memory_order_relaxed);
-            used |= std::uint64_t{1} << (i / HistogramLayout::kSubBuckets);
-        }
-    }
-    if ((m_used.load(std::memory_order_relaxed) & used) != used)
-        m_used.fetch_or(used, std::memory_order_relaxed);
-    m_sum.fetch_add(static_cast<std::uint64_t>(batch.m_sum), std::memory_order_relaxed);
-    updateMax(batch.m_max);
-    updateMin(batch.m_min);
-    m_count.fetch_add(batch.m_count, std::memory_order_release);
-}
-
 AtomicHistogram::AtomicHistogram()
 {
     for (auto& b : m_buckets)

@@ -73,9 +73,6 @@ public:
     std::uint64_t countAtOrBelow(Nanos bound) const;
 
     const std::vector<std::uint64_t>& buckets() const { return m_buckets; }
-    // Empties the histogram, touching only the buckets between min and max: cheap for
-    // a worker's local histogram that is published and reset every few dozen jobs.
-    void clearTouched();
 
 private:
     friend class AtomicHistogram;
@@ -110,8 +107,6 @@ public:
         m_count.fetch_add(1, std::memory_order_release);
     }
     void addTo(Histogram& out) const;
-    // Publishes a plain histogram's values (a worker's local batch) in one go.
-    void add(const Histogram& batch);
 
 private:
     void updateMax(Nanos value)
