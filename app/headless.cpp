@@ -188,14 +188,16 @@ public:
             const double fraction =
                 target ? std::min(1.0, static_cast<double>(done) / static_cast<double>(target))
                        : std::min(1.0, toSeconds(s.runNs) / toSeconds(duration));
-            const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+            // No ETA until something is done: nothing to extrapolate from.
+            const std::string eta =
+                fraction > 0 ? std::to_string(std::llround(elapsed * (1 - fraction) / fraction)) + "s" : "--";
             constexpr int kWidth = 30;
             const int filled = static_cast<int>(fraction * kWidth);
-            std::snprintf(line, sizeof line, "[%s%s] %5.1f%%  %llu%s%s  %.1fs elapsed  ETA %.0fs",
+            std::snprintf(line, sizeof line, "[%s%s] %5.1f%%  %llu%s%s  %.1fs elapsed  ETA %s",
                           std::string(static_cast<std::size_t>(filled), '#').c_str(),
                           std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), fraction * 100,
                           static_cast<unsigned long long>(done), target ? "/" : " jobs",
-                          target ? std::to_string(target).c_str() : "", elapsed, eta);
+                          target ? std::to_string(target).c_str() : "", elapsed, eta.c_str());
         } else {
             std::snprintf(line, sizeof line, "%llu jobs done  %.1fs elapsed  %.1f jobs/s",
                           static_cast<unsigned long long>(done), elapsed, m_rate);
