@@ -407,7 +407,9 @@ int runHeadless(const CommandLine& cl)
     out.flush();
 
     // Every file is written even if one fails, so that one bad path costs only its file.
-    int code = interrupts > 0 ? kExitInterrupted : kExitDone;
+    // One Ctrl-C drains: the run ends the way a drain ends it, every accepted job done,
+    // so it counts as done. A second cancels jobs: the run was cut short.
+    int code = interrupts > 1 ? kExitInterrupted : kExitDone;
     const auto report = [&](const char* flag, const QString& path, bool ok, const QString& why) {
         if (!ok) {
             err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";

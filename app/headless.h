@@ -9,7 +9,7 @@ namespace poollab {
 inline constexpr int kExitDone = 0;
 inline constexpr int kExitFailure = 1;       // a failure while running, e.g. a file that cannot be written
 inline constexpr int kExitBadInput = 2;      // a flag, file or preset problem
-inline constexpr int kExitInterrupted = 130; // Ctrl-C (128 + SIGINT): the run was cut short
+inline constexpr int kExitInterrupted = 130; // Ctrl-C twice (128 + SIGINT): jobs were cancelled
 
 // Runs the command line's scenario without a window, on the engine its time mode
 // names: progress on a terminal's stderr, the summary on stdout, then the files

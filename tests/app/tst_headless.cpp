@@ -12,10 +12,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
+#include <csignal>
 
 using namespace poollab;
 
@@ -115,6 +117,8 @@ private slots:
     void listPresetsListsAll();
     void saveScenarioRoundTrips();
     void saveScenarioAloneRunsNothing();
+    void ctrlC_data();
+    void ctrlC();
 };
 
 void TestHeadless::virtualPresetWritesCsvs()
@@ -414,6 +418,72 @@ void TestHeadless::saveScenarioAloneRunsNothing()
     QString why;
     QVERIFY2(loadScenarioFile(path, s, &why), qPrintable(why));
     QCOMPARE(s.jobs, std::uint64_t{10000});
+}
+
+void TestHeadless::ctrlC_data()
+{
+    QTest::addColumn<int>("interrupts");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("once drains") << 1 << 0;
+    QTest::newRow("twice cancels") << 2 << 130;
+}
+
+void TestHeadless::ctrlC()
+{
+    QFETCH(int, interrupts);
+    QFETCH(int, exitCode);
+    // A free port, so that "serving metrics" on stderr tells the run is under way.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    QTemporaryDir dir;
+    const QString json = dir.filePath(QStringLiteral("summary.json"));
+    QProcess p;
+    p.start(QStringLiteral(POOLLAB_BINARY),
+            {QStringLiteral("--headless"), QStringLiteral("--arrival"), QStringLiteral("constant"),
+             QStringLiteral("--rate"), QStringLiteral("10/s"), QStringLiteral("--duration"),
+             QStringLiteral("60s"), QStringLiteral("--latency"), QStringLiteral("2s"),
+             QStringLiteral("--workers"), QStringLiteral("40"), QStringLiteral("--queue-capacity"),
+             QStringLiteral("100000"), QStringLiteral("--metrics-port"), QString::number(port),
+             QStringLiteral("--summary-json"), json});
+    QVERIFY(p.waitForStarted());
+    // Reading stderr consumes it: keep what was read (and use qWaitFor, which does
+    // not evaluate the condition again once it holds).
+    QByteArray err;
+    const auto stderrSays = [&](const char* text) {
+        return QTest::qWaitFor(
+            [&] {
+                err += p.readAllStandardError();
+                return err.contains(text);
+            },
+            20000);
+    };
+    QVERIFY2(stderrSays("serving metrics at"), err.constData());
+    for (int i = 0; i < interrupts; ++i) {
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        // The second must come after the first was seen: wait for its note.
+        if (i + 1 < interrupts)
+            QVERIFY2(stderrSays("interrupted"), err.constData());
+    }
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), exitCode);
+    const QJsonObject summary = parseJson(readAll(json));
+    const qint64 submitted = summary.value(QStringLiteral("submitted")).toInteger();
+    QVERIFY(submitted > 0 && submitted < 10 * 60);
+    const qint64 accounted = summary.value(QStringLiteral("succeeded")).toInteger() +
+                             summary.value(QStringLiteral("failed")).toInteger() +
+                             summary.value(QStringLiteral("rejected")).toInteger() +
+                             summary.value(QStringLiteral("dropped")).toInteger() +
+                             summary.value(QStringLiteral("cancelled")).toInteger();
+    QCOMPARE(accounted, submitted);
+    if (interrupts == 1)
+        QCOMPARE(summary.value(QStringLiteral("cancelled")).toInteger(), 0); // drained: nothing cancelled
+    else
+        QVERIFY(summary.value(QStringLiteral("cancelled")).toInteger() > 0); // ~20 were running 2 s jobs
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)
