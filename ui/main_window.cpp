@@ -110,6 +110,12 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
         m_workers->setStates(s.workerStates, s.workers);
+        // The pool moves to draining (or stops) on its own: keep the buttons right.
+        if (s.state != m_lastState) {
+            m_lastState = s.state;
+            updateActions();
+            return;
+        }
         action(QStringLiteral("exportCsv"))
             ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
         updateStatus();
@@ -254,7 +260,9 @@ void MainWindow::createActions()
 void MainWindow::updateActions()
 {
     const bool active = m_controller->isActive();
-    const bool draining = m_controller->snapshot().state == PoolState::Draining;
+    // Draining on its own (a burst with everything submitted) leaves nothing for Drain
+    // to do, unless the run is paused: then Drain resumes it to finish the queue.
+    const bool draining = m_controller->snapshot().state == PoolState::Draining && !m_controller->isPaused();
     action(QStringLiteral("start"))->setEnabled(!active);
     action(QStringLiteral("start"))->setText(m_controller->hasRun() ? tr("Restart") : tr("Start"));
     QAction* pause = action(QStringLiteral("pause"));
@@ -299,8 +307,6 @@ void MainWindow::updateStatus()
     else if (fraction > 0.01 && elapsed > 0.5)
         eta = formatSeconds(elapsed * (1 - fraction) / fraction);
     m_progress->setFormat(tr("%p% · ETA %1").arg(eta));
-    // Keeps the Drain/Stop buttons right as the pool moves to draining on its own.
-    static_cast<void>(0);
 }
 
 void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,

@@ -99,6 +99,7 @@ private:
     QString m_lastError;
     QString m_lastDir;
     quint16 m_metricsPort = 0;
+    PoolState m_lastState = PoolState::Idle; // to notice the pool changing state on its own
 };
 
 } // namespace poollab
