@@ -177,42 +177,23 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
             m_fillers.push_back([this, box, field] { box->setValue(m_scenario.*field); });
             form->addRow(label, box);
         };
-        const auto durationRow = [&](const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
-                                     const QString& label, const QString& tip, const QString& key) {
-            QLineEdit* edit = durationEdit(name, min, max, tip);
-            connect(edit, &QLineEdit::editingFinished, this, [this, edit, field, key, min, max] {
-                const auto v = parseDuration(edit->text().trimmed().toStdString());
-                const bool ok = v && *v >= min && *v <= max;
-                markInvalid(edit, !ok);
-                if (!ok || *v == m_scenario.*field)
-                    return;
-                const Nanos old = m_scenario.*field;
-                m_scenario.*field = *v;
-                edited(key, durationText(old), durationText(*v));
-            });
-            m_fillers.push_back([this, edit, field] {
-                edit->setText(durationText(m_scenario.*field));
-                markInvalid(edit, false);
-            });
-            form->addRow(label, edit);
-        };
         rateRow("rate", &Scenario::rate, tr("Rate"),
                 tr("Mean arrival rate λ (the start rate of a ramp, the base rate of a spike). When λ "
                    "exceeds what the workers can finish, the queue grows. Range 0.1–1,000,000."),
                 QStringLiteral("rate"));
         rateRow("rateEnd", &Scenario::rateEnd, tr("End rate"),
                 tr("Ramp: the rate reached at the end of the ramp."), QStringLiteral("end rate"));
-        durationRow("rampDuration", &Scenario::rampDuration, kMilli, 24 * 3600 * kSecond, tr("Ramp time"),
-                    tr("Ramp: how long the rate takes to go from start to end, e.g. 10s."),
-                    QStringLiteral("ramp"));
+        addDurationRow(
+            form, "rampDuration", &Scenario::rampDuration, kMilli, 24 * 3600 * kSecond, tr("Ramp time"),
+            tr("Ramp: how long the rate takes to go from start to end, e.g. 10s."), QStringLiteral("ramp"));
         rateRow("spikeRate", &Scenario::spikeRate, tr("Spike rate"),
                 tr("Spike: the arrival rate inside the spike window."), QStringLiteral("spike rate"));
-        durationRow("spikeStart", &Scenario::spikeStart, 0, 24 * 3600 * kSecond, tr("Spike at"),
-                    tr("Spike: when the spike starts, from the start of the run."),
-                    QStringLiteral("spike at"));
-        durationRow("spikeDuration", &Scenario::spikeDuration, kMilli, 24 * 3600 * kSecond,
-                    tr("Spike length"), tr("Spike: how long the high rate lasts."),
-                    QStringLiteral("spike length"));
+        addDurationRow(form, "spikeStart", &Scenario::spikeStart, 0, 24 * 3600 * kSecond, tr("Spike at"),
+                       tr("Spike: when the spike starts, from the start of the run."),
+                       QStringLiteral("spike at"));
+        addDurationRow(form, "spikeDuration", &Scenario::spikeDuration, kMilli, 24 * 3600 * kSecond,
+                       tr("Spike length"), tr("Spike: how long the high rate lasts."),
+                       QStringLiteral("spike length"));
         QSpinBox* clients = intBox("clients", 1, 100000, QString(),
                                    tr("Closed model: the number of clients. Each has at most one job in the "
                                       "system, so the queue can never hold more than K. Range 1–100000."));
@@ -223,9 +204,9 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         });
         m_fillers.push_back([this, clients] { clients->setValue(m_scenario.clients); });
         form->addRow(tr("Clients"), clients);
-        durationRow("thinkTime", &Scenario::thinkTime, 0, 3600 * kSecond, tr("Think time"),
-                    tr("Closed model: the pause between a client's job finishing and its next one."),
-                    QStringLiteral("think"));
+        addDurationRow(form, "thinkTime", &Scenario::thinkTime, 0, 3600 * kSecond, tr("Think time"),
+                       tr("Closed model: the pause between a client's job finishing and its next one."),
+                       QStringLiteral("think"));
 
         QSpinBox* jobs = intBox("jobs", 0, 1'000'000'000, QString(),
                                 tr("The run ends after this many submissions (0 = no limit; then the "
@@ -238,10 +219,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         });
         m_fillers.push_back([this, jobs] { jobs->setValue(static_cast<int>(m_scenario.jobs)); });
         form->addRow(tr("Jobs"), jobs);
-        durationRow("duration", &Scenario::duration, 0, 24 * 3600 * kSecond, tr("Duration"),
-                    tr("The run stops producing after this long (0 = no limit; then the job count ends "
-                       "it), e.g. 2m."),
-                    QStringLiteral("duration"));
+        addDurationRow(form, "duration", &Scenario::duration, 0, 24 * 3600 * kSecond, tr("Duration"),
+                       tr("The run stops producing after this long (0 = no limit; then the job count ends "
+                          "it), e.g. 2m."),
+                       QStringLiteral("duration"));
     }
 
     // Job
@@ -316,29 +297,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         m_fillers.push_back([this, failure] { failure->setValue(m_scenario.failureRate * 100); });
         form->addRow(tr("Failure rate"), failure);
 
-        const auto durationRow = [&](const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
-                                     const QString& label, const QString& tip, const QString& key) {
-            QLineEdit* edit = durationEdit(name, min, max, tip);
-            connect(edit, &QLineEdit::editingFinished, this, [this, edit, field, key, min, max] {
-                const auto v = parseDuration(edit->text().trimmed().toStdString());
-                const bool ok = v && *v >= min && *v <= max;
-                markInvalid(edit, !ok);
-                if (!ok || *v == m_scenario.*field)
-                    return;
-                const Nanos old = m_scenario.*field;
-                m_scenario.*field = *v;
-                edited(key, durationText(old), durationText(*v));
-            });
-            m_fillers.push_back([this, edit, field] {
-                edit->setText(durationText(m_scenario.*field));
-                markInvalid(edit, false);
-            });
-            form->addRow(label, edit);
-        };
-        durationRow("timeout", &Scenario::timeout, 0, 3600 * kSecond, tr("Timeout"),
-                    tr("Per attempt: an attempt running longer is cut off and counts as failed (0 = "
-                       "none). A timeout shorter than the slow path turns slow jobs into retries."),
-                    QStringLiteral("timeout"));
+        addDurationRow(form, "timeout", &Scenario::timeout, 0, 3600 * kSecond, tr("Timeout"),
+                       tr("Per attempt: an attempt running longer is cut off and counts as failed (0 = "
+                          "none). A timeout shorter than the slow path turns slow jobs into retries."),
+                       QStringLiteral("timeout"));
         QSpinBox* attempts = intBox("maxAttempts", 1, 100, QString(),
                                     tr("Attempts per job, the first included: 1 means no retries. Range "
                                        "1–100."));
@@ -349,12 +311,12 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         });
         m_fillers.push_back([this, attempts] { attempts->setValue(m_scenario.maxAttempts); });
         form->addRow(tr("Max attempts"), attempts);
-        durationRow("backoffBase", &Scenario::backoffBase, 0, 3600 * kSecond, tr("Backoff base"),
-                    tr("The delay before the first retry; it doubles with each further attempt, up to "
-                       "the cap. A retry waiting out its backoff holds no worker."),
-                    QStringLiteral("backoff"));
-        durationRow("backoffCap", &Scenario::backoffCap, 0, 3600 * kSecond, tr("Backoff cap"),
-                    tr("The longest delay between attempts."), QStringLiteral("backoff cap"));
+        addDurationRow(form, "backoffBase", &Scenario::backoffBase, 0, 3600 * kSecond, tr("Backoff base"),
+                       tr("The delay before the first retry; it doubles with each further attempt, up to "
+                          "the cap. A retry waiting out its backoff holds no worker."),
+                       QStringLiteral("backoff"));
+        addDurationRow(form, "backoffCap", &Scenario::backoffCap, 0, 3600 * kSecond, tr("Backoff cap"),
+                       tr("The longest delay between attempts."), QStringLiteral("backoff cap"));
         QComboBox* jitter =
             choiceBox("jitter", {tr("None"), tr("Full"), tr("Equal"), tr("Decorrelated")},
                       tr("Randomises backoff delays so that jobs that failed together do not retry "
@@ -601,6 +563,27 @@ void ControlsPanel::latencyEdited()
     const QString old = QString::fromStdString(m_scenario.latency);
     m_scenario.latency = spec.toStdString();
     edited(QStringLiteral("latency"), old, spec);
+}
+
+void ControlsPanel::addDurationRow(QFormLayout* form, const char* name, Nanos Scenario::*field, Nanos min,
+                                   Nanos max, const QString& label, const QString& tip, const QString& key)
+{
+    QLineEdit* edit = durationEdit(name, min, max, tip);
+    connect(edit, &QLineEdit::editingFinished, this, [this, edit, field, key, min, max] {
+        const auto v = parseDuration(edit->text().trimmed().toStdString());
+        const bool ok = v && *v >= min && *v <= max;
+        markInvalid(edit, !ok);
+        if (!ok || *v == m_scenario.*field)
+            return;
+        const Nanos old = m_scenario.*field;
+        m_scenario.*field = *v;
+        edited(key, durationText(old), durationText(*v));
+    });
+    m_fillers.push_back([this, edit, field] {
+        edit->setText(durationText(m_scenario.*field));
+        markInvalid(edit, false);
+    });
+    form->addRow(label, edit);
 }
 
 } // namespace poollab

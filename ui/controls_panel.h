@@ -55,6 +55,9 @@ private:
     QDoubleSpinBox* realBox(const char* name, double min, double max, int decimals, const QString& suffix,
                             const QString& tip);
     QLineEdit* durationEdit(const char* name, Nanos min, Nanos max, const QString& tip);
+    // A duration field bound to the scenario: applied when editing finishes and valid.
+    void addDurationRow(QFormLayout* form, const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
+                        const QString& label, const QString& tip, const QString& key);
     QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
     void edited(const QString& key, const QString& from, const QString& to);
     void updateVisibility();
