@@ -71,8 +71,8 @@ const ScenarioField kFields[] = {
      "What the scenario shows and what to watch.",
      POOLLAB_STRING(description)},
 
-    {"workers", "Workers & queue", FieldType::Integer, 1, PoolConfig::kMaxWorkers, {}, "",
-     "Worker count: how many jobs run at once.",
+    {"workers", "Workers & queue", FieldType::Integer, 1, Scenario::kMaxVirtualWorkers, {}, "",
+     "Worker count: how many jobs run at once (real threads: up to 4096; virtual time: up to 100000).",
      POOLLAB_INT(workers, int)},
     {"queue_capacity", "Workers & queue", FieldType::Integer, 0, PoolConfig::kMaxQueueCapacity, {}, "jobs",
      "Queue capacity; 0 is a direct hand-off (an unbuffered channel).",
@@ -399,6 +399,12 @@ QString crossCheckScenario(const Scenario& s)
 {
     const QString maxJobs = integerText(findScenarioField(u"jobs")->max);
     const QString maxRate = numberText(kMaxRate);
+    if (s.timeMode == TimeMode::Real && s.workers > PoolConfig::kMaxWorkers)
+        return QStringLiteral(
+                   "'workers' is %1: real threads allow up to %2; set 'time_mode' virtual for up to %3")
+            .arg(s.workers)
+            .arg(PoolConfig::kMaxWorkers)
+            .arg(Scenario::kMaxVirtualWorkers);
     if (s.jobs == 0 && s.duration == 0)
         return QStringLiteral("'jobs' and 'duration' are both 0: set at least one of them "
                               "(jobs: a whole number from 1 to %1, or duration: e.g. \"30s\")")

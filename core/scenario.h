@@ -19,6 +19,9 @@ enum class TimeMode : std::uint8_t { Real, Virtual };
 // both engines run it.
 struct Scenario
 {
+    // Real threads stop at PoolConfig::kMaxWorkers; a simulated pool is only numbers.
+    static constexpr int kMaxVirtualWorkers = 100'000;
+
     std::string name;
     std::string description;
 

@@ -296,7 +296,10 @@ void TestHeadless::badInput_data()
     const auto args = [](const char* text) { return QString::fromUtf8(text).split(QLatin1Char(' ')); };
     QTest::newRow("workers")
         << args("--workers 0")
-        << "poollab: --workers: '0' is out of range; allowed: a whole number from 1 to 4096";
+        << "poollab: --workers: '0' is out of range; allowed: a whole number from 1 to 100000";
+    QTest::newRow("more workers than threads")
+        << args("--workers 5000")
+        << "poollab: --workers is 5000: real threads allow up to 4096; set --time virtual for up to 100000";
     QTest::newRow("rate")
         << args("--arrival poisson --rate 2000000/s")
         << "poollab: --rate: '2000000/s' is out of range; allowed: a number from 0 to 1000000 "

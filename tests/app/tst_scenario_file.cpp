@@ -112,19 +112,21 @@ private slots:
     {
         const ScenarioField* workers = findScenarioField(u"workers");
         QCOMPARE(workers->min, 1.0);
-        QCOMPARE(workers->max, double(PoolConfig::kMaxWorkers));
+        QCOMPARE(workers->max, double(Scenario::kMaxVirtualWorkers));
         const ScenarioField* capacity = findScenarioField(u"queue_capacity");
         QCOMPARE(capacity->min, 0.0);
         QCOMPARE(capacity->max, double(PoolConfig::kMaxQueueCapacity));
-        QCOMPARE(allowedText(*workers), QStringLiteral("a whole number from 1 to 4096"));
+        QCOMPARE(allowedText(*workers), QStringLiteral("a whole number from 1 to 100000"));
         QCOMPARE(allowedText(*findScenarioField(u"overflow")),
                  QStringLiteral("one of: block, reject, drop-oldest"));
         QCOMPARE(allowedText(*findScenarioField(u"timeout")),
                  QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. \"50ms\""));
         QCOMPARE(allowedText(*findScenarioField(u"failure_rate")), QStringLiteral("a number from 0 to 1"));
         QCOMPARE(fieldHelpText(*workers),
-                 QStringLiteral("Worker count: how many jobs run at once. Allowed: a whole "
-                                "number from 1 to 4096. Default: 4."));
+                 QStringLiteral(
+                     "Worker count: how many jobs run at once (real threads: up to 4096; virtual time: up "
+                     "to 100000). Allowed: a whole "
+                     "number from 1 to 100000. Default: 4."));
         QCOMPARE(fieldHelpText(*findScenarioField(u"name")),
                  QStringLiteral("A short title for the scenario. Allowed: text of at most 200 characters."));
         for (const ScenarioField& f : scenarioFields())
@@ -207,12 +209,12 @@ private slots:
             << kHead + "  \"workers\": \"four\"\n}"
             << QStringLiteral(
                    "t.json:3:3: 'workers': expected a number, got a string; allowed: a whole number "
-                   "from 1 to 4096");
+                   "from 1 to 100000");
         QTest::newRow("wrong type: fraction for integer")
             << kHead + "  \"workers\": 2.5\n}"
             << QStringLiteral(
                    "t.json:3:3: 'workers': 2.5 is not a whole number; allowed: a whole number from 1 "
-                   "to 4096");
+                   "to 100000");
         QTest::newRow("wrong type: number for duration")
             << kHead + "  \"timeout\": 5\n}"
             << QStringLiteral(
@@ -230,7 +232,7 @@ private slots:
         QTest::newRow("out of range: workers 0")
             << kHead + "  \"workers\": 0\n}"
             << QStringLiteral(
-                   "t.json:3:3: 'workers': 0 is out of range; allowed: a whole number from 1 to 4096");
+                   "t.json:3:3: 'workers': 0 is out of range; allowed: a whole number from 1 to 100000");
         QTest::newRow("out of range: huge integer")
             << kHead + "  \"queue_capacity\": 1e300\n}"
             << QStringLiteral("t.json:3:3: 'queue_capacity': 1e+300 is out of range; allowed: a whole number "
@@ -292,6 +294,10 @@ private slots:
             << QStringLiteral(
                    "t.json: 'jobs' and 'duration' are both 0: set at least one of them (jobs: a whole "
                    "number from 1 to 1000000000, or duration: e.g. \"30s\")");
+        QTest::newRow("more workers than real threads allow")
+            << kHead + "  \"workers\": 5000,\n  \"time_mode\": \"real\"\n}"
+            << QStringLiteral("t.json: 'workers' is 5000: real threads allow up to 4096; set 'time_mode' "
+                              "virtual for up to 100000");
         QTest::newRow("burst without a job count")
             << kHead + "  \"arrival\": \"burst\",\n  \"jobs\": 0,\n  \"duration\": \"10s\"\n}"
             << QStringLiteral(
@@ -314,7 +320,7 @@ private slots:
             << QByteArray("{\"format\": \"x\",\n\"workers\": 0,\n\"jobz\": 1}")
             << QStringLiteral(
                    "t.json:1:2: 'format': \"x\" is not supported; expected \"poollab-scenario/1\"\n"
-                   "t.json:2:1: 'workers': 0 is out of range; allowed: a whole number from 1 to 4096\n"
+                   "t.json:2:1: 'workers': 0 is out of range; allowed: a whole number from 1 to 100000\n"
                    "t.json:3:1: unknown key 'jobz' (did you mean 'jobs'?)");
     }
 
@@ -391,7 +397,7 @@ private slots:
         QVERIFY(!saveScenarioFile(path, s, &error));
         QCOMPARE(error, QStringLiteral("not saving ") + path +
                             QStringLiteral(
-                                ": 'workers': 0 is out of range; allowed: a whole number from 1 to 4096"));
+                                ": 'workers': 0 is out of range; allowed: a whole number from 1 to 100000"));
         QVERIFY(QDir(dir.path()).isEmpty());
 
         const QString unwritable = dir.filePath(QStringLiteral("missing-dir/s.json"));
@@ -440,11 +446,11 @@ private slots:
         QTest::newRow("workers 0") << "workers"
                                    << "0"
                                    << ""
-                                   << "'0' is out of range; allowed: a whole number from 1 to 4096";
+                                   << "'0' is out of range; allowed: a whole number from 1 to 100000";
         QTest::newRow("workers text") << "workers"
                                       << "many"
                                       << ""
-                                      << "'many' is not allowed; allowed: a whole number from 1 to 4096";
+                                      << "'many' is not allowed; allowed: a whole number from 1 to 100000";
         QTest::newRow("rate") << "rate"
                               << "2.5"
                               << "2.5"
