@@ -50,7 +50,7 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
               "a job spends in it. Measured L is on the left, λ·W on the right; they agree for any "
               "stable queue, whatever the distributions, and exactly over a whole run. While jobs are "
               "still piling up (a burst, an overload) W counts only the jobs that have finished, so "
-              "λ·W lags behind: the row says 'not steady yet'."));
+              "λ·W lags behind (shown as L ≫ λW) until the run is over."));
     addRow(QStringLiteral("elapsed"), tr("Elapsed"), tr("Run time so far."));
     addRow(QStringLiteral("remaining"), tr("Remaining"),
            tr("Estimated from the progress so far (finite runs only)."));
@@ -109,10 +109,14 @@ void SummaryPanel::update()
     // λ·W with W the mean time in system of the jobs that completed.
     const double lambdaW = throughput * s.total.mean() / 1e9;
     const double averageL = m_controller->averageInSystem();
-    QString little = tr("L %1 · λW %2").arg(averageL, 0, 'f', 1).arg(lambdaW, 0, 'f', 1);
+    const auto figure = [](double v) { return QString::number(v, 'f', v >= 100 ? 0 : 1); };
+    // ≈ when they agree within 10 %; otherwise the sign says which way, and the tooltip
+    // explains why they cannot agree while jobs are still piling up.
     const bool apart = std::abs(averageL - lambdaW) > 0.1 * std::max(averageL, lambdaW);
-    if (!m_controller->isFinished() && s.queued + s.inFlight > 0 && apart)
-        little += tr(" (not steady yet)");
+    const QString relation = !apart               ? QStringLiteral("\u2248")
+                             : averageL > lambdaW ? QStringLiteral("\u226b")
+                                                  : QStringLiteral("\u226a");
+    QString little = QStringLiteral("L %1 %2 \u03bbW %3").arg(figure(averageL), relation, figure(lambdaW));
     set("little", little);
     set("elapsed", formatSeconds(seconds));
     const double fraction = m_controller->progress();
