@@ -92,6 +92,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(360);
+    m_progress->setMinimumWidth(200); // room for "100% · ETA 12:34" without wrapping
     m_progress->setTextVisible(true);
     statusBar()->addWidget(m_stateLabel, 1);
     statusBar()->addPermanentWidget(m_progress);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/summary_panel.h"
 
+#include "core/queueing_theory.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QLocale>
@@ -51,6 +53,13 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
               "stable queue, whatever the distributions, and exactly over a whole run. While jobs are "
               "still piling up (a burst, an overload) W counts only the jobs that have finished, so "
               "λ·W lags behind (shown as L ≫ λW) until the run is over."));
+    addRow(QStringLiteral("theoryWait"), tr("Theory: wait"),
+           tr("Queueing theory beside the measurement: the mean queue wait Erlang C (M/M/c) or M/M/c/K "
+              "predicts for this pool, with the measured one in brackets. Only for Poisson arrivals, "
+              "exponential service and no failures, timeouts or rate limit; otherwise it says why not."));
+    addRow(QStringLiteral("theoryShare"), tr("Theory: P(wait)"),
+           tr("The predicted share of jobs that find every worker busy and wait (with a bounded queue "
+              "under 'reject': the share turned away), measured in brackets."));
     addRow(QStringLiteral("elapsed"), tr("Elapsed"), tr("Run time so far."));
     addRow(QStringLiteral("remaining"), tr("Remaining"),
            tr("Estimated from the progress so far (finite runs only)."));
@@ -118,6 +127,7 @@ void SummaryPanel::update()
                                                   : QStringLiteral("\u226a");
     QString little = QStringLiteral("L %1 %2 \u03bbW %3").arg(figure(averageL), relation, figure(lambdaW));
     set("little", little);
+    updateTheory(s, averageL);
     set("elapsed", formatSeconds(seconds));
     const double fraction = m_controller->progress();
     QString remaining = QStringLiteral("–");
@@ -126,6 +136,39 @@ void SummaryPanel::update()
     else if (fraction > 0.01 && seconds > 0.5)
         remaining = formatSeconds(seconds * (1 - fraction) / fraction);
     set("remaining", remaining);
+}
+
+void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
+{
+    const TheoryComparison t = compareWithTheory(m_controller->scenario(), s, averageL);
+    QLabel* wait = m_values.value(QStringLiteral("theoryWait"));
+    QLabel* share = m_values.value(QStringLiteral("theoryShare"));
+    if (!t.prediction.applies) {
+        // "formulas do not apply: arrivals are not Poisson" -> "n/a: arrivals are not Poisson"
+        QString reason = QString::fromStdString(t.prediction.reason);
+        reason.replace(QStringLiteral("formulas do not apply"), QStringLiteral("n/a"));
+        wait->setText(reason);
+        wait->setToolTip(QString::fromStdString(t.prediction.reason));
+        share->setText(QStringLiteral("\u2013"));
+        return;
+    }
+    const QueueMetrics& m = t.prediction.metrics;
+    const QString model = QString::fromStdString(t.prediction.model) + QStringLiteral(": ") +
+                          QString::fromStdString(stabilityText(m));
+    wait->setToolTip(model);
+    share->setToolTip(model);
+    if (!m.stable) {
+        wait->setText(tr("unstable (\u03c1 %1 \u2265 1)").arg(m.rho, 0, 'f', 2));
+        share->setText(QStringLiteral("1 (%1)").arg(t.measuredProbWait, 0, 'f', 2));
+        return;
+    }
+    wait->setText(tr("%1 ms (%2)").arg(m.meanWait * 1e3, 0, 'f', 1).arg(t.measuredMeanWait * 1e3, 0, 'f', 1));
+    if (m.limit > 0)
+        share->setText(
+            tr("%1 % lost (%2 %)").arg(m.blocking * 100, 0, 'f', 1).arg(t.measuredBlocking * 100, 0, 'f', 1));
+    else
+        share->setText(
+            QStringLiteral("%1 (%2)").arg(m.probWait, 0, 'f', 2).arg(t.measuredProbWait, 0, 'f', 2));
 }
 
 } // namespace poollab

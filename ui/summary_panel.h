@@ -26,6 +26,8 @@ public slots:
 
 private:
     void addRow(const QString& key, const QString& label, const QString& tip);
+    // Predicted (Erlang C, M/M/c/K) beside measured, or why the formulas do not apply.
+    void updateTheory(const Snapshot& snapshot, double averageL);
 
     const RunController* m_controller;
     QMap<QString, QLabel*> m_values;
