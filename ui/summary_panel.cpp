@@ -144,12 +144,16 @@ void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
     QLabel* wait = m_values.value(QStringLiteral("theoryWait"));
     QLabel* share = m_values.value(QStringLiteral("theoryShare"));
     if (!t.prediction.applies) {
-        // "formulas do not apply: arrivals are not Poisson" -> "n/a: arrivals are not Poisson"
-        QString reason = QString::fromStdString(t.prediction.reason);
-        reason.replace(QStringLiteral("formulas do not apply"), QStringLiteral("n/a"));
-        wait->setText(reason);
-        wait->setToolTip(QString::fromStdString(t.prediction.reason));
-        share->setText(QStringLiteral("\u2013"));
+        // The full reason is long ("formulas do not apply: arrivals are not Poisson"):
+        // the cells say so briefly and the tooltip has all of it.
+        const QString full = QString::fromStdString(t.prediction.reason);
+        QString why = full.section(QStringLiteral(": "), 1);
+        if (why.size() > 26)
+            why = why.left(25) + QStringLiteral("\u2026");
+        wait->setText(tr("does not apply"));
+        share->setText(why);
+        wait->setToolTip(full);
+        share->setToolTip(full);
         return;
     }
     const QueueMetrics& m = t.prediction.metrics;
