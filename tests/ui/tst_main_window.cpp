@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <QXYSeries>
 #include <thread>
 
@@ -151,6 +152,43 @@ private slots:
             QVERIFY(w.serveMetrics(9465));
         }
         QCOMPARE(servedPort, quint16{0}); // the window stopped it on its way out
+    }
+
+    void summaryShowsTheoryBesideMeasurement()
+    {
+        MainWindow w(hooks());
+        Scenario mmc;
+        mmc.name = "mmc";
+        mmc.workers = 10;
+        mmc.queueCapacity = 100000;
+        mmc.arrival = ArrivalKind::Poisson;
+        mmc.rate = 80;
+        mmc.latency = "exp(100ms)";
+        mmc.jobs = 20000;
+        mmc.timeMode = TimeMode::Virtual;
+        w.setScenario(mmc);
+        w.controller()->setPace(0);
+        w.controller()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->isFinished(), 30000);
+        w.summary()->update();
+        // Erlang C for c = 10, a = 8: Wq = 20.5 ms; the measurement follows in brackets.
+        const QString wait = w.summary()->value(QStringLiteral("theoryWait"));
+        QVERIFY2(wait.startsWith(QStringLiteral("20.5 ms (")), qPrintable(wait));
+        const double measured = wait.section(QLatin1Char('('), 1).section(QLatin1Char(')'), 0, 0).toDouble();
+        QVERIFY2(std::abs(measured - 20.5) < 0.25 * 20.5, qPrintable(wait));
+        QVERIFY(w.summary()->value(QStringLiteral("theoryShare")).startsWith(QStringLiteral("0.41 (")));
+
+        Scenario burst = mmc;
+        burst.arrival = ArrivalKind::Burst;
+        burst.jobs = 100;
+        w.controller()->reset();
+        w.setScenario(burst);
+        w.controller()->start();
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->isFinished(), 30000);
+        w.summary()->update();
+        QCOMPARE(w.summary()->value(QStringLiteral("theoryWait")), QStringLiteral("does not apply"));
+        QCOMPARE(w.summary()->value(QStringLiteral("theoryShare")),
+                 QStringLiteral("arrivals are not Poisson"));
     }
 
     void startFeedsTheCharts()
