@@ -102,32 +102,21 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     // Workers & queue
     {
         QFormLayout* form = addGroup(layout, tr("Workers && queue"));
-        QSpinBox* workers = intBox("workers", 1, PoolConfig::kMaxWorkers, QString(),
-                                   tr("Threads taking jobs from the queue. More workers raise throughput "
-                                      "until something else (cores, a rate limit) is the bottleneck. "
-                                      "Growing is instant; shrinking lets each retiring worker finish its "
-                                      "job. Range 1–%1.")
-                                       .arg(PoolConfig::kMaxWorkers));
-        connect(workers, &QSpinBox::valueChanged, this, [this](int v) {
-            const int old = m_scenario.workers;
-            m_scenario.workers = v;
-            edited(QStringLiteral("workers"), QString::number(old), QString::number(v));
-        });
-        m_fillers.push_back([this, workers] { workers->setValue(m_scenario.workers); });
-        form->addRow(tr("Workers"), workers);
+        addIntRow(form, "workers", &Scenario::workers, 1, PoolConfig::kMaxWorkers, QString(), tr("Workers"),
+                  tr("Threads taking jobs from the queue. More workers raise throughput "
+                     "until something else (cores, a rate limit) is the bottleneck. "
+                     "Growing is instant; shrinking lets each retiring worker finish its "
+                     "job. Range 1–%1.")
+                      .arg(PoolConfig::kMaxWorkers),
+                  QStringLiteral("workers"));
 
-        QSpinBox* capacity = intBox("queueCapacity", 0, PoolConfig::kMaxQueueCapacity, tr(" jobs"),
-                                    tr("How many accepted jobs may wait for a worker. A big queue absorbs "
-                                       "bursts but turns overload into long waits; 0 is a direct hand-off. "
-                                       "Shrinking below the current depth drops nothing. Range 0–%1.")
-                                        .arg(PoolConfig::kMaxQueueCapacity));
-        connect(capacity, &QSpinBox::valueChanged, this, [this](int v) {
-            const int old = m_scenario.queueCapacity;
-            m_scenario.queueCapacity = v;
-            edited(QStringLiteral("queue"), QString::number(old), QString::number(v));
-        });
-        m_fillers.push_back([this, capacity] { capacity->setValue(m_scenario.queueCapacity); });
-        form->addRow(tr("Queue capacity"), capacity);
+        addIntRow(form, "queueCapacity", &Scenario::queueCapacity, 0, PoolConfig::kMaxQueueCapacity,
+                  tr(" jobs"), tr("Queue capacity"),
+                  tr("How many accepted jobs may wait for a worker. A big queue absorbs "
+                     "bursts but turns overload into long waits; 0 is a direct hand-off. "
+                     "Shrinking below the current depth drops nothing. Range 0–%1.")
+                      .arg(PoolConfig::kMaxQueueCapacity),
+                  QStringLiteral("queue"));
 
         QComboBox* overflow = choiceBox(
             "overflow", {tr("Block (backpressure)"), tr("Reject new job"), tr("Drop oldest job")},
@@ -194,16 +183,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         addDurationRow(form, "spikeDuration", &Scenario::spikeDuration, kMilli, 24 * 3600 * kSecond,
                        tr("Spike length"), tr("Spike: how long the high rate lasts."),
                        QStringLiteral("spike length"));
-        QSpinBox* clients = intBox("clients", 1, 100000, QString(),
-                                   tr("Closed model: the number of clients. Each has at most one job in the "
-                                      "system, so the queue can never hold more than K. Range 1–100000."));
-        connect(clients, &QSpinBox::valueChanged, this, [this](int v) {
-            const int old = m_scenario.clients;
-            m_scenario.clients = v;
-            edited(QStringLiteral("clients"), QString::number(old), QString::number(v));
-        });
-        m_fillers.push_back([this, clients] { clients->setValue(m_scenario.clients); });
-        form->addRow(tr("Clients"), clients);
+        addIntRow(form, "clients", &Scenario::clients, 1, 100000, QString(), tr("Clients"),
+                  tr("Closed model: the number of clients. Each has at most one job in the "
+                     "system, so the queue can never hold more than K. Range 1–100000."),
+                  QStringLiteral("clients"));
         addDurationRow(form, "thinkTime", &Scenario::thinkTime, 0, 3600 * kSecond, tr("Think time"),
                        tr("Closed model: the pause between a client's job finishing and its next one."),
                        QStringLiteral("think"));
@@ -301,16 +284,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
                        tr("Per attempt: an attempt running longer is cut off and counts as failed (0 = "
                           "none). A timeout shorter than the slow path turns slow jobs into retries."),
                        QStringLiteral("timeout"));
-        QSpinBox* attempts = intBox("maxAttempts", 1, 100, QString(),
-                                    tr("Attempts per job, the first included: 1 means no retries. Range "
-                                       "1–100."));
-        connect(attempts, &QSpinBox::valueChanged, this, [this](int v) {
-            const int old = m_scenario.maxAttempts;
-            m_scenario.maxAttempts = v;
-            edited(QStringLiteral("attempts"), QString::number(old), QString::number(v));
-        });
-        m_fillers.push_back([this, attempts] { attempts->setValue(m_scenario.maxAttempts); });
-        form->addRow(tr("Max attempts"), attempts);
+        addIntRow(form, "maxAttempts", &Scenario::maxAttempts, 1, 100, QString(), tr("Max attempts"),
+                  tr("Attempts per job, the first included: 1 means no retries. Range "
+                     "1–100."),
+                  QStringLiteral("attempts"));
         addDurationRow(form, "backoffBase", &Scenario::backoffBase, 0, 3600 * kSecond, tr("Backoff base"),
                        tr("The delay before the first retry; it doubles with each further attempt, up to "
                           "the cap. A retry waiting out its backoff holds no worker."),
@@ -349,16 +326,10 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         });
         m_fillers.push_back([this, rate] { rate->setValue(m_scenario.rateLimit); });
         form->addRow(tr("Limit"), rate);
-        QSpinBox* burst = intBox("burst", 1, 1'000'000, tr(" tokens"),
-                                 tr("The bucket size: how many starts may go at once after a quiet spell. "
-                                    "Range 1–1,000,000."));
-        connect(burst, &QSpinBox::valueChanged, this, [this](int v) {
-            const int old = m_scenario.burst;
-            m_scenario.burst = v;
-            edited(QStringLiteral("burst"), QString::number(old), QString::number(v));
-        });
-        m_fillers.push_back([this, burst] { burst->setValue(m_scenario.burst); });
-        form->addRow(tr("Burst"), burst);
+        addIntRow(form, "burst", &Scenario::burst, 1, 1'000'000, tr(" tokens"), tr("Burst"),
+                  tr("The bucket size: how many starts may go at once after a quiet spell. "
+                     "Range 1–1,000,000."),
+                  QStringLiteral("burst"));
     }
     // Time
     {
@@ -584,6 +555,20 @@ void ControlsPanel::addDurationRow(QFormLayout* form, const char* name, Nanos Sc
         markInvalid(edit, false);
     });
     form->addRow(label, edit);
+}
+
+void ControlsPanel::addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
+                              const QString& suffix, const QString& label, const QString& tip,
+                              const QString& key)
+{
+    QSpinBox* box = intBox(name, min, max, suffix, tip);
+    connect(box, &QSpinBox::valueChanged, this, [this, field, key](int v) {
+        const int old = m_scenario.*field;
+        m_scenario.*field = v;
+        edited(key, QString::number(old), QString::number(v));
+    });
+    m_fillers.push_back([this, box, field] { box->setValue(m_scenario.*field); });
+    form->addRow(label, box);
 }
 
 } // namespace poollab

@@ -55,6 +55,9 @@ private:
     QDoubleSpinBox* realBox(const char* name, double min, double max, int decimals, const QString& suffix,
                             const QString& tip);
     QLineEdit* durationEdit(const char* name, Nanos min, Nanos max, const QString& tip);
+    // A whole-number field bound to the scenario, applied live.
+    void addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
+                   const QString& suffix, const QString& label, const QString& tip, const QString& key);
     // A duration field bound to the scenario: applied when editing finishes and valid.
     void addDurationRow(QFormLayout* form, const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
                         const QString& label, const QString& tip, const QString& key);
