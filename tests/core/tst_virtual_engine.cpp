@@ -283,8 +283,12 @@ private slots:
     // Snapshots taken from this thread while the simulation runs flat out.
     void invariantWhileRunning()
     {
+        // Each snapshot holds the simulation back while it copies, so a reader that never
+        // stops would starve it (under TSan for minutes): take a bounded number.
+        const quint64 jobs = kSanitized ? 20'000 : 200'000;
+        const int maxSnapshots = kSanitized ? 300 : 20'000;
         Scenario s = signup();
-        s.jobs = 200'000;
+        s.jobs = jobs;
         s.latency = "exp(5ms)";
         s.failureRate = 0.1;
         s.maxAttempts = 2;
@@ -292,15 +296,16 @@ private slots:
         engine.start();
         Snapshot snap;
         int taken = 0;
-        while (!engine.finished()) {
+        while (!engine.finished() && taken < maxSnapshots) {
             engine.snapshot(snap);
             QVERIFY(snap.invariantHolds());
             ++taken;
         }
-        QVERIFY(engine.waitFinished(10 * kSecond));
+        QVERIFY(taken > 0);
+        QVERIFY(engine.waitFinished(120 * kSecond));
         engine.snapshot(snap);
         QVERIFY(snap.invariantHolds());
-        QCOMPARE(snap.counters.succeeded + snap.counters.failed, quint64(200'000));
+        QCOMPARE(snap.counters.succeeded + snap.counters.failed, jobs);
         qInfo("%d snapshots while running", taken);
     }
 
