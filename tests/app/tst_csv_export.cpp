@@ -391,7 +391,8 @@ private slots:
             // The path, then the reason.
             QVERIFY2(error.startsWith(QStringLiteral("cannot write ") + path + QStringLiteral(": ")),
                      qPrintable(error));
-            QVERIFY2(error.size() > QStringLiteral("cannot write : ").size() + path.size(), qPrintable(error));
+            QVERIFY2(error.size() > QStringLiteral("cannot write : ").size() + path.size(),
+                     qPrintable(error));
         }
         error.clear();
         QVERIFY(!exportSummaryCsv(path, Snapshot{}, kSecond, &error));
