@@ -10,6 +10,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 #include <QTextStream>
 
 #include <memory>
@@ -94,5 +95,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("PoolLab"));
     QApplication::setOrganizationName(QStringLiteral("PoolLab"));
     QApplication::setApplicationVersion(QStringLiteral(POOLLAB_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/poollab.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("poollab"));
     return runWindow(cl);
 }
