@@ -18,6 +18,21 @@ namespace poollab {
 
 namespace {
 
+// The settings every numeric control shares.
+template <typename Box, typename Value>
+Box* setUpSpinBox(Box* box, const char* name, Value min, Value max, const QString& suffix, const QString& tip)
+{
+    box->setObjectName(QString::fromLatin1(name));
+    box->setRange(min, max);
+    box->setSuffix(suffix);
+    box->setToolTip(tip);
+    box->setGroupSeparatorShown(true);
+    // Typing "40" applies 40, not 4 then 40; the arrows still apply each step.
+    box->setKeyboardTracking(false);
+    box->setAccelerated(true);
+    return box;
+}
+
 QString durationText(Nanos ns)
 {
     return QString::fromStdString(formatDuration(ns));
@@ -369,31 +384,15 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
 
 QSpinBox* ControlsPanel::intBox(const char* name, int min, int max, const QString& suffix, const QString& tip)
 {
-    auto* box = new QSpinBox;
-    box->setObjectName(QString::fromLatin1(name));
-    box->setRange(min, max);
-    box->setSuffix(suffix);
-    box->setToolTip(tip);
-    box->setGroupSeparatorShown(true);
-    // Typing "40" applies 40, not 4 then 40; the arrows still apply each step.
-    box->setKeyboardTracking(false);
-    box->setAccelerated(true);
-    return box;
+    return setUpSpinBox(new QSpinBox, name, min, max, suffix, tip);
 }
 
 QDoubleSpinBox* ControlsPanel::realBox(const char* name, double min, double max, int decimals,
                                        const QString& suffix, const QString& tip)
 {
     auto* box = new QDoubleSpinBox;
-    box->setObjectName(QString::fromLatin1(name));
-    box->setRange(min, max);
-    box->setDecimals(decimals);
-    box->setSuffix(suffix);
-    box->setToolTip(tip);
-    box->setGroupSeparatorShown(true);
-    box->setKeyboardTracking(false);
-    box->setAccelerated(true);
-    return box;
+    box->setDecimals(decimals); // before the range, which it rounds
+    return setUpSpinBox(box, name, min, max, suffix, tip);
 }
 
 QLineEdit* ControlsPanel::durationEdit(const char* name, Nanos min, Nanos max, const QString& tip)
