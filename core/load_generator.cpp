@@ -21,7 +21,9 @@ bool isOpen(ArrivalKind kind)
 
 LoadGenerator::LoadGenerator(const Scenario& scenario)
     : m_scenario(scenario), m_schedule(scenario), m_rng(mixSeed(scenario.seed, 0, 0, kArrivalStream))
-{}
+{
+    m_closedModel.store(scenario.arrival == ArrivalKind::Closed, std::memory_order_relaxed);
+}
 
 LoadGenerator::~LoadGenerator()
 {
@@ -51,8 +53,6 @@ void LoadGenerator::start(Pool& pool)
         return;
     m_pool = &pool;
     m_runStart = pool.now();
-    if (m_scenario.arrival == ArrivalKind::Closed)
-        activateClientsLocked(m_runStart);
     m_thread = std::thread([this] { run(); });
 }
 
@@ -133,6 +133,7 @@ void LoadGenerator::applyLocked(Nanos now)
     const bool wasOpen = isOpen(m_scenario.arrival);
     m_scenario = m_pendingScenario;
     const bool open = isOpen(m_scenario.arrival);
+    m_closedModel.store(!open, std::memory_order_release);
     // The schedule takes the new rates and limits; an arrival planned for later than
     // now is planned again under them.
     if (m_schedule.apply(m_scenario, runTimeLocked(now)))
@@ -175,6 +176,10 @@ void LoadGenerator::submitLocked(std::unique_lock<std::mutex>& lock, Nanos plann
 void LoadGenerator::jobDone(const Job& job, Outcome)
 {
     m_outstanding.fetch_sub(1, std::memory_order_relaxed);
+    // Only closed-model clients care which job ended; open arrivals must not put a
+    // lock on every worker's path.
+    if (!m_closedModel.load(std::memory_order_acquire))
+        return;
     bool wake = false;
     {
         std::lock_guard lock(m_mutex);
@@ -204,7 +209,14 @@ void LoadGenerator::run()
             std::chrono::nanoseconds(m_pool->epochSteadyNs() + poolTime)};
     };
     bool reachedLimit = false;
+    // Arrivals are planned from the moment the workers are up, as the pool's run clock.
+    m_pool->waitUntilReady();
     std::unique_lock lock(m_mutex);
+    m_runStart = m_pool->now();
+    m_pausedNs = 0; // a pause during the warm-up does not shift the run
+    m_pauseStart = std::max(m_pauseStart, m_runStart);
+    if (m_scenario.arrival == ArrivalKind::Closed)
+        activateClientsLocked(m_runStart);
     for (;;) {
         if (m_stopping)
             break;

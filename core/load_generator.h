@@ -80,6 +80,7 @@ private:
     Pool* m_pool = nullptr;
     std::thread m_thread;
     std::atomic<bool> m_done{false};
+    std::atomic<bool> m_closedModel{false}; // m_scenario.arrival is Closed
     std::atomic<std::uint64_t> m_submitted{0};
     std::atomic<std::int64_t> m_outstanding{0};
     std::atomic<std::int64_t> m_outstandingHighWater{0};

@@ -13,6 +13,12 @@ constexpr int kHistogramShards = 16;
 // How long an idle worker, or a producer facing a full queue, watches for a change
 // before parking: longer than a futex wake-up round trip, short enough to cost little.
 constexpr Nanos kSpinNs = 50 * kMicro;
+// Workers run shallow call chains; sanitizers' instrumented frames are larger.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::size_t kWorkerStackBytes = 2 << 20;
+#else
+constexpr std::size_t kWorkerStackBytes = 256 << 10;
+#endif
 
 // Watches `done` for up to kSpinNs, yielding the core between looks: on a machine
 // with fewer cores than threads the thread we wait for may need this one's core.
@@ -76,12 +82,18 @@ std::string_view toString(SubmitResult result)
 
 Pool::Pool(PoolConfig config)
     : m_epoch(steadyNowNs()), m_onJobDone(std::move(config.onJobDone)),
+      m_cores(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
       m_capacity(std::clamp(config.queueCapacity, 0, PoolConfig::kMaxQueueCapacity)),
       m_overflow(config.overflow), m_target(std::clamp(config.workers, 1, PoolConfig::kMaxWorkers)),
       m_threads(PoolConfig::kMaxWorkers), m_slotAlive(PoolConfig::kMaxWorkers, 0),
+      // The ring starts small and doubles on demand: a capacity of millions costs
+      // memory only once that many jobs are queued.
+      m_queue(static_cast<std::size_t>(std::clamp(m_capacity, 64, 4096))),
       m_slots(new WorkerSlot[PoolConfig::kMaxWorkers]), m_shards(new HistogramShard[kHistogramShards])
 {
     m_capacityA.store(m_capacity, std::memory_order_relaxed);
+    m_overflowA.store(m_overflow, std::memory_order_relaxed);
+    m_targetA.store(m_target, std::memory_order_relaxed);
     m_parked.reserve(PoolConfig::kMaxWorkers);
 }
 
@@ -91,8 +103,9 @@ int Pool::wakeOneLocked()
         return -1;
     const int slot = m_parked.back();
     m_parked.pop_back();
+    m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
     m_slots[slot].woken = true;
-    ++m_looking; // counted at once, so the next submit does not wake another
+    m_looking.fetch_add(1, std::memory_order_seq_cst); // at once, so the next push does not wake another
     return slot;
 }
 
@@ -108,19 +121,65 @@ void Pool::wakeAllLocked()
         m_slots[wakeOneLocked()].wakeCv.notify_one();
 }
 
+void Pool::wakeForNewWork()
+{
+    // Pairs with a parking worker, which counts itself parked, stops looking, then
+    // checks the queue: either it sees this job or this sees it parked.
+    if (m_looking.load(std::memory_order_seq_cst) > 0 || m_parkedCount.load(std::memory_order_seq_cst) == 0)
+        return;
+    int wake = -1;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_looking.load(std::memory_order_relaxed) == 0 && !m_paused)
+            wake = wakeOneLocked();
+    }
+    notifyWoken(wake);
+}
+
+void Pool::notifySpace()
+{
+    // Pairs with waitForSpace(), which counts itself waiting and then checks the queue.
+    if (m_spaceWaiters.load(std::memory_order_seq_cst) == 0)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+    } // a waiter is now inside wait(), or will see the room
+    m_spaceCv.notify_all();
+}
+
 void Pool::goAway(bool& away)
 {
     if (away)
         return;
-    std::lock_guard lock(m_mutex);
     away = true;
-    --m_looking;
+    const int looking = m_looking.fetch_sub(1, std::memory_order_seq_cst) - 1;
+    if (m_parkedCount.load(std::memory_order_seq_cst) == 0 ||
+        m_queue.size() <= static_cast<std::uint64_t>(std::max(looking, 0)))
+        return;
+    std::lock_guard lock(m_mutex);
     if (m_paused || m_cancelled)
         return;
     // Jobs are long now: every queued job nobody awake will take needs a worker, so
     // wake them together rather than one wake-up after another.
-    while (static_cast<std::size_t>(m_looking) < m_queue.size() && !m_parked.empty())
+    while (static_cast<std::uint64_t>(std::max(m_looking.load(std::memory_order_relaxed), 0)) <
+               m_queue.size() &&
+           !m_parked.empty())
         m_slots[wakeOneLocked()].wakeCv.notify_one();
+}
+
+void Pool::releaseRunning()
+{
+    // Pairs with drain(), which sets the state and then reads m_running.
+    if (m_running.fetch_sub(1, std::memory_order_seq_cst) != 1 ||
+        m_stateA.load(std::memory_order_seq_cst) != PoolState::Draining)
+        return;
+    std::lock_guard lock(m_mutex);
+    checkFinishedLocked();
+}
+
+void Pool::waitForGrower()
+{
+    std::lock_guard lock(m_mutex);
 }
 
 Pool::~Pool()
@@ -140,16 +199,49 @@ void Pool::joinAll()
         m_retryThread.join();
 }
 
+void Pool::setStateLocked(PoolState state)
+{
+    m_state = state;
+    m_stateA.store(state, std::memory_order_seq_cst);
+}
+
 void Pool::start()
 {
     std::lock_guard lock(m_mutex);
     if (m_state != PoolState::Idle)
         return;
-    m_state = PoolState::Running;
+    beginLocked(PoolState::Running);
+}
+
+void Pool::beginLocked(PoolState state)
+{
+    setStateLocked(state);
     m_startNs = now();
     m_workerNsSince = m_startNs;
+    m_warmingUp = true;
+    m_awaitedWorkers = m_target;
     spawnWorkersLocked();
-    m_retryThread = std::jthread([this] { retryMain(); });
+    m_retryThread = WorkerThread([this] { retryMain(); }, kWorkerStackBytes);
+}
+
+void Pool::workerStartedLocked()
+{
+    ++m_startedWorkers;
+    if (!m_warmingUp || m_startedWorkers < m_awaitedWorkers)
+        return;
+    m_warmingUp = false;
+    if (m_state != PoolState::Stopped) {
+        m_startNs = now();
+        m_workerNsSince = m_startNs;
+        m_workerNsAccrued = 0;
+    }
+    m_readyCv.notify_all();
+}
+
+void Pool::waitUntilReady()
+{
+    std::unique_lock lock(m_mutex);
+    m_readyCv.wait(lock, [this] { return !m_warmingUp || m_state == PoolState::Stopped || m_cancelled; });
 }
 
 void Pool::spawnWorkersLocked()
@@ -162,18 +254,29 @@ void Pool::spawnWorkersLocked()
         m_slotAlive[slot] = 1;
         ++m_live;
         m_slots[slot].state.store(WorkerState::Idle, std::memory_order_relaxed);
-        m_threads[slot] =
-            std::jthread([this, slot, token = m_cancelSource.get_token()] { workerMain(slot, token); });
+        m_threads[slot] = WorkerThread(
+            [this, slot, token = m_cancelSource.get_token()] { workerMain(slot, token); }, kWorkerStackBytes);
     }
     if (m_slotHighWater.load(std::memory_order_relaxed) < m_target)
         m_slotHighWater.store(m_target, std::memory_order_release);
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    m_shareCores.store(m_target > cores, std::memory_order_relaxed);
+    m_shareCores.store(m_target > m_cores, std::memory_order_relaxed);
 }
 
-bool Pool::roomLocked() const
+bool Pool::queueFullLocked() const
 {
-    return m_queue.size() < static_cast<std::size_t>(std::max(m_capacity, 1));
+    return m_queue.size() >= static_cast<std::uint64_t>(std::max(m_capacity, 1));
+}
+
+void Pool::waitForSpace(bool handOff, std::uint64_t ticket)
+{
+    std::unique_lock lock(m_mutex);
+    m_spaceWaiters.fetch_add(1, std::memory_order_seq_cst);
+    const bool waitOn = handOff ? m_queue.popped() <= ticket
+                                : queueFullLocked() && !closedLocked() && !m_cancelled &&
+                                      m_overflow == OverflowPolicy::Block && m_capacity > 0;
+    if (waitOn)
+        m_spaceCv.wait(lock);
+    m_spaceWaiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
 SubmitResult Pool::submit(Job job)
@@ -181,72 +284,79 @@ SubmitResult Pool::submit(Job job)
     job.enqueueNs = job.arrivalNs; // the first wait counts from the planned arrival
     job.attempt = 1;
     bool spun = false;
-    std::unique_lock lock(m_mutex);
     for (;;) {
-        if (closedLocked() || m_cancelled) {
+        const int capacity = m_capacityA.load(std::memory_order_relaxed);
+        const OverflowPolicy overflow = m_overflowA.load(std::memory_order_relaxed);
+        const bool handOff = capacity == 0;
+        JobQueue::Status status;
+        std::uint64_t ticket = 0;
+        if (handOff && overflow != OverflowPolicy::Block &&
+            !(!m_pausedA.load(std::memory_order_relaxed) &&
+              m_stateA.load(std::memory_order_relaxed) == PoolState::Running &&
+              static_cast<std::uint64_t>(std::max(m_idleWaiting.load(std::memory_order_seq_cst), 0)) >
+                  m_queue.size())) {
+            // Unbuffered and not waiting: only a worker ready right now can take it.
+            status = m_queue.closed() ? JobQueue::Status::Closed : JobQueue::Status::Full;
+        } else {
+            status = m_queue.push(job, static_cast<std::uint64_t>(std::max(capacity, 1)), false, &ticket,
+                                  [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+        }
+        switch (status) {
+        case JobQueue::Status::Ok:
+            wakeForNewWork();
+            if (handOff && overflow == OverflowPolicy::Block) {
+                // Like an unbuffered channel: return once a worker has the job.
+                while (m_queue.popped() <= ticket)
+                    waitForSpace(true, ticket);
+            }
+            return SubmitResult::Accepted;
+        case JobQueue::Status::Closed:
             m_refused.fetch_add(1, std::memory_order_relaxed);
             m_rejected.fetch_add(1, std::memory_order_release);
-            lock.unlock();
             notifyDone(job, Outcome::Rejected);
             return SubmitResult::Closed;
+        case JobQueue::Status::Frozen:
+            waitForGrower();
+            continue;
+        case JobQueue::Status::NeedsGrowth: {
+            std::lock_guard lock(m_mutex);
+            m_queue.growIfFull();
+            continue;
         }
-        const bool handOff = m_capacity == 0;
-        bool room = roomLocked();
-        if (handOff && m_overflow != OverflowPolicy::Block)
-            // Unbuffered and not waiting: only a worker ready right now can take it.
-            room = !m_paused && m_state == PoolState::Running &&
-                   static_cast<std::size_t>(m_idleWaiting) > m_queue.size();
-        if (room) {
-            m_queue.push(job);
-            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
-            const std::uint64_t ticket = m_pushed++;
-            m_accepted.fetch_add(1, std::memory_order_release);
-            // Wake a parked worker only if no awake one will be free soon.
-            const int wake = m_looking == 0 && !m_paused ? wakeOneLocked() : -1;
-            if (handOff && m_overflow == OverflowPolicy::Block) {
-                notifyWoken(wake);
-                ++m_spaceWaiters;
-                m_spaceCv.wait(lock, [&] { return m_removed > ticket; });
-                --m_spaceWaiters;
-                return SubmitResult::Accepted;
-            }
-            lock.unlock();
-            notifyWoken(wake);
-            return SubmitResult::Accepted;
+        case JobQueue::Status::Full:
+        case JobQueue::Status::Empty:
+        case JobQueue::Status::Held:
+            break;
         }
-        if (m_overflow == OverflowPolicy::Block) {
-            if (!spun && !handOff) {
+        if (overflow == OverflowPolicy::Block) {
+            if (!spun) {
                 // Workers free a place within microseconds when jobs are short: watch
                 // for it before paying for a park and a wake-up per job.
                 spun = true;
-                lock.unlock();
                 spinUntil([this] {
-                    return m_depth.load(std::memory_order_acquire) <
-                           std::max(m_capacityA.load(std::memory_order_relaxed), 1);
+                    return m_queue.size() < static_cast<std::uint64_t>(
+                                                std::max(m_capacityA.load(std::memory_order_relaxed), 1)) ||
+                           m_queue.closed();
                 });
-                lock.lock();
                 continue;
             }
             spun = false;
-            ++m_spaceWaiters;
-            m_spaceCv.wait(lock);
-            --m_spaceWaiters;
+            waitForSpace(false, 0);
             continue;
         }
-        if (m_overflow == OverflowPolicy::DropOldest && !m_queue.empty()) {
-            const Job oldest = m_queue.pop();
-            ++m_removed;
-            m_dropped.fetch_add(1, std::memory_order_release);
-            m_queue.push(job);
-            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
-            ++m_pushed;
-            m_accepted.fetch_add(1, std::memory_order_release);
-            lock.unlock();
-            notifyDone(oldest, Outcome::Dropped);
-            return SubmitResult::Accepted;
+        if (overflow == OverflowPolicy::DropOldest && !handOff) {
+            Job oldest;
+            const JobQueue::Status popped = m_queue.pop(oldest, true);
+            if (popped == JobQueue::Status::Ok) {
+                m_dropped.fetch_add(1, std::memory_order_release);
+                notifySpace();
+                notifyDone(oldest, Outcome::Dropped);
+            } else if (popped == JobQueue::Status::Frozen) {
+                waitForGrower();
+            }
+            continue; // and push this job in the place made
         }
         m_rejected.fetch_add(1, std::memory_order_release);
-        lock.unlock();
         notifyDone(job, Outcome::Rejected);
         return SubmitResult::Rejected;
     }
@@ -261,92 +371,114 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     std::shared_ptr<StartGate> gate;
     std::uint64_t policyVersion = ~std::uint64_t{0};
 
+    m_looking.fetch_add(1, std::memory_order_seq_cst);
+    {
+        std::lock_guard lock(m_mutex);
+        workerStartedLocked();
+    }
     bool spun = false;
-    std::unique_lock lock(m_mutex);
-    ++m_looking;
     for (;;) {
-        if (m_state == PoolState::Stopped || slotIndex >= m_target)
-            break;
-        if (!m_paused && !m_queue.empty() && !m_cancelled) {
-            Job job = m_queue.pop();
-            m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
-            spun = false;
-            ++m_removed;
-            ++m_running;
+        if (m_stateA.load(std::memory_order_acquire) == PoolState::Stopped ||
+            slotIndex >= m_targetA.load(std::memory_order_acquire)) {
+            std::unique_lock lock(m_mutex);
+            if (m_state == PoolState::Stopped || slotIndex >= m_target) {
+                lock.release(); // leave the loop with m_mutex held
+                break;
+            }
+            continue;
+        }
+        // Counted before the pop: with the queue empty, m_running == 0 then means no
+        // worker holds a job, which is what ends a drain.
+        m_running.fetch_add(1, std::memory_order_seq_cst);
+        Job job;
+        const JobQueue::Status status = m_queue.pop(job);
+        if (status == JobQueue::Status::Ok) {
             m_taken.fetch_add(1, std::memory_order_release);
-            if (policyVersion != m_policyVersion) {
+            spun = false;
+            notifySpace();
+            if (m_policyVersion.load(std::memory_order_acquire) != policyVersion) {
+                std::lock_guard lock(m_mutex);
                 policy = m_policy;
                 gate = m_gate;
-                policyVersion = m_policyVersion;
-            }
-            const bool wakeSpace = m_spaceWaiters > 0;
-            const bool handOff = m_capacity == 0;
-            lock.unlock();
-            if (wakeSpace) {
-                // A hand-off producer waits for its own job to be taken: wake them all.
-                if (handOff)
-                    m_spaceCv.notify_all();
-                else
-                    m_spaceCv.notify_one();
+                policyVersion = m_policyVersion.load(std::memory_order_relaxed);
             }
             Nanos retryDue = 0;
             bool away = false;
             const bool retry =
                 runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
-            lock.lock();
             if (away)
-                ++m_looking;
-            --m_running;
+                m_looking.fetch_add(1, std::memory_order_seq_cst);
             if (retry) {
-                if (m_cancelled) {
-                    m_cancelledBackoff.fetch_add(1, std::memory_order_release);
-                    lock.unlock();
-                    notifyDone(job, Outcome::Cancelled);
-                    lock.lock();
-                } else {
-                    const bool first = m_delayed.empty() || retryDue < m_delayed.top().due;
-                    m_delayed.push({retryDue, job});
-                    if (first)
-                        m_retryCv.notify_one();
+                bool cancelled = false;
+                {
+                    std::lock_guard lock(m_mutex);
+                    if (m_cancelled) {
+                        cancelled = true;
+                        m_cancelledBackoff.fetch_add(1, std::memory_order_release);
+                    } else {
+                        const bool first = m_delayed.empty() || retryDue < m_delayed.top().due;
+                        m_delayed.push({retryDue, job});
+                        if (first)
+                            m_retryCv.notify_one();
+                    }
                 }
+                if (cancelled)
+                    notifyDone(job, Outcome::Cancelled);
             }
-            checkFinishedLocked();
+            releaseRunning();
             continue;
         }
-        checkFinishedLocked();
-        if (m_state == PoolState::Stopped)
-            break;
+        releaseRunning();
+        if (status == JobQueue::Status::Frozen) {
+            waitForGrower();
+            continue;
+        }
+        // Empty or held.
         slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-        if (!spun && m_spinners < cores && !m_paused && !m_cancelled) {
+        if (!spun && !m_pausedA.load(std::memory_order_relaxed) &&
+            !m_cancelledA.load(std::memory_order_relaxed)) {
             // Short jobs arrive faster than a park and wake-up round trip: watch the
             // queue for a while first (a few spinners at most, so they cannot crowd
             // out the threads doing work).
             spun = true;
-            ++m_spinners;
-            ++m_idleWaiting;
-            lock.unlock();
-            spinUntil([this] { return m_depth.load(std::memory_order_acquire) > 0; });
-            lock.lock();
-            --m_spinners;
-            --m_idleWaiting;
-            continue;
+            if (m_spinners.fetch_add(1, std::memory_order_relaxed) < m_cores) {
+                m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
+                spinUntil([this] { return m_queue.size() > 0 && !m_queue.held(); });
+                m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
+                m_spinners.fetch_sub(1, std::memory_order_relaxed);
+                continue;
+            }
+            m_spinners.fetch_sub(1, std::memory_order_relaxed);
         }
         spun = false;
-        --m_looking;
+        std::unique_lock lock(m_mutex);
+        if (m_state == PoolState::Stopped || slotIndex >= m_target)
+            continue;
+        // Count this worker parked and no longer looking, then look at the queue once
+        // more: a push either is seen here or sees this worker parked (wakeForNewWork).
         slot.woken = false;
         m_parked.push_back(slotIndex);
-        ++m_idleWaiting;
+        m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
+        m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
+        m_looking.fetch_sub(1, std::memory_order_seq_cst);
+        if (!m_paused && !m_cancelled && m_queue.size() > 0) {
+            m_parked.pop_back(); // still last: parked and woken only under the lock
+            m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
+            m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
+            m_looking.fetch_add(1, std::memory_order_seq_cst);
+            continue;
+        }
         slot.wakeCv.wait(lock, [&] { return slot.woken; });
-        --m_idleWaiting; // the waker took it off m_parked and counted it in m_looking
+        m_idleWaiting.fetch_sub(1, std::memory_order_relaxed); // the waker counted it looking again
     }
+    // m_mutex is held here.
     m_slotAlive[slotIndex] = 0;
     --m_live;
-    --m_looking;
+    const int looking = m_looking.fetch_sub(1, std::memory_order_seq_cst) - 1;
     slot.state.store(WorkerState::Retired, std::memory_order_relaxed);
     // A wake-up meant for a worker may have reached this retiring one: pass it on.
-    const int passOn = !m_queue.empty() && m_looking == 0 && !m_paused ? wakeOneLocked() : -1;
-    lock.unlock();
+    const int passOn = m_queue.size() > 0 && looking == 0 && !m_paused ? wakeOneLocked() : -1;
+    m_mutex.unlock();
     notifyWoken(passOn);
 }
 
@@ -444,35 +576,43 @@ void Pool::retryMain()
         }
         // A retry re-enters under the queue bound like any job, but it is never
         // rejected or dropped for it: the job was accepted once. It waits here, holding
-        // no worker, until there is room.
-        if (!roomLocked()) {
-            ++m_spaceWaiters;
-            m_spaceCv.wait(lock);
-            --m_spaceWaiters;
+        // no worker, until there is room. It gets in after a drain has closed the queue.
+        Job job = m_delayed.top().job;
+        job.enqueueNs = now();
+        const JobQueue::Status status =
+            queueFullLocked()
+                ? JobQueue::Status::Full
+                : m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr,
+                               [this] { m_taken.fetch_sub(1, std::memory_order_release); });
+        if (status == JobQueue::Status::Ok) {
+            m_delayed.pop();
+            if (m_looking.load(std::memory_order_seq_cst) == 0 && !m_paused)
+                notifyWoken(wakeOneLocked());
             continue;
         }
-        Job job = m_delayed.top().job;
-        m_delayed.pop();
-        job.enqueueNs = now();
-        m_queue.push(job);
-        m_depth.store(static_cast<std::int64_t>(m_queue.size()), std::memory_order_release);
-        ++m_pushed;
-        m_taken.fetch_sub(1, std::memory_order_release);
-        if (m_looking == 0 && !m_paused)
-            notifyWoken(wakeOneLocked());
+        if (status == JobQueue::Status::NeedsGrowth) {
+            m_queue.growIfFull();
+            continue;
+        }
+        m_spaceWaiters.fetch_add(1, std::memory_order_seq_cst);
+        if (queueFullLocked())
+            m_spaceCv.wait(lock);
+        m_spaceWaiters.fetch_sub(1, std::memory_order_relaxed);
     }
 }
 
 void Pool::checkFinishedLocked()
 {
-    if (m_state != PoolState::Draining || !m_queue.empty() || m_running != 0 || !m_delayed.empty())
+    if (m_state != PoolState::Draining || m_queue.size() != 0 ||
+        m_running.load(std::memory_order_seq_cst) != 0 || !m_delayed.empty())
         return;
     accrueWorkerNsLocked(now());
-    m_state = PoolState::Stopped;
+    setStateLocked(PoolState::Stopped);
     wakeAllLocked();
     m_spaceCv.notify_all();
     m_retryCv.notify_all();
     m_stoppedCv.notify_all();
+    m_readyCv.notify_all();
 }
 
 void Pool::accrueWorkerNsLocked(Nanos at)
@@ -488,8 +628,11 @@ void Pool::pause()
     std::lock_guard lock(m_mutex);
     // A draining pool pauses too: a burst's producer drains as soon as it has submitted
     // everything, and the queue it leaves is exactly what a learner wants to hold.
-    if (m_state != PoolState::Stopped && !m_cancelled)
+    if (m_state != PoolState::Stopped && !m_cancelled) {
         m_paused = true;
+        m_pausedA.store(true, std::memory_order_relaxed);
+        m_queue.setHeld(true);
+    }
 }
 
 PoolState Pool::reportedStateLocked() const
@@ -502,6 +645,9 @@ void Pool::resume()
 {
     std::lock_guard lock(m_mutex);
     m_paused = false;
+    m_pausedA.store(false, std::memory_order_relaxed);
+    if (!m_cancelled)
+        m_queue.setHeld(false);
     wakeAllLocked();
 }
 
@@ -514,6 +660,7 @@ void Pool::setWorkerCount(int workers)
             return;
         accrueWorkerNsLocked(now());
         m_target = workers;
+        m_targetA.store(workers, std::memory_order_release);
         if (m_state != PoolState::Idle)
             spawnWorkersLocked();
         // Idle workers above the new count must wake to retire.
@@ -536,6 +683,7 @@ void Pool::setOverflowPolicy(OverflowPolicy policy)
     {
         std::lock_guard lock(m_mutex);
         m_overflow = policy;
+        m_overflowA.store(policy, std::memory_order_relaxed);
     }
     m_spaceCv.notify_all(); // blocked producers re-decide under the new policy
 }
@@ -544,14 +692,14 @@ void Pool::setAttemptPolicy(std::shared_ptr<const AttemptPolicy> policy)
 {
     std::lock_guard lock(m_mutex);
     m_policy = std::move(policy);
-    ++m_policyVersion;
+    m_policyVersion.fetch_add(1, std::memory_order_release);
 }
 
 void Pool::setStartGate(std::shared_ptr<StartGate> gate)
 {
     std::lock_guard lock(m_mutex);
     m_gate = std::move(gate);
-    ++m_policyVersion;
+    m_policyVersion.fetch_add(1, std::memory_order_release);
 }
 
 void Pool::drain()
@@ -562,16 +710,14 @@ void Pool::drain()
             return;
         if (m_state == PoolState::Draining && !m_paused)
             return;
-        if (m_state == PoolState::Idle) {
-            // Never started: start so that what is queued gets done.
-            m_startNs = now();
-            m_workerNsSince = m_startNs;
-            m_state = PoolState::Draining;
-            spawnWorkersLocked();
-            m_retryThread = std::jthread([this] { retryMain(); });
-        }
-        m_state = PoolState::Draining;
+        if (m_state == PoolState::Idle)
+            beginLocked(PoolState::Draining); // never started: start so that what is queued gets done
+        setStateLocked(PoolState::Draining);
+        m_queue.close();
         m_paused = false;
+        m_pausedA.store(false, std::memory_order_relaxed);
+        if (!m_cancelled)
+            m_queue.setHeld(false);
         checkFinishedLocked();
         wakeAllLocked();
     }
@@ -586,15 +732,18 @@ void Pool::cancel()
         if (m_state == PoolState::Stopped)
             return;
         m_cancelled = true;
+        m_cancelledA.store(true, std::memory_order_relaxed);
+        m_readyCv.notify_all();
         if (m_state == PoolState::Idle)
             m_startNs = m_workerNsSince = now();
-        m_state = PoolState::Draining;
+        // Closed and held first, so that no push or pop gets past the clear below.
+        m_queue.close();
+        m_queue.setHeld(true);
+        setStateLocked(PoolState::Draining);
         m_paused = false;
+        m_pausedA.store(false, std::memory_order_relaxed);
         cleared.reserve(m_queue.size() + m_delayed.size());
-        const std::size_t queued = m_queue.size();
-        m_removed += queued;
-        m_queue.drainInto([&](const Job& job) { cleared.push_back(job); });
-        m_depth.store(0, std::memory_order_release);
+        const std::size_t queued = m_queue.drainAll([&](const Job& job) { cleared.push_back(job); });
         m_cancelledQueued.fetch_add(queued, std::memory_order_release);
         const std::size_t delayed = m_delayed.size();
         while (!m_delayed.empty()) {
@@ -710,12 +859,17 @@ void Pool::snapshot(Snapshot& out) const
         out.workers = m_target;
         out.liveWorkers = m_live;
         out.backingOff = static_cast<std::int64_t>(m_delayed.size());
-        out.runNs = m_startNs == 0 && m_state == PoolState::Idle ? 0
-                    : m_state == PoolState::Stopped              ? m_workerNsSince - m_startNs
-                                                                 : at - m_startNs;
-        out.workerNs = m_workerNsAccrued + (m_state == PoolState::Stopped || m_state == PoolState::Idle
-                                                ? 0
-                                                : static_cast<Nanos>(m_target) * (at - m_workerNsSince));
+        const bool notRunning = m_state == PoolState::Stopped || m_state == PoolState::Idle;
+        // The run's clock starts once its workers are up (see waitUntilReady()).
+        const bool warming = m_warmingUp && m_state != PoolState::Stopped;
+        out.runNs = warming || m_state == PoolState::Idle ? 0
+                    : m_state == PoolState::Stopped       ? m_workerNsSince - m_startNs
+                                                          : std::max<Nanos>(0, at - m_startNs);
+        out.workerNs = warming
+                           ? 0
+                           : m_workerNsAccrued + (notRunning ? 0
+                                                             : static_cast<Nanos>(m_target) *
+                                                                   std::max<Nanos>(0, at - m_workerNsSince));
     }
     out.busyNs = busyNs;
 

@@ -2,8 +2,9 @@
 #pragma once
 
 #include "core/job.h"
-#include "core/job_ring.h"
+#include "core/job_queue.h"
 #include "core/snapshot.h"
+#include "core/worker_thread.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -102,6 +103,10 @@ public:
     // Accept nothing new; queued, backing-off and running jobs end as cancelled.
     // Running waits are interrupted at once.
     void cancel();
+    // Waits until the workers started by start() are running (or the pool is
+    // cancelled or stopped). The run's clock (Snapshot::runNs) starts then: starting
+    // a thousand threads takes a noticeable time that is not the workload's.
+    void waitUntilReady();
     // Waits until the pool has stopped and its threads have ended. Returns false on
     // timeout (timeoutNs < 0: no limit). Not to be called from onJobDone.
     bool waitUntilStopped(Nanos timeoutNs = -1);
@@ -128,18 +133,33 @@ private:
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
                     const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
     void spawnWorkersLocked();
+    void beginLocked(PoolState state); // from Idle: spawn the workers and the retry thread
+    void workerStartedLocked();
     // Parking: idle workers wait each on their own condition variable, stacked so the
     // most recently parked (cache-warm) worker is woken first. Returns the slot woken
     // (to notify once the lock is released) or -1.
     int wakeOneLocked();
     void wakeAllLocked();
     void notifyWoken(int slot);
+    // After a push: wakes a parked worker if no awake one will be free soon.
+    void wakeForNewWork();
+    // After a pop: a producer or the retry thread may be waiting for room.
+    void notifySpace();
     // A worker about to wait a long time (rate limit, a long job) stops counting as
     // available and, if the queue holds work nobody else will take soon, wakes a worker.
     void goAway(bool& away);
+    // A worker lets go of a job (or of its reservation); the last one out of a
+    // draining pool finishes it.
+    void releaseRunning();
+    // Waits for a queue growth in progress (the grower holds m_mutex).
+    void waitForGrower();
+    // A producer blocked on a full queue (or a hand-off producer until `ticket` is
+    // taken): parks until something changes.
+    void waitForSpace(bool handOff, std::uint64_t ticket);
     bool closedLocked() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
-    bool roomLocked() const;
+    bool queueFullLocked() const;
     void checkFinishedLocked();
+    void setStateLocked(PoolState state);
     PoolState reportedStateLocked() const;
     void accrueWorkerNsLocked(Nanos now);
     void notifyDone(const Job& job, Outcome outcome) const
@@ -151,15 +171,17 @@ private:
 
     const Nanos m_epoch;
     const std::function<void(const Job&, Outcome)> m_onJobDone;
+    const int m_cores;
 
+    // The control plane: state changes, parking, the delay queue, policies. Jobs move
+    // through m_queue without it.
     mutable std::mutex m_mutex;
-    std::condition_variable
-        m_spaceCv; // producers and the retry thread: room, a hand-off taken, a change of state
+    std::condition_variable m_spaceCv; // producers and the retry thread: room, a hand-off taken, a change
     std::condition_variable m_retryCv; // the retry thread: a new delayed job
     std::condition_variable m_stoppedCv;
+    std::condition_variable m_readyCv;
 
-    // Guarded by m_mutex.
-    JobRing m_queue;
+    // Guarded by m_mutex; those read on the job path are mirrored in atomics below.
     std::priority_queue<Delayed, std::vector<Delayed>, std::greater<>> m_delayed;
     PoolState m_state = PoolState::Idle; // never Paused: see m_paused
     bool m_paused = false;
@@ -168,42 +190,56 @@ private:
     OverflowPolicy m_overflow;
     int m_target;
     int m_live = 0;
-    int m_idleWaiting = 0; // workers ready for a job now: parked or spinning
-    // Workers awake and soon free: spinning, between jobs or running a short one. A
-    // submit wakes a parked worker only when this is 0, so a burst of short jobs does
-    // not wake a thread per job.
-    int m_looking = 0;
-    int m_spinners = 0;
     std::vector<int> m_parked; // parked worker slots, most recent last
-    int m_spaceWaiters = 0;
-    std::int64_t m_running = 0; // jobs held by workers
-    std::uint64_t m_pushed = 0; // for hand-off: a job pushed as number k is taken once m_removed > k
-    std::uint64_t m_removed = 0;
-    std::uint64_t m_policyVersion = 0;
     std::shared_ptr<const AttemptPolicy> m_policy;
     std::shared_ptr<StartGate> m_gate;
+    bool m_warmingUp = false; // between start() and the last of its workers running
+    int m_startedWorkers = 0;
+    int m_awaitedWorkers = 0;
     Nanos m_startNs = 0;
     Nanos m_workerNsAccrued = 0;
     Nanos m_workerNsSince = 0;
-    std::vector<std::jthread> m_threads; // by slot
+    std::vector<WorkerThread> m_threads; // by slot
     std::vector<char> m_slotAlive;       // by slot
-    std::jthread m_retryThread;
-    std::mutex m_joinMutex;                // joinAll() may be reached from several threads
+    WorkerThread m_retryThread;
+    std::mutex m_joinMutex; // joinAll() may be reached from several threads
+
+    std::atomic<PoolState> m_stateA{PoolState::Idle};
+    std::atomic<bool> m_pausedA{false};
+    std::atomic<bool> m_cancelledA{false};
+    std::atomic<int> m_targetA{0};
+    std::atomic<int> m_capacityA{0};
+    std::atomic<OverflowPolicy> m_overflowA{OverflowPolicy::Block};
+    std::atomic<std::uint64_t> m_policyVersion{0};
     std::atomic<bool> m_shareCores{false}; // more workers than cores: final spins yield
-    // m_queue.size(), for spinning workers and producers to watch without the lock.
-    std::atomic<std::int64_t> m_depth{0};
-    std::atomic<int> m_capacityA{0}; // m_capacity, likewise
+
+    JobQueue m_queue;
+
+    // Worker availability, kept without the lock. A push and a parking worker each
+    // write one of these and then read the other (sequentially consistent), so at
+    // least one of them sees the other: no job waits while its worker sleeps.
+    // Workers awake and soon free: spinning, between jobs or running a short one. A
+    // push wakes a parked worker only when this is 0, so a burst of short jobs does
+    // not wake a thread per job.
+    alignas(64) std::atomic<int> m_looking{0};
+    std::atomic<int> m_parkedCount{0}; // m_parked.size()
+    std::atomic<int> m_idleWaiting{0}; // ready for a job now: parked or spinning
+    std::atomic<int> m_spinners{0};
+    // Jobs held by workers, counted before a pop is tried: with the queue empty, 0
+    // means nobody holds a job.
+    alignas(64) std::atomic<std::int64_t> m_running{0};
+    alignas(64) std::atomic<int> m_spaceWaiters{0};
 
     // Counters written without the lock, read in snapshot() in an order that keeps
     // the accounting invariant exact (see snapshot()).
-    std::atomic<std::uint64_t> m_accepted{0};
+    alignas(64) std::atomic<std::uint64_t> m_accepted{0}; // counted as the queue slot is claimed
     std::atomic<std::uint64_t> m_rejected{0};
     std::atomic<std::uint64_t> m_refused{0};
     std::atomic<std::uint64_t> m_dropped{0};
     std::atomic<std::uint64_t> m_cancelledQueued{0};
     std::atomic<std::uint64_t> m_cancelledBackoff{0};
     // Jobs out of the queue: +1 when a worker takes one, -1 when a retry re-enters.
-    std::atomic<std::int64_t> m_taken{0};
+    alignas(64) std::atomic<std::int64_t> m_taken{0};
     std::atomic<int> m_slotHighWater{0};
 
     std::stop_source m_cancelSource;

@@ -3,7 +3,9 @@
 
 #include "core/clock.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <stop_token>
@@ -11,9 +13,9 @@
 namespace poollab {
 
 // Interruptible, precise waits for one thread. The kernel's default timer slack
-// (50 us) would blur a 1 ms job; each worker asks for 1 ns slack, sleeps on a
-// condition variable that a stop request wakes at once, and spins the last stretch
-// when it has a core to itself.
+// (50 us) would blur a 1 ms job; a waiter with a core to itself asks for 1 ns slack,
+// sleeps on a futex that a stop request wakes at once, and spins the last stretch.
+// Waiters that share cores keep the usual slack and do not spin (see sleepUntil).
 //
 // The stop callback is registered once per waiter, not once per wait: registering
 // on a stop state that every worker shares serialises them on its internal lock.
@@ -26,11 +28,10 @@ public:
 
     // Call once on the thread that will wait.
     static void tightenTimerSlack();
+    static void setTimerSlack(Nanos slack);
 
     // Waits until the steady-clock instant (steadyNowNs() scale). Returns false if
-    // a stop was requested first. The timed wait ends early by what the kernel's
-    // wake-ups have lately been late by, and the rest is spun: with pause when the
-    // thread has a core to itself, yielding the core when threads outnumber cores.
+    // a stop was requested first. shareCore: more waiting threads than cores.
     bool sleepUntil(Nanos steadyDeadline, bool shareCore);
     // Burns this thread's CPU for the given CPU time. Returns false if stopped first.
     bool burnCpu(Nanos cpuNs);
@@ -47,12 +48,14 @@ private:
     static void stopSpinning();
 
     std::stop_token m_stop;
+    // Set once a stop is requested; on Linux the futex the waits sleep on.
+    std::atomic<std::uint32_t> m_stopped{0};
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_woken = false; // guarded by m_mutex
     // Upper envelope of recent wake-up lateness: jumps up to a late wake-up, decays slowly.
     Nanos m_lateNs = 100 * kMicro;
-    Nanos m_meanLateNs = 50 * kMicro; // moving average of the same
+    Nanos m_slackNs = -1; // this thread's timer slack as last set here
     std::stop_callback<std::function<void()>> m_callback;
 };
 
