@@ -11,8 +11,11 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace poollab {
 
@@ -31,6 +34,12 @@ Box* setUpSpinBox(Box* box, const char* name, Value min, Value max, const QStrin
     box->setKeyboardTracking(false);
     box->setAccelerated(true);
     return box;
+}
+
+// Real workers are OS threads; a simulated one is a few numbers.
+int maxWorkers(TimeMode mode)
+{
+    return mode == TimeMode::Virtual ? Scenario::kMaxVirtualWorkers : PoolConfig::kMaxWorkers;
 }
 
 QString durationText(Nanos ns)
@@ -117,13 +126,9 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
     // Workers & queue
     {
         QFormLayout* form = addGroup(layout, tr("Workers && queue"));
-        addIntRow(form, "workers", &Scenario::workers, 1, PoolConfig::kMaxWorkers, QString(), tr("Workers"),
-                  tr("Threads taking jobs from the queue. More workers raise throughput "
-                     "until something else (cores, a rate limit) is the bottleneck. "
-                     "Growing is instant; shrinking lets each retiring worker finish its "
-                     "job. Range 1–%1.")
-                      .arg(PoolConfig::kMaxWorkers),
-                  QStringLiteral("workers"));
+        // The range and tooltip follow the time mode: updateWorkersRange().
+        m_workers = addIntRow(form, "workers", &Scenario::workers, 1, PoolConfig::kMaxWorkers, QString(),
+                              tr("Workers"), QString(), QStringLiteral("workers"));
 
         addIntRow(form, "queueCapacity", &Scenario::queueCapacity, 0, PoolConfig::kMaxQueueCapacity,
                   tr(" jobs"), tr("Queue capacity"),
@@ -358,8 +363,21 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
             const TimeMode old = m_scenario.timeMode;
             m_scenario.timeMode = static_cast<TimeMode>(i);
             m_pace->setEnabled(m_scenario.timeMode == TimeMode::Virtual);
+            // Real threads cannot start more than kMaxWorkers: lower the count now rather
+            // than have the next Start fail.
+            const int workers = m_scenario.workers;
+            m_scenario.workers = std::min(workers, maxWorkers(m_scenario.timeMode));
+            updateWorkersRange();
+            edited(QStringLiteral("workers"), QString::number(workers), QString::number(m_scenario.workers));
             edited(QStringLiteral("time"), old == TimeMode::Real ? tr("real") : tr("virtual"),
                    i == 0 ? tr("real") : tr("virtual"));
+            // Last, so that no "applied live" message covers it.
+            if (!m_filling && m_scenario.workers != workers)
+                emit notice(tr("Workers lowered from %1 to %2: real threads allow 1–%2 (virtual time "
+                               "allows up to %3).")
+                                .arg(workers)
+                                .arg(m_scenario.workers)
+                                .arg(Scenario::kMaxVirtualWorkers));
         });
         m_fillers.push_back([this, mode] {
             mode->setCurrentIndex(static_cast<int>(m_scenario.timeMode));
@@ -427,6 +445,8 @@ void ControlsPanel::setPresets(const QList<PresetEntry>& presets)
 void ControlsPanel::setScenario(const Scenario& scenario)
 {
     m_scenario = scenario;
+    // Before the fillers: the old range would clamp a virtual scenario's workers.
+    updateWorkersRange();
     m_filling = true;
     for (const auto& fill : m_fillers)
         fill();
@@ -465,6 +485,25 @@ void ControlsPanel::updateVisibility()
     show("spikeDuration", a == ArrivalKind::Spike);
     show("clients", a == ArrivalKind::Closed);
     show("thinkTime", a == ArrivalKind::Closed);
+}
+
+void ControlsPanel::updateWorkersRange()
+{
+    const bool real = m_scenario.timeMode == TimeMode::Real;
+    const QString range = real ? tr("Range 1–%1 with real threads (virtual time: up to %2).")
+                                     .arg(PoolConfig::kMaxWorkers)
+                                     .arg(Scenario::kMaxVirtualWorkers)
+                               : tr("Range 1–%1 in virtual time (real threads: up to %2).")
+                                     .arg(Scenario::kMaxVirtualWorkers)
+                                     .arg(PoolConfig::kMaxWorkers);
+    m_workers->setToolTip(tr("Workers taking jobs from the queue. More workers raise throughput until "
+                             "something else (cores, a rate limit) is the bottleneck. Growing is instant; "
+                             "shrinking lets each retiring worker finish its job.") +
+                          QLatin1Char(' ') + range);
+    // Blocked: a clamp by the box would be reported as an edit; callers report their own.
+    const QSignalBlocker blocker(m_workers);
+    m_workers->setMaximum(maxWorkers(m_scenario.timeMode));
+    m_workers->setValue(m_scenario.workers);
 }
 
 void ControlsPanel::updateLatencyLabels()
@@ -556,9 +595,9 @@ void ControlsPanel::addDurationRow(QFormLayout* form, const char* name, Nanos Sc
     form->addRow(label, edit);
 }
 
-void ControlsPanel::addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
-                              const QString& suffix, const QString& label, const QString& tip,
-                              const QString& key)
+QSpinBox* ControlsPanel::addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min,
+                                   int max, const QString& suffix, const QString& label, const QString& tip,
+                                   const QString& key)
 {
     QSpinBox* box = intBox(name, min, max, suffix, tip);
     connect(box, &QSpinBox::valueChanged, this, [this, field, key](int v) {
@@ -568,6 +607,7 @@ void ControlsPanel::addIntRow(QFormLayout* form, const char* name, int Scenario:
     });
     m_fillers.push_back([this, box, field] { box->setValue(m_scenario.*field); });
     form->addRow(label, box);
+    return box;
 }
 
 } // namespace poollab

@@ -49,6 +49,9 @@ signals:
     void presetChosen(int index);
     // Simulated seconds per second for the virtual engine; 0 = as fast as possible.
     void paceChanged(double factor);
+    // For the status bar: a setting changed other than as asked (workers clamped when
+    // switching to real threads).
+    void notice(const QString& message);
 
 private:
     QSpinBox* intBox(const char* name, int min, int max, const QString& suffix, const QString& tip);
@@ -56,14 +59,16 @@ private:
                             const QString& tip);
     QLineEdit* durationEdit(const char* name, Nanos min, Nanos max, const QString& tip);
     // A whole-number field bound to the scenario, applied live.
-    void addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
-                   const QString& suffix, const QString& label, const QString& tip, const QString& key);
+    QSpinBox* addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
+                        const QString& suffix, const QString& label, const QString& tip, const QString& key);
     // A duration field bound to the scenario: applied when editing finishes and valid.
     void addDurationRow(QFormLayout* form, const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
                         const QString& label, const QString& tip, const QString& key);
     QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
     void edited(const QString& key, const QString& from, const QString& to);
     void updateVisibility();
+    // The workers box's range and tooltip for the time mode; shows m_scenario.workers.
+    void updateWorkersRange();
     void updateLatencyLabels();
     void latencyEdited();
     QString latencySpec() const;
@@ -75,6 +80,7 @@ private:
     std::vector<std::function<void()>> m_fillers;
 
     QComboBox* m_preset = nullptr;
+    QSpinBox* m_workers = nullptr;
     QLabel* m_presetDescription = nullptr;
     QFormLayout* m_arrivalForm = nullptr;
     QComboBox* m_arrival = nullptr;

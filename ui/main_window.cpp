@@ -101,6 +101,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 
     connect(m_controls, &ControlsPanel::scenarioEdited, this, &MainWindow::onScenarioEdited);
     connect(m_controls, &ControlsPanel::paceChanged, m_controller, &RunController::setPace);
+    connect(m_controls, &ControlsPanel::notice, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
     connect(m_controls, &ControlsPanel::presetChosen, this, [this](int index) {
         const PresetEntry& p = m_controls->presets().at(index);
         const Scenario before = m_controller->scenario();
@@ -393,11 +395,8 @@ bool MainWindow::exportCsvFile(const QString& path)
 {
     m_lastDir = QFileInfo(path).absolutePath();
     QString error;
-    const TimeSeries& ts = m_controller->series();
-    std::vector<Sample> samples;
-    samples.reserve(ts.overviewSize());
-    for (std::size_t i = 0; i < ts.overviewSize(); ++i)
-        samples.push_back(ts.overview(i));
+    // Not the charts' history, which long runs downsample.
+    const std::vector<Sample> samples = m_controller->intervalSamples();
     if (!m_hooks.exportCsv || !m_hooks.exportCsv(path, samples, m_controller->runStartUnixS(), error)) {
         showError(tr("Cannot export CSV"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
         return false;

@@ -30,7 +30,8 @@ struct WindowHooks
     // Return false with a message in error.
     std::function<bool(const QString& path, Scenario& out, QString& error)> loadScenario;
     std::function<bool(const QString& path, const Scenario& scenario, QString& error)> saveScenario;
-    // The run's samples (the whole run, downsampled to at most TimeSeries' overview size).
+    // The run's samples: one per sample interval for the whole run, as the command
+    // line's --csv has them (RunController::intervalSamples()).
     std::function<bool(const QString& path, std::span<const Sample> samples, double runStartUnixS,
                        QString& error)>
         exportCsv;

@@ -22,6 +22,13 @@ RunController::RunController(EngineFactory factory, QObject* parent)
     // Precise: the sample interval is what the rates are divided by.
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &RunController::tick);
+    m_recordTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_recordTimer, &QTimer::timeout, this, [this] {
+        if (!m_engine || m_finished)
+            return;
+        m_engine->snapshot(m_recordSnapshot);
+        recordInterval(m_recordSnapshot, false); // the tick that sees the end adds the last row
+    });
 }
 
 RunController::~RunController()
@@ -70,9 +77,18 @@ bool RunController::start()
     m_runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     m_engine->start();
     m_engine->snapshot(m_snapshot);
-    m_sampler.add(m_snapshot, m_sample); // the baseline
+    m_sampler.add(m_snapshot, m_sample);       // the baseline
+    m_recordSampler.add(m_snapshot, m_sample); // the baseline
+    // Scenarios hold it from 10 ms up; 0 would never advance the grid.
+    m_recordInterval = m_scenario.sampleInterval > 0 ? m_scenario.sampleInterval : kSecond;
+    m_nextRecordNs = m_recordInterval;
     m_lastRunNs = m_snapshot.runNs;
     m_timer.start();
+    if (m_recordInterval < Nanos{m_timer.interval()} * kMilli &&
+        !dynamic_cast<const VirtualEngine*>(m_engine.get())) {
+        m_recordTimer.setInterval(static_cast<int>(std::max<Nanos>(m_recordInterval / kMilli, 1)));
+        m_recordTimer.start();
+    }
     emit stateChanged();
     emit ticked();
     return true;
@@ -121,12 +137,16 @@ void RunController::cancel()
 void RunController::reset()
 {
     m_timer.stop();
+    m_recordTimer.stop();
     if (m_engine && !m_engine->finished())
         m_engine->cancel();
     m_engine.reset();
     m_snapshot = Snapshot{};
     m_sampler.reset();
     m_series.clear();
+    m_recordSampler.reset();
+    m_record.clear();
+    m_nextRecordNs = 0;
     m_markers.clear();
     m_paused = false;
     m_finished = false;
@@ -154,16 +174,47 @@ void RunController::tick()
     }
     m_lastRunNs = m_snapshot.runNs;
     const bool finished = m_snapshot.finished();
+    if (!m_finished)
+        recordInterval(m_snapshot, finished);
     if (finished && !m_finished) {
         m_finished = true;
         m_paused = false;
         m_timer.stop();
+        m_recordTimer.stop();
         emit ticked();
         emit stateChanged();
         emit runFinished();
         return;
     }
     emit ticked();
+}
+
+void RunController::recordInterval(const Snapshot& snapshot, bool runEnded)
+{
+    if (dynamic_cast<const VirtualEngine*>(m_engine.get()))
+        return;
+    const Nanos now = snapshot.runNs;
+    // As runHeadless() does: the first snapshot at or past each boundary ends an
+    // interval, and the end of the run ends the last, shorter one.
+    const bool due = now >= m_nextRecordNs;
+    if (!due && !(runEnded && now > m_recordSampler.previous().runNs))
+        return;
+    Sample sample;
+    if (m_recordSampler.add(snapshot, sample))
+        m_record.push_back(sample);
+    // Keep the grid: a late tick does not shift later rows.
+    while (m_nextRecordNs <= now)
+        m_nextRecordNs += m_recordInterval;
+}
+
+std::vector<Sample> RunController::intervalSamples() const
+{
+    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get())) {
+        std::vector<Sample> samples;
+        virtualEngine->samples(samples);
+        return samples;
+    }
+    return m_record;
 }
 
 void RunController::setPace(double factor)

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace poollab {
 
@@ -67,7 +68,12 @@ public:
     // The snapshot of the last tick, for readers on other threads (the metrics endpoint):
     // they never touch the engine, which a Reset may replace under them.
     void copyLatestSnapshot(Snapshot& out) const;
+    // The charts' history: bounded, so downsampled on long runs.
     const TimeSeries& series() const { return m_series; }
+    // The whole run at full resolution, for export: one sample per sample interval of
+    // the scenario, then a last, shorter one up to the end of the run. The same rows
+    // the command line's --csv writes (during a run: the intervals completed so far).
+    std::vector<Sample> intervalSamples() const;
     const std::deque<ChangeMarker>& markers() const { return m_markers; }
     // Time-averaged jobs in the system (queued + in flight) over the run: L of Little's law.
     double averageInSystem() const;
@@ -95,6 +101,7 @@ signals:
 
 private:
     void addMarker(const QString& key, const QString& from, const QString& to);
+    void recordInterval(const Snapshot& snapshot, bool runEnded);
 
     EngineFactory m_factory;
     Scenario m_scenario;
@@ -106,6 +113,17 @@ private:
     Sampler m_sampler;
     Sample m_sample;
     TimeSeries m_series;
+    // The export record, on the sample-interval grid of run time as the command line
+    // takes it (the virtual engine keeps its own, on simulated time). Unlike m_series
+    // it grows: one Sample (a few hundred bytes) per interval.
+    Sampler m_recordSampler;
+    std::vector<Sample> m_record;
+    Nanos m_recordInterval = kSecond;
+    Nanos m_nextRecordNs = 0;
+    // Sample intervals shorter than a tick get snapshots of their own, as often as the
+    // command line's monitor takes them.
+    QTimer m_recordTimer;
+    Snapshot m_recordSnapshot;
     std::deque<ChangeMarker> m_markers;
     bool m_paused = false;
     bool m_finished = false;

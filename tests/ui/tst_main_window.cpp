@@ -5,11 +5,13 @@
 #include "ui/summary_panel.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,7 +38,8 @@ Scenario steadyLoad()
 }
 
 // An engine whose clock is the test's: each snapshot is 100 ms later, with steady
-// counts, so an hour-long run takes no real time.
+// counts (100 jobs succeed in each 100 ms), so an hour-long run takes no real time.
+// The first snapshot, the one start() takes, is time 0 with nothing done yet.
 class SimulatedEngine final : public Engine
 {
 public:
@@ -51,9 +54,9 @@ public:
     {
         ++m_ticks;
         out.state = m_state;
-        out.runNs = m_ticks * 100 * kMilli;
+        out.runNs = (m_ticks - 1) * 100 * kMilli;
         out.elapsedNs = out.runNs;
-        out.counters.submitted = static_cast<std::uint64_t>(m_ticks) * 100;
+        out.counters.submitted = static_cast<std::uint64_t>(m_ticks - 1) * 100;
         out.counters.succeeded = out.counters.submitted;
         out.queued = m_ticks % 50;
         out.queueCapacity = m_scenario.queueCapacity;
@@ -71,6 +74,37 @@ private:
     Scenario m_scenario;
     PoolState m_state = PoolState::Idle;
     mutable Nanos m_ticks = 0;
+};
+
+// A real-time engine whose clock the test sets: one job succeeds per millisecond of it.
+class ManualClockEngine final : public Engine
+{
+public:
+    ManualClockEngine(const Scenario& s, const Nanos* clock) : m_scenario(s), m_clock(clock) {}
+    void start() override { m_state = PoolState::Running; }
+    void pause() override {}
+    void resume() override {}
+    void drain() override { m_state = PoolState::Stopped; }
+    void cancel() override { m_state = PoolState::Stopped; }
+    void apply(const Scenario& s) override { m_scenario = s; }
+    void snapshot(Snapshot& out) const override
+    {
+        out.state = m_state;
+        out.runNs = *m_clock;
+        out.elapsedNs = *m_clock;
+        out.counters.submitted = static_cast<std::uint64_t>(*m_clock / kMilli);
+        out.counters.succeeded = out.counters.submitted;
+        out.workers = m_scenario.workers;
+    }
+    bool finished() const override { return m_state == PoolState::Stopped; }
+    bool waitFinished(Nanos) override { return true; }
+    const Scenario& scenario() const override { return m_scenario; }
+    TimeMode timeMode() const override { return TimeMode::Real; }
+
+private:
+    Scenario m_scenario;
+    const Nanos* m_clock;
+    PoolState m_state = PoolState::Idle;
 };
 
 int seriesSize(MainWindow& w, const QString& name)
@@ -336,6 +370,187 @@ private slots:
         c->cancel();
     }
 
+    void exportHasEverySampleIntervalOfALongRun_data()
+    {
+        QTest::addColumn<qint64>("intervalMs"); // the scenario's sample interval
+        QTest::addColumn<int>("ticks");         // 100 ms of the run each
+        QTest::addColumn<int>("fullRows");
+        // Every run is far longer than the charts' 512 overview buckets.
+        QTest::newRow("1 s, 90 min") << qint64{1000} << 54000 << 5400;
+        QTest::newRow("500 ms, 20 min") << qint64{500} << 12000 << 2400;
+        QTest::newRow("2 s, 30 min, ending mid-interval") << qint64{2000} << 18005 << 900;
+    }
+    void exportHasEverySampleIntervalOfALongRun()
+    {
+        QFETCH(qint64, intervalMs);
+        QFETCH(int, ticks);
+        QFETCH(int, fullRows);
+        std::vector<Sample> exported;
+        WindowHooks h = hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); });
+        h.exportCsv = [&exported](const QString&, std::span<const Sample> samples, double, QString&) {
+            exported.assign(samples.begin(), samples.end());
+            return true;
+        };
+        MainWindow w(h);
+        Scenario s = steadyLoad();
+        const Nanos interval = intervalMs * kMilli;
+        s.sampleInterval = interval;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        c->start();
+        c->setTickInterval(1000000); // the test drives the ticks
+        c->blockSignals(true);
+        for (int i = 0; i < ticks; ++i)
+            c->tick();
+        c->blockSignals(false);
+        c->cancel(); // one more snapshot: the run has stopped
+        QVERIFY(c->isFinished());
+        QVERIFY(c->series().overviewSize() <= c->series().overviewCapacity()); // the charts stay bounded
+
+        QVERIFY(w.exportCsvFile(QStringLiteral("run.csv")));
+        // One row per sample interval, then the last, shorter one up to the stop.
+        QCOMPARE(exported.size(), std::size_t(fullRows) + 1);
+        std::uint64_t completions = 0;
+        for (std::size_t i = 0; i < exported.size(); ++i) {
+            const Sample& row = exported[i];
+            if (i < std::size_t(fullRows)) {
+                QCOMPARE(row.runNs, Nanos(i + 1) * interval);
+                QCOMPARE(row.intervalNs, interval);
+            }
+            QCOMPARE(row.completionsPerSec, 1000.0);
+            completions +=
+                static_cast<std::uint64_t>(std::llround(row.completionsPerSec * toSeconds(row.intervalNs)));
+        }
+        const Sample& last = exported.back();
+        QCOMPARE(last.runNs, Nanos(ticks + 1) * 100 * kMilli);
+        QCOMPARE(last.intervalNs, last.runNs - Nanos(fullRows) * interval);
+        const Counters& totals = c->snapshot().counters;
+        QCOMPARE(totals.succeeded, std::uint64_t(ticks + 1) * 100);
+        QCOMPARE(completions, totals.succeeded + totals.failed);
+        QCOMPARE(last.totals.succeeded, totals.succeeded);
+    }
+
+    void sampleIntervalsShorterThanATickGetTheirOwnRows_data()
+    {
+        QTest::addColumn<qint64>("intervalMs");
+        QTest::newRow("10 ms") << qint64{10};
+        QTest::newRow("40 ms") << qint64{40};
+        QTest::newRow("90 ms") << qint64{90};
+    }
+    void sampleIntervalsShorterThanATickGetTheirOwnRows()
+    {
+        QFETCH(qint64, intervalMs);
+        const Nanos interval = intervalMs * kMilli;
+        Nanos clock = 0;
+        std::vector<Sample> exported;
+        WindowHooks h =
+            hooks([&clock](const Scenario& s) { return std::make_unique<ManualClockEngine>(s, &clock); });
+        h.exportCsv = [&exported](const QString&, std::span<const Sample> samples, double, QString&) {
+            exported.assign(samples.begin(), samples.end());
+            return true;
+        };
+        MainWindow w(h);
+        Scenario s = steadyLoad();
+        s.sampleInterval = interval;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        QVERIFY(c->start());
+        c->setTickInterval(1000000); // no chart ticks: rows must come on their own
+        constexpr int kIntervals = 20;
+        for (int k = 1; k <= kIntervals; ++k) {
+            clock = k * interval;
+            QTRY_COMPARE(c->intervalSamples().size(), std::size_t(k));
+        }
+        clock += interval / 2;
+        c->cancel(); // the tick that sees the end adds the last, half interval
+        QVERIFY(c->isFinished());
+
+        QVERIFY(w.exportCsvFile(QStringLiteral("run.csv")));
+        QCOMPARE(exported.size(), std::size_t(kIntervals) + 1);
+        std::uint64_t completions = 0;
+        for (std::size_t i = 0; i < exported.size(); ++i) {
+            const Sample& row = exported[i];
+            const Nanos length = i < kIntervals ? interval : interval / 2;
+            QCOMPARE(row.runNs, Nanos(i) * interval + length);
+            QCOMPARE(row.intervalNs, length);
+            completions +=
+                static_cast<std::uint64_t>(std::llround(row.completionsPerSec * toSeconds(row.intervalNs)));
+        }
+        QCOMPARE(completions, std::uint64_t(clock / kMilli));
+        QCOMPARE(exported.back().totals.succeeded, std::uint64_t(clock / kMilli));
+    }
+
+    void workersRangeFollowsTheTimeMode_data()
+    {
+        QTest::addColumn<bool>("running"); // switched during a run
+        QTest::addColumn<TimeMode>("from");
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<TimeMode>("to");
+        QTest::addColumn<int>("maximum");
+        QTest::addColumn<int>("workersAfter");
+        QTest::addColumn<QString>("range"); // how the tooltip ends
+        QTest::addColumn<QString>("message");
+        const QString real =
+            QStringLiteral("Range 1\u20134096 with real threads (virtual time: up to 100000).");
+        const QString virt =
+            QStringLiteral("Range 1\u2013100000 in virtual time (real threads: up to 4096).");
+        const QString clamped = QStringLiteral("Workers lowered from 20000 to 4096: real threads allow "
+                                               "1\u20134096 (virtual time allows up to 100000).");
+        QTest::newRow("real to virtual")
+            << false << TimeMode::Real << 4096 << TimeMode::Virtual << 100000 << 4096 << virt << QString();
+        QTest::newRow("virtual to real, in range")
+            << false << TimeMode::Virtual << 4096 << TimeMode::Real << 4096 << 4096 << real << QString();
+        QTest::newRow("virtual to real, 20000 workers")
+            << false << TimeMode::Virtual << 20000 << TimeMode::Real << 4096 << 4096 << real << clamped;
+        // Not covered by the "applied live" message of the edits.
+        QTest::newRow("virtual to real during a run, 20000 workers")
+            << true << TimeMode::Virtual << 20000 << TimeMode::Real << 4096 << 4096 << real << clamped;
+        QTest::newRow("virtual to real, 100000 workers")
+            << false << TimeMode::Virtual << 100000 << TimeMode::Real << 4096 << 4096 << real
+            << QStringLiteral("Workers lowered from 100000 to 4096: real threads allow 1\u20134096 "
+                              "(virtual time allows up to 100000).");
+    }
+    void workersRangeFollowsTheTimeMode()
+    {
+        QFETCH(bool, running);
+        QFETCH(TimeMode, from);
+        QFETCH(int, workers);
+        QFETCH(TimeMode, to);
+        QFETCH(int, maximum);
+        QFETCH(int, workersAfter);
+        QFETCH(QString, range);
+        QFETCH(QString, message);
+        MainWindow w(hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); }));
+        Scenario s = steadyLoad();
+        s.timeMode = from;
+        s.workers = workers;
+        w.setScenario(s);
+        auto* box = w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"));
+        auto* mode = w.controls()->findChild<QComboBox*>(QStringLiteral("timeMode"));
+        QVERIFY(box && mode);
+        QCOMPARE(box->maximum(), from == TimeMode::Real ? 4096 : 100000);
+        QCOMPARE(box->value(), workers);
+        QCOMPARE(w.controls()->scenario().workers, workers);
+        if (running)
+            QVERIFY(w.controller()->start());
+
+        mode->setCurrentIndex(static_cast<int>(to));
+        QCOMPARE(box->minimum(), 1);
+        QCOMPARE(box->maximum(), maximum);
+        QCOMPARE(box->value(), workersAfter);
+        QVERIFY2(box->toolTip().endsWith(range), qPrintable(box->toolTip()));
+        QCOMPARE(w.controller()->scenario().timeMode, to);
+        QCOMPARE(w.controller()->scenario().workers, workersAfter);
+        QCOMPARE(w.statusBar()->currentMessage(), message);
+        if (running) {
+            // The running engine has the lower count too, and the charts mark both changes.
+            QCOMPARE(w.controller()->markers().size(), std::size_t{2});
+            QCOMPARE(w.controller()->markers().front().label(), QStringLiteral("workers 20000 \u2192 4096"));
+            QCOMPARE(w.controller()->markers().back().label(), QStringLiteral("time virtual \u2192 real"));
+            w.controller()->cancel();
+        }
+    }
+
     void exportWritesCsvAndImages()
     {
         QTemporaryDir dir;
@@ -353,8 +568,9 @@ private slots:
         QFile f(csv);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = f.readAll().split('\n');
-        // Header, one row per sample of the (short, so undownsampled) run, final newline.
-        QCOMPARE(static_cast<std::size_t>(lines.size()), w.controller()->series().added() + 2);
+        // Header, one row per sample interval (the last one shorter), final newline.
+        QVERIFY(!w.controller()->intervalSamples().empty());
+        QCOMPARE(static_cast<std::size_t>(lines.size()), w.controller()->intervalSamples().size() + 2);
 
         const QString png = dir.filePath(QStringLiteral("charts.png"));
         QVERIFY(w.exportChartImage(png));
