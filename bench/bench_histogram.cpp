@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// AtomicHistogram::record: what every job pays three times (wait, service, total).
+// AtomicHistogram::record: what every job pays three times (wait, service, total),
+// with and without the writer's own sum (HistogramSum) that the pool keeps beside it.
 #include "core/histogram.h"
 
 #include <benchmark/benchmark.h>
@@ -33,6 +34,21 @@ void BM_HistogramRecord(benchmark::State& state)
     state.SetItemsProcessed(state.iterations());
 }
 
+// What the pool pays per value: the shared buckets and the worker's own sum.
+void BM_HistogramRecordWithSum(benchmark::State& state)
+{
+    static poollab::AtomicHistogram histogram;
+    static poollab::HistogramSum sum;
+    const auto vals = values();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const poollab::Nanos v = vals[i++ & 4095];
+        histogram.record(v);
+        sum.add(v);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
 // The same value each time: the best case (one bucket, min/max settled).
 void BM_HistogramRecordSame(benchmark::State& state)
 {
@@ -54,6 +70,7 @@ void BM_HistogramRecordShared(benchmark::State& state)
 } // namespace
 
 BENCHMARK(BM_HistogramRecord);
+BENCHMARK(BM_HistogramRecordWithSum);
 BENCHMARK(BM_HistogramRecordSame);
 BENCHMARK(BM_HistogramRecordShared)->Threads(2);
 

@@ -133,10 +133,9 @@ AtomicHistogram::AtomicHistogram()
 
 void AtomicHistogram::addTo(Histogram& out) const
 {
-    const std::uint64_t count = m_count.load(std::memory_order_acquire);
-    if (count == 0)
+    std::uint64_t used = m_used.load(std::memory_order_acquire);
+    if (used == 0)
         return;
-    std::uint64_t used = m_used.load(std::memory_order_relaxed);
     std::uint64_t seen = 0;
     int first = -1;
     int last = -1;
@@ -156,8 +155,7 @@ void AtomicHistogram::addTo(Histogram& out) const
             }
         }
     }
-    // Buckets may run ahead of the count while a record is in progress; the bucket
-    // walk is what the percentiles use, so the count follows it.
+    // The count is what this walk saw: the percentiles use the same buckets.
     if (seen == 0)
         return;
     // A record racing this read may have filled its bucket before its min or max:
@@ -175,7 +173,6 @@ void AtomicHistogram::addTo(Histogram& out) const
         out.m_max = std::max(out.m_max, hi);
     }
     out.m_count += seen;
-    out.m_sum += static_cast<double>(m_sum.load(std::memory_order_relaxed));
 }
 
 } // namespace poollab

@@ -60,6 +60,8 @@ public:
     // recorded in between. min and max of the interval are bucket bounds.
     Histogram since(const Histogram& earlier) const;
     void assignDifference(const Histogram& later, const Histogram& earlier);
+    // For readers of an AtomicHistogram, whose sum its writers keep (HistogramSum).
+    void addToSum(double sum) { m_sum += sum; }
 
     std::uint64_t count() const { return m_count; }
     bool empty() const { return m_count == 0; }
@@ -83,9 +85,12 @@ private:
     Nanos m_max = 0;
 };
 
-// A histogram written by worker threads with relaxed atomic adds: no lock, no
+// A histogram written by many threads: one relaxed atomic add per value, no lock, no
 // allocation. Readers fold it into a Histogram. Each power of two that has been
 // written is flagged so a read only walks the ranges that hold data.
+//
+// It keeps buckets, min and max; the sum (for the mean) would take a second atomic
+// add, so each writer keeps its own in a HistogramSum and the reader adds those in.
 class AtomicHistogram
 {
 public:
@@ -100,12 +105,10 @@ public:
         const std::uint64_t bit = std::uint64_t{1} << (index / HistogramLayout::kSubBuckets);
         if (!(m_used.load(std::memory_order_relaxed) & bit))
             m_used.fetch_or(bit, std::memory_order_relaxed);
-        m_sum.fetch_add(static_cast<std::uint64_t>(value < 0 ? 0 : value), std::memory_order_relaxed);
         updateMax(value);
         updateMin(value);
-        // Last, with release: a reader that sees the count sees the bucket.
-        m_count.fetch_add(1, std::memory_order_release);
     }
+    // Buckets, count, min and max; not the sum (see HistogramSum).
     void addTo(Histogram& out) const;
 
 private:
@@ -123,11 +126,28 @@ private:
     }
 
     std::array<std::atomic<std::uint64_t>, HistogramLayout::kBuckets> m_buckets;
-    alignas(64) std::atomic<std::uint64_t> m_count{0};
-    std::atomic<std::uint64_t> m_sum{0};
-    std::atomic<std::uint64_t> m_used{0};
+    alignas(64) std::atomic<std::uint64_t> m_used{0};
     std::atomic<Nanos> m_max{0};
     std::atomic<Nanos> m_min{INT64_MAX};
+};
+
+// One writer's sum of the values it recorded into an AtomicHistogram: a plain load
+// and store, no atomic add, because nobody else writes it.
+class HistogramSum
+{
+public:
+    void add(Nanos value)
+    {
+        const auto v = static_cast<std::uint64_t>(value < 0 ? 0 : value);
+        m_sum.store(m_sum.load(std::memory_order_relaxed) + v, std::memory_order_relaxed);
+    }
+    void addTo(Histogram& out) const
+    {
+        out.addToSum(static_cast<double>(m_sum.load(std::memory_order_relaxed)));
+    }
+
+private:
+    std::atomic<std::uint64_t> m_sum{0};
 };
 
 } // namespace poollab

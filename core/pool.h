@@ -135,6 +135,7 @@ private:
     void spawnWorkersLocked();
     void beginLocked(PoolState state); // from Idle: spawn the workers and the retry thread
     void workerStartedLocked();
+    void releaseHoldLocked();
     // Parking: idle workers wait each on their own condition variable, stacked so the
     // most recently parked (cache-warm) worker is woken first. Returns the slot woken
     // (to notify once the lock is released) or -1.

@@ -138,17 +138,24 @@ void TestHistogram::intervalIsTheDifference()
 void TestHistogram::atomicMatchesPlain()
 {
     AtomicHistogram atomic;
+    HistogramSum sums[2]; // two writers' sums
     Histogram plain;
     std::mt19937_64 rng(7);
     std::exponential_distribution<double> exp(1.0 / 5e6);
     for (int i = 0; i < 20'000; ++i) {
         const auto v = static_cast<Nanos>(exp(rng));
         atomic.record(v);
+        sums[i % 2].add(v);
         plain.record(v);
     }
     Histogram read;
     atomic.addTo(read);
     QCOMPARE(read.count(), plain.count());
+    QCOMPARE(read.sum(), 0.0); // the writers keep the sum
+    sums[0].addTo(read);
+    sums[1].addTo(read);
+    QCOMPARE(read.sum(), plain.sum());
+    QCOMPARE(read.mean(), plain.mean());
     QCOMPARE(read.buckets(), plain.buckets());
     QCOMPARE(read.min(), plain.min());
     QCOMPARE(read.max(), plain.max());
