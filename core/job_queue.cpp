@@ -63,17 +63,19 @@ std::uint64_t JobQueue::size() const
 
 bool JobQueue::held() const
 {
-    return m_ring.load(std::memory_order_acquire)->head.load(std::memory_order_acquire) & kHeldOrClosed;
+    return m_ring.load(std::memory_order_acquire)->head.load(std::memory_order_seq_cst) & kHeldOrClosed;
 }
 
 bool JobQueue::closed() const
 {
-    return m_ring.load(std::memory_order_acquire)->tail.load(std::memory_order_acquire) & kHeldOrClosed;
+    return m_ring.load(std::memory_order_acquire)->tail.load(std::memory_order_seq_cst) & kHeldOrClosed;
 }
 
 std::uint64_t JobQueue::popped() const
 {
-    return m_ring.load(std::memory_order_acquire)->head.load(std::memory_order_acquire) >> kFlagBits;
+    // Sequentially consistent: a hand-off producer reads it after counting itself a
+    // waiter, and a worker reads the waiter count after its pop (a Dekker pair).
+    return m_ring.load(std::memory_order_acquire)->head.load(std::memory_order_seq_cst) >> kFlagBits;
 }
 
 std::size_t JobQueue::physicalSize() const

@@ -74,6 +74,9 @@ struct alignas(64) Pool::WorkerSlot
     HistogramSum throttleSum;
     alignas(64) std::atomic<Nanos> busySince{0};
     std::atomic<WorkerState> state{WorkerState::Retired};
+    // Set while this worker pops and counts a job: pause() and a hand-off producer wait
+    // for it, so that a job taken just before the hold is counted before they return.
+    std::atomic<bool> popping{false};
     std::condition_variable wakeCv; // parking; guarded by the pool's mutex
     bool woken = false;
 };
@@ -204,6 +207,15 @@ void Pool::waitForGrower()
     std::lock_guard lock(m_mutex);
 }
 
+void Pool::waitForPopsInProgress() const
+{
+    // A worker is in this window for nanoseconds (it takes no lock there).
+    const int slots = m_slotHighWater.load(std::memory_order_acquire);
+    for (int i = 0; i < slots; ++i)
+        while (m_slots[i].popping.load(std::memory_order_seq_cst))
+            std::this_thread::yield();
+}
+
 Pool::~Pool()
 {
     cancel();
@@ -252,6 +264,11 @@ void Pool::beginLocked(PoolState state)
 void Pool::workerStartedLocked()
 {
     ++m_startedWorkers;
+    endWarmUpIfReadyLocked();
+}
+
+void Pool::endWarmUpIfReadyLocked()
+{
     if (!m_warmingUp || m_startedWorkers < m_awaitedWorkers)
         return;
     m_warmingUp = false;
@@ -289,8 +306,23 @@ void Pool::spawnWorkersLocked()
         m_slotAlive[slot] = 1;
         ++m_live;
         m_slots[slot].state.store(WorkerState::Idle, std::memory_order_relaxed);
-        m_threads[slot] = WorkerThread(
-            [this, slot, token = m_cancelSource.get_token()] { workerMain(slot, token); }, kWorkerStackBytes);
+        try {
+            m_threads[slot] =
+                WorkerThread([this, slot, token = m_cancelSource.get_token()] { workerMain(slot, token); },
+                             kWorkerStackBytes);
+        } catch (...) {
+            // Out of threads: run with those that started rather than wait for this one.
+            m_slotAlive[slot] = 0;
+            --m_live;
+            m_slots[slot].state.store(WorkerState::Retired, std::memory_order_relaxed);
+            m_target = slot;
+            m_targetA.store(slot, std::memory_order_release);
+            if (m_warmingUp) {
+                m_awaitedWorkers = std::min(m_awaitedWorkers, slot);
+                endWarmUpIfReadyLocked();
+            }
+            throw;
+        }
     }
     if (m_slotHighWater.load(std::memory_order_relaxed) < m_target)
         m_slotHighWater.store(m_target, std::memory_order_release);
@@ -306,11 +338,16 @@ void Pool::waitForSpace(bool handOff, std::uint64_t ticket)
 {
     std::unique_lock lock(m_mutex);
     m_spaceWaiters.fetch_add(1, std::memory_order_seq_cst);
-    const bool waitOn = handOff ? m_queue.popped() <= ticket
-                                : queueFullLocked() && !closedLocked() && !m_cancelled &&
-                                      m_overflow == OverflowPolicy::Block && m_capacity > 0;
-    if (waitOn)
+    const bool waitOn =
+        handOff ? m_queue.popped() <= ticket
+                : queueFullLocked() && !closedLocked() && !m_cancelled && m_overflow == OverflowPolicy::Block;
+    if (waitOn) {
+        // A full queue that is not held must not wait on parked workers. One counted
+        // as looking may be this very thread (onJobDone may submit) and never come.
+        if (!m_queue.held() && !m_parked.empty())
+            notifyWoken(wakeOneLocked());
         m_spaceCv.wait(lock);
+    }
     m_spaceWaiters.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -343,6 +380,7 @@ SubmitResult Pool::submit(Job job)
                 // Like an unbuffered channel: return once a worker has the job.
                 while (m_queue.popped() <= ticket)
                     waitForSpace(true, ticket);
+                waitForPopsInProgress(); // the taker has counted it: not queued any more
             }
             return SubmitResult::Accepted;
         case JobQueue::Status::Closed:
@@ -381,15 +419,33 @@ SubmitResult Pool::submit(Job job)
         }
         if (overflow == OverflowPolicy::DropOldest && !handOff) {
             Job oldest;
-            const JobQueue::Status popped = m_queue.pop(oldest, true);
-            if (popped == JobQueue::Status::Ok) {
-                m_dropped.fetch_add(1, std::memory_order_release);
-                notifySpace();
-                notifyDone(oldest, Outcome::Dropped);
-            } else if (popped == JobQueue::Status::Frozen) {
-                waitForGrower();
+            JobQueue::Status popped = JobQueue::Status::Empty;
+            JobQueue::Status pushed = JobQueue::Status::Full;
+            {
+                // Under the lock: drain() and cancel() close the queue under it, so no job
+                // is dropped for one that is then refused; and the push takes the place
+                // made even above a shrunk capacity (one drop per submit, as before).
+                std::lock_guard lock(m_mutex);
+                if (!m_queue.closed()) {
+                    const std::uint64_t depth = m_queue.size();
+                    popped = m_queue.pop(oldest, true);
+                    if (popped == JobQueue::Status::Ok) {
+                        m_dropped.fetch_add(1, std::memory_order_release);
+                        pushed = m_queue.push(job, std::max<std::uint64_t>(depth, std::max(capacity, 1)),
+                                              false, nullptr,
+                                              [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+                    }
+                }
             }
-            continue; // and push this job in the place made
+            if (popped == JobQueue::Status::Ok) {
+                notifyDone(oldest, Outcome::Dropped);
+                if (pushed == JobQueue::Status::Ok) {
+                    wakeForNewWork();
+                    return SubmitResult::Accepted;
+                }
+                notifySpace(); // a lock-free push took the place meanwhile; try again
+            }
+            continue; // closed (the push reports it) or emptied meanwhile
         }
         m_rejected.fetch_add(1, std::memory_order_release);
         notifyDone(job, Outcome::Rejected);
@@ -425,10 +481,14 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         // Counted before the pop: with the queue empty, m_running == 0 then means no
         // worker holds a job, which is what ends a drain.
         m_running.fetch_add(1, std::memory_order_seq_cst);
+        // Pairs with pause(), which holds the queue and then waits for this flag.
+        slot.popping.store(true, std::memory_order_seq_cst);
         Job job;
         const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok) {
+        if (status == JobQueue::Status::Ok)
             m_taken.fetch_add(1, std::memory_order_release);
+        slot.popping.store(false, std::memory_order_release);
+        if (status == JobQueue::Status::Ok) {
             spun = false;
             notifySpace();
             if (m_policyVersion.load(std::memory_order_acquire) != policyVersion) {
@@ -671,6 +731,7 @@ void Pool::pause()
         m_paused = true;
         m_pausedA.store(true, std::memory_order_relaxed);
         m_queue.setHeld(true);
+        waitForPopsInProgress(); // so that queued does not fall after pause() returns
     }
 }
 

@@ -53,7 +53,10 @@ struct PoolConfig
     OverflowPolicy overflow = OverflowPolicy::Block;
     // Called once per submitted job when it reaches its final outcome, on whichever
     // thread decided it (a worker, the submitter, the canceller). Never called with
-    // the pool's lock held, so it may submit (a closed-model client does).
+    // the pool's lock held, so it may submit (a closed-model client does). A submit
+    // that blocks (Block, full queue) holds its worker meanwhile: if every worker
+    // does, nothing drains the queue, as with Go workers sending to their own full
+    // jobs channel.
     std::function<void(const Job&, Outcome)> onJobDone;
 };
 
@@ -135,6 +138,7 @@ private:
     void spawnWorkersLocked();
     void beginLocked(PoolState state); // from Idle: spawn the workers and the retry thread
     void workerStartedLocked();
+    void endWarmUpIfReadyLocked();
     void releaseHoldLocked();
     // Parking: idle workers wait each on their own condition variable, stacked so the
     // most recently parked (cache-warm) worker is woken first. Returns the slot woken
@@ -154,6 +158,8 @@ private:
     void releaseRunning();
     // Waits for a queue growth in progress (the grower holds m_mutex).
     void waitForGrower();
+    // Waits until no worker is between its pop and counting the job taken.
+    void waitForPopsInProgress() const;
     // A producer blocked on a full queue (or a hand-off producer until `ticket` is
     // taken): parks until something changes.
     void waitForSpace(bool handOff, std::uint64_t ticket);

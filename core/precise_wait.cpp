@@ -119,6 +119,13 @@ bool PreciseWaiter::waitUntil(Nanos steadyDeadline)
                                     FUTEX_WAIT_BITSET_PRIVATE, 0, &until, nullptr, FUTEX_BITSET_MATCH_ANY);
         if (result == -1 && errno == ETIMEDOUT)
             break;
+        if (result == -1 && errno != EINTR && errno != EAGAIN) {
+            // No futex (a seccomp filter, say): sleep in short steps, still stoppable.
+            while (m_stopped.load(std::memory_order_acquire) == 0 && steadyNowNs() < steadyDeadline)
+                std::this_thread::sleep_for(
+                    std::chrono::nanoseconds(std::min<Nanos>(steadyDeadline - steadyNowNs(), kMilli)));
+            break;
+        }
         // Woken, interrupted by a signal, or the flag changed: look again.
     }
     return m_stopped.load(std::memory_order_acquire) == 0;
