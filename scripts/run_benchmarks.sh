@@ -75,18 +75,22 @@ print(f"- Date: {context.get('date', '?')}; jobs per engine run: {os.environ.get
 print(f"- Command: `scripts/run_benchmarks.sh {build}`\n")
 
 print("## Engine overhead: empty jobs, one producer, time per job\n")
+# The baselines' queues are unbounded, so the like-for-like engine figure is capacity
+# 1M (the burst goes in at once); capacity 1000 adds a producer blocked on a full queue.
 print("| workers | engine, cap 1000 | engine, cap 1M | mutex+cv pool | moodycamel pool "
-      "| engine cap 1000 / mutex | engine cap 1000 / moodycamel |")
+      "| engine cap 1M / mutex | engine cap 1M / moodycamel |")
 print("|---:|---:|---:|---:|---:|---:|---:|")
 e = {}
+e1000 = {}
 for w in (1, 2, 20, 1000):
     a = ns_per_job(f"BM_Engine/workers:{w}/capacity:1000/")
     b = ns_per_job(f"BM_Engine/workers:{w}/capacity:1000000/")
     m = ns_per_job(f"BM_MutexCvPool/workers:{w}/")
     c = ns_per_job(f"BM_MoodycamelPool/workers:{w}/")
-    e[w] = a
-    r1 = f"{a/m:.2f}" if a and m else "n/a"
-    r2 = f"{a/c:.2f}" if a and c else "n/a"
+    e[w] = b
+    e1000[w] = a
+    r1 = f"{b/m:.2f}" if b and m else "n/a"
+    r2 = f"{b/c:.2f}" if b and c else "n/a"
     print(f"| {w} | {fmt_ns(a)} | {fmt_ns(b)} | {fmt_ns(m)} | {fmt_ns(c)} | {r1} | {r2} |")
 
 hist = find("BM_HistogramRecord/") or find("BM_HistogramRecord")
@@ -115,9 +119,11 @@ print("|---|---:|:---:|")
 def row(name, value, ok):
     print(f"| {name} | {value} | {'yes' if ok else '**no**'} |")
 if e.get(2):
-    row("≤ 100 ns per empty job at 2 workers (cap 1000)", fmt_ns(e[2]), e[2] <= 100)
+    also = f" (cap 1000: {fmt_ns(e1000[2])})" if e1000.get(2) else ""
+    row("≤ 100 ns per empty job at 2 workers (cap 1M)", fmt_ns(e[2]) + also, e[2] <= 100)
 if e.get(2) and e.get(1000):
-    row("1000 workers ≤ 2× the 2-worker figure", f"{e[1000]/e[2]:.2f}×", e[1000] <= 2 * e[2])
+    also = f" (cap 1000: {e1000[1000]/e1000[2]:.2f}×)" if e1000.get(2) and e1000.get(1000) else ""
+    row("1000 workers ≤ 2× the 2-worker figure (cap 1M)", f"{e[1000]/e[2]:.2f}×" + also, e[1000] <= 2 * e[2])
 if hist:
     v = unit_ns(hist)
     row("AtomicHistogram::record ≤ 10 ns", f"{v:.1f} ns", v <= 10)
@@ -127,6 +133,9 @@ if snap:
 if sleeps[1000]:
     v = sleeps[1000]["p99_ns"]
     row("sleep overshoot p99 ≤ 20 µs at 1 ms", fmt_ns(v), v <= 20000)
+if virt:
+    v = min(b.get("items_per_second", 0) for b in virt) / 1e6
+    row("virtual time ≥ 10 M events/s (slowest case)", f"{v:.2f} M/s", v >= 10)
 if headless:
     print("\n## Headless runner, end to end\n")
     print("| command | wall time |")
