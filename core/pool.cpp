@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pool.h"
 
+#include "core/cpu_relax.h"
 #include "core/precise_wait.h"
 
 #include <algorithm>
@@ -9,15 +10,6 @@
 namespace poollab {
 
 namespace {
-inline void cpuRelax()
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#else
-    std::this_thread::yield();
-#endif
-}
-
 constexpr int kHistogramShards = 16;
 // How long an idle worker, or a producer facing a full queue, watches for a change
 // before parking: longer than a futex wake-up round trip, short enough to cost little.

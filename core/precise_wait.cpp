@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/precise_wait.h"
 
+#include "core/cpu_relax.h"
+
 #include <algorithm>
 #include <atomic>
 #include <ctime>
@@ -23,15 +25,6 @@ Nanos threadCpuNs()
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<Nanos>(ts.tv_sec) * kSecond + ts.tv_nsec;
-}
-
-inline void cpuRelax()
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#else
-    std::this_thread::yield();
-#endif
 }
 } // namespace
 

@@ -37,19 +37,33 @@ Scenario steadyLoad()
     return s;
 }
 
-// An engine whose clock is the test's: each snapshot is 100 ms later, with steady
-// counts (100 jobs succeed in each 100 ms), so an hour-long run takes no real time.
-// The first snapshot, the one start() takes, is time 0 with nothing done yet.
-class SimulatedEngine final : public Engine
+// What the fake engines below share: a run that starts and stops, settings applied.
+class FakeEngine : public Engine
 {
 public:
-    explicit SimulatedEngine(const Scenario& s) : m_scenario(s) {}
+    explicit FakeEngine(const Scenario& s) : m_scenario(s) {}
     void start() override { m_state = PoolState::Running; }
     void pause() override {}
     void resume() override {}
     void drain() override { m_state = PoolState::Stopped; }
     void cancel() override { m_state = PoolState::Stopped; }
     void apply(const Scenario& s) override { m_scenario = s; }
+    bool finished() const override { return m_state == PoolState::Stopped; }
+    bool waitFinished(Nanos) override { return true; }
+    const Scenario& scenario() const override { return m_scenario; }
+
+protected:
+    Scenario m_scenario;
+    PoolState m_state = PoolState::Idle;
+};
+
+// An engine whose clock is the test's: each snapshot is 100 ms later, with steady
+// counts (100 jobs succeed in each 100 ms), so an hour-long run takes no real time.
+// The first snapshot, the one start() takes, is time 0 with nothing done yet.
+class SimulatedEngine final : public FakeEngine
+{
+public:
+    using FakeEngine::FakeEngine;
     void snapshot(Snapshot& out) const override
     {
         ++m_ticks;
@@ -65,28 +79,17 @@ public:
         out.total.record(5 * kMilli, 100);
         out.workerStates.assign(static_cast<std::size_t>(m_scenario.workers), WorkerState::Busy);
     }
-    bool finished() const override { return m_state == PoolState::Stopped; }
-    bool waitFinished(Nanos) override { return true; }
-    const Scenario& scenario() const override { return m_scenario; }
     TimeMode timeMode() const override { return TimeMode::Virtual; }
 
 private:
-    Scenario m_scenario;
-    PoolState m_state = PoolState::Idle;
     mutable Nanos m_ticks = 0;
 };
 
 // A real-time engine whose clock the test sets: one job succeeds per millisecond of it.
-class ManualClockEngine final : public Engine
+class ManualClockEngine final : public FakeEngine
 {
 public:
-    ManualClockEngine(const Scenario& s, const Nanos* clock) : m_scenario(s), m_clock(clock) {}
-    void start() override { m_state = PoolState::Running; }
-    void pause() override {}
-    void resume() override {}
-    void drain() override { m_state = PoolState::Stopped; }
-    void cancel() override { m_state = PoolState::Stopped; }
-    void apply(const Scenario& s) override { m_scenario = s; }
+    ManualClockEngine(const Scenario& s, const Nanos* clock) : FakeEngine(s), m_clock(clock) {}
     void snapshot(Snapshot& out) const override
     {
         out.state = m_state;
@@ -96,15 +99,10 @@ public:
         out.counters.succeeded = out.counters.submitted;
         out.workers = m_scenario.workers;
     }
-    bool finished() const override { return m_state == PoolState::Stopped; }
-    bool waitFinished(Nanos) override { return true; }
-    const Scenario& scenario() const override { return m_scenario; }
     TimeMode timeMode() const override { return TimeMode::Real; }
 
 private:
-    Scenario m_scenario;
     const Nanos* m_clock;
-    PoolState m_state = PoolState::Idle;
 };
 
 int seriesSize(MainWindow& w, const QString& name)
