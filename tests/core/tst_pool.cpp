@@ -309,14 +309,17 @@ void TestPool::handOffWaitsForAWorker()
     std::atomic<bool> returned[2] = {false, false};
     std::atomic<bool> takenWhenReturned[2] = {false, false};
     std::atomic<bool> accepted[2] = {false, false};
+    std::atomic<int> returnedSoFar{0};
     std::vector<std::thread> producers;
     for (int i = 0; i < 2; ++i) {
         producers.emplace_back([&, i] {
             accepted[i] =
                 pool.submit(makeJob(pool, static_cast<std::uint64_t>(i), 0)) == SubmitResult::Accepted;
+            // Returned only once a worker took it: the r-th producer back sees at least
+            // r jobs running or done (not merely the other producer's).
+            const int r = returnedSoFar.fetch_add(1) + 1;
             const Snapshot s = pool.snapshot();
-            // Returned only once a worker took it: it is running or done, not queued.
-            takenWhenReturned[i] = s.inFlight + static_cast<std::int64_t>(s.completed()) >= 1;
+            takenWhenReturned[i] = s.inFlight + static_cast<std::int64_t>(s.completed()) >= r;
             returned[i] = true;
         });
     }
