@@ -8,7 +8,8 @@
 
 namespace poollab {
 
-// FIFO ring of jobs, not thread-safe: the pool guards it. Storage grows by doubling
+// FIFO ring of jobs for one thread: the virtual-time engine's queue (the real pool's
+// is the lock-free JobQueue). Storage grows by doubling
 // up to what is needed and is then reused, so steady running allocates nothing.
 class JobRing
 {

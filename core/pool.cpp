@@ -5,7 +5,6 @@
 #include "core/precise_wait.h"
 
 #include <algorithm>
-#include <cassert>
 
 namespace poollab {
 
@@ -671,10 +670,8 @@ void Pool::retryMain()
         Job job = m_delayed.top().job;
         job.enqueueNs = now();
         const JobQueue::Status status =
-            queueFullLocked()
-                ? JobQueue::Status::Full
-                : m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr,
-                               [this] { m_taken.fetch_sub(1, std::memory_order_release); });
+            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr,
+                         [this] { m_taken.fetch_sub(1, std::memory_order_release); });
         if (status == JobQueue::Status::Ok) {
             m_delayed.pop();
             if (m_looking.load(std::memory_order_seq_cst) == 0 && !m_queue.held())

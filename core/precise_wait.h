@@ -50,9 +50,11 @@ private:
     std::stop_token m_stop;
     // Set once a stop is requested; on Linux the futex the waits sleep on.
     std::atomic<std::uint32_t> m_stopped{0};
-    std::mutex m_mutex;
+#if !defined(__linux__)
+    std::mutex m_mutex; // without a futex: a condition variable the stop callback wakes
     std::condition_variable m_cv;
     bool m_woken = false; // guarded by m_mutex
+#endif
     // Upper envelope of recent wake-up lateness: jumps up to a late wake-up, decays slowly.
     Nanos m_lateNs = 100 * kMicro;
     Nanos m_slackNs = -1; // this thread's timer slack as last set here
