@@ -266,16 +266,22 @@ std::vector<Section> sections()
     return out;
 }
 
+// The prose both --help and the man page open with.
+const QString kSummary = QStringLiteral("build a worker pool, throw load at it, watch it behave");
+const QString kDescription =
+    QStringLiteral("Without --headless it opens the window; with it, it runs one scenario and reports.");
+const QString kConventions = QStringLiteral(
+    "Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per second: 50, 50/s, or "
+    "3000/m per minute.");
+const QString kExitStatus = QStringLiteral(
+    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written), 2 bad input.");
+
 QString helpText(const std::vector<Section>& all)
 {
-    QString text = QStringLiteral("Usage: poollab [options]\n\n");
-    text += wrap(QStringLiteral("PoolLab: build a worker pool, throw load at it, watch it behave. Without "
-                                "--headless it opens the window; with it, it runs one scenario and reports."),
-                 0, kHelpWidth);
-    text += wrap(QStringLiteral("Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per "
-                                "second: 50, 50/s, or 3000/m per minute. Exit status: 0 done, 1 a failure "
-                                "while running (e.g. a file that cannot be written), 2 bad input."),
-                 0, kHelpWidth);
+    QString text = QStringLiteral("PoolLab ") + QStringLiteral(POOLLAB_VERSION) + QStringLiteral(": ") +
+                   kSummary + QStringLiteral(".\n\nUsage: poollab [options]\n\n");
+    text += wrap(kDescription, 0, kHelpWidth);
+    text += wrap(kConventions + QLatin1Char(' ') + kExitStatus, 0, kHelpWidth);
     for (const Section& s : all) {
         if (!s.intro.isEmpty())
             text += QLatin1Char('\n') + wrap(s.intro, 0, kHelpWidth);
@@ -286,12 +292,64 @@ QString helpText(const std::vector<Section>& all)
     return text;
 }
 
+// roff needs a backslash doubled, and a line that starts with . or ' protected.
+QString roffEscape(QString text)
+{
+    text.replace(QLatin1Char('\\'), QStringLiteral("\\e"));
+    text.replace(QLatin1Char('-'), QStringLiteral("\\-"));
+    if (text.startsWith(QLatin1Char('.')) || text.startsWith(QLatin1Char('\'')))
+        text.prepend(QStringLiteral("\\&"));
+    return text;
+}
+
 QString rangeError(const QString& flag, const QString& value, const QString& allowed)
 {
     return QStringLiteral("--%1: '%2' is out of range; allowed: %3").arg(flag, value, allowed);
 }
 
 } // namespace
+
+QString manPageText()
+{
+    const auto line = [](const QString& text) -> QString { return roffEscape(text) + QLatin1Char('\n'); };
+    QString page = QStringLiteral(".TH POOLLAB 1 \"\" \"PoolLab %1\" \"User Commands\"\n")
+                       .arg(QStringLiteral(POOLLAB_VERSION));
+    page += QStringLiteral(".SH NAME\n") + line(QStringLiteral("poollab - ") + kSummary);
+    page += QStringLiteral(".SH SYNOPSIS\n.B poollab\n[\\fIoptions\\fR]\n");
+    page +=
+        QStringLiteral(".SH DESCRIPTION\n") +
+        line(QStringLiteral("PoolLab is a workbench for worker pools: N workers taking jobs from a bounded "
+                            "queue, under load, changed while it runs, on real threads or in virtual "
+                            "time. ") +
+             kDescription) +
+        QStringLiteral(".PP\n") + line(kConventions);
+    for (const Section& s : sections()) {
+        page += QStringLiteral(".SH ") + line(s.heading.toUpper());
+        if (!s.intro.isEmpty())
+            page += line(s.intro);
+        for (const OptionDef& o : s.options) {
+            QString head =
+                QStringLiteral("\\fB\\-\\-") + roffEscape(o.names.first()) + QStringLiteral("\\fR");
+            if (!o.valueName.isEmpty())
+                head += QStringLiteral(" \\fI") + roffEscape(o.valueName) + QStringLiteral("\\fR");
+            for (const QString& alias : o.names.mid(1)) {
+                if (alias.size() == 1)
+                    head += QStringLiteral(", \\fB\\-") + roffEscape(alias) + QStringLiteral("\\fR");
+            }
+            page += QStringLiteral(".TP\n") + head + QLatin1Char('\n') + line(o.help);
+        }
+    }
+    page += QStringLiteral(".SH EXIT STATUS\n") + line(kExitStatus);
+    page += QStringLiteral(".SH EXAMPLES\n");
+    for (const char* example :
+         {"poollab --list-presets",
+          "poollab --headless --preset signup-burst --time virtual --summary-json -",
+          "poollab --headless --preset retry-storm --csv run.csv --summary-csv summary.csv",
+          "poollab --preset mmc-queue --start"})
+        page += QStringLiteral(".PP\n.nf\n") + line(latin(example)) + QStringLiteral(".fi\n");
+    page += QStringLiteral(".SH LICENSE\nGPL\\-3.0\\-or\\-later.\n");
+    return page;
+}
 
 QString presetListText()
 {

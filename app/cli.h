@@ -45,6 +45,9 @@ struct CommandLine
 // names and checks the result. Never exits; errors come back in the result.
 CommandLine parseCommandLine(const QStringList& arguments);
 
+// The man page, poollab.1 (roff), built from the same option table as --help.
+QString manPageText();
+
 // --list-presets: id, title and description of each built-in preset.
 QString presetListText();
 

@@ -438,6 +438,44 @@ private slots:
         }
         QCOMPARE(flags, int(scenarioFields().size()) + 16); // the table, --backoff and 15 others
     }
+
+    // --help opens with what PoolLab is (not Qt's usage line) and the version.
+    void helpStartsWithWhatPoolLabIs()
+    {
+        const CommandLine cl = parseCommandLine({QStringLiteral("poollab"), QStringLiteral("--help")});
+        QCOMPARE(cl.helpText.section(QLatin1Char('\n'), 0, 0),
+                 QStringLiteral("PoolLab " POOLLAB_VERSION
+                                ": build a worker pool, throw load at it, watch it behave."));
+    }
+
+    // The man page is generated from the same table: every option of --help has an
+    // entry (.TP, then the option in bold) followed by its help text, in the same order.
+    void manPageHasEveryOption()
+    {
+        const QString page = manPageText();
+        QVERIFY(page.startsWith(QStringLiteral(".TH POOLLAB 1 \"\" \"PoolLab " POOLLAB_VERSION "\"")));
+        const CommandLine cl = parseCommandLine({QStringLiteral("poollab"), QStringLiteral("--help")});
+        qsizetype at = 0;
+        int options = 0;
+        for (const QString& line : cl.helpText.split(QLatin1Char('\n'))) {
+            if (!line.startsWith(QLatin1String("  --")))
+                continue;
+            const QString flag = line.mid(4).section(QLatin1Char(' '), 0, 0).remove(QLatin1Char(','));
+            const QString entry = QStringLiteral(".TP\n\\fB\\-\\-") +
+                                  QString(flag).replace(QLatin1Char('-'), QStringLiteral("\\-")) +
+                                  QStringLiteral("\\fR");
+            const qsizetype found = page.indexOf(entry, at);
+            QVERIFY2(found >= 0, qPrintable(flag));
+            at = found + entry.size();
+            ++options;
+        }
+        QCOMPARE(options, int(scenarioFields().size()) + 16);
+        // A help text as roff: the workers field's, with its range and default.
+        const ScenarioField* workers = findScenarioField(u"workers");
+        QVERIFY(workers);
+        QVERIFY(page.contains(fieldHelpText(*workers).replace(QLatin1Char('-'), QStringLiteral("\\-"))));
+        QVERIFY(page.contains(QStringLiteral(".SH EXIT STATUS\n")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
