@@ -4,7 +4,7 @@
 #   scripts/quickstart.sh run    install what is missing, build, run the app
 #                                (the window on a display, a headless demo without one)
 #   scripts/quickstart.sh test   install what is missing, build, run every test
-#   scripts/quickstart.sh deps   only install what is missing
+#   scripts/quickstart.sh deps [PKG...]   only install what is missing (and PKG...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +32,8 @@ build() {
 
 case "${1:-}" in
 deps)
-    install_missing
+    shift
+    install_missing "$@"
     ;;
 run)
     install_missing
