@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What one refresh of the window costs the GUI thread: snapshot -> sampler -> the three
+// charts -> worker view -> summary, then painting, at 10, 1,000 and 100,000 workers
+// (virtual time, so the worker count is not limited by threads). And the share of a
+// core the GUI thread uses while a loaded run goes: 1,000 real workers at 20,000 jobs/s
+// and 10,000 virtual workers at 1000x pace.
+// Run offscreen: QT_QPA_PLATFORM=offscreen bench/bench_window
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <benchmark/benchmark.h>
+
+#include <ctime>
+#include <memory>
+
+using namespace poollab;
+
+namespace {
+
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Runs the event loop for `ms` of wall time.
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// M/M/c at 80 % utilization with c = workers and a 100 ms mean service time.
+Scenario loaded(int workers, TimeMode mode)
+{
+    Scenario s;
+    s.name = "bench";
+    s.timeMode = mode;
+    s.workers = workers;
+    s.queueCapacity = 100'000;
+    s.arrival = ArrivalKind::Poisson;
+    s.rate = 0.8 * workers / 0.1;
+    s.latency = "exp(100ms)";
+    s.jobs = 0;
+    s.duration = 3600 * kSecond;
+    return s;
+}
+
+std::unique_ptr<MainWindow> makeWindow()
+{
+    WindowHooks hooks;
+    hooks.makeEngine = makeEngineFor;
+    auto window = std::make_unique<MainWindow>(hooks);
+    window->resize(1600, 1000);
+    window->show();
+    return window;
+}
+
+// One refresh as the window's timer does it, painted at once. The run goes on in
+// virtual time for 60 simulated seconds at full pace first, then is paused, so that
+// every refresh draws the same amount of history.
+void BM_WindowRefresh(benchmark::State& state)
+{
+    const int workers = static_cast<int>(state.range(0));
+    auto window = makeWindow();
+    window->setScenario(loaded(workers, TimeMode::Virtual));
+    RunController* controller = window->controller();
+    controller->setPace(0);
+    if (!controller->start()) {
+        state.SkipWithError("the run did not start");
+        return;
+    }
+    QElapsedTimer wall;
+    wall.start();
+    while (toSeconds(controller->snapshot().runNs) < 60 && wall.elapsed() < 20'000)
+        spin(50);
+    controller->pause();
+    spin(50);
+    for (auto _ : state) {
+        controller->tick();
+        window->repaint();
+    }
+    state.counters["sim_s"] = toSeconds(controller->snapshot().runNs);
+    controller->cancel();
+}
+
+// The share of one core the GUI thread uses while a run goes, over 5 s of wall time.
+void guiCpuShare(benchmark::State& state, const Scenario& scenario, double pace)
+{
+    for (auto _ : state) {
+        auto window = makeWindow();
+        window->setScenario(scenario);
+        window->controller()->setPace(pace);
+        if (!window->controller()->start()) {
+            state.SkipWithError("the run did not start");
+            return;
+        }
+        spin(1000); // warm-up: thread start, first samples
+        const double cpu0 = threadCpuSeconds();
+        QElapsedTimer wall;
+        wall.start();
+        spin(5000);
+        const double share = (threadCpuSeconds() - cpu0) / (static_cast<double>(wall.nsecsElapsed()) * 1e-9);
+        state.counters["gui_core_pct"] = 100 * share;
+        window->controller()->cancel();
+        spin(100);
+    }
+}
+
+void BM_GuiCpu_Real1000Workers20kJobsPerS(benchmark::State& state)
+{
+    Scenario s = loaded(1000, TimeMode::Real);
+    s.latency = "exp(40ms)"; // 1000 workers x 1/40 ms = 25,000/s of capacity
+    s.rate = 20'000;
+    guiCpuShare(state, s, 1);
+}
+
+void BM_GuiCpu_Virtual10kWorkersPace1000(benchmark::State& state)
+{
+    guiCpuShare(state, loaded(10'000, TimeMode::Virtual), 1000);
+}
+
+} // namespace
+
+BENCHMARK(BM_WindowRefresh)
+    ->Arg(10)
+    ->Arg(1000)
+    ->Arg(100'000)
+    ->ArgName("workers")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GuiCpu_Real1000Workers20kJobsPerS)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_GuiCpu_Virtual10kWorkersPace1000)->Iterations(1)->Unit(benchmark::kSecond);
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
