@@ -424,8 +424,17 @@ CommandLine parseCommandLine(const QStringList& arguments)
             return fail(err);
     }
     // A duration alone means "for that long", not "1000 jobs or that long".
-    if (isSet("duration") && !isSet("jobs"))
+    if (isSet("duration") && !isSet("jobs")) {
         s.jobs = 0;
+        // Name what was typed, not the --jobs the rule above emptied.
+        if (s.arrival == ArrivalKind::Burst)
+            return fail(QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
+                                       "submits all its jobs at once and needs a count: add --jobs N (%2) or "
+                                       "choose a rate with --arrival constant, poisson, ramp or spike")
+                            .arg(value("duration").trimmed(),
+                                 allowedText(*findScenarioField(u"jobs"))
+                                     .replace(QLatin1String("from 0 "), QLatin1String("from 1 "))));
+    }
     if (const QString why = crossCheckScenario(s); !why.isEmpty())
         return fail(withFlagNames(why));
 
@@ -433,11 +442,15 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (isSet("metrics-port")) {
         const QString text = value("metrics-port");
         bool ok = false;
-        const int port = text.trimmed().toInt(&ok);
-        if (!ok || port < 1 || port > 65535)
+        const qlonglong port = text.trimmed().toLongLong(&ok);
+        if (!ok)
+            return fail(QStringLiteral("--metrics-port: '%1' is not a whole number; allowed: a whole number "
+                                       "from 1 to 65535")
+                            .arg(text));
+        if (port < 1 || port > 65535)
             return fail(rangeError(QStringLiteral("metrics-port"), text,
                                    QStringLiteral("a whole number from 1 to 65535")));
-        cl.metricsPort = port;
+        cl.metricsPort = static_cast<int>(port);
     }
     if (isSet("metrics-linger")) {
         const QString text = value("metrics-linger");

@@ -14,6 +14,9 @@ namespace poollab {
 namespace {
 
 constexpr double kMaxRate = 1'000'000; // jobs/s: far beyond what one machine's pool does
+// The smallest rate above 0 (one job in about 17 minutes): below it the gaps between
+// jobs leave what a run can reach, and 1e-12 used to overflow the schedule's clock.
+constexpr double kMinRate = 0.001;
 constexpr double kHour = 3600.0 * kSecond;
 constexpr double kDay = 24 * kHour;
 // JSON numbers are doubles: larger integers would not read back exactly.
@@ -179,8 +182,11 @@ QString numberText(double v)
     // that reads back exactly, whatever the locale.
     if (v == std::floor(v) && std::fabs(v) < 1e15)
         return QString::number(static_cast<qint64>(v));
+    // Plain decimals down to 0.0001 ("0.0009", not "9e-04"); smaller ones in e-notation.
     char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
+    const auto format =
+        std::fabs(v) >= 1e-4 && std::fabs(v) < 1e15 ? std::chars_format::fixed : std::chars_format::general;
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v, format);
     return QString::fromLatin1(buf, static_cast<qsizetype>(end - buf));
 }
 
@@ -199,6 +205,13 @@ QString durationText(double ns)
 std::span<const ScenarioField> scenarioFields()
 {
     return kFields;
+}
+
+double minimumAboveZero(const ScenarioField& field)
+{
+    return field.type == FieldType::Number && QLatin1String(field.unit).endsWith(QLatin1String("/s"))
+               ? kMinRate
+               : 0.0;
 }
 
 const ScenarioField* findScenarioField(QStringView key)
@@ -221,6 +234,9 @@ QString allowedText(const ScenarioField& f)
     case FieldType::Integer:
         return QStringLiteral("a whole number from %1 to %2").arg(integerText(f.min), integerText(f.max));
     case FieldType::Number:
+        if (minimumAboveZero(f) > 0)
+            return QStringLiteral("0, or a number from %1 to %2")
+                .arg(numberText(minimumAboveZero(f)), numberText(f.max));
         return QStringLiteral("a number from %1 to %2").arg(numberText(f.min), numberText(f.max));
     case FieldType::Duration:
         return QStringLiteral("a duration from %1 to %2 with a unit (us, ms, s, m, h), e.g. \"50ms\"")
@@ -299,7 +315,7 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
         if (!std::holds_alternative<double>(v))
             return wrongType();
         const double x = std::get<double>(v);
-        if (!std::isfinite(x) || x < f.min || x > f.max)
+        if (!std::isfinite(x) || x < f.min || x > f.max || (x > 0 && x < minimumAboveZero(f)))
             return fail(formatFieldValue(f, v));
         return true;
     }
@@ -413,14 +429,33 @@ QString crossCheckScenario(const Scenario& s)
         return QStringLiteral(
                    "'arrival' burst submits 'jobs' at once: 'jobs' must be a whole number from 1 to %1")
             .arg(maxJobs);
+    // Every open arrival kind refuses a rate curve that is 0 throughout, the same way:
+    // it would submit one job at 0 and then nothing.
+    const QString rateRange = QStringLiteral("from %1 to %2 jobs/s").arg(numberText(kMinRate), maxRate);
     if ((s.arrival == ArrivalKind::Constant || s.arrival == ArrivalKind::Poisson) && s.rate <= 0)
-        return QStringLiteral("'rate' is 0: 'arrival' %1 needs a rate above 0, up to %2 jobs/s")
+        return QStringLiteral("'rate' is 0: 'arrival' %1 needs a rate %2")
             .arg(s.arrival == ArrivalKind::Constant ? QStringLiteral("constant") : QStringLiteral("poisson"),
-                 maxRate);
-    if (s.arrival == ArrivalKind::Ramp && s.rate <= 0 && s.rateEnd <= 0)
-        return QStringLiteral(
-                   "'rate' and 'rate_end' are both 0: a ramp needs one of them above 0, up to %1 jobs/s")
-            .arg(maxRate);
+                 rateRange);
+    if (s.arrival == ArrivalKind::Ramp && s.rateEnd <= 0 && (s.rate <= 0 || s.rampDuration == 0))
+        return s.rate <= 0 ? QStringLiteral("'rate' and 'rate_end' are both 0: 'arrival' ramp needs one of "
+                                            "them %1")
+                                 .arg(rateRange)
+                           : QStringLiteral("'rate_end' is 0 and 'ramp_duration' is 0: 'arrival' ramp "
+                                            "would start at 0; set 'rate_end' %1 or a 'ramp_duration'")
+                                 .arg(rateRange);
+    if (s.arrival == ArrivalKind::Spike && s.rate <= 0 && (s.spikeRate <= 0 || s.spikeDuration == 0))
+        return s.spikeRate <= 0 ? QStringLiteral("'rate' and 'spike_rate' are both 0: 'arrival' spike needs "
+                                                 "one of them %1")
+                                      .arg(rateRange)
+                                : QStringLiteral("'rate' is 0 and 'spike_duration' is 0: 'arrival' spike "
+                                                 "would submit nothing; set 'rate' %1 or a 'spike_duration'")
+                                      .arg(rateRange);
+    // The engines would clamp the base to the cap quietly; refuse it in every form.
+    if (s.backoffBase > s.backoffCap)
+        return QStringLiteral("'backoff_base' (%1) is longer than 'backoff_cap' (%2): the base must be at "
+                              "most the cap")
+            .arg(durationText(static_cast<double>(s.backoffBase)),
+                 durationText(static_cast<double>(s.backoffCap)));
     return {};
 }
 
