@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/scenario_fields.h"
 
+#include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"
 #include "core/pool.h"
@@ -450,12 +451,8 @@ QString crossCheckScenario(const Scenario& s)
                                 : QStringLiteral("'rate' is 0 and 'spike_duration' is 0: 'arrival' spike "
                                                  "would submit nothing; set 'rate' %1 or a 'spike_duration'")
                                       .arg(rateRange);
-    // The engines would clamp the base to the cap quietly; refuse it in every form.
-    if (s.backoffBase > s.backoffCap)
-        return QStringLiteral("'backoff_base' (%1) is longer than 'backoff_cap' (%2): the base must be at "
-                              "most the cap")
-            .arg(durationText(static_cast<double>(s.backoffBase)),
-                 durationText(static_cast<double>(s.backoffCap)));
+    if (const std::string why = checkBackoffOrder(s.backoffBase, s.backoffCap); !why.empty())
+        return fromStd(why);
     return {};
 }
 

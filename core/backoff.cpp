@@ -120,6 +120,14 @@ bool parseBackoff(std::string_view text, Nanos& base, Nanos& cap, std::string* e
     return true;
 }
 
+std::string checkBackoffOrder(Nanos base, Nanos cap)
+{
+    if (base <= cap)
+        return {};
+    return "'backoff_base' (" + formatDuration(base) + ") is longer than 'backoff_cap' (" +
+           formatDuration(cap) + "): the base must be at most the cap";
+}
+
 std::string formatBackoff(Nanos base, Nanos cap)
 {
     return "exp(" + formatDuration(base) + "," + formatDuration(cap) + ")";
