@@ -236,16 +236,17 @@ std::vector<Section> sections()
             QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
                            "summary."))}});
     out.push_back(
-        {QStringLiteral("Metrics endpoint (with --headless)"),
+        {QStringLiteral("Metrics endpoint"),
          {o({"metrics-port"}, "P",
             QStringLiteral(
-                "Serve Prometheus metrics at http://ADDRESS:P/metrics while the run lasts. Allowed: a "
-                "whole number from 1 to 65535. Default: off.")),
+                "Serve Prometheus metrics at http://ADDRESS:P/metrics while the run lasts (--headless) or "
+                "while the window is open (as Run > Serve Prometheus metrics). Allowed: a whole number "
+                "from 1 to 65535. Default: off.")),
           o({"metrics-address"}, "A",
             QStringLiteral("The address --metrics-port binds. Default: 127.0.0.1 (this machine only).")),
           o({"metrics-linger"}, "DURATION",
-            QStringLiteral("Keep serving metrics for DURATION after the run ends, so that a scraper gets the "
-                           "final totals, e.g. 5s. Allowed: 0ms to 1h. Default: 0ms."))}});
+            QStringLiteral("With --headless: keep serving metrics for DURATION after the run ends, so that a "
+                           "scraper gets the final totals, e.g. 5s. Allowed: 0ms to 1h. Default: 0ms."))}});
     // One section per field group, in table order.
     const QString intro = QStringLiteral(
         "Scenario settings. Each is also a key of a scenario file, with _ for - (--queue-capacity "
@@ -470,6 +471,9 @@ CommandLine parseCommandLine(const QStringList& arguments)
     }
     if (cl.metricsPort == 0 && (isSet("metrics-address") || isSet("metrics-linger")))
         return fail(QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)"));
+    if (!headless && isSet("metrics-linger"))
+        return fail(QStringLiteral("--metrics-linger needs --headless (the window serves metrics until it "
+                                   "closes)"));
 
     if (headless)
         cl.action = CommandLine::Action::Headless;

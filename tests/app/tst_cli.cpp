@@ -425,6 +425,13 @@ private slots:
             << int(CommandLine::Action::Headless);
         QTest::newRow("csv needs headless") << QStringList{QStringLiteral("--csv"), QStringLiteral("a.csv")}
                                             << int(CommandLine::Action::Error);
+        QTest::newRow("window with metrics")
+            << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9477")}
+            << int(CommandLine::Action::Window);
+        QTest::newRow("linger needs headless")
+            << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9477"),
+                           QStringLiteral("--metrics-linger"), QStringLiteral("5s")}
+            << int(CommandLine::Action::Error);
         QTest::newRow("quiet needs headless")
             << QStringList{QStringLiteral("--quiet")} << int(CommandLine::Action::Error);
     }
