@@ -46,7 +46,7 @@ QString latin(const char* s)
 
 QString quoted(const QString& text)
 {
-    return QLatin1Char('\'') + text + QLatin1Char('\'');
+    return QLatin1Char('\'') + elided(text) + QLatin1Char('\'');
 }
 
 // The field time_mode is documented as --time (issue #6); --time-mode, the table's

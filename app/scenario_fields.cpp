@@ -224,6 +224,11 @@ const ScenarioField* findScenarioField(QStringView key)
     return nullptr;
 }
 
+QString elided(const QString& text, qsizetype max)
+{
+    return text.size() <= max ? text : text.left(max) + QChar(0x2026);
+}
+
 QString cliFlagName(const ScenarioField& field)
 {
     return QString::fromLatin1(field.key).replace(QLatin1Char('_'), QLatin1Char('-'));
@@ -329,7 +334,8 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
                 return true;
         }
         if (error)
-            *error = QStringLiteral("\"%1\" is not allowed; allowed: %2").arg(fromStd(s), allowedText(f));
+            *error =
+                QStringLiteral("\"%1\" is not allowed; allowed: %2").arg(elided(fromStd(s)), allowedText(f));
         return false;
     }
     case FieldType::Latency: {
@@ -360,7 +366,7 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
 
 std::optional<FieldValue> parseFieldText(const ScenarioField& f, const QString& text, QString* error)
 {
-    const QString quoted = QLatin1Char('\'') + text + QLatin1Char('\'');
+    const QString quoted = QLatin1Char('\'') + elided(text) + QLatin1Char('\'');
     const auto bad = [&]() -> std::optional<FieldValue> {
         if (error)
             *error = QStringLiteral("%1 is not allowed; allowed: %2").arg(quoted, allowedText(f));

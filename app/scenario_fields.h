@@ -57,6 +57,10 @@ double minimumAboveZero(const ScenarioField& field);
 
 QString cliFlagName(const ScenarioField& field); // "queue-capacity"
 
+// Text as quoted back in a message: at most `max` characters, then "…", so that a
+// pasted blob is not echoed whole.
+QString elided(const QString& text, qsizetype max = 40);
+
 // What a value must look like, for error messages and help:
 // "a whole number from 1 to 4096", "one of: block, reject, drop-oldest", ...
 QString allowedText(const ScenarioField& field);

@@ -119,10 +119,9 @@ int editDistance(const QString& a, const QString& b)
 // A key as shown in a message, quoted: a pasted blob is cut, not echoed whole.
 QString quotedKey(const QString& key)
 {
-    constexpr qsizetype kShown = 40;
-    if (key.size() <= kShown)
-        return QLatin1Char('\'') + key + QLatin1Char('\'');
-    return QStringLiteral("'%1%2' (%3 characters)").arg(key.left(kShown), QChar(0x2026)).arg(key.size());
+    const QString shown = QLatin1Char('\'') + elided(key) + QLatin1Char('\'');
+    return shown.size() == key.size() + 2 ? shown
+                                          : shown + QStringLiteral(" (%1 characters)").arg(key.size());
 }
 
 QString suggestKey(const QString& unknown)
@@ -275,8 +274,8 @@ std::optional<FieldValue> fromJson(const ScenarioField& f, const QJsonValue& v, 
             return wrongType(QStringLiteral("a string such as \"500ms\""));
         const auto ns = parseDuration(v.toString().toStdString());
         if (!ns) {
-            *error =
-                QStringLiteral("\"%1\" is not a duration; allowed: %2").arg(v.toString(), allowedText(f));
+            *error = QStringLiteral("\"%1\" is not a duration; allowed: %2")
+                         .arg(elided(v.toString()), allowedText(f));
             return std::nullopt;
         }
         return FieldValue(static_cast<std::int64_t>(*ns));

@@ -294,6 +294,18 @@ private slots:
         QTest::newRow("metrics port range")
             << "--metrics-port 70000"
             << "--metrics-port: '70000' is out of range; allowed: a whole number from 1 to 65535";
+        QTest::newRow("long value is cut")
+            << QStringLiteral("--rate ") + QString(5000, QLatin1Char('5')) + QStringLiteral("x")
+            << QStringLiteral("--rate: '") + QString(40, QLatin1Char('5')) +
+                   QStringLiteral(
+                       "…' is not allowed; allowed: 0, or a number from 0.001 to 1000000 jobs/s (also "
+                       "written 50/s, or 3000/m per minute)");
+        QTest::newRow("long backoff is cut")
+            << QStringLiteral("--backoff exp(") + QString(5000, QLatin1Char('1')) + QStringLiteral("ms,1s)")
+            << QStringLiteral("--backoff: backoff 'exp(") + QString(36, QLatin1Char('1')) +
+                   QStringLiteral(
+                       "...': BASE and CAP must be durations with a unit; expected exp(BASE,CAP), e.g. "
+                       "exp(100ms,10s), with 0 <= BASE <= CAP <= 1h");
         QTest::newRow("unknown flag") << "--wrokers 4"
                                       << "Unknown option 'wrokers'. (see --help)";
     }
@@ -341,7 +353,9 @@ private slots:
             } else if (f.type == FieldType::Choice) {
                 expected = QStringLiteral("'%1' is not allowed; allowed: %2").arg(value, allowedText(f));
             } else if (f.type == FieldType::Text) {
-                expected = QStringLiteral("'%1' is out of range; allowed: %2").arg(value, allowedText(f));
+                // Too long to echo whole: cut after 40 characters.
+                expected =
+                    QStringLiteral("'%1' is out of range; allowed: %2").arg(elided(value), allowedText(f));
             } else {
                 expected = QStringLiteral("'%1' is out of range; allowed: %2").arg(value, allowedText(f));
             }

@@ -352,6 +352,16 @@ private slots:
         QTest::newRow("invalid UTF-8 in a value")
             << kHead + "  \"name\": \"caf\xe9\"\n}"
             << QStringLiteral("t.json:3:15: the file is not valid UTF-8 (byte 0xE9); save it as UTF-8");
+        QTest::newRow("huge bad duration is cut")
+            << kHead + "  \"think_time\": \"" + QByteArray(5000, '9') + "\"\n}"
+            << QStringLiteral("t.json:3:3: 'think_time': \"%1…\" is not a duration; allowed: a duration from "
+                              "0ms to 1h with a unit (us, ms, s, m, h), e.g. \"50ms\"")
+                   .arg(QString(40, QLatin1Char('9')));
+        QTest::newRow("huge bad choice is cut")
+            << kHead + "  \"overflow\": \"" + QByteArray(5000, 'b') + "\"\n}"
+            << QStringLiteral("t.json:3:3: 'overflow': \"%1…\" is not allowed; allowed: one of: block, "
+                              "reject, drop-oldest")
+                   .arg(QString(40, QLatin1Char('b')));
         QTest::newRow("huge unknown key is cut")
             << kHead + "  \"" + QByteArray(100, 'k') + "\": 4\n}"
             << QStringLiteral("t.json:3:3: unknown key '") + QString(40, QLatin1Char('k')) +
