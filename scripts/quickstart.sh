@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libgl-dev
-          libbenchmark-dev libconcurrentqueue-dev)
+          libbenchmark-dev libconcurrentqueue-dev
+          clang libclang-rt-14-dev) # the fuzz preset: clang with libFuzzer (.ci/run)
 
 install_missing() {
     local missing=()
