@@ -429,12 +429,13 @@ CommandLine parseCommandLine(const QStringList& arguments)
         s.jobs = 0;
         // Name what was typed, not the --jobs the rule above emptied.
         if (s.arrival == ArrivalKind::Burst)
-            return fail(QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
-                                       "submits all its jobs at once and needs a count: add --jobs N (%2) or "
-                                       "choose a rate with --arrival constant, poisson, ramp or spike")
-                            .arg(value("duration").trimmed(),
-                                 allowedText(*findScenarioField(u"jobs"))
-                                     .replace(QLatin1String("from 0 "), QLatin1String("from 1 "))));
+            return fail(
+                QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
+                               "submits all its jobs at once and needs a count: add --jobs N (a whole "
+                               "number from 1 to %2) or choose a rate with --arrival constant, "
+                               "poisson, ramp or spike")
+                    .arg(elided(value("duration").trimmed()))
+                    .arg(static_cast<qint64>(findScenarioField(u"jobs")->max)));
     }
     if (const QString why = crossCheckScenario(s); !why.isEmpty())
         return fail(withFlagNames(why));
@@ -445,9 +446,9 @@ CommandLine parseCommandLine(const QStringList& arguments)
         bool ok = false;
         const qlonglong port = text.trimmed().toLongLong(&ok);
         if (!ok)
-            return fail(QStringLiteral("--metrics-port: '%1' is not a whole number; allowed: a whole number "
+            return fail(QStringLiteral("--metrics-port: %1 is not a whole number; allowed: a whole number "
                                        "from 1 to 65535")
-                            .arg(text));
+                            .arg(quoted(text)));
         if (port < 1 || port > 65535)
             return fail(rangeError(QStringLiteral("metrics-port"), text,
                                    QStringLiteral("a whole number from 1 to 65535")));
@@ -456,17 +457,21 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (isSet("metrics-linger")) {
         const QString text = value("metrics-linger");
         const auto ns = parseDuration(text.toStdString());
-        if (!ns || *ns < 0 || *ns > 3600 * kSecond)
-            return fail(rangeError(
-                QStringLiteral("metrics-linger"), text,
-                QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms")));
+        const QString allowed =
+            QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms");
+        if (!ns)
+            return fail(QStringLiteral("--metrics-linger: %1 is not a duration; allowed: %2")
+                            .arg(quoted(text), allowed));
+        if (*ns > 3600 * kSecond)
+            return fail(rangeError(QStringLiteral("metrics-linger"), elided(text), allowed));
         cl.metricsLinger = *ns;
     }
     if (isSet("metrics-address")) {
         const QString text = value("metrics-address");
         if (QHostAddress(text).isNull())
-            return fail(rangeError(QStringLiteral("metrics-address"), text,
-                                   QStringLiteral("an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1")));
+            return fail(QStringLiteral("--metrics-address: %1 is not an IP address; allowed: an IPv4 or IPv6 "
+                                       "address, e.g. 127.0.0.1 or ::1")
+                            .arg(quoted(text)));
         cl.metricsAddress = text;
     }
     if (cl.metricsPort == 0 && (isSet("metrics-address") || isSet("metrics-linger")))

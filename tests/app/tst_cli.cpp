@@ -291,6 +291,18 @@ private slots:
         QTest::newRow("metrics port word")
             << "--metrics-port abc"
             << "--metrics-port: 'abc' is not a whole number; allowed: a whole number from 1 to 65535";
+        QTest::newRow("metrics linger word")
+            << "--metrics-port 9477 --metrics-linger soon"
+            << "--metrics-linger: 'soon' is not a duration; allowed: a duration from 0ms to 1h with a unit "
+               "(us, ms, s, m, h), e.g. 50ms";
+        QTest::newRow("metrics linger range")
+            << "--metrics-port 9477 --metrics-linger 2h"
+            << "--metrics-linger: '2h' is out of range; allowed: a duration from 0ms to 1h with a unit "
+               "(us, ms, s, m, h), e.g. 50ms";
+        QTest::newRow("metrics address word")
+            << "--metrics-port 9477 --metrics-address localhost"
+            << "--metrics-address: 'localhost' is not an IP address; allowed: an IPv4 or IPv6 address, e.g. "
+               "127.0.0.1 or ::1";
         QTest::newRow("metrics port range")
             << "--metrics-port 70000"
             << "--metrics-port: '70000' is out of range; allowed: a whole number from 1 to 65535";
