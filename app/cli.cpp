@@ -46,7 +46,7 @@ QString latin(const char* s)
 
 QString quoted(const QString& text)
 {
-    return QLatin1Char('\'') + text + QLatin1Char('\'');
+    return QLatin1Char('\'') + elided(text) + QLatin1Char('\'');
 }
 
 // The field time_mode is documented as --time (issue #6); --time-mode, the table's
@@ -236,16 +236,17 @@ std::vector<Section> sections()
             QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
                            "summary."))}});
     out.push_back(
-        {QStringLiteral("Metrics endpoint (with --headless)"),
+        {QStringLiteral("Metrics endpoint"),
          {o({"metrics-port"}, "P",
             QStringLiteral(
-                "Serve Prometheus metrics at http://ADDRESS:P/metrics while the run lasts. Allowed: a "
-                "whole number from 1 to 65535. Default: off.")),
+                "Serve Prometheus metrics at http://ADDRESS:P/metrics while the run lasts (--headless) or "
+                "while the window is open (as Run > Serve Prometheus metrics). Allowed: a whole number "
+                "from 1 to 65535. Default: off.")),
           o({"metrics-address"}, "A",
             QStringLiteral("The address --metrics-port binds. Default: 127.0.0.1 (this machine only).")),
           o({"metrics-linger"}, "DURATION",
-            QStringLiteral("Keep serving metrics for DURATION after the run ends, so that a scraper gets the "
-                           "final totals, e.g. 5s. Allowed: 0ms to 1h. Default: 0ms."))}});
+            QStringLiteral("With --headless: keep serving metrics for DURATION after the run ends, so that a "
+                           "scraper gets the final totals, e.g. 5s. Allowed: 0ms to 1h. Default: 0ms."))}});
     // One section per field group, in table order.
     const QString intro = QStringLiteral(
         "Scenario settings. Each is also a key of a scenario file, with _ for - (--queue-capacity "
@@ -482,8 +483,18 @@ CommandLine parseCommandLine(const QStringList& arguments)
             return fail(err);
     }
     // A duration alone means "for that long", not "1000 jobs or that long".
-    if (isSet("duration") && !isSet("jobs"))
+    if (isSet("duration") && !isSet("jobs")) {
         s.jobs = 0;
+        // Name what was typed, not the --jobs the rule above emptied.
+        if (s.arrival == ArrivalKind::Burst)
+            return fail(
+                QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
+                               "submits all its jobs at once and needs a count: add --jobs N (a whole "
+                               "number from 1 to %2) or choose a rate with --arrival constant, "
+                               "poisson, ramp or spike")
+                    .arg(elided(value("duration").trimmed()))
+                    .arg(static_cast<qint64>(findScenarioField(u"jobs")->max)));
+    }
     if (const QString why = crossCheckScenario(s); !why.isEmpty())
         return fail(withFlagNames(why));
 
@@ -491,30 +502,41 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (isSet("metrics-port")) {
         const QString text = value("metrics-port");
         bool ok = false;
-        const int port = text.trimmed().toInt(&ok);
-        if (!ok || port < 1 || port > 65535)
+        const qlonglong port = text.trimmed().toLongLong(&ok);
+        if (!ok)
+            return fail(QStringLiteral("--metrics-port: %1 is not a whole number; allowed: a whole number "
+                                       "from 1 to 65535")
+                            .arg(quoted(text)));
+        if (port < 1 || port > 65535)
             return fail(rangeError(QStringLiteral("metrics-port"), text,
                                    QStringLiteral("a whole number from 1 to 65535")));
-        cl.metricsPort = port;
+        cl.metricsPort = static_cast<int>(port);
     }
     if (isSet("metrics-linger")) {
         const QString text = value("metrics-linger");
         const auto ns = parseDuration(text.toStdString());
-        if (!ns || *ns < 0 || *ns > 3600 * kSecond)
-            return fail(rangeError(
-                QStringLiteral("metrics-linger"), text,
-                QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms")));
+        const QString allowed =
+            QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms");
+        if (!ns)
+            return fail(QStringLiteral("--metrics-linger: %1 is not a duration; allowed: %2")
+                            .arg(quoted(text), allowed));
+        if (*ns > 3600 * kSecond)
+            return fail(rangeError(QStringLiteral("metrics-linger"), elided(text), allowed));
         cl.metricsLinger = *ns;
     }
     if (isSet("metrics-address")) {
         const QString text = value("metrics-address");
         if (QHostAddress(text).isNull())
-            return fail(rangeError(QStringLiteral("metrics-address"), text,
-                                   QStringLiteral("an IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1")));
+            return fail(QStringLiteral("--metrics-address: %1 is not an IP address; allowed: an IPv4 or IPv6 "
+                                       "address, e.g. 127.0.0.1 or ::1")
+                            .arg(quoted(text)));
         cl.metricsAddress = text;
     }
     if (cl.metricsPort == 0 && (isSet("metrics-address") || isSet("metrics-linger")))
         return fail(QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)"));
+    if (!headless && isSet("metrics-linger"))
+        return fail(QStringLiteral("--metrics-linger needs --headless (the window serves metrics until it "
+                                   "closes)"));
 
     if (headless)
         cl.action = CommandLine::Action::Headless;

@@ -54,11 +54,13 @@ int runWindow(const CommandLine& cl)
                          QString& error) { return exportTimeSeriesCsv(path, samples, startUnixS, &error); };
     // One endpoint for the window's lifetime; the window stops it before it goes.
     auto metrics = std::make_shared<MetricsEndpoint>();
-    hooks.serveMetrics = [metrics](quint16 port, std::function<void(Snapshot&)> snapshot, QString& error) {
+    const QHostAddress address(cl.metricsAddress); // 127.0.0.1 unless --metrics-address
+    hooks.serveMetrics = [metrics, address](quint16 port, std::function<void(Snapshot&)> snapshot,
+                                            QString& error) {
         metrics->stop();
         if (port == 0)
             return true;
-        return metrics->start(QHostAddress::LocalHost, port, std::move(snapshot), &error);
+        return metrics->start(address, port, std::move(snapshot), &error);
     };
     MainWindow window(hooks);
     window.restoreSettings();
@@ -72,6 +74,11 @@ int runWindow(const CommandLine& cl)
     // (Scenario has no operator==; its file form tells whether a flag changed it.)
     if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
         window.setScenario(cl.scenario);
+    // --metrics-port: what Run > Serve Prometheus metrics does, from the start.
+    if (cl.metricsPort != 0 && !window.serveMetrics(static_cast<quint16>(cl.metricsPort))) {
+        QTextStream(stderr) << "poollab: --metrics-port: " << window.lastError() << "\n";
+        return 1;
+    }
     window.show();
     if (cl.startImmediately)
         window.controller()->start();
@@ -91,6 +98,18 @@ int main(int argc, char* argv[])
         QCoreApplication app(argc, argv);
         return runWithoutWindow(cl);
     }
+    // Without a display Qt aborts (status 134) with a message about plugins; say what
+    // to do instead. QT_QPA_PLATFORM (offscreen, vnc, ...) or -platform is a choice made.
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    const bool platformChosen =
+        qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || arguments.contains(QStringLiteral("-platform"));
+    if (!platformChosen && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        QTextStream(stderr) << "poollab: no display (DISPLAY/WAYLAND_DISPLAY unset); use --headless or "
+                               "xvfb-run\n";
+        return 1;
+    }
+#endif
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("PoolLab"));
     QApplication::setOrganizationName(QStringLiteral("PoolLab"));

@@ -95,7 +95,8 @@ void MetricsServer::close()
 {
     if (m_tcp)
         m_tcp->close();
-    const QSet<QTcpSocket*> sockets = std::exchange(m_sockets, {});
+    const QList<QTcpSocket*> sockets = std::exchange(m_connections, {}).keys();
+    m_perPeer.clear();
     for (QTcpSocket* socket : sockets) {
         socket->disconnect(this);
         socket->abort();
@@ -116,7 +117,13 @@ quint16 MetricsServer::port() const
 void MetricsServer::acceptPending()
 {
     while (QTcpSocket* socket = m_tcp->nextPendingConnection()) {
-        m_sockets.insert(socket);
+        const QHostAddress peer = socket->peerAddress();
+        if (m_perPeer.value(peer) >= std::max(1, m_options.maxConnectionsPerPeer))
+            evictOldest(&peer);
+        if (m_connections.size() >= std::max(1, m_options.maxConnections))
+            evictOldest(nullptr);
+        m_connections.insert(socket, {peer, m_nextSerial++});
+        ++m_perPeer[peer];
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] { forget(socket); });
         connect(socket, &QTcpSocket::errorOccurred, this, [this, socket] {
             // A reset by the peer, say: nothing left to answer.
@@ -129,10 +136,6 @@ void MetricsServer::acceptPending()
         timer->setSingleShot(true);
         connect(timer, &QTimer::timeout, this, [this, socket] { timedOut(socket); });
         timer->start(m_options.readTimeoutMs);
-        if (m_sockets.size() > m_options.maxConnections) {
-            respond(socket, 503, kTextPlain, "too many connections\n");
-            continue;
-        }
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readRequest(socket); });
         if (socket->bytesAvailable() > 0)
             readRequest(socket);
@@ -232,7 +235,7 @@ void MetricsServer::respond(QTcpSocket* socket, int status, QByteArrayView conte
 
 void MetricsServer::timedOut(QTcpSocket* socket)
 {
-    if (!m_sockets.contains(socket))
+    if (!m_connections.contains(socket))
         return; // already closed, waiting for deleteLater
     if (socket->property(kRespondedProperty).toBool()) {
         socket->abort();
@@ -242,9 +245,36 @@ void MetricsServer::timedOut(QTcpSocket* socket)
     respond(socket, 408, kTextPlain, "request not received in time\n");
 }
 
+void MetricsServer::evictOldest(const QHostAddress* peer)
+{
+    QTcpSocket* victim = nullptr;
+    std::pair<bool, std::uint64_t> oldest{true, 0}; // (still waiting for its request, serial)
+    for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
+        if (peer && it.value().peer != *peer)
+            continue;
+        const std::pair<bool, std::uint64_t> key{!it.key()->property(kRespondedProperty).toBool(),
+                                                 it.value().serial};
+        if (!victim || key < oldest) {
+            victim = it.key();
+            oldest = key;
+        }
+    }
+    if (!victim)
+        return;
+    victim->disconnect(this);
+    victim->abort();
+    forget(victim);
+    m_evictions.fetch_add(1, std::memory_order_relaxed);
+}
+
 void MetricsServer::forget(QTcpSocket* socket)
 {
-    if (m_sockets.remove(socket)) {
+    const auto it = m_connections.constFind(socket);
+    if (it != m_connections.cend()) {
+        const QHostAddress peer = it.value().peer;
+        m_connections.erase(it);
+        if (--m_perPeer[peer] <= 0)
+            m_perPeer.remove(peer);
         socket->disconnect(this);
         if (auto* timer = socket->findChild<QTimer*>())
             timer->stop();

@@ -4,9 +4,9 @@
 #include "app/metrics_exposition.h"
 #include "core/snapshot.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
-#include <QSet>
 
 #include <atomic>
 #include <cstdint>
@@ -26,8 +26,14 @@ using SnapshotFunction = std::function<void(Snapshot&)>;
 struct MetricsServerOptions
 {
     qsizetype maxRequestBytes = 8 * 1024; // request line and headers; beyond it: 431
-    int readTimeoutMs = 5000;             // the whole request must arrive within this, else 408
-    int maxConnections = 64;              // beyond this many open connections: 503 at once
+    int readTimeoutMs = 2000;             // the whole request must arrive within this, else 408
+    // Open connections, in all and from one peer address. A new connection past either
+    // limit makes room by dropping the oldest one (of that peer, or of all): answered
+    // ones first, then the longest waiting. A scrape's request arrives at once, so slow
+    // or idle clients go and the scraper gets in, and a handful of peers cannot hold
+    // every slot.
+    int maxConnections = 64;
+    int maxConnectionsPerPeer = 8;
     MetricsRunInfo runInfo;
 };
 
@@ -35,7 +41,8 @@ struct MetricsServerOptions
 // 200 with the exposition of a fresh snapshot; another path 404; another method
 // 405 with Allow; an oversized request 431; a request not complete within the
 // read timeout 408; a malformed one 400. Every response says Connection: close and
-// closes. It runs in the thread it lives in (see MetricsEndpoint for its own thread).
+// closes. Past the connection limits the oldest connection is dropped (see
+// MetricsServerOptions). It runs in the thread it lives in (see MetricsEndpoint for its own thread).
 class MetricsServer : public QObject
 {
     Q_OBJECT
@@ -50,7 +57,9 @@ public:
     void close();
     bool isListening() const;
     quint16 port() const;
-    int openConnections() const { return static_cast<int>(m_sockets.size()); }
+    int openConnections() const { return static_cast<int>(m_connections.size()); }
+    // Connections dropped to make room for newer ones; readable from any thread.
+    std::uint64_t evictions() const { return m_evictions.load(std::memory_order_relaxed); }
     // 200 responses to /metrics so far; readable from any thread.
     std::uint64_t scrapes() const { return m_scrapes.load(std::memory_order_relaxed); }
 
@@ -66,11 +75,22 @@ private:
                  QByteArrayView extraHeaders = {}, bool sendBody = true);
     void timedOut(QTcpSocket* socket);
     void forget(QTcpSocket* socket);
+    // Drops the oldest connection (of `peer` only, if given) to make room.
+    void evictOldest(const QHostAddress* peer);
+
+    struct Connection
+    {
+        QHostAddress peer;
+        std::uint64_t serial; // accept order
+    };
 
     SnapshotFunction m_snapshotFn;
     MetricsServerOptions m_options;
     QTcpServer* m_tcp = nullptr; // a child, created in listen() so that it belongs to this thread
-    QSet<QTcpSocket*> m_sockets;
+    QHash<QTcpSocket*, Connection> m_connections;
+    QHash<QHostAddress, int> m_perPeer; // open connections by peer address
+    std::uint64_t m_nextSerial = 0;
+    std::atomic<std::uint64_t> m_evictions{0};
     Snapshot m_snapshot; // reused: snapshot() keeps its buffers
     std::atomic<std::uint64_t> m_scrapes{0};
 };

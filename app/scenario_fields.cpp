@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/scenario_fields.h"
 
+#include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"
 #include "core/pool.h"
@@ -14,6 +15,9 @@ namespace poollab {
 namespace {
 
 constexpr double kMaxRate = 1'000'000; // jobs/s: far beyond what one machine's pool does
+// The smallest rate above 0 (one job in about 17 minutes): below it the gaps between
+// jobs leave what a run can reach, and 1e-12 used to overflow the schedule's clock.
+constexpr double kMinRate = 0.001;
 constexpr double kHour = 3600.0 * kSecond;
 constexpr double kDay = 24 * kHour;
 // JSON numbers are doubles: larger integers would not read back exactly.
@@ -179,8 +183,11 @@ QString numberText(double v)
     // that reads back exactly, whatever the locale.
     if (v == std::floor(v) && std::fabs(v) < 1e15)
         return QString::number(static_cast<qint64>(v));
+    // Plain decimals down to 0.0001 ("0.0009", not "9e-04"); smaller ones in e-notation.
     char buf[64];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v);
+    const auto format =
+        std::fabs(v) >= 1e-4 && std::fabs(v) < 1e15 ? std::chars_format::fixed : std::chars_format::general;
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v, format);
     return QString::fromLatin1(buf, static_cast<qsizetype>(end - buf));
 }
 
@@ -201,6 +208,13 @@ std::span<const ScenarioField> scenarioFields()
     return kFields;
 }
 
+double minimumAboveZero(const ScenarioField& field)
+{
+    return field.type == FieldType::Number && QLatin1String(field.unit).endsWith(QLatin1String("/s"))
+               ? kMinRate
+               : 0.0;
+}
+
 const ScenarioField* findScenarioField(QStringView key)
 {
     for (const ScenarioField& f : kFields) {
@@ -208,6 +222,11 @@ const ScenarioField* findScenarioField(QStringView key)
             return &f;
     }
     return nullptr;
+}
+
+QString elided(const QString& text, qsizetype max)
+{
+    return text.size() <= max ? text : text.left(max) + QChar(0x2026);
 }
 
 QString cliFlagName(const ScenarioField& field)
@@ -221,6 +240,9 @@ QString allowedText(const ScenarioField& f)
     case FieldType::Integer:
         return QStringLiteral("a whole number from %1 to %2").arg(integerText(f.min), integerText(f.max));
     case FieldType::Number:
+        if (minimumAboveZero(f) > 0)
+            return QStringLiteral("0, or a number from %1 to %2")
+                .arg(numberText(minimumAboveZero(f)), numberText(f.max));
         return QStringLiteral("a number from %1 to %2").arg(numberText(f.min), numberText(f.max));
     case FieldType::Duration:
         return QStringLiteral("a duration from %1 to %2 with a unit (us, ms, s, m, h), e.g. \"50ms\"")
@@ -299,7 +321,7 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
         if (!std::holds_alternative<double>(v))
             return wrongType();
         const double x = std::get<double>(v);
-        if (!std::isfinite(x) || x < f.min || x > f.max)
+        if (!std::isfinite(x) || x < f.min || x > f.max || (x > 0 && x < minimumAboveZero(f)))
             return fail(formatFieldValue(f, v));
         return true;
     }
@@ -312,7 +334,8 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
                 return true;
         }
         if (error)
-            *error = QStringLiteral("\"%1\" is not allowed; allowed: %2").arg(fromStd(s), allowedText(f));
+            *error =
+                QStringLiteral("\"%1\" is not allowed; allowed: %2").arg(elided(fromStd(s)), allowedText(f));
         return false;
     }
     case FieldType::Latency: {
@@ -343,7 +366,7 @@ bool checkFieldValue(const ScenarioField& f, const FieldValue& v, QString* error
 
 std::optional<FieldValue> parseFieldText(const ScenarioField& f, const QString& text, QString* error)
 {
-    const QString quoted = QLatin1Char('\'') + text + QLatin1Char('\'');
+    const QString quoted = QLatin1Char('\'') + elided(text) + QLatin1Char('\'');
     const auto bad = [&]() -> std::optional<FieldValue> {
         if (error)
             *error = QStringLiteral("%1 is not allowed; allowed: %2").arg(quoted, allowedText(f));
@@ -413,14 +436,29 @@ QString crossCheckScenario(const Scenario& s)
         return QStringLiteral(
                    "'arrival' burst submits 'jobs' at once: 'jobs' must be a whole number from 1 to %1")
             .arg(maxJobs);
+    // Every open arrival kind refuses a rate curve that is 0 throughout, the same way:
+    // it would submit one job at 0 and then nothing.
+    const QString rateRange = QStringLiteral("from %1 to %2 jobs/s").arg(numberText(kMinRate), maxRate);
     if ((s.arrival == ArrivalKind::Constant || s.arrival == ArrivalKind::Poisson) && s.rate <= 0)
-        return QStringLiteral("'rate' is 0: 'arrival' %1 needs a rate above 0, up to %2 jobs/s")
+        return QStringLiteral("'rate' is 0: 'arrival' %1 needs a rate %2")
             .arg(s.arrival == ArrivalKind::Constant ? QStringLiteral("constant") : QStringLiteral("poisson"),
-                 maxRate);
-    if (s.arrival == ArrivalKind::Ramp && s.rate <= 0 && s.rateEnd <= 0)
-        return QStringLiteral(
-                   "'rate' and 'rate_end' are both 0: a ramp needs one of them above 0, up to %1 jobs/s")
-            .arg(maxRate);
+                 rateRange);
+    if (s.arrival == ArrivalKind::Ramp && s.rateEnd <= 0 && (s.rate <= 0 || s.rampDuration == 0))
+        return s.rate <= 0 ? QStringLiteral("'rate' and 'rate_end' are both 0: 'arrival' ramp needs one of "
+                                            "them %1")
+                                 .arg(rateRange)
+                           : QStringLiteral("'rate_end' is 0 and 'ramp_duration' is 0: 'arrival' ramp "
+                                            "would start at 0; set 'rate_end' %1 or a 'ramp_duration'")
+                                 .arg(rateRange);
+    if (s.arrival == ArrivalKind::Spike && s.rate <= 0 && (s.spikeRate <= 0 || s.spikeDuration == 0))
+        return s.spikeRate <= 0 ? QStringLiteral("'rate' and 'spike_rate' are both 0: 'arrival' spike needs "
+                                                 "one of them %1")
+                                      .arg(rateRange)
+                                : QStringLiteral("'rate' is 0 and 'spike_duration' is 0: 'arrival' spike "
+                                                 "would submit nothing; set 'rate' %1 or a 'spike_duration'")
+                                      .arg(rateRange);
+    if (const std::string why = checkBackoffOrder(s.backoffBase, s.backoffCap); !why.empty())
+        return fromStd(why);
     return {};
 }
 

@@ -51,7 +51,15 @@ struct ScenarioField
 std::span<const ScenarioField> scenarioFields();
 const ScenarioField* findScenarioField(QStringView key);
 
+// Rates (Number fields in something per second) take 0, or at least this much
+// (0.001/s); 0 for other fields. checkFieldValue() and allowedText() apply it.
+double minimumAboveZero(const ScenarioField& field);
+
 QString cliFlagName(const ScenarioField& field); // "queue-capacity"
+
+// Text as quoted back in a message: at most `max` characters, then "…", so that a
+// pasted blob is not echoed whole.
+QString elided(const QString& text, qsizetype max = 40);
 
 // What a value must look like, for error messages and help:
 // "a whole number from 1 to 4096", "one of: block, reject, drop-oldest", ...
@@ -75,7 +83,8 @@ bool checkFieldValue(const ScenarioField& field, const FieldValue& value, QStrin
 std::optional<FieldValue> parseFieldText(const ScenarioField& field, const QString& text, QString* error);
 
 // Checks between fields that a single range cannot express: jobs and duration both
-// 0, a burst without a job count, a constant or poisson rate of 0, a ramp from 0 to 0. Returns an empty
+// 0, a burst without a job count, an arrival rate that is 0 throughout (constant,
+// poisson, ramp, spike alike), backoff_base above backoff_cap. Returns an empty
 // string when the scenario is valid, else a message naming the fields involved.
 QString crossCheckScenario(const Scenario& scenario);
 // checkFieldValue() for every field, then crossCheckScenario(). Empty when valid.

@@ -15,6 +15,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace poollab {
@@ -114,8 +116,21 @@ int editDistance(const QString& a, const QString& b)
     return row.back();
 }
 
+// A key as shown in a message, quoted: a pasted blob is cut, not echoed whole.
+QString quotedKey(const QString& key)
+{
+    const QString shown = QLatin1Char('\'') + elided(key) + QLatin1Char('\'');
+    return shown.size() == key.size() + 2 ? shown
+                                          : shown + QStringLiteral(" (%1 characters)").arg(key.size());
+}
+
 QString suggestKey(const QString& unknown)
 {
+    // Keys are at most a few dozen characters: a longer one is no typo of one, and the
+    // quadratic edit distance on a megabyte key took seconds.
+    constexpr qsizetype kMaxTypoLength = 64;
+    if (unknown.size() > kMaxTypoLength)
+        return {};
     QString normalized = unknown;
     normalized.replace(QLatin1Char('-'), QLatin1Char('_'));
     QString best;
@@ -134,6 +149,96 @@ QString suggestKey(const QString& unknown)
 }
 
 QByteArray exactNumber(double v);
+
+// The offset of the first byte that is not part of well-formed UTF-8 (no overlong
+// forms, surrogates or code points past U+10FFFF), or -1. Qt's parser names only a
+// symptom ("missing name separator").
+qsizetype firstInvalidUtf8(const QByteArray& text)
+{
+    const auto byte = [&](qsizetype i) { return static_cast<unsigned char>(text[i]); };
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n;) {
+        const unsigned char c = byte(i);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        int length = 0;
+        unsigned char lo = 0x80;
+        unsigned char hi = 0xBF; // the allowed range of the second byte
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            lo = c == 0xE0 ? 0xA0 : 0x80;
+            hi = c == 0xED ? 0x9F : 0xBF;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            lo = c == 0xF0 ? 0x90 : 0x80;
+            hi = c == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return i;
+        }
+        if (i + length > n || byte(i + 1) < lo || byte(i + 1) > hi)
+            return i;
+        for (int k = 2; k < length; ++k) {
+            if ((byte(i + k) & 0xC0) != 0x80)
+                return i;
+        }
+        i += length;
+    }
+    return -1;
+}
+
+// A number outside strings written with a leading zero ("01", "-007.5"), which JSON
+// forbids and Qt reports as "unterminated object": its offset and text, if one
+// starts at or before `limit`.
+std::optional<std::pair<qsizetype, QByteArray>> leadingZeroNumber(const QByteArray& json, qsizetype limit)
+{
+    bool inString = false;
+    bool escaped = false;
+    const auto isNumberChar = [](char c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+    };
+    for (qsizetype i = 0; i < json.size() && i <= limit; ++i) {
+        const char c = json[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+            continue;
+        }
+        if (!(c == '-' || (c >= '0' && c <= '9')) || (i > 0 && isNumberChar(json[i - 1])))
+            continue;
+        qsizetype end = i;
+        while (end < json.size() && isNumberChar(json[end]) && end - i < 64)
+            ++end;
+        const QByteArray token = json.mid(i, end - i);
+        const qsizetype digits = token.startsWith('-') ? 1 : 0;
+        if (token.size() > digits + 1 && token[digits] == '0' && token[digits + 1] >= '0' &&
+            token[digits + 1] <= '9')
+            return std::pair{i, token};
+        i = end - 1;
+    }
+    return std::nullopt;
+}
+
+// "-007.5" -> "-7.5", "00" -> "0".
+QByteArray withoutLeadingZeros(QByteArray number)
+{
+    const qsizetype first = number.startsWith('-') ? 1 : 0;
+    while (number.size() > first + 1 && number[first] == '0' && number[first + 1] >= '0' &&
+           number[first + 1] <= '9')
+        number.remove(first, 1);
+    return number;
+}
 
 // Converts a JSON value to the field's value type; range checks come after.
 std::optional<FieldValue> fromJson(const ScenarioField& f, const QJsonValue& v, QString* error)
@@ -169,8 +274,8 @@ std::optional<FieldValue> fromJson(const ScenarioField& f, const QJsonValue& v, 
             return wrongType(QStringLiteral("a string such as \"500ms\""));
         const auto ns = parseDuration(v.toString().toStdString());
         if (!ns) {
-            *error =
-                QStringLiteral("\"%1\" is not a duration; allowed: %2").arg(v.toString(), allowedText(f));
+            *error = QStringLiteral("\"%1\" is not a duration; allowed: %2")
+                         .arg(elided(v.toString()), allowedText(f));
             return std::nullopt;
         }
         return FieldValue(static_cast<std::int64_t>(*ns));
@@ -231,9 +336,24 @@ bool scenarioFromJson(const QByteArray& data, Scenario& scenario, QString* error
         return false;
     };
 
+    if (const qsizetype bad = firstInvalidUtf8(json); bad >= 0) {
+        const QString hex = QStringLiteral("%1")
+                                .arg(static_cast<unsigned char>(json[bad]), 2, 16, QLatin1Char('0'))
+                                .toUpper();
+        at(bad, QStringLiteral("the file is not valid UTF-8 (byte 0x%1); save it as UTF-8").arg(hex));
+        return finish();
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
+        if (const auto zero = leadingZeroNumber(json, parseError.offset)) {
+            at(zero->first,
+               QStringLiteral("malformed JSON: the number %1 has a leading zero, which JSON does "
+                              "not allow; write %2")
+                   .arg(QString::fromLatin1(zero->second),
+                        QString::fromLatin1(withoutLeadingZeros(zero->second))));
+            return finish();
+        }
         at(parseError.offset, QStringLiteral("malformed JSON: %1").arg(parseError.errorString()));
         return finish();
     }
@@ -269,7 +389,7 @@ bool scenarioFromJson(const QByteArray& data, Scenario& scenario, QString* error
         if (errors.size() >= kMaxErrors)
             break;
         if (seen.contains(k.key)) {
-            at(k.offset, QStringLiteral("key '%1' appears more than once").arg(k.key));
+            at(k.offset, QStringLiteral("key %1 appears more than once").arg(quotedKey(k.key)));
             continue;
         }
         seen << k.key;
@@ -280,8 +400,8 @@ bool scenarioFromJson(const QByteArray& data, Scenario& scenario, QString* error
             const QString suggestion = suggestKey(k.key);
             at(k.offset,
                suggestion.isEmpty()
-                   ? QStringLiteral("unknown key '%1'").arg(k.key)
-                   : QStringLiteral("unknown key '%1' (did you mean '%2'?)").arg(k.key, suggestion));
+                   ? QStringLiteral("unknown key %1").arg(quotedKey(k.key))
+                   : QStringLiteral("unknown key %1 (did you mean '%2'?)").arg(quotedKey(k.key), suggestion));
             continue;
         }
         QString why;

@@ -9,6 +9,9 @@ namespace poollab {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// The largest instant the schedule plans, kept clear of INT64_MAX so the callers'
+// additions to it cannot overflow either.
+constexpr double kLastNanos = 9.2e18;
 
 double sec(Nanos ns)
 {
@@ -160,7 +163,9 @@ Nanos ArrivalSchedule::next(Rng& rng)
         if (t >= 0)
             t = std::max(t, m_floor);
     }
-    if (t < 0)
+    // Past what a Nanos holds (about 292 years), or not a number: no arrival ever comes,
+    // and llround would overflow.
+    if (!(t >= 0) || t * 1e9 >= kLastNanos)
         return -1;
     const Nanos ns = static_cast<Nanos>(std::llround(t * 1e9));
     if (m_duration > 0 && ns >= m_duration)

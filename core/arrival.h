@@ -31,7 +31,7 @@ public:
     explicit ArrivalSchedule(const Scenario& scenario);
 
     // The next planned arrival (>= the previous one), or -1 when the run's limit is
-    // reached or the rate stays 0 for good.
+    // reached, the rate stays 0 for good or the arrival would lie past 9.2e18 ns.
     Nanos next(Rng& rng);
     // Live change of rates and limits. An arrival that next() returned but that lies
     // after now is withdrawn (returns true): the caller drops it and asks next()

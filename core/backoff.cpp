@@ -28,6 +28,13 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
+// The spec as quoted back: a pasted blob is cut after 40 bytes, not echoed whole.
+std::string shown(std::string_view text)
+{
+    constexpr std::size_t kShown = 40;
+    return text.size() <= kShown ? std::string(text) : std::string(text.substr(0, kShown)) + "...";
+}
+
 } // namespace
 
 Nanos backoffCeiling(const BackoffConfig& config, int failedAttempt)
@@ -96,7 +103,7 @@ bool parseBackoff(std::string_view text, Nanos& base, Nanos& cap, std::string* e
 {
     const auto fail = [&](const char* why) {
         if (error)
-            *error = "backoff '" + std::string(text) + "': " + why +
+            *error = "backoff '" + shown(text) + "': " + why +
                      "; expected exp(BASE,CAP), e.g. exp(100ms,10s), with 0 <= BASE <= CAP <= 1h";
         return false;
     };
@@ -118,6 +125,14 @@ bool parseBackoff(std::string_view text, Nanos& base, Nanos& cap, std::string* e
     base = *b;
     cap = *c;
     return true;
+}
+
+std::string checkBackoffOrder(Nanos base, Nanos cap)
+{
+    if (base <= cap)
+        return {};
+    return "'backoff_base' (" + formatDuration(base) + ") is longer than 'backoff_cap' (" +
+           formatDuration(cap) + "): the base must be at most the cap";
 }
 
 std::string formatBackoff(Nanos base, Nanos cap)

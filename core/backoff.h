@@ -39,5 +39,8 @@ bool parseJitter(std::string_view text, Jitter& out);
 // says why in *error (if given).
 bool parseBackoff(std::string_view text, Nanos& base, Nanos& cap, std::string* error);
 std::string formatBackoff(Nanos base, Nanos cap);
+// Empty when base <= cap, else why not, naming the scenario keys: the engines would
+// clamp the base to the cap, so every way in (flags, files, the window) refuses it.
+std::string checkBackoffOrder(Nanos base, Nanos cap);
 
 } // namespace poollab

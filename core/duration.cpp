@@ -3,7 +3,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
+#include <cstdint>
 
 namespace poollab {
 
@@ -17,7 +17,7 @@ std::optional<Nanos> parseDuration(std::string_view text)
         return std::nullopt;
     double value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || !std::isfinite(value) || value < 0)
+    if (ec != std::errc() || !std::isfinite(value) || std::signbit(value))
         return std::nullopt;
     const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
     double scale = 0;
@@ -47,27 +47,32 @@ std::string formatDuration(Nanos ns)
 {
     struct Unit
     {
-        Nanos scale;
+        std::uint64_t scale;
         const char* name;
     };
     static constexpr Unit units[] = {{3600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"},
                                      {kMilli, "ms"},        {kMicro, "us"},      {1, "ns"}};
     if (ns == 0)
         return "0ms";
+    // On the magnitude, unsigned: -INT64_MIN does not fit a Nanos, and no step below
+    // multiplies, so no value can overflow.
+    const std::string sign = ns < 0 ? "-" : "";
+    const std::uint64_t mag =
+        ns < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
     for (const Unit& u : units) {
-        if (ns % u.scale == 0)
-            return std::to_string(ns / u.scale) + u.name;
+        if (mag % u.scale == 0)
+            return sign + std::to_string(mag / u.scale) + u.name;
         // Up to three decimals reads better than a smaller unit ("1.5s", not "1500ms").
-        if ((u.scale == kSecond || u.scale == kMilli) && ns >= u.scale && (ns * 1000) % u.scale == 0) {
-            char buf[64];
-            std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ns) / static_cast<double>(u.scale));
-            std::string s(buf);
+        if ((u.scale == kSecond || u.scale == kMilli) && mag >= u.scale && mag % (u.scale / 1000) == 0) {
+            std::string s = std::to_string(mag / u.scale) + '.';
+            const std::string thousandths = std::to_string(mag % u.scale / (u.scale / 1000));
+            s += std::string(3 - thousandths.size(), '0') + thousandths;
             while (s.back() == '0')
                 s.pop_back();
-            return s + u.name;
+            return sign + s + u.name;
         }
     }
-    return std::to_string(ns) + "ns";
+    return sign + std::to_string(mag) + "ns";
 }
 
 } // namespace poollab

@@ -11,9 +11,15 @@ double sanitizeBurst(double burst)
 {
     return std::isfinite(burst) ? std::max(1.0, burst) : 1.0;
 }
+// The longest gap between tokens, about 31.7 years: a rate far below what the app lets
+// through (0.001/s) would give an infinite gap, and inf * 0 a NaN.
+constexpr double kMaxIntervalNs = 1e18;
+// The last instant reserve() hands out; later ones are saturated to it.
+constexpr double kLastNs = 9.2e18;
+
 double intervalOf(double rate)
 {
-    return rate > 0 && std::isfinite(rate) ? 1e9 / rate : 0.0;
+    return rate > 0 && std::isfinite(rate) ? std::min(1e9 / rate, kMaxIntervalNs) : 0.0;
 }
 } // namespace
 
@@ -35,7 +41,9 @@ Nanos TokenBucket::reserve(Nanos now)
     const double at = std::max(t, earliest);
     m_tat = std::max(m_tat, at) + m_intervalNs;
     // Round up: a token is never handed out before it is there.
-    return at <= t ? now : static_cast<Nanos>(std::ceil(at));
+    if (at <= t)
+        return now;
+    return at >= kLastNs ? std::max(now, static_cast<Nanos>(kLastNs)) : static_cast<Nanos>(std::ceil(at));
 }
 
 double TokenBucket::tokensLocked(Nanos now) const

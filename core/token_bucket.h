@@ -12,7 +12,9 @@ namespace poollab {
 // next one to come, and returns when it is due. Over any window of length T the
 // instants returned number at most burst + rate * T. The clock is the caller's, so
 // the real engine passes pool time and the virtual engine simulated time.
-// A rate <= 0 means no limit. Thread-safe.
+// A rate <= 0 (or NaN) means no limit. Any input is safe: a gap between tokens is at
+// most 1e18 ns (rates below 1e-9/s are taken as that; the app refuses below 0.001/s),
+// and an instant past 9.2e18 ns is returned as 9.2e18. Thread-safe.
 class TokenBucket
 {
 public:

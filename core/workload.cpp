@@ -6,6 +6,14 @@
 
 namespace poollab {
 
+std::string checkWorkload(const Scenario& scenario)
+{
+    std::string error;
+    if (!LatencyDistribution::parse(scenario.latency, &error))
+        return error;
+    return checkBackoffOrder(scenario.backoffBase, scenario.backoffCap);
+}
+
 WorkloadPolicy::WorkloadPolicy(const Scenario& s, LatencyDistribution latency)
     : m_latency(std::move(latency)),
       m_failureRate(std::isfinite(s.failureRate) ? std::clamp(s.failureRate, 0.0, 1.0) : 0.0),

@@ -19,6 +19,12 @@ namespace poollab {
 // attempt's service time, failure and backoff are a pure function of those three,
 // whichever thread or engine runs it. Immutable: a live change builds a new policy
 // and hands it to Pool::setAttemptPolicy.
+// Empty when the scenario's job settings make a policy as written, else why not: a
+// latency spec that does not parse, backoff_base above backoff_cap. The window checks
+// it before a run and on each live change; make() itself keeps clamping, so a running
+// engine always has a policy.
+std::string checkWorkload(const Scenario& scenario);
+
 class WorkloadPolicy : public AttemptPolicy
 {
 public:

@@ -2,6 +2,7 @@
 #include "ui/run_controller.h"
 
 #include "core/virtual_engine.h"
+#include "core/workload.h"
 
 #include <QDateTime>
 
@@ -43,6 +44,11 @@ void RunController::setScenario(const Scenario& scenario, const QString& key, co
     m_scenario = scenario;
     if (!isActive())
         return;
+    // A running engine would clamp it quietly; keep the running settings and say why.
+    if (const std::string why = checkWorkload(scenario); !why.empty()) {
+        emit failed(tr("Not applied to the running pool: %1").arg(QString::fromStdString(why)));
+        return;
+    }
     m_engine->apply(scenario);
     if (!key.isEmpty())
         addMarker(key, from, to);

@@ -92,17 +92,18 @@ private slots:
                                     "poisson, ramp, spike, closed";
         QTest::newRow("rate word")
             << "--rate fast"
-            << "--rate: 'fast' is not allowed; allowed: a number from 0 to 1000000 jobs/s "
+            << "--rate: 'fast' is not allowed; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
                "(also written 50/s, or 3000/m per minute)";
         QTest::newRow("rate zero constant") << "--arrival constant --rate 0"
-                                            << "--rate is 0: --arrival constant needs a rate above 0, up to "
+                                            << "--rate is 0: --arrival constant needs a rate from 0.001 to "
                                                "1000000 jobs/s";
-        QTest::newRow("rate too high") << "--rate 2000000/s"
-                                       << "--rate: '2000000/s' is out of range; allowed: a number from 0 to "
-                                          "1000000 jobs/s (also written 50/s, or 3000/m per minute)";
+        QTest::newRow("rate too high")
+            << "--rate 2000000/s"
+            << "--rate: '2000000/s' is out of range; allowed: 0, or a number from 0.001 to "
+               "1000000 jobs/s (also written 50/s, or 3000/m per minute)";
         QTest::newRow("rate per minute too high") << "--rate-limit 60000001/m"
-                                                  << "--rate-limit: '60000001/m' is out of range; allowed: a "
-                                                     "number from 0 to 1000000 starts/s (also "
+                                                  << "--rate-limit: '60000001/m' is out of range; allowed: "
+                                                     "0, or a number from 0.001 to 1000000 starts/s (also "
                                                      "written 50/s, or 3000/m per minute)";
         QTest::newRow("latency")
             << "--latency exp(5)"
@@ -133,8 +134,8 @@ private slots:
                                    "decorrelated";
         QTest::newRow("rate limit")
             << "--rate-limit -1"
-            << "--rate-limit: '-1' is out of range; allowed: a number from 0 to 1000000 "
-               "starts/s (also written 50/s, or 3000/m per minute)";
+            << "--rate-limit: '-1' is out of range; allowed: 0, or a number from 0.001 to "
+               "1000000 starts/s (also written 50/s, or 3000/m per minute)";
         QTest::newRow("burst") << "--burst 0"
                                << "--burst: '0' is out of range; allowed: a whole number from 1 to 1000000";
         QTest::newRow("seed")
@@ -161,11 +162,11 @@ private slots:
                "to 24h with a unit (us, ms, s, m, h), e.g. \"50ms\"";
         QTest::newRow("spike rate")
             << "--spike-rate 1e9"
-            << "--spike-rate: '1e9' is out of range; allowed: a number from 0 to 1000000 "
-               "jobs/s (also written 50/s, or 3000/m per minute)";
+            << "--spike-rate: '1e9' is out of range; allowed: 0, or a number from 0.001 to "
+               "1000000 jobs/s (also written 50/s, or 3000/m per minute)";
         QTest::newRow("rate end")
             << "--rate-end x/s"
-            << "--rate-end: 'x/s' is not allowed; allowed: a number from 0 to 1000000 jobs/s "
+            << "--rate-end: 'x/s' is not allowed; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
                "(also written 50/s, or 3000/m per minute)";
         QTest::newRow("duration")
             << "--duration 25h"
@@ -192,7 +193,7 @@ private slots:
                                    << "--time-mode: 'fast' is not allowed; allowed: one of: real, virtual";
         QTest::newRow("ramp of zeros")
             << "--arrival ramp --rate 0 --rate-end 0"
-            << "--rate and --rate-end are both 0: a ramp needs one of them above 0, up "
+            << "--rate and --rate-end are both 0: --arrival ramp needs one of them from 0.001 "
                "to 1000000 jobs/s";
         QTest::newRow("unknown preset")
             << "--preset nope"
@@ -203,7 +204,7 @@ private slots:
             << "--preset and --scenario cannot be used together: start from one "
                "of them and change it with flags";
         QTest::newRow("preset then bad flag") << "--preset mmc-queue --rate 0"
-                                              << "--rate is 0: --arrival poisson needs a rate above 0, up to "
+                                              << "--rate is 0: --arrival poisson needs a rate from 0.001 to "
                                                  "1000000 jobs/s";
         QTest::newRow("same file")
             << "--csv out.csv --summary-csv ./out.csv"
@@ -213,6 +214,110 @@ private slots:
                                          << "--csv: a file name is needed";
         QTest::newRow("stray argument") << "signup-burst"
                                         << "unexpected argument 'signup-burst' (see --help)";
+        // Issue #19 case 6: formatting this value overflowed (UBSan) and exited 1.
+        QTest::newRow("duration past a day")
+            << "--duration 100000000.5s"
+            << "--duration: '100000000.5s' is out of range; allowed: a duration from 0ms to 24h with a "
+               "unit (us, ms, s, m, h), e.g. \"50ms\"";
+        QTest::newRow("duration past int64")
+            << "--duration 1e10s"
+            << "--duration: '1e10s' is not allowed; allowed: a duration from 0ms to 24h with a "
+               "unit (us, ms, s, m, h), e.g. \"50ms\"";
+        // Issue #19 case 7: tiny rates were taken and misbehaved; each rate field has one
+        // minimum, 0.001/s.
+        QTest::newRow("tiny rate limit")
+            << "--rate-limit 1e-12"
+            << "--rate-limit: '1e-12' is out of range; allowed: 0, or a number from 0.001 to 1000000 "
+               "starts/s (also written 50/s, or 3000/m per minute)";
+        QTest::newRow("tiny rate")
+            << "--arrival constant --rate 1e-12 --jobs 3"
+            << "--rate: '1e-12' is out of range; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
+               "(also written 50/s, or 3000/m per minute)";
+        QTest::newRow("tiny poisson")
+            << "--arrival poisson --rate 1e-300 --jobs 10"
+            << "--rate: '1e-300' is out of range; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
+               "(also written 50/s, or 3000/m per minute)";
+        QTest::newRow("tiny per minute")
+            << "--spike-rate 0.05/m"
+            << "--spike-rate: '0.05/m' is out of range; allowed: 0, or a number from 0.001 to 1000000 "
+               "jobs/s (also written 50/s, or 3000/m per minute)";
+        QTest::newRow("nan rate")
+            << "--rate nan"
+            << "--rate: 'nan' is out of range; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
+               "(also written 50/s, or 3000/m per minute)";
+        QTest::newRow("inf rate")
+            << "--rate inf"
+            << "--rate: 'inf' is out of range; allowed: 0, or a number from 0.001 to 1000000 jobs/s "
+               "(also written 50/s, or 3000/m per minute)";
+        QTest::newRow("huge jobs")
+            << "--jobs 99999999999999999999"
+            << "--jobs: '99999999999999999999' is not allowed; allowed: a whole number from 0 to 1000000000";
+        QTest::newRow("int64 max jobs")
+            << "--jobs 9223372036854775807"
+            << "--jobs: '9223372036854775807' is out of range; allowed: a whole number from 0 to 1000000000";
+        QTest::newRow("int64 min seed")
+            << "--seed -9223372036854775808"
+            << "--seed: '-9223372036854775808' is out of range; allowed: a whole number from 0 to "
+               "9007199254740991";
+        // Every arrival kind refuses a rate that is 0 throughout, the same way.
+        QTest::newRow("spike of zeros")
+            << "--arrival spike --rate 0 --spike-rate 0"
+            << "--rate and --spike-rate are both 0: --arrival spike needs one of them from 0.001 to "
+               "1000000 jobs/s";
+        QTest::newRow("spike of nothing")
+            << "--arrival spike --rate 0 --spike-duration 0ms"
+            << "--rate is 0 and --spike-duration is 0: --arrival spike would submit nothing; set --rate "
+               "from 0.001 to 1000000 jobs/s or a --spike-duration";
+        QTest::newRow("ramp to zero at once")
+            << "--arrival ramp --rate 5 --rate-end 0 --ramp-duration 0ms"
+            << "--rate-end is 0 and --ramp-duration is 0: --arrival ramp would start at 0; set --rate-end "
+               "from 0.001 to 1000000 jobs/s or a --ramp-duration";
+        // Issue #19 case 8: refused as exp(5s,1s), but accepted as two flags.
+        QTest::newRow("backoff base over cap")
+            << "--backoff-base 5s --backoff-cap 1s"
+            << "--backoff-base (5s) is longer than --backoff-cap (1s): the base must be at most the cap";
+        QTest::newRow("backoff base over default cap")
+            << "--backoff-base 20s"
+            << "--backoff-base (20s) is longer than --backoff-cap (10s): the base must be at most the cap";
+        QTest::newRow("backoff flag then cap")
+            << "--backoff exp(1s,2s) --backoff-cap 500ms"
+            << "--backoff-base (1s) is longer than --backoff-cap (500ms): the base must be at most the cap";
+        // Issue #19 case 10: --jobs was blamed though only --duration was typed.
+        QTest::newRow("burst with duration only")
+            << "--arrival burst --duration 10s"
+            << "--duration 10s without --jobs means no job limit, but --arrival burst submits all its "
+               "jobs at once and needs a count: add --jobs N (a whole number from 1 to 1000000000) or "
+               "choose a rate with --arrival constant, poisson, ramp or spike";
+        QTest::newRow("metrics port word")
+            << "--metrics-port abc"
+            << "--metrics-port: 'abc' is not a whole number; allowed: a whole number from 1 to 65535";
+        QTest::newRow("metrics linger word")
+            << "--metrics-port 9477 --metrics-linger soon"
+            << "--metrics-linger: 'soon' is not a duration; allowed: a duration from 0ms to 1h with a unit "
+               "(us, ms, s, m, h), e.g. 50ms";
+        QTest::newRow("metrics linger range")
+            << "--metrics-port 9477 --metrics-linger 2h"
+            << "--metrics-linger: '2h' is out of range; allowed: a duration from 0ms to 1h with a unit "
+               "(us, ms, s, m, h), e.g. 50ms";
+        QTest::newRow("metrics address word")
+            << "--metrics-port 9477 --metrics-address localhost"
+            << "--metrics-address: 'localhost' is not an IP address; allowed: an IPv4 or IPv6 address, e.g. "
+               "127.0.0.1 or ::1";
+        QTest::newRow("metrics port range")
+            << "--metrics-port 70000"
+            << "--metrics-port: '70000' is out of range; allowed: a whole number from 1 to 65535";
+        QTest::newRow("long value is cut")
+            << QStringLiteral("--rate ") + QString(5000, QLatin1Char('5')) + QStringLiteral("x")
+            << QStringLiteral("--rate: '") + QString(40, QLatin1Char('5')) +
+                   QStringLiteral(
+                       "…' is not allowed; allowed: 0, or a number from 0.001 to 1000000 jobs/s (also "
+                       "written 50/s, or 3000/m per minute)");
+        QTest::newRow("long backoff is cut")
+            << QStringLiteral("--backoff exp(") + QString(5000, QLatin1Char('1')) + QStringLiteral("ms,1s)")
+            << QStringLiteral("--backoff: backoff 'exp(") + QString(36, QLatin1Char('1')) +
+                   QStringLiteral(
+                       "...': BASE and CAP must be durations with a unit; expected exp(BASE,CAP), e.g. "
+                       "exp(100ms,10s), with 0 <= BASE <= CAP <= 1h");
         QTest::newRow("unknown flag") << "--wrokers 4"
                                       << "Unknown option 'wrokers'. (see --help)";
     }
@@ -260,7 +365,9 @@ private slots:
             } else if (f.type == FieldType::Choice) {
                 expected = QStringLiteral("'%1' is not allowed; allowed: %2").arg(value, allowedText(f));
             } else if (f.type == FieldType::Text) {
-                expected = QStringLiteral("'%1' is out of range; allowed: %2").arg(value, allowedText(f));
+                // Too long to echo whole: cut after 40 characters.
+                expected =
+                    QStringLiteral("'%1' is out of range; allowed: %2").arg(elided(value), allowedText(f));
             } else {
                 expected = QStringLiteral("'%1' is out of range; allowed: %2").arg(value, allowedText(f));
             }
@@ -344,6 +451,13 @@ private slots:
             << int(CommandLine::Action::Headless);
         QTest::newRow("csv needs headless") << QStringList{QStringLiteral("--csv"), QStringLiteral("a.csv")}
                                             << int(CommandLine::Action::Error);
+        QTest::newRow("window with metrics")
+            << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9477")}
+            << int(CommandLine::Action::Window);
+        QTest::newRow("linger needs headless")
+            << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9477"),
+                           QStringLiteral("--metrics-linger"), QStringLiteral("5s")}
+            << int(CommandLine::Action::Error);
         QTest::newRow("quiet needs headless")
             << QStringList{QStringLiteral("--quiet")} << int(CommandLine::Action::Error);
     }

@@ -302,8 +302,8 @@ void TestHeadless::badInput_data()
         << "poollab: --workers is 5000: real threads allow up to 4096; set --time virtual for up to 100000";
     QTest::newRow("rate")
         << args("--arrival poisson --rate 2000000/s")
-        << "poollab: --rate: '2000000/s' is out of range; allowed: a number from 0 to 1000000 "
-           "jobs/s (also written 50/s, or 3000/m per minute)";
+        << "poollab: --rate: '2000000/s' is out of range; allowed: 0, or a number from 0.001 to "
+           "1000000 jobs/s (also written 50/s, or 3000/m per minute)";
     QTest::newRow("latency") << args("--latency exp(5)") << "poollab: --latency: latency 'exp(5)': ";
     QTest::newRow("time") << args("--time fast")
                           << "poollab: --time: 'fast' is not allowed; allowed: one of: real, virtual";

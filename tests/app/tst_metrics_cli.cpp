@@ -74,19 +74,19 @@ void TestMetricsCli::invalid_data()
                                 << QStringLiteral("--metrics-port: '65536' is out of range; allowed: ") +
                                        portRange;
     QTest::newRow("port text") << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("http")}
-                               << QStringLiteral("--metrics-port: 'http' is out of range; allowed: ") +
+                               << QStringLiteral("--metrics-port: 'http' is not a whole number; allowed: ") +
                                       portRange;
     QTest::newRow("bad address") << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9000"),
                                                 QStringLiteral("--metrics-address"),
                                                 QStringLiteral("localhost")}
                                  << QStringLiteral(
-                                        "--metrics-address: 'localhost' is out of range; allowed: an "
+                                        "--metrics-address: 'localhost' is not an IP address; allowed: an "
                                         "IPv4 or IPv6 address, e.g. 127.0.0.1 or ::1");
     QTest::newRow("linger without unit")
         << QStringList{QStringLiteral("--metrics-port"), QStringLiteral("9000"),
                        QStringLiteral("--metrics-linger"), QStringLiteral("5")}
         << QStringLiteral(
-               "--metrics-linger: '5' is out of range; allowed: a duration from 0ms to 1h with a unit "
+               "--metrics-linger: '5' is not a duration; allowed: a duration from 0ms to 1h with a unit "
                "(us, ms, s, m, h), e.g. 50ms");
     QTest::newRow("address without port")
         << QStringList{QStringLiteral("--metrics-address"), QStringLiteral("127.0.0.1")}

@@ -223,7 +223,8 @@ private slots:
         QTest::newRow("wrong type: null")
             << kHead + "  \"rate\": null\n}"
             << QStringLiteral(
-                   "t.json:3:3: 'rate': expected a number, got null; allowed: a number from 0 to 1000000");
+                   "t.json:3:3: 'rate': expected a number, got null; allowed: 0, or a number from 0.001 to "
+                   "1000000");
         QTest::newRow("wrong type: bool for choice")
             << kHead + "  \"overflow\": true\n}"
             << QStringLiteral(
@@ -243,7 +244,8 @@ private slots:
                    "t.json:3:3: 'failure_rate': 1.5 is out of range; allowed: a number from 0 to 1");
         QTest::newRow("out of range: negative rate")
             << kHead + "  \"rate\": -1\n}"
-            << QStringLiteral("t.json:3:3: 'rate': -1 is out of range; allowed: a number from 0 to 1000000");
+            << QStringLiteral(
+                   "t.json:3:3: 'rate': -1 is out of range; allowed: 0, or a number from 0.001 to 1000000");
         QTest::newRow("out of range: sample_interval")
             << kHead + "  \"sample_interval\": \"1ms\"\n}"
             << QStringLiteral(
@@ -306,16 +308,64 @@ private slots:
         QTest::newRow("constant rate 0")
             << kHead + "  \"arrival\": \"constant\",\n  \"rate\": 0\n}"
             << QStringLiteral(
-                   "t.json: 'rate' is 0: 'arrival' constant needs a rate above 0, up to 1000000 jobs/s");
+                   "t.json: 'rate' is 0: 'arrival' constant needs a rate from 0.001 to 1000000 jobs/s");
         QTest::newRow("poisson rate 0")
             << kHead + "  \"arrival\": \"poisson\",\n  \"rate\": 0\n}"
             << QStringLiteral(
-                   "t.json: 'rate' is 0: 'arrival' poisson needs a rate above 0, up to 1000000 jobs/s");
+                   "t.json: 'rate' is 0: 'arrival' poisson needs a rate from 0.001 to 1000000 jobs/s");
         QTest::newRow("ramp from 0 to 0")
             << kHead + "  \"arrival\": \"ramp\",\n  \"rate\": 0,\n  \"rate_end\": 0\n}"
             << QStringLiteral(
-                   "t.json: 'rate' and 'rate_end' are both 0: a ramp needs one of them above 0, up to "
-                   "1000000 jobs/s");
+                   "t.json: 'rate' and 'rate_end' are both 0: 'arrival' ramp needs one of them from 0.001 "
+                   "to 1000000 jobs/s");
+        QTest::newRow("spike of zeros")
+            << kHead + "  \"arrival\": \"spike\",\n  \"rate\": 0,\n  \"spike_rate\": 0\n}"
+            << QStringLiteral("t.json: 'rate' and 'spike_rate' are both 0: 'arrival' spike needs one of "
+                              "them from 0.001 to 1000000 jobs/s");
+        // Issue #19 case 7: below the minimum rate, in a file as on the command line.
+        QTest::newRow("tiny rate")
+            << kHead + "  \"rate\": 1e-12\n}"
+            << QStringLiteral("t.json:3:3: 'rate': 1e-12 is out of range; allowed: 0, or a number from "
+                              "0.001 to 1000000");
+        QTest::newRow("tiny rate limit")
+            << kHead + "  \"rate_limit\": 0.0009\n}"
+            << QStringLiteral("t.json:3:3: 'rate_limit': 0.0009 is out of range; allowed: 0, or a number "
+                              "from 0.001 to 1000000");
+        // Issue #19 case 8: the engines clamped it quietly.
+        QTest::newRow("backoff base over cap")
+            << kHead + "  \"backoff_base\": \"5s\",\n  \"backoff_cap\": \"1s\"\n}"
+            << QStringLiteral("t.json: 'backoff_base' (5s) is longer than 'backoff_cap' (1s): the base must "
+                              "be at most the cap");
+        // Issue #19 case 10: Qt's own words ("unterminated object", "missing name
+        // separator") named the wrong problem.
+        QTest::newRow("leading zero")
+            << kHead + "  \"workers\": 01\n}"
+            << QStringLiteral("t.json:3:14: malformed JSON: the number 01 has a leading zero, which JSON "
+                              "does not allow; write 1");
+        QTest::newRow("negative leading zero")
+            << kHead + "  \"rate\": -007.5\n}"
+            << QStringLiteral("t.json:3:11: malformed JSON: the number -007.5 has a leading zero, which "
+                              "JSON does not allow; write -7.5");
+        QTest::newRow("invalid UTF-8 in a key")
+            << kHead + "  \"wor\xff\xfekers\": 4\n}"
+            << QStringLiteral("t.json:3:7: the file is not valid UTF-8 (byte 0xFF); save it as UTF-8");
+        QTest::newRow("invalid UTF-8 in a value")
+            << kHead + "  \"name\": \"caf\xe9\"\n}"
+            << QStringLiteral("t.json:3:15: the file is not valid UTF-8 (byte 0xE9); save it as UTF-8");
+        QTest::newRow("huge bad duration is cut")
+            << kHead + "  \"think_time\": \"" + QByteArray(5000, '9') + "\"\n}"
+            << QStringLiteral("t.json:3:3: 'think_time': \"%1…\" is not a duration; allowed: a duration from "
+                              "0ms to 1h with a unit (us, ms, s, m, h), e.g. \"50ms\"")
+                   .arg(QString(40, QLatin1Char('9')));
+        QTest::newRow("huge bad choice is cut")
+            << kHead + "  \"overflow\": \"" + QByteArray(5000, 'b') + "\"\n}"
+            << QStringLiteral("t.json:3:3: 'overflow': \"%1…\" is not allowed; allowed: one of: block, "
+                              "reject, drop-oldest")
+                   .arg(QString(40, QLatin1Char('b')));
+        QTest::newRow("huge unknown key is cut")
+            << kHead + "  \"" + QByteArray(100, 'k') + "\": 4\n}"
+            << QStringLiteral("t.json:3:3: unknown key '") + QString(40, QLatin1Char('k')) +
+                   QStringLiteral("…' (100 characters)");
         QTest::newRow("every problem is listed")
             << QByteArray("{\"format\": \"x\",\n\"workers\": 0,\n\"jobz\": 1}")
             << QStringLiteral(
@@ -340,13 +390,25 @@ private slots:
         Scenario s;
         QString error;
         QVERIFY2(scenarioFromJson(kHead + "  \"arrival\": \"ramp\",\n  \"rate\": 0,\n  \"rate_end\": 50,\n"
-                                          "  \"backoff_base\": \"1s\",\n  \"backoff_cap\": \"0ms\",\n"
+                                          "  \"backoff_base\": \"0ms\",\n  \"backoff_cap\": \"0ms\",\n"
                                           "  \"jobs\": 0,\n  \"duration\": \"10s\"\n}",
                                   s, &error),
                  qPrintable(error));
         QCOMPARE(s.rateEnd, 50.0);
         QCOMPARE(s.backoffCap, Nanos{0});
         QCOMPARE(s.jobs, std::uint64_t{0});
+    }
+
+    // Issue #19 case 10: a 10 MB key took 11.7 s (edit distances) and was echoed whole.
+    void hugeUnknownKeyIsCut()
+    {
+        const QByteArray key(10 * 1024 * 1024, 'x');
+        Scenario s;
+        QString error;
+        QVERIFY(!scenarioFromJson(kHead + "  \"" + key + "\": 1,\n  \"" + key + "\": 2\n}", s, &error));
+        QCOMPARE(error, QStringLiteral("3:3: unknown key '%1…' (10485760 characters)\n"
+                                       "4:3: key '%1…' (10485760 characters) appears more than once")
+                            .arg(QString(40, QLatin1Char('x'))));
     }
 
     void badLatencySpecNamesTheField()
@@ -458,7 +520,8 @@ private slots:
         QTest::newRow("rate with comma") << "rate"
                                          << "2,5"
                                          << ""
-                                         << "'2,5' is not allowed; allowed: a number from 0 to 1000000";
+                                         << "'2,5' is not allowed; allowed: 0, or a number from 0.001 to "
+                                            "1000000";
         QTest::newRow("duration") << "timeout"
                                   << "1.5s"
                                   << "1.5s"

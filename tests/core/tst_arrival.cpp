@@ -4,6 +4,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 using namespace poollab;
@@ -175,6 +176,47 @@ private slots:
         QVERIFY(std::abs(static_cast<double>(countIn(ts, 6 * kSecond, 10 * kSecond)) - 40) <= 1);
         QCOMPARE(schedule.rateAt(5 * kSecond), 500.0);
         QCOMPARE(schedule.rateAt(7 * kSecond), 10.0);
+    }
+
+    // Issue #19 case 7: rates far below the app's minimum made llround overflow and a
+    // run submit 0 or 1 job. Whatever the rate, arrivals are plain instants or the end.
+    void extremeRates_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<int>("expected");  // arrivals out of 10
+        QTest::addColumn<qint64>("second"); // -1 when there is none
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const auto constant = static_cast<int>(ArrivalKind::Constant);
+        const auto poisson = static_cast<int>(ArrivalKind::Poisson);
+        QTest::newRow("constant at the minimum") << constant << 0.001 << 10 << qint64(1'000'000'000'000);
+        // 1 / 1e-9 is 999999999.99999988 s in doubles.
+        QTest::newRow("constant 1e-9/s") << constant << 1e-9 << 10 << qint64(999'999'999'999'999'872);
+        QTest::newRow("constant 1e-12/s") << constant << 1e-12 << 1 << qint64(-1);
+        QTest::newRow("constant 1e-300/s") << constant << 1e-300 << 1 << qint64(-1);
+        QTest::newRow("constant denormal") << constant << 5e-324 << 1 << qint64(-1);
+        QTest::newRow("constant nan") << constant << nan << 1 << qint64(-1);
+        QTest::newRow("constant inf")
+            << constant << std::numeric_limits<double>::infinity() << 1 << qint64(-1);
+        QTest::newRow("poisson 1e-300/s") << poisson << 1e-300 << 0 << qint64(-1);
+        QTest::newRow("poisson max double")
+            << poisson << std::numeric_limits<double>::max() << 10 << qint64(0);
+    }
+    void extremeRates()
+    {
+        QFETCH(int, kind);
+        QFETCH(double, rate);
+        QFETCH(int, expected);
+        QFETCH(qint64, second);
+        ArrivalSchedule schedule(open(static_cast<ArrivalKind>(kind), rate, 10, 0));
+        Rng rng(1);
+        const auto ts = drain(schedule, rng);
+        QCOMPARE(int(ts.size()), expected);
+        for (std::size_t i = 1; i < ts.size(); ++i)
+            QVERIFY(ts[i] >= ts[i - 1]);
+        if (ts.size() >= 2)
+            QCOMPARE(ts[1], Nanos{second});
+        QCOMPARE(schedule.next(rng), Nanos{-1});
     }
 
     void closedHasNoSchedule()

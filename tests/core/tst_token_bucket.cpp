@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -88,6 +90,58 @@ private slots:
         // And the bound is reached: a limiter that admitted nothing would pass too.
         if (pattern == 0)
             QCOMPARE(starts.back(), static_cast<Nanos>(std::ceil((n - burst) * 1e9 / rate)));
+    }
+
+    // Issue #19 case 7: --rate-limit 1e-12 gave a gap of 1e21 ns, which overflowed the
+    // cast to Nanos (UBSan) and let starts through. Any rate, burst and clock stay
+    // defined: instants never go back, never before now, and saturate at 9.2e18.
+    void extremeInputs_data()
+    {
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<double>("burst");
+        QTest::addColumn<qint64>("now");
+        QTest::addColumn<qint64>("second"); // what the second reserve(now) returns
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double inf = std::numeric_limits<double>::infinity();
+        const qint64 max = std::numeric_limits<qint64>::max();
+        QTest::newRow("minimum rate") << 0.001 << 1.0 << qint64(0) << qint64(1'000'000'000'000);
+        QTest::newRow("1e-12/s") << 1e-12 << 1.0 << qint64(0) << qint64(1'000'000'000'000'000'000);
+        QTest::newRow("1e-300/s") << 1e-300 << 1.0 << qint64(0) << qint64(1'000'000'000'000'000'000);
+        QTest::newRow("denormal rate") << 5e-324 << 1e6 << qint64(0) << qint64(0);
+        QTest::newRow("max rate") << 1e6 << 1.0 << qint64(0) << qint64(1000);
+        // A gap of 5.6e-300 ns, rounded up: a token is never early.
+        QTest::newRow("huge rate") << std::numeric_limits<double>::max() << 1.0 << qint64(0) << qint64(1);
+        QTest::newRow("nan rate") << nan << 1.0 << qint64(5) << qint64(5);
+        QTest::newRow("inf rate") << inf << 1.0 << qint64(5) << qint64(5);
+        QTest::newRow("negative rate") << -1.0 << 1.0 << qint64(5) << qint64(5);
+        QTest::newRow("nan burst") << 1.0 << nan << qint64(0) << qint64(1'000'000'000);
+        QTest::newRow("inf burst") << 1.0 << inf << qint64(0) << qint64(1'000'000'000);
+        QTest::newRow("at int64 max") << 1.0 << 1.0 << max << max;
+        QTest::newRow("near the end")
+            << 0.001 << 1.0 << qint64(9'199'999'999'000'000'000) << qint64(9'200'000'000'000'000'000);
+        // Near -2^63 a double steps by 2048 ns.
+        QTest::newRow("negative now")
+            << 1.0 << 1.0 << std::numeric_limits<qint64>::min() << qint64(-9'223'372'035'854'776'320);
+    }
+    void extremeInputs()
+    {
+        QFETCH(double, rate);
+        QFETCH(double, burst);
+        QFETCH(qint64, now);
+        QFETCH(qint64, second);
+        TokenBucket bucket(rate, burst, now);
+        QCOMPARE(bucket.reserve(now), Nanos{now});
+        QCOMPARE(bucket.reserve(now), Nanos{second});
+        Nanos last = second;
+        for (int i = 0; i < 100; ++i) {
+            const Nanos at = bucket.reserve(now);
+            QVERIFY(at >= last);
+            QVERIFY(at >= now);
+            last = at;
+        }
+        QVERIFY(std::isfinite(bucket.tokens(now)));
+        bucket.setRate(rate, burst, now, true);
+        QVERIFY(bucket.reserve(now) >= now);
     }
 
     void refillsToBurstOnly()

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+#include <limits>
+
 #include <cmath>
 
 using namespace poollab;
@@ -90,6 +92,46 @@ private slots:
         std::string error;
         QVERIFY(!WorkloadPolicy::make(s, &error));
         QVERIFY(QString::fromStdString(error).contains(QLatin1String("accepted forms")));
+    }
+
+    void checkWorkloadNamesTheProblem_data()
+    {
+        QTest::addColumn<qint64>("base");
+        QTest::addColumn<qint64>("cap");
+        QTest::addColumn<QString>("latency");
+        QTest::addColumn<QString>("error"); // empty: valid
+        QTest::newRow("defaults") << qint64(100 * kMilli) << qint64(10 * kSecond) << "50ms"
+                                  << "";
+        QTest::newRow("base equals cap") << qint64(kSecond) << qint64(kSecond) << "50ms"
+                                         << "";
+        QTest::newRow("both 0") << qint64(0) << qint64(0) << "50ms"
+                                << "";
+        QTest::newRow("base above cap")
+            << qint64(5 * kSecond) << qint64(kSecond) << "50ms"
+            << "'backoff_base' (5s) is longer than 'backoff_cap' (1s): the base must be at most the cap";
+        QTest::newRow("at int64 limits")
+            << std::numeric_limits<qint64>::max() << std::numeric_limits<qint64>::min() << "50ms"
+            << "'backoff_base' (9223372036854775807ns) is longer than 'backoff_cap' "
+               "(-9223372036854775808ns): "
+               "the base must be at most the cap";
+        QTest::newRow("bad latency") << qint64(0) << qint64(0) << "exp("
+                                     << "latency 'exp(': ";
+    }
+    void checkWorkloadNamesTheProblem()
+    {
+        QFETCH(qint64, base);
+        QFETCH(qint64, cap);
+        QFETCH(QString, latency);
+        QFETCH(QString, error);
+        Scenario s;
+        s.backoffBase = base;
+        s.backoffCap = cap;
+        s.latency = latency.toStdString();
+        const QString actual = QString::fromStdString(checkWorkload(s));
+        if (error.endsWith(QLatin1String(": ")))
+            QVERIFY2(actual.startsWith(error), qPrintable(actual));
+        else
+            QCOMPARE(actual, error);
     }
 
     void attemptIsAPureFunction()

@@ -186,6 +186,44 @@ private slots:
         QCOMPARE(servedPort, quint16{0}); // the window stopped it on its way out
     }
 
+    // Issue #19 case 8: the window's backoff controls are not the field table; a base
+    // above the cap is refused at start and on a live change, as flags and files do.
+    void backoffBaseAboveCapIsRefused_data()
+    {
+        QTest::addColumn<int>("timeMode");
+        QTest::newRow("real") << static_cast<int>(TimeMode::Real);
+        QTest::newRow("virtual") << static_cast<int>(TimeMode::Virtual);
+    }
+    void backoffBaseAboveCapIsRefused()
+    {
+        QFETCH(int, timeMode);
+        MainWindow w(hooks());
+        Scenario sc = steadyLoad();
+        sc.timeMode = static_cast<TimeMode>(timeMode);
+        sc.backoffBase = 5 * kSecond;
+        sc.backoffCap = kSecond;
+        w.setScenario(sc);
+        QVERIFY(!w.controller()->start());
+        QVERIFY(!w.controller()->isActive());
+        const QString why = QStringLiteral(
+            "'backoff_base' (5s) is longer than 'backoff_cap' (1s): the base must be at most the cap");
+        QCOMPARE(w.lastError(), why);
+
+        sc.backoffBase = 100 * kMilli;
+        w.setScenario(sc);
+        QVERIFY(w.controller()->start());
+        sc.backoffBase = 2 * kSecond;
+        w.controller()->setScenario(sc, QStringLiteral("backoff"), QStringLiteral("100ms"),
+                                    QStringLiteral("2s"));
+        QCOMPARE(w.lastError(),
+                 QStringLiteral("Not applied to the running pool: ") +
+                     QStringLiteral("'backoff_base' (2s) is longer than 'backoff_cap' (1s): the "
+                                    "base must be at most the cap"));
+        QCOMPARE(w.controller()->timeMode(), static_cast<TimeMode>(timeMode)); // still running
+        QVERIFY(w.controller()->isActive());
+        w.controller()->cancel();
+    }
+
     void summaryShowsTheoryBesideMeasurement()
     {
         MainWindow w(hooks());
