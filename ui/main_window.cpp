@@ -14,6 +14,7 @@
 #include <QGroupBox>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
@@ -54,6 +55,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(QStringLiteral("PoolLab"));
     setMinimumSize(1024, 640);
+    installToolTipWrapping();
     m_controller = new RunController(m_hooks.makeEngine, this);
 
     m_controls = new ControlsPanel;
@@ -63,7 +65,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     controlsScroll->setWidget(m_controls);
     controlsScroll->setWidgetResizable(true);
     controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    controlsScroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() +
+                                    style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
     controlsScroll->setFrameShape(QFrame::NoFrame);
 
     m_charts = new ChartPanel(m_controller);
@@ -72,7 +75,17 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(framed(tr("Workers"), m_workers));
-    right->addWidget(framed(tr("Summary"), m_summary));
+    // Scrolls rather than squeezes its rows when the window is short (1024x640 and
+    // high-DPI scaling); its values wrap rather than widen it.
+    auto* summaryScroll = new QScrollArea;
+    summaryScroll->setWidget(m_summary);
+    summaryScroll->setWidgetResizable(true);
+    summaryScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    summaryScroll->setFrameShape(QFrame::NoFrame);
+    // Its labels in full and the values' narrowest, with room for the scroll bar.
+    summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() +
+                                   style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
+    right->addWidget(framed(tr("Summary"), summaryScroll));
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -92,7 +105,10 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(360);
-    m_progress->setMinimumWidth(200); // room for "100% · ETA 12:34" without wrapping
+    // Room for the longest it says without cutting it.
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
+                                    tr("Drained \u00b7 100,000,000 of 100,000,000 submitted")) +
+                                24);
     m_progress->setTextVisible(true);
     statusBar()->addWidget(m_stateLabel, 1);
     statusBar()->addPermanentWidget(m_progress);
@@ -106,12 +122,22 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     connect(m_controls, &ControlsPanel::presetChosen, this, [this](int index) {
         const PresetEntry& p = m_controls->presets().at(index);
         const Scenario before = m_controller->scenario();
-        m_controller->setScenario(p.scenario, QStringLiteral("preset"), QString::fromStdString(before.name),
-                                  p.name);
-        m_controls->setScenario(p.scenario);
+        Scenario chosen = p.scenario;
+        if (!p.setsTimeMode)
+            chosen.timeMode = before.timeMode; // a preset about pools, not about clocks
+        if (m_controller->isActive()) {
+            // Applied live and marked on the charts, as any other change.
+            m_controller->setScenario(chosen, QStringLiteral("preset"), QString::fromStdString(before.name),
+                                      p.name);
+            m_controls->setScenario(chosen);
+            updateTitle();
+        } else {
+            setScenario(chosen); // a finished run's charts go with it
+        }
     });
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
+        m_workers->setSimulated(m_controller->timeMode() == TimeMode::Virtual);
         m_workers->setStates(s.workerStates, s.workers);
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {
@@ -158,8 +184,9 @@ void MainWindow::createActions()
 
     const auto make = [this](const QString& name, const QString& text, QStyle::StandardPixmap icon,
                              const QKeySequence& key, const QString& tip, auto slot) {
-        auto* a = new QAction(style()->standardIcon(icon), text, this);
+        auto* a = new QAction(themedIcon(icon, m_theme), text, this);
         a->setObjectName(name);
+        m_icons.insert(name, icon);
         a->setShortcut(key);
         a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
         a->setStatusTip(tip);
@@ -254,10 +281,18 @@ void MainWindow::createActions()
     QAction* dark = viewMenu->addAction(tr("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
     light->setObjectName(QStringLiteral("lightTheme"));
     dark->setObjectName(QStringLiteral("darkTheme"));
-    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     for (QAction* a : {light, dark})
         a->setCheckable(true), themes->addAction(a), m_actions.insert(a->objectName(), a);
     light->setChecked(true);
+    // Ctrl+T turns dark on and off again: a shortcut on the "Dark" radio item could only
+    // ever turn it on.
+    viewMenu->addSeparator();
+    QAction* toggle = viewMenu->addAction(tr("&Toggle dark theme"), this, [this] {
+        setTheme(m_theme == Theme::Dark ? Theme::Light : Theme::Dark);
+    });
+    toggle->setObjectName(QStringLiteral("toggleTheme"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_actions.insert(toggle->objectName(), toggle);
 }
 
 void MainWindow::updateActions()
@@ -271,14 +306,47 @@ void MainWindow::updateActions()
     QAction* pause = action(QStringLiteral("pause"));
     pause->setEnabled(active);
     pause->setText(m_controller->isPaused() ? tr("Resume") : tr("Pause"));
-    pause->setIcon(
-        style()->standardIcon(m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_icons.insert(QStringLiteral("pause"),
+                   m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause);
+    pause->setIcon(themedIcon(m_icons.value(QStringLiteral("pause")), m_theme));
     action(QStringLiteral("drain"))->setEnabled(active && !draining);
     action(QStringLiteral("stop"))->setEnabled(active);
     action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
     action(QStringLiteral("exportCsv"))
         ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
     updateStatus();
+}
+
+QString MainWindow::paceText() const
+{
+    if (m_controller->timeMode() != TimeMode::Virtual)
+        return {};
+    const double asked = m_controller->pace();
+    const QString askedText = asked > 0 ? QStringLiteral("%1\u00d7").arg(asked, 0, 'f', 0) : tr("max");
+    const double achieved = m_controller->achievedPace();
+    if (!m_controller->isActive() || m_controller->isPaused() || achieved <= 0)
+        return tr("virtual time, pace %1").arg(askedText);
+    // Within 10 % of what was asked the asked pace is the truth; otherwise say both.
+    if (asked > 0 && achieved >= 0.9 * asked)
+        return tr("virtual time, pace %1").arg(askedText);
+    const QLocale locale;
+    const QString running =
+        achieved >= 10 ? locale.toString(achieved, 'f', 0) : locale.toString(achieved, 'f', 1);
+    return tr("virtual time: asked %1, running %2\u00d7").arg(askedText, running);
+}
+
+QString MainWindow::outcomeText() const
+{
+    const Counters& c = m_controller->snapshot().counters;
+    const QLocale locale;
+    const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
+    if (m_controller->cancelRequested())
+        return tr("Stopped \u00b7 %1 cancelled").arg(count(c.cancelled));
+    const std::uint64_t jobs = m_controller->scenario().jobs;
+    if (m_controller->drainRequested())
+        return jobs > 0 ? tr("Drained \u00b7 %1 of %2 submitted").arg(count(c.submitted), count(jobs))
+                        : tr("Drained \u00b7 %1 submitted").arg(count(c.submitted));
+    return tr("Done \u00b7 %1 jobs").arg(count(c.submitted));
 }
 
 void MainWindow::updateStatus()
@@ -290,26 +358,30 @@ void MainWindow::updateStatus()
     else if (m_controller->isPaused())
         state = tr("Paused: nothing arrives or starts, the queue holds. F6 resumes.");
     else
-        state = tr("%1 · %2 workers · queue %3/%4")
+        state = tr("%1 \u00b7 %2 workers \u00b7 queue %3/%4")
                     .arg(s.state == PoolState::Draining && !m_controller->drainRequested()
                              ? tr("all jobs submitted, finishing the queue")
                              : QString::fromUtf8(toString(s.state).data()))
                     .arg(s.workers)
                     .arg(s.queued)
                     .arg(s.queueCapacity);
+    if (const QString pace = paceText(); !pace.isEmpty())
+        state += QStringLiteral(" \u00b7 ") + pace;
     m_stateLabel->setText(state);
     const Scenario& sc = m_controller->scenario();
     const bool finite = sc.jobs > 0 || sc.duration > 0;
-    m_progress->setVisible(m_controller->hasRun() && finite);
+    // A finished run always says how it ended, limited or not.
+    m_progress->setVisible(m_controller->hasRun() && (finite || m_controller->isFinished()));
     const double fraction = m_controller->progress();
     m_progress->setValue(static_cast<int>(fraction * 1000));
-    const double elapsed = toSeconds(s.runNs);
-    QString eta = QStringLiteral("–");
-    if (m_controller->isFinished())
-        eta = tr("done");
-    else if (fraction > 0.01 && elapsed > 0.5)
-        eta = formatSeconds(elapsed * (1 - fraction) / fraction);
-    m_progress->setFormat(tr("%p% · ETA %1").arg(eta));
+    if (m_controller->isFinished()) {
+        m_progress->setFormat(outcomeText());
+        return;
+    }
+    // One decimal: a 10-hour run moves a whole percent only every 6 minutes.
+    m_progress->setFormat(tr("%1 % \u00b7 ETA %2")
+                              .arg(QLocale().toString(fraction * 100, 'f', 1),
+                                   formatSeconds(m_controller->remainingSeconds())));
 }
 
 void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
@@ -322,9 +394,19 @@ void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, 
 
 void MainWindow::setScenario(const Scenario& scenario)
 {
+    // A finished run was measured with other settings: its charts and summary would
+    // now sit beside settings they never had.
+    if (m_controller->hasRun() && !m_controller->isActive())
+        m_controller->reset();
     m_controller->setScenario(scenario, QStringLiteral("scenario"), QString(),
                               QString::fromStdString(scenario.name));
     m_controls->setScenario(scenario);
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    const Scenario& scenario = m_controller->scenario();
     setWindowTitle(scenario.name.empty()
                        ? QStringLiteral("PoolLab")
                        : QStringLiteral("PoolLab — %1").arg(QString::fromStdString(scenario.name)));
@@ -348,6 +430,8 @@ void MainWindow::setTheme(Theme theme)
     m_theme = theme;
     applyTheme(theme);
     m_charts->setChartTheme(chartThemeFor(theme));
+    for (auto it = m_icons.cbegin(); it != m_icons.cend(); ++it)
+        action(it.key())->setIcon(themedIcon(it.value(), theme));
     action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))
         ->setChecked(true);
 }

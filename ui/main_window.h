@@ -82,6 +82,11 @@ private:
     void createActions();
     void updateActions();
     void updateStatus();
+    // "virtual time: asked 1000×, running 22×"; empty for real threads.
+    QString paceText() const;
+    // How a finished run ended: "Stopped · 4,979 cancelled", "Drained · 1,165 of 8,000 submitted".
+    QString outcomeText() const;
+    void updateTitle();
     void onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
                           const QString& to);
     void showError(const QString& title, const QString& message);
@@ -96,6 +101,7 @@ private:
     QLabel* m_stateLabel;
     QProgressBar* m_progress;
     QHash<QString, QAction*> m_actions;
+    QHash<QString, QStyle::StandardPixmap> m_icons; // redrawn in the theme's colours
     Theme m_theme = Theme::Light;
     QString m_lastError;
     QString m_lastDir;
