@@ -436,7 +436,8 @@ private slots:
             ++flags;
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
-        QCOMPARE(flags, int(scenarioFields().size()) + 16); // the table, --backoff and 15 others
+        // The table, --backoff and 19 others (--pace, --theme, --grab and --grab-at among them).
+        QCOMPARE(flags, int(scenarioFields().size()) + 20);
     }
 };
 
