@@ -2,12 +2,15 @@
 #include "ui/main_window.h"
 
 #include "ui/chart_panel.h"
+
+#include "core/duration.h"
 #include "ui/summary_panel.h"
 #include "ui/worker_view.h"
 
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -236,15 +239,19 @@ void MainWindow::createActions()
                  if (!path.isEmpty())
                      exportCsvFile(path);
              });
-    QAction* image = make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
-                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
-                          tr("Export the charts as a PNG or SVG image"), [this] {
-                              const QString path =
-                                  QFileDialog::getSaveFileName(this, tr("Export chart image"), m_lastDir,
-                                                               tr("PNG image (*.png);;SVG image (*.svg)"));
-                              if (!path.isEmpty())
-                                  exportChartImage(path);
-                          });
+    QAction* image =
+        make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
+             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), tr("Export the charts as a PNG or SVG image"),
+             [this] {
+                 const QString png = tr("PNG image (*.png)");
+                 const QString svg = tr("SVG image (*.svg)");
+                 QString filter = png;
+                 const QString path = QFileDialog::getSaveFileName(
+                     this, tr("Export chart image"), QDir(m_lastDir).filePath(suggestedImageName()),
+                     png + QStringLiteral(";;") + svg, &filter);
+                 if (!path.isEmpty())
+                     exportChartImage(path, filter == svg ? QStringLiteral("svg") : QStringLiteral("png"));
+             });
     for (QAction* a : {start, pause, drain, stop, reset})
         bar->addAction(a), runMenu->addAction(a);
     bar->addSeparator();
@@ -510,31 +517,206 @@ bool MainWindow::serveMetrics(quint16 port)
     return true;
 }
 
-bool MainWindow::exportChartImage(const QString& path)
+QString MainWindow::suggestedImageName() const
 {
-    m_lastDir = QFileInfo(path).absolutePath();
+    const Scenario& sc = m_controller->scenario();
+    // The preset's id when the scenario is one ("signup-burst"), else its name made
+    // file-safe, else "run".
+    QString what;
+    for (const PresetEntry& p : m_controls->presets())
+        if (!sc.name.empty() && p.scenario.name == sc.name)
+            what = p.name;
+    if (what.isEmpty()) {
+        for (const QChar c : QString::fromStdString(sc.name).toLower())
+            what += c.isLetterOrNumber() ? c : QLatin1Char('-');
+        what = what.split(QLatin1Char('-'), Qt::SkipEmptyParts).join(QLatin1Char('-'));
+    }
+    if (what.isEmpty())
+        what = QStringLiteral("run");
+    return QStringLiteral("poollab-%1-%2.png")
+        .arg(what, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+}
+
+QString MainWindow::scenarioLine() const
+{
+    const Scenario& sc = m_controller->scenario();
+    const QLocale locale;
+    const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
+    // -> QString: with QStringBuilder, auto would keep references to temporaries.
+    const auto rate = [&locale](double v) -> QString {
+        return locale.toString(v, 'g', 6) + QStringLiteral("/s");
+    };
+    QStringList parts;
+    parts << tr("%1 workers").arg(count(static_cast<std::uint64_t>(sc.workers)));
+    parts << tr("queue %1 (%2)")
+                 .arg(count(static_cast<std::uint64_t>(sc.queueCapacity)),
+                      QString::fromUtf8(toString(sc.overflow).data()));
+    QString arrivals;
+    switch (sc.arrival) {
+    case ArrivalKind::Burst:
+        arrivals = tr("burst");
+        break;
+    case ArrivalKind::Constant:
+        arrivals = tr("constant %1").arg(rate(sc.rate));
+        break;
+    case ArrivalKind::Poisson:
+        arrivals = tr("Poisson %1").arg(rate(sc.rate));
+        break;
+    case ArrivalKind::Ramp:
+        arrivals = tr("ramp %1 \u2192 %2").arg(rate(sc.rate), rate(sc.rateEnd));
+        break;
+    case ArrivalKind::Spike:
+        arrivals = tr("spike %1 (%2 inside)").arg(rate(sc.rate), rate(sc.spikeRate));
+        break;
+    case ArrivalKind::Closed:
+        arrivals = tr("closed, %1 clients").arg(count(static_cast<std::uint64_t>(sc.clients)));
+        break;
+    }
+    parts << arrivals;
+    if (sc.jobs > 0)
+        parts << tr("%1 jobs").arg(count(sc.jobs));
+    if (sc.duration > 0)
+        parts << tr("for %1").arg(QString::fromStdString(formatDuration(sc.duration)));
+    parts << tr("service %1 (%2)")
+                 .arg(QString::fromStdString(sc.latency), QString::fromUtf8(toString(sc.jobKind).data()));
+    if (sc.failureRate > 0)
+        parts << tr("%1 % fail, %2 attempts").arg(sc.failureRate * 100, 0, 'g', 3).arg(sc.maxAttempts);
+    if (sc.rateLimit > 0)
+        parts << tr("rate limit %1").arg(rate(sc.rateLimit));
+    parts << (m_controller->timeMode() == TimeMode::Virtual ? tr("virtual time") : tr("real threads"));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+namespace {
+
+// The export's layout at a width: a title, the settings, the charts, the summary.
+struct ExportLayout
+{
+    QFont titleFont;
+    QFont textFont;
+    QRect title;
+    QRect settings;
+    QPoint charts;
+    QRect summary;
+    QSize size;
+};
+
+constexpr int kExportMargin = 12;
+
+} // namespace
+
+static ExportLayout exportLayout(const QWidget* area, const QFont& base, const QString& title,
+                                 const QString& settings, const QString& summary)
+{
+    ExportLayout l;
+    l.textFont = base;
+    l.titleFont = base;
+    l.titleFont.setBold(true);
+    l.titleFont.setPointSizeF(base.pointSizeF() * 1.4);
+    const int width = area->width();
+    const int inner = width - 2 * kExportMargin;
+    const int flags = Qt::TextWordWrap;
+    const QFontMetrics tm(l.titleFont);
+    const QFontMetrics fm(l.textFont);
+    int y = kExportMargin;
+    l.title = tm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, title);
+    y = l.title.bottom() + 4;
+    l.settings = fm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, settings);
+    y = l.settings.bottom() + kExportMargin;
+    l.charts = QPoint(0, y);
+    y += area->height() + kExportMargin;
+    l.summary = fm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, summary);
+    l.size = QSize(width, l.summary.bottom() + kExportMargin);
+    // boundingRect() is as wide as the text: draw in the full width.
+    l.title.setWidth(inner);
+    l.settings.setWidth(inner);
+    l.summary.setWidth(inner);
+    return l;
+}
+
+static QString summaryText(const SummaryPanel* summary, const QString& outcome)
+{
+    QStringList parts;
+    for (const auto& [label, value] : summary->rows())
+        parts << label + QStringLiteral(" ") + value;
+    if (!outcome.isEmpty())
+        parts.prepend(outcome);
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+MainWindow::ExportTexts MainWindow::exportTexts() const
+{
+    ExportTexts t;
+    t.title = windowTitle();
+    t.settings = scenarioLine() + QStringLiteral(" \u00b7 ") +
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    t.summary = summaryText(m_summary, m_controller->isFinished() ? outcomeText() : QString());
+    return t;
+}
+
+static ExportLayout exportLayoutFor(const QWidget* area, const QFont& font, const MainWindow::ExportTexts& t)
+{
+    return exportLayout(area, font, t.title, t.settings, t.summary);
+}
+
+void MainWindow::paintExport(QPainter& painter, const ExportTexts& t) const
+{
     QWidget* area = m_charts->chartsArea();
+    const ExportLayout l = exportLayoutFor(area, font(), t);
+    painter.fillRect(QRect(QPoint(0, 0), l.size), palette().color(QPalette::Window));
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.setFont(l.titleFont);
+    painter.drawText(l.title, Qt::TextWordWrap, t.title);
+    painter.setFont(l.textFont);
+    painter.drawText(l.settings, Qt::TextWordWrap, t.settings);
+    area->render(&painter, l.charts);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.setFont(l.textFont);
+    painter.drawText(l.summary, Qt::TextWordWrap, t.summary);
+}
+
+bool MainWindow::exportChartImage(const QString& requested, const QString& format)
+{
+    // The extension says the format; a name without one gets the filter's.
+    QString path = requested;
+    QString kind = QFileInfo(path).suffix().toLower();
+    if (kind != QLatin1String("png") && kind != QLatin1String("svg")) {
+        kind = format.toLower() == QLatin1String("svg") ? QStringLiteral("svg") : QStringLiteral("png");
+        path += QLatin1Char('.') + kind;
+    }
+    m_lastDir = QFileInfo(path).absolutePath();
+    const ExportTexts texts = exportTexts();
+    const QSize size = exportLayoutFor(m_charts->chartsArea(), font(), texts).size;
     bool ok = false;
-    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+    if (kind == QLatin1String("svg")) {
         QSvgGenerator svg;
         svg.setFileName(path);
-        svg.setSize(area->size());
-        svg.setViewBox(QRect(QPoint(0, 0), area->size()));
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(windowTitle());
+        svg.setDescription(scenarioLine());
         QPainter painter;
         if (painter.begin(&svg)) {
-            area->render(&painter);
+            paintExport(painter, texts);
             ok = painter.end();
         }
     } else {
-        // grab() renders at the screen's device pixel ratio: sharp on high-DPI screens.
-        ok = area->grab().save(path, "PNG");
+        // At the screen's device pixel ratio: sharp on high-DPI screens.
+        const qreal dpr = m_charts->chartsArea()->devicePixelRatioF();
+        QImage image(size * dpr, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        image.fill(palette().color(QPalette::Window));
+        QPainter painter(&image);
+        paintExport(painter, texts);
+        painter.end();
+        ok = image.save(path, "PNG");
     }
     if (!ok) {
         showError(tr("Cannot export chart"),
                   tr("%1 could not be written.").arg(QDir::toNativeSeparators(path)));
         return false;
     }
+    m_lastExportPath = path;
     statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
     return true;
 }

@@ -96,6 +96,15 @@ void SummaryPanel::addRow(const QString& key, const QString& label, const QStrin
     value->setToolTip(tip);
     static_cast<QFormLayout*>(layout())->addRow(name, value);
     m_values.insert(key, value);
+    m_rows.append(qMakePair(name, value));
+}
+
+QList<QPair<QString, QString>> SummaryPanel::rows() const
+{
+    QList<QPair<QString, QString>> out;
+    for (const auto& [name, value] : m_rows)
+        out.append({name->text(), value->text()});
+    return out;
 }
 
 QString SummaryPanel::value(const QString& key) const

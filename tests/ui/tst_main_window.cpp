@@ -9,12 +9,14 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -703,6 +705,89 @@ private slots:
 
         QVERIFY(!w.exportChartImage(dir.filePath(QStringLiteral("missing/dir/charts.png"))));
         QVERIFY(w.lastError().contains(QStringLiteral("could not be written")));
+    }
+
+    // The format follows the extension, or the dialog's filter when there is none; the
+    // image carries a title, the settings and the summary around the charts.
+    void exportedImageFollowsFilterAndExtension_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("svg filter, no extension")
+            << QStringLiteral("charts") << QStringLiteral("svg") << QStringLiteral("charts.svg");
+        QTest::newRow("png filter, no extension")
+            << QStringLiteral("charts") << QStringLiteral("png") << QStringLiteral("charts.png");
+        QTest::newRow("no filter, no extension")
+            << QStringLiteral("charts") << QString() << QStringLiteral("charts.png");
+        QTest::newRow("extension wins")
+            << QStringLiteral("charts.svg") << QStringLiteral("png") << QStringLiteral("charts.svg");
+        QTest::newRow("upper case") << QStringLiteral("CHARTS.PNG") << QStringLiteral("svg")
+                                    << QStringLiteral("CHARTS.PNG");
+        QTest::newRow("other dot") << QStringLiteral("run.v2") << QStringLiteral("svg")
+                                   << QStringLiteral("run.v2.svg");
+    }
+    void exportedImageFollowsFilterAndExtension()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, filter);
+        QFETCH(QString, written);
+        QTemporaryDir dir;
+        MainWindow w(hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); }));
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setScenario(steadyLoad());
+        RunController* c = w.controller();
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        for (int i = 0; i < 20; ++i)
+            c->tick();
+        c->cancel();
+        QVERIFY(w.exportChartImage(dir.filePath(name), filter));
+        QCOMPARE(w.lastExportPath(), dir.filePath(written));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
+        QFile f(w.lastExportPath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray data = f.readAll();
+        const MainWindow::ExportTexts texts = w.exportTexts();
+        QCOMPARE(texts.title, QStringLiteral("PoolLab \u2014 test"));
+        QVERIFY2(
+            texts.settings.startsWith(QStringLiteral("4 workers \u00b7 queue 1,000 (block) \u00b7 constant "
+                                                     "400/s \u00b7 service 2ms (sleep) \u00b7 virtual time")),
+            qPrintable(texts.settings));
+        QVERIFY2(texts.summary.startsWith(QStringLiteral("Stopped \u00b7 0 cancelled \u00b7 State stopped")),
+                 qPrintable(texts.summary));
+        QVERIFY(texts.summary.contains(QStringLiteral("Throughput (run average) 1000.0 jobs/s")));
+        if (written.endsWith(QLatin1String("svg"), Qt::CaseInsensitive)) {
+            QVERIFY(data.contains("<svg"));
+            for (const QString& text : {QStringLiteral("PoolLab"), QStringLiteral("Throughput (run average)"),
+                                        QStringLiteral("service 2ms")})
+                QVERIFY2(QString::fromUtf8(data).contains(text.toHtmlEscaped()), qPrintable(text));
+        } else {
+            QVERIFY(data.startsWith("\x89PNG"));
+            const QImage image = QImage::fromData(data);
+            const QSize charts = w.charts()->chartsArea()->size();
+            QCOMPARE(image.width(), charts.width());
+            // A title and at least two lines of settings and summary around the charts.
+            QVERIFY2(image.height() >= charts.height() + 5 * w.fontMetrics().height(),
+                     qPrintable(QStringLiteral("%1 vs %2").arg(image.height()).arg(charts.height())));
+        }
+    }
+
+    void exportDialogSuggestsAName()
+    {
+        WindowHooks h = hooks();
+        h.presets = testPresets;
+        MainWindow w(h);
+        pickPreset(w, 0);
+        const QRegularExpression byPreset(QStringLiteral("^poollab-signup-burst-\\d{8}-\\d{4}\\.png$"));
+        QVERIFY2(byPreset.match(w.suggestedImageName()).hasMatch(), qPrintable(w.suggestedImageName()));
+        Scenario own = steadyLoad();
+        own.name = "My pool: 2 of 3";
+        w.setScenario(own);
+        const QRegularExpression byName(QStringLiteral("^poollab-my-pool-2-of-3-\\d{8}-\\d{4}\\.png$"));
+        QVERIFY2(byName.match(w.suggestedImageName()).hasMatch(), qPrintable(w.suggestedImageName()));
     }
 
     void badScenarioShowsTheError()
