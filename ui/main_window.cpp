@@ -102,6 +102,11 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_splitter->setStretchFactor(2, 0);
     m_splitter->setChildrenCollapsible(false);
     setCentralWidget(m_splitter);
+    // The charts take what the side columns leave: the summary as wide as its rows
+    // want (they wrap only in narrower windows), the controls at their narrowest.
+    m_splitter->setSizes({controlsScroll->minimumWidth(), 100000,
+                          m_summary->preferredWidth() + summaryScroll->minimumWidth() -
+                              m_summary->minimumSizeHint().width() + 16});
 
     m_stateLabel = new QLabel;
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));

@@ -308,6 +308,15 @@ double RunController::achievedPace() const
 
 double RunController::remainingSeconds() const
 {
+    const double run = remainingRunSeconds();
+    if (timeMode() != TimeMode::Virtual || !std::isfinite(run) || run == 0)
+        return run;
+    const double pace = achievedPace();
+    return pace > 0 ? run / pace : std::numeric_limits<double>::quiet_NaN();
+}
+
+double RunController::remainingRunSeconds() const
+{
     constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
     if (!m_engine)
         return kUnknown;
@@ -342,13 +351,7 @@ double RunController::remainingSeconds() const
             runLeft = std::min(runLeft, std::max(0.0, toSeconds(m_scenario.duration - s.runNs)) +
                                             (rate > 0 ? backlog / rate : 0.0));
     }
-    if (!std::isfinite(runLeft))
-        return kUnknown;
-    if (timeMode() == TimeMode::Virtual) {
-        const double pace = achievedPace();
-        return pace > 0 ? runLeft / pace : kUnknown;
-    }
-    return runLeft;
+    return std::isfinite(runLeft) ? runLeft : kUnknown;
 }
 
 } // namespace poollab

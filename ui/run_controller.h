@@ -86,6 +86,9 @@ public:
     // or the duration left; in virtual time divided by the pace achieved. NaN when it
     // cannot be told yet (no rate measured, no limit, paused).
     double remainingSeconds() const;
+    // The same in run time: simulated seconds in virtual time (as the run's elapsed
+    // time is counted), wall-clock seconds with real threads.
+    double remainingRunSeconds() const;
     // Virtual time: simulated seconds per wall-clock second over the last ~2 s (0
     // before there is a measurement).
     double achievedPace() const;

@@ -74,9 +74,9 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     addRow(QStringLiteral("elapsed"), tr("Elapsed"),
            tr("Run time so far (h:mm:ss; simulated time in virtual mode)."));
     addRow(QStringLiteral("remaining"), tr("Remaining"),
-           tr("Wall-clock time until the run ends: the jobs left over the rate they have finished at "
-              "in the last few seconds, or the duration left (finite runs only; in virtual time at the "
-              "pace achieved)."));
+           tr("Run time until the run ends, counted as Elapsed is (simulated in virtual time): the jobs "
+              "left over the rate they have finished at in the last few seconds, or the duration left "
+              "(finite runs only). The status bar's ETA is the same in wall-clock time."));
     connect(controller, &RunController::ticked, this, &SummaryPanel::update);
     update();
 }
@@ -97,6 +97,17 @@ void SummaryPanel::addRow(const QString& key, const QString& label, const QStrin
     static_cast<QFormLayout*>(layout())->addRow(name, value);
     m_values.insert(key, value);
     m_rows.append(qMakePair(name, value));
+}
+
+int SummaryPanel::preferredWidth() const
+{
+    int labels = 0;
+    for (const auto& [name, value] : m_rows)
+        labels = std::max(labels, name->sizeHint().width());
+    const auto* form = static_cast<const QFormLayout*>(layout());
+    const QMargins margins = form->contentsMargins();
+    const int values = fontMetrics().horizontalAdvance(QStringLiteral("arrivals are not Poisson")) + 4;
+    return margins.left() + labels + form->horizontalSpacing() + values + margins.right();
 }
 
 QList<QPair<QString, QString>> SummaryPanel::rows() const
@@ -157,7 +168,7 @@ void SummaryPanel::update()
     updateTheory(s, averageL);
     set("elapsed", formatSeconds(seconds));
     // NaN (not known yet) shows as a dash.
-    const QString remaining = formatSeconds(m_controller->remainingSeconds());
+    const QString remaining = formatSeconds(m_controller->remainingRunSeconds());
     set("remaining", remaining);
 }
 

@@ -22,6 +22,9 @@ public:
     QString value(const QString& key) const;
     // Every row as shown, label and value, in order (for exported images).
     QList<QPair<QString, QString>> rows() const;
+    // Wide enough for every row on one line, the longest values included ("arrivals are
+    // not Poisson"): what the window gives it when there is room.
+    int preferredWidth() const;
 
 public slots:
     void update();

@@ -897,6 +897,9 @@ private slots:
         const double expected = (36000.0 - 5.0) / achieved;
         QVERIFY2(std::abs(c->remainingSeconds() - expected) < 1e-6 * expected,
                  qPrintable(QString::number(c->remainingSeconds())));
+        // The summary counts in simulated time, as its Elapsed does.
+        QCOMPARE(c->remainingRunSeconds(), 36000.0 - 5.0);
+        QCOMPARE(w.summary()->value(QStringLiteral("remaining")), QStringLiteral("9:59:55"));
         QCOMPARE(w.findChild<QProgressBar*>()->text(),
                  QStringLiteral("0.0 % \u00b7 ETA ") + formatSeconds(expected));
         c->cancel();
