@@ -284,8 +284,10 @@ double RunController::progress() const
 {
     const Snapshot& s = m_snapshot;
     double fraction = 0;
+    // Cancelled jobs have an outcome but were not done: a Stop does not fill the bar.
+    const std::uint64_t done = resolvedJobs(s) - (m_cancelRequested ? s.counters.cancelled : 0);
     if (m_scenario.jobs > 0)
-        fraction = static_cast<double>(resolvedJobs(s)) / static_cast<double>(m_scenario.jobs);
+        fraction = static_cast<double>(done) / static_cast<double>(m_scenario.jobs);
     if (m_scenario.duration > 0)
         fraction =
             std::max(fraction, static_cast<double>(s.runNs) / static_cast<double>(m_scenario.duration));

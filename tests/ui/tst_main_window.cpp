@@ -156,6 +156,29 @@ void pickPreset(MainWindow& w, int index)
     emit box->activated(index + 1);
 }
 
+// A real-time engine whose clock and finished-job count the test sets.
+class CountingEngine final : public FakeEngine
+{
+public:
+    CountingEngine(const Scenario& s, const Nanos* clock, const std::uint64_t* done)
+        : FakeEngine(s), m_clock(clock), m_done(done)
+    {}
+    void snapshot(Snapshot& out) const override
+    {
+        out.state = m_state;
+        out.runNs = *m_clock;
+        out.counters.submitted = m_scenario.jobs; // a burst: everything is in
+        out.counters.succeeded = *m_done;
+        out.queued = static_cast<std::int64_t>(m_scenario.jobs - *m_done);
+        out.workers = m_scenario.workers;
+    }
+    TimeMode timeMode() const override { return TimeMode::Real; }
+
+private:
+    const Nanos* m_clock;
+    const std::uint64_t* m_done;
+};
+
 // Where a widget shows: its rectangle in the window, cut to every scroll area's
 // viewport on the way (content scrolled out of sight is not clipped, it is reachable).
 QRect visibleRectInWindow(const QWidget* widget, const QWidget* window, bool& inScrollArea)
@@ -449,6 +472,23 @@ private slots:
         QCOMPARE(w.summary()->value(QStringLiteral("succeeded")), locale.toString(qulonglong(n.succeeded)));
         QCOMPARE(w.summary()->value(QStringLiteral("cancelled")), locale.toString(qulonglong(n.cancelled)));
         QCOMPARE(w.summary()->value(QStringLiteral("state")), QStringLiteral("stopped"));
+        // The outcome, not "100 %": how the run ended and what it left undone.
+        QProgressBar* bar = w.findChild<QProgressBar*>();
+        if (action == QLatin1String("drain")) {
+            // A burst has submitted everything at once, so it is draining on its own and
+            // Drain may already be disabled: either way all 400 were done.
+            const QStringList outcomes{
+                QStringLiteral("Done \u00b7 %1 jobs").arg(locale.toString(400)),
+                QStringLiteral("Drained \u00b7 %1 of %1 submitted").arg(locale.toString(400))};
+            QVERIFY2(outcomes.contains(bar->text()), qPrintable(bar->text()));
+            QCOMPARE(bar->value(), 1000);
+        } else {
+            QCOMPARE(
+                bar->text(),
+                QStringLiteral("Stopped \u00b7 %1 cancelled").arg(locale.toString(qulonglong(n.cancelled))));
+            // What was done, not 100 % (within the rounding of succeeded / 400 to 1/1000).
+            QVERIFY(std::abs(bar->value() - static_cast<int>(n.succeeded * 1000 / 400)) <= 1);
+        }
         QVERIFY(w.action(QStringLiteral("start"))->isEnabled());
         QVERIFY(!w.action(QStringLiteral("drain"))->isEnabled());
     }
@@ -853,6 +893,40 @@ private slots:
         c->cancel();
         QCOMPARE(bar->text(), QStringLiteral("Stopped \u00b7 0 cancelled"));
         QCOMPARE(c->progress(), 0.1); // how far it got, not 100 %
+    }
+
+    // After 40 -> 5 workers the rate falls to an eighth: the estimate follows within
+    // seconds, where one from the average since the start (2:23 -> 2:51) did not.
+    void etaFollowsALiveDropInRate()
+    {
+        Nanos clock = 0;
+        std::uint64_t done = 0;
+        MainWindow w(
+            hooks([&](const Scenario& s) { return std::make_unique<CountingEngine>(s, &clock, &done); }));
+        Scenario s = steadyLoad();
+        s.arrival = ArrivalKind::Burst;
+        s.jobs = 20000;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        qint64 wall = 0;
+        c->setWallClock([&wall] { return wall; });
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        const auto runFor = [&](int seconds, std::uint64_t perSecond) {
+            for (int i = 0; i < seconds * 10; ++i) {
+                clock += 100 * kMilli;
+                wall += 100 * kMilli;
+                done += perSecond / 10;
+                c->tick();
+            }
+        };
+        runFor(60, 80); // 40 workers, 0.5 s jobs: 4,800 done
+        QCOMPARE(c->remainingRunSeconds(), 15200.0 / 80);
+        runFor(15, 10); // 5 workers: 150 more
+        // 15,050 left at 10/s: 25:05.
+        QCOMPARE(c->remainingRunSeconds(), 15050.0 / 10);
+        QCOMPARE(w.summary()->value(QStringLiteral("remaining")), QStringLiteral("25:05"));
+        c->cancel();
     }
 
     // A virtual run at a pace it cannot keep says so: asked 1000x, running 22x.
