@@ -130,8 +130,14 @@ int runWindow(const CommandLine& cl)
     // Flags given on the command line win over the remembered scenario, and over the
     // preset: cl.scenario is the preset (or --scenario file) with the flags applied.
     // (Scenario has no operator==; its file form tells whether a flag changed it.)
-    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
+    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{})) {
         window.setScenario(cl.scenario);
+        // --preset X --workers 40 is the preset changed, as an edit in the window is.
+        Scenario presetScenario;
+        if (!preset.isEmpty() && loadPreset(preset, presetScenario, nullptr) &&
+            scenarioToJson(presetScenario) != scenarioToJson(cl.scenario))
+            window.controls()->setModified(true);
+    }
     if (cl.pace >= 0)
         window.controls()->setPace(cl.pace);
     window.show();

@@ -46,6 +46,9 @@ public:
     // True once a setting was edited since the last preset or scenario was shown; the
     // preset box then says "(modified)".
     bool isModified() const { return m_modified; }
+    // Marks the shown preset as changed (or not): edits do it themselves; the command
+    // line does it when flags change a preset.
+    void setModified(bool modified);
     // Shows the pace (1, 10, 100, 1000; 0 = max) and reports it with paceChanged.
     void setPace(double factor);
 
@@ -76,7 +79,6 @@ private:
                         const QString& label, const QString& tip, const QString& key);
     QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
     void edited(const QString& key, const QString& from, const QString& to);
-    void setModified(bool modified);
     // The description's height for its width: a word-wrapped label in a form in a scroll
     // area is otherwise laid out for a stale width and clipped at top and bottom.
     void fitDescription();
