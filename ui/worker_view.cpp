@@ -15,10 +15,20 @@ constexpr int kMargin = 4;
 
 WorkerView::WorkerView(QWidget* parent) : QWidget(parent)
 {
-    setToolTip(tr("One cell per worker thread: grey idle (waiting for a job), green busy (running one), "
-                  "amber waiting for a rate-limit token, hollow retired (no thread). With more workers "
-                  "than cells, a cell stands for a group and mixes their colours."));
+    updateToolTip();
     setAttribute(Qt::WA_OpaquePaintEvent);
+}
+
+void WorkerView::updateToolTip()
+{
+    setToolTip(
+        m_simulated
+            ? tr("One cell per simulated worker: grey idle (waiting for a job), green busy (running "
+                 "one), amber waiting for a rate-limit token, hollow retired. With more workers than "
+                 "cells, a cell stands for a group and mixes their colours.")
+            : tr("One cell per worker thread: grey idle (waiting for a job), green busy (running one), "
+                 "amber waiting for a rate-limit token, hollow retired (no thread). With more workers "
+                 "than cells, a cell stands for a group and mixes their colours."));
 }
 
 QColor WorkerView::colorOf(WorkerState state)
@@ -55,6 +65,7 @@ void WorkerView::setSimulated(bool simulated)
     if (simulated == m_simulated)
         return;
     m_simulated = simulated;
+    updateToolTip();
     layoutCells();
     QWidget::update();
 }

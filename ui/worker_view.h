@@ -44,6 +44,7 @@ protected:
 private:
     void layoutCells();
     void layoutCellsOnce();
+    void updateToolTip();
     QRect gridRect() const;
     struct LegendItem
     {

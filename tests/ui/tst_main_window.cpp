@@ -1075,7 +1075,7 @@ private slots:
         QVERIFY2(legend.contains(scale) ||
                      (mode == TimeMode::Real && legend.contains(QStringLiteral("0 threads (target 4)"))),
                  qPrintable(legend.join(QStringLiteral(" | "))));
-        for (const QString& text : legend)
+        for (const QString& text : legend + QStringList{w.workerView()->toolTip()})
             QVERIFY2(!(mode == TimeMode::Virtual && text.contains(QStringLiteral("thread"))),
                      qPrintable(text));
         w.controller()->cancel();
