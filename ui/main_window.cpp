@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main_window.h"
 
-#include "ui/chart_panel.h"
-
 #include "core/duration.h"
+#include "ui/chart_panel.h"
 #include "ui/summary_panel.h"
 #include "ui/worker_view.h"
 
