@@ -144,7 +144,6 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     });
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
-        m_workers->setSimulated(m_controller->timeMode() == TimeMode::Virtual);
         m_workers->setStates(s.workerStates, s.workers);
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {
@@ -363,6 +362,7 @@ QString MainWindow::outcomeText() const
 void MainWindow::updateStatus()
 {
     const Snapshot& s = m_controller->snapshot();
+    m_workers->setSimulated(m_controller->timeMode() == TimeMode::Virtual);
     QString state;
     if (!m_controller->hasRun())
         state = tr("Ready. Pick a preset or set the pool up, then Start (F5).");
@@ -399,6 +399,7 @@ void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, 
                                   const QString& to)
 {
     m_controller->setScenario(scenario, key, from, to);
+    updateStatus(); // the time mode shows in the status bar and the worker view
     if (m_controller->isActive())
         statusBar()->showMessage(tr("Applied live: %1 %2 \u2192 %3").arg(key, from, to), 4000);
 }
@@ -413,6 +414,7 @@ void MainWindow::setScenario(const Scenario& scenario)
                               QString::fromStdString(scenario.name));
     m_controls->setScenario(scenario);
     updateTitle();
+    updateStatus();
 }
 
 void MainWindow::updateTitle()
