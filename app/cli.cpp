@@ -202,13 +202,28 @@ std::vector<Section> sections()
         return d;
     };
     std::vector<Section> out;
-    out.push_back({QStringLiteral("General"),
-                   {o({"help", "h"}, "", QStringLiteral("Show this help and exit.")),
-                    o({"version"}, "", QStringLiteral("Show the version and exit.")),
-                    o({"headless"}, "",
-                      QStringLiteral("Run without a window: run the scenario to its end, print a summary and "
-                                     "write the files asked for. Without it the window opens.")),
-                    o({"start"}, "", QStringLiteral("Window: start the run at once."))}});
+    out.push_back(
+        {QStringLiteral("General"),
+         {o({"help", "h"}, "", QStringLiteral("Show this help and exit.")),
+          o({"version"}, "", QStringLiteral("Show the version and exit.")),
+          o({"headless"}, "",
+            QStringLiteral("Run without a window: run the scenario to its end, print a summary and "
+                           "write the files asked for. Without it the window opens.")),
+          o({"start"}, "", QStringLiteral("Window: start the run at once.")),
+          o({"pace"}, "1|10|100|1000|max",
+            QStringLiteral("Window, virtual time: simulated seconds per real second, or max for as "
+                           "fast as it goes. Default: 10.")),
+          o({"theme"}, "light|dark", QStringLiteral("Window: the colour theme. Default: as last used.")),
+          o({"grab"}, "FILE.png",
+            QStringLiteral("Window: save a screenshot of the window to FILE.png when the run ends "
+                           "(with --start; without it, once the window is shown) and exit. The "
+                           "window opens at 1280x800 (smaller on a smaller screen) without the "
+                           "remembered settings, so the picture is the same on every machine. "
+                           "Exit status 1 if the file cannot be written.")),
+          o({"grab-at"}, "DURATION",
+            QStringLiteral("With --grab and --start: take the screenshot at this much run time "
+                           "(simulated time in virtual mode) instead of at the end, e.g. 90s. "
+                           "Allowed: 0ms to 24h."))}});
     out.push_back(
         {QStringLiteral("Scenario source"),
          {o({"preset"}, "NAME",
@@ -413,6 +428,42 @@ CommandLine parseCommandLine(const QStringList& arguments)
     cl.summaryCsvPath = value("summary-csv");
     cl.summaryJsonPath = value("summary-json");
     cl.saveScenarioPath = value("save-scenario");
+    for (const char* flag : {"grab", "grab-at", "pace", "theme"}) {
+        if (headless && isSet(flag))
+            return fail(QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag)));
+    }
+    cl.grabPath = value("grab");
+    if (isSet("grab") && !cl.grabPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+        return fail(QStringLiteral("--grab: '%1' is not allowed; allowed: a file name ending in .png")
+                        .arg(cl.grabPath));
+    if (isSet("grab-at")) {
+        if (!isSet("grab") || !isSet("start"))
+            return fail(QStringLiteral("--grab-at needs --grab FILE.png and --start"));
+        const QString text = value("grab-at");
+        const auto ns = parseDuration(text.trimmed().toStdString());
+        if (!ns || *ns < 0 || *ns > 24 * 3600 * kSecond)
+            return fail(rangeError(QStringLiteral("grab-at"), text,
+                                   QStringLiteral("a duration from 0ms to 24h with a unit (us, ms, s, m, h), "
+                                                  "e.g. 90s")));
+        cl.grabAtNs = *ns;
+    }
+    if (isSet("theme")) {
+        cl.theme = value("theme").trimmed();
+        if (cl.theme != QLatin1String("light") && cl.theme != QLatin1String("dark"))
+            return fail(
+                QStringLiteral("--theme: '%1' is not allowed; allowed: light, dark").arg(value("theme")));
+    }
+    if (isSet("pace")) {
+        const QString text = value("pace").trimmed();
+        static const std::pair<const char*, double> paces[] = {
+            {"1", 1}, {"10", 10}, {"100", 100}, {"1000", 1000}, {"max", 0}};
+        for (const auto& [name, factor] : paces)
+            if (text == QLatin1String(name))
+                cl.pace = factor;
+        if (cl.pace < 0)
+            return fail(QStringLiteral("--pace: '%1' is not allowed; allowed: 1, 10, 100, 1000, max")
+                            .arg(value("pace")));
+    }
     for (const char* flag : {"csv", "summary-csv", "summary-json", "quiet"}) {
         if (!headless && isSet(flag))
             return fail(QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
@@ -497,6 +548,8 @@ CommandLine parseCommandLine(const QStringList& arguments)
     }
     if (const QString why = crossCheckScenario(s); !why.isEmpty())
         return fail(withFlagNames(why));
+    if (cl.pace >= 0 && s.timeMode != TimeMode::Virtual)
+        return fail(QStringLiteral("--pace applies to virtual time only: add --time virtual"));
 
     // The metrics endpoint.
     if (isSet("metrics-port")) {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/atomic_file.h"
 #include "app/cli.h"
 #include "app/csv_export.h"
 #include "app/headless.h"
@@ -9,9 +10,13 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QIcon>
+#include <QScreen>
 #include <QTextStream>
+#include <QTimer>
 
 #include <memory>
 
@@ -19,15 +24,49 @@ using namespace poollab;
 
 namespace {
 
-// --preset is being added to CommandLine in parallel; read it once it exists.
-template <typename CL> QString presetOf(const CL& cl)
+// Saves a screenshot of the window and quits with 0, or 1 if it cannot be written.
+void grabAndQuit(MainWindow& window, const QString& path)
 {
-    if constexpr (requires { cl.preset; })
-        return cl.preset;
-    else if constexpr (requires { cl.presetName; })
-        return cl.presetName;
-    else
-        return {};
+    // Let the last tick's repaints and relayouts land before the picture is taken.
+    QCoreApplication::processEvents();
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    QString error;
+    if (!window.grab().save(&buffer, "PNG") || !writeFileAtomically(path, png, &error)) {
+        QTextStream(stderr) << "poollab: --grab: "
+                            << (error.isEmpty() ? QStringLiteral("cannot encode the image") : error) << "\n";
+        QCoreApplication::exit(1);
+        return;
+    }
+    QCoreApplication::exit(0);
+}
+
+// --grab: when the run ends, at --grab-at of run time, or (without --start) once shown.
+void armGrab(MainWindow& window, const CommandLine& cl)
+{
+    RunController* controller = window.controller();
+    const QString path = cl.grabPath;
+    auto done = std::make_shared<bool>(false);
+    const auto grabOnce = [&window, path, done] {
+        if (*done)
+            return;
+        *done = true;
+        // Queued: out of the controller's signal, after every widget has had the tick.
+        QTimer::singleShot(0, &window, [&window, path] { grabAndQuit(window, path); });
+    };
+    if (!cl.startImmediately) {
+        QTimer::singleShot(0, &window, grabOnce);
+        return;
+    }
+    QObject::connect(controller, &RunController::runFinished, &window, grabOnce);
+    if (cl.grabAtNs >= 0) {
+        const Nanos at = cl.grabAtNs;
+        QObject::connect(controller, &RunController::ticked, &window, [controller, at, grabOnce] {
+            if (controller->hasRun() && controller->snapshot().runNs >= at)
+                grabOnce();
+        });
+    }
 }
 
 // The window, with the app layer's file formats and presets plugged in.
@@ -39,6 +78,7 @@ int runWindow(const CommandLine& cl)
         QList<PresetEntry> entries;
         for (const PresetInfo& info : listPresets()) {
             PresetEntry e{info.id, info.title, info.description, {}};
+            e.setsTimeMode = presetSetsKey(info.id, QStringLiteral("time_mode"));
             if (loadPreset(info.id, e.scenario, nullptr))
                 entries << e;
         }
@@ -63,8 +103,17 @@ int runWindow(const CommandLine& cl)
         return metrics->start(address, port, std::move(snapshot), &error);
     };
     MainWindow window(hooks);
-    window.restoreSettings();
-    const QString preset = presetOf(cl);
+    const bool grabbing = !cl.grabPath.isEmpty();
+    if (grabbing) {
+        // The same picture on every machine: no remembered size, theme or scenario.
+        window.resize(QSize(1280, 800).boundedTo(window.screen()->availableSize()));
+        window.setTheme(Theme::Light);
+    } else {
+        window.restoreSettings();
+    }
+    if (!cl.theme.isEmpty())
+        window.setTheme(cl.theme == QLatin1String("dark") ? Theme::Dark : Theme::Light);
+    const QString& preset = cl.preset;
     if (!preset.isEmpty() && !window.selectPreset(preset)) {
         QTextStream(stderr) << "poollab: unknown preset '" << preset << "'\n";
         return 2;
@@ -72,16 +121,35 @@ int runWindow(const CommandLine& cl)
     // Flags given on the command line win over the remembered scenario, and over the
     // preset: cl.scenario is the preset (or --scenario file) with the flags applied.
     // (Scenario has no operator==; its file form tells whether a flag changed it.)
-    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{}))
+    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{})) {
         window.setScenario(cl.scenario);
+        // --preset X --workers 40 is the preset changed, as an edit in the window is.
+        Scenario presetScenario;
+        if (!preset.isEmpty() && loadPreset(preset, presetScenario, nullptr) &&
+            scenarioToJson(presetScenario) != scenarioToJson(cl.scenario))
+            window.controls()->setModified(true);
+    }
+    if (cl.pace >= 0)
+        window.controls()->setPace(cl.pace);
     // --metrics-port: what Run > Serve Prometheus metrics does, from the start.
     if (cl.metricsPort != 0 && !window.serveMetrics(static_cast<quint16>(cl.metricsPort))) {
         QTextStream(stderr) << "poollab: --metrics-port: " << window.lastError() << "\n";
         return 1;
     }
     window.show();
-    if (cl.startImmediately)
-        window.controller()->start();
+    if (grabbing) {
+        // A folder that is not there fails now, not after a long run.
+        if (const QFileInfo dir(QFileInfo(cl.grabPath).absolutePath()); !dir.isDir() || !dir.isWritable()) {
+            QTextStream(stderr) << "poollab: --grab: cannot write '" << cl.grabPath
+                                << "': the folder does not exist or is not writable\n";
+            return 1;
+        }
+        armGrab(window, cl);
+    }
+    if (cl.startImmediately && !window.controller()->start() && grabbing) {
+        QTextStream(stderr) << "poollab: the run could not start: " << window.lastError() << "\n";
+        return 1;
+    }
     return QApplication::exec();
 }
 

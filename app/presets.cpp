@@ -5,6 +5,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <mutex>
@@ -90,6 +92,15 @@ bool loadPreset(const QString& id, Scenario& scenario, QString* error)
         return false;
     scenario = std::move(loaded);
     return true;
+}
+
+bool presetSetsKey(const QString& id, const QString& key)
+{
+    ensureResources();
+    QFile file(kPresetDir + QLatin1Char('/') + id + QStringLiteral(".json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return QJsonDocument::fromJson(file.readAll()).object().contains(key);
 }
 
 } // namespace poollab

@@ -22,5 +22,8 @@ QList<PresetInfo> listPresets();
 // Fills scenario from the preset (starting from Scenario{}), or returns false and
 // sets *error naming the preset and the problem.
 bool loadPreset(const QString& id, Scenario& scenario, QString* error);
+// Whether the preset's file names the key ("time_mode"), rather than leaving it at its
+// default: the window keeps the user's time mode unless the preset asks for one.
+bool presetSetsKey(const QString& id, const QString& key);
 
 } // namespace poollab

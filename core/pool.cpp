@@ -558,6 +558,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         m_idleWaiting.fetch_sub(1, std::memory_order_relaxed); // the waker counted it looking again
     }
     // m_mutex is held here.
+    accrueWorkerNsLocked(now()); // it was available until now (see availableWorkersLocked())
     m_slotAlive[slotIndex] = 0;
     --m_live;
     const int looking = m_looking.fetch_sub(1, std::memory_order_seq_cst) - 1;
@@ -707,7 +708,7 @@ void Pool::accrueWorkerNsLocked(Nanos at)
 {
     if (m_state == PoolState::Idle || m_state == PoolState::Stopped)
         return;
-    m_workerNsAccrued += static_cast<Nanos>(m_target) * (at - m_workerNsSince);
+    m_workerNsAccrued += static_cast<Nanos>(availableWorkersLocked()) * (at - m_workerNsSince);
     m_workerNsSince = at;
 }
 
@@ -954,7 +955,7 @@ void Pool::snapshot(Snapshot& out) const
         out.workerNs = warming
                            ? 0
                            : m_workerNsAccrued + (notRunning ? 0
-                                                             : static_cast<Nanos>(m_target) *
+                                                             : static_cast<Nanos>(availableWorkersLocked()) *
                                                                    std::max<Nanos>(0, at - m_workerNsSince));
     }
     out.busyNs = busyNs;

@@ -6,6 +6,7 @@
 #include "core/snapshot.h"
 #include "core/worker_thread.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -169,6 +170,9 @@ private:
     void setStateLocked(PoolState state);
     PoolState reportedStateLocked() const;
     void accrueWorkerNsLocked(Nanos now);
+    // Workers that can be busy: the count, and after a shrink also the threads above it
+    // still finishing a job, so that busy time never exceeds available time.
+    int availableWorkersLocked() const { return std::max(m_target, m_live); }
     void notifyDone(const Job& job, Outcome outcome) const
     {
         if (m_onJobDone)

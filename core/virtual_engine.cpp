@@ -477,6 +477,7 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
 void VirtualEngine::workerFree(std::uint32_t slot)
 {
     if (static_cast<int>(slot) >= m_target) {
+        accrueWorkerNs();                      // it was available until now (see availableWorkers())
         m_states[slot] = WorkerState::Retired; // a worker above a lowered count retires after its job
         --m_live;
         return;
@@ -710,7 +711,7 @@ void VirtualEngine::accrueWorkerNs()
 {
     if (m_state == PoolState::Idle || m_state == PoolState::Stopped)
         return;
-    m_workerNsAccrued += static_cast<Nanos>(m_target) * (m_now - m_workerNsSince);
+    m_workerNsAccrued += static_cast<Nanos>(availableWorkers()) * (m_now - m_workerNsSince);
     m_workerNsSince = m_now;
 }
 
@@ -850,9 +851,10 @@ void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
     out.busyWorkers = m_busyCount;
     out.throttledWorkers = m_throttledCount;
     out.busyNs = m_busyNs + static_cast<Nanos>(m_busyCount) * m_now - m_busySinceSum;
-    out.workerNs = m_workerNsAccrued + (m_state == PoolState::Stopped || m_state == PoolState::Idle
-                                            ? 0
-                                            : static_cast<Nanos>(m_target) * (m_now - m_workerNsSince));
+    out.workerNs =
+        m_workerNsAccrued + (m_state == PoolState::Stopped || m_state == PoolState::Idle
+                                 ? 0
+                                 : static_cast<Nanos>(availableWorkers()) * (m_now - m_workerNsSince));
     out.wait = m_wait;
     out.service = m_service;
     out.total = m_total;

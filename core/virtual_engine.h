@@ -10,6 +10,7 @@
 #include "core/sampler.h"
 #include "core/token_bucket.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -141,6 +142,9 @@ private:
     void spawnWorkers();
     void setWorkerCount(int workers);
     void accrueWorkerNs();
+    // Workers that can be busy: the count, and after a shrink also those above it still
+    // finishing a job, so that busy time never exceeds available time.
+    int availableWorkers() const { return std::max(m_target, m_live); }
     bool roomForRetry() const;
     void rebuildPolicy();
     void fillSnapshot(Snapshot& out, bool withWorkers) const;

@@ -36,6 +36,9 @@ Box* setUpSpinBox(Box* box, const char* name, Value min, Value max, const QStrin
     return box;
 }
 
+// The pace box's items, in simulated seconds per second (0 = as fast as possible).
+constexpr double kPaces[] = {1, 10, 100, 1000, 0};
+
 // Real workers are OS threads; a simulated one is a few numbers.
 int maxWorkers(TimeMode mode)
 {
@@ -118,8 +121,7 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
         connect(m_preset, &QComboBox::activated, this, [this](int index) {
             if (index <= 0 || index > m_presets.size())
                 return;
-            m_presetDescription->setText(m_presets[index - 1].description);
-            emit presetChosen(index - 1);
+            emit presetChosen(index - 1); // the window shows it with setScenario()
         });
     }
 
@@ -389,10 +391,8 @@ ControlsPanel::ControlsPanel(QWidget* parent) : QWidget(parent)
                            tr("Virtual time only: simulated seconds per real second. 'max' runs as fast "
                               "as the simulation goes. Applies live."));
         m_pace->setCurrentIndex(1);
-        connect(m_pace, &QComboBox::currentIndexChanged, this, [this](int i) {
-            static const double factors[] = {1, 10, 100, 1000, 0};
-            emit paceChanged(factors[i]);
-        });
+        connect(m_pace, &QComboBox::currentIndexChanged, this,
+                [this](int i) { emit paceChanged(kPaces[static_cast<std::size_t>(i)]); });
         form->addRow(tr("Mode"), mode);
         form->addRow(tr("Pace"), m_pace);
     }
@@ -456,15 +456,59 @@ void ControlsPanel::setScenario(const Scenario& scenario)
         if (m_presets[i].scenario.name == scenario.name && !scenario.name.empty())
             presetIndex = i + 1;
     m_preset->setCurrentIndex(presetIndex);
+    setModified(false);
     m_presetDescription->setText(QString::fromStdString(scenario.description));
     m_presetDescription->setVisible(!scenario.description.empty());
+    fitDescription();
     updateVisibility();
+}
+
+void ControlsPanel::setPace(double factor)
+{
+    const auto* it = std::find(std::begin(kPaces), std::end(kPaces), factor);
+    if (it != std::end(kPaces))
+        m_pace->setCurrentIndex(static_cast<int>(it - std::begin(kPaces)));
+}
+
+void ControlsPanel::setModified(bool modified)
+{
+    m_modified = modified;
+    // Item 0 ("Choose a preset…") stays as it is: a scenario of one's own has nothing
+    // to differ from.
+    for (int i = 1; i < m_preset->count(); ++i) {
+        const PresetEntry& p = m_presets[i - 1];
+        const QString title = p.title.isEmpty() ? p.name : p.title;
+        m_preset->setItemText(i, modified && i == m_preset->currentIndex() ? tr("%1 (modified)").arg(title)
+                                                                           : title);
+    }
+}
+
+void ControlsPanel::fitDescription()
+{
+    if (!m_presetDescription->isVisibleTo(this) || m_presetDescription->text().isEmpty()) {
+        m_presetDescription->setMinimumHeight(0);
+        return;
+    }
+    // Before the first layout the label has no width yet: take the panel's, less the
+    // margins of the panel, the group box and its form.
+    int width = m_presetDescription->width();
+    if (!m_presetDescription->testAttribute(Qt::WA_Resized) || width <= 1)
+        width = std::max(width, this->width() - 24);
+    m_presetDescription->setMinimumHeight(m_presetDescription->heightForWidth(std::max(width, 120)));
+}
+
+void ControlsPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitDescription();
 }
 
 void ControlsPanel::edited(const QString& key, const QString& from, const QString& to)
 {
     if (m_filling || from == to)
         return;
+    if (!m_modified)
+        setModified(true);
     emit scenarioEdited(m_scenario, key, from, to);
 }
 

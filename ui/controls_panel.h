@@ -24,6 +24,8 @@ struct PresetEntry
     QString title;
     QString description;
     Scenario scenario;
+    // The preset names a time mode; otherwise picking it keeps the one shown.
+    bool setsTimeMode = false;
 };
 
 // The scenario as a form, grouped as the model is. Every edit is reported at once
@@ -41,6 +43,17 @@ public:
     // Shows the scenario without reporting edits.
     void setScenario(const Scenario& scenario);
     const Scenario& scenario() const { return m_scenario; }
+    // True once a setting was edited since the last preset or scenario was shown; the
+    // preset box then says "(modified)".
+    bool isModified() const { return m_modified; }
+    // Marks the shown preset as changed (or not): edits do it themselves; the command
+    // line does it when flags change a preset.
+    void setModified(bool modified);
+    // Shows the pace (1, 10, 100, 1000; 0 = max) and reports it with paceChanged.
+    void setPace(double factor);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 signals:
     // key names the setting ("workers"); from/to are the values as shown.
@@ -66,6 +79,9 @@ private:
                         const QString& label, const QString& tip, const QString& key);
     QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
     void edited(const QString& key, const QString& from, const QString& to);
+    // The description's height for its width: a word-wrapped label in a form in a scroll
+    // area is otherwise laid out for a stale width and clipped at top and bottom.
+    void fitDescription();
     void updateVisibility();
     // The workers box's range and tooltip for the time mode; shows m_scenario.workers.
     void updateWorkersRange();
@@ -76,6 +92,7 @@ private:
     Scenario m_scenario;
     QList<PresetEntry> m_presets;
     bool m_filling = false;
+    bool m_modified = false;
     // Fills every widget from m_scenario.
     std::vector<std::function<void()>> m_fillers;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/main_window.h"
 
+#include "core/duration.h"
 #include "ui/chart_panel.h"
 #include "ui/summary_panel.h"
 #include "ui/worker_view.h"
@@ -8,12 +9,14 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
@@ -54,6 +57,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(QStringLiteral("PoolLab"));
     setMinimumSize(1024, 640);
+    installToolTipWrapping();
     m_controller = new RunController(m_hooks.makeEngine, this);
 
     m_controls = new ControlsPanel;
@@ -63,7 +67,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     controlsScroll->setWidget(m_controls);
     controlsScroll->setWidgetResizable(true);
     controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    controlsScroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() +
+                                    style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
     controlsScroll->setFrameShape(QFrame::NoFrame);
 
     m_charts = new ChartPanel(m_controller);
@@ -72,7 +77,17 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(framed(tr("Workers"), m_workers));
-    right->addWidget(framed(tr("Summary"), m_summary));
+    // Scrolls rather than squeezes its rows when the window is short (1024x640 and
+    // high-DPI scaling); its values wrap rather than widen it.
+    auto* summaryScroll = new QScrollArea;
+    summaryScroll->setWidget(m_summary);
+    summaryScroll->setWidgetResizable(true);
+    summaryScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    summaryScroll->setFrameShape(QFrame::NoFrame);
+    // Its labels in full and the values' narrowest, with room for the scroll bar.
+    summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() +
+                                   style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
+    right->addWidget(framed(tr("Summary"), summaryScroll));
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -86,13 +101,21 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_splitter->setStretchFactor(2, 0);
     m_splitter->setChildrenCollapsible(false);
     setCentralWidget(m_splitter);
+    // The charts take what the side columns leave: the summary as wide as its rows
+    // want (they wrap only in narrower windows), the controls at their narrowest.
+    m_splitter->setSizes({controlsScroll->minimumWidth(), 100000,
+                          m_summary->preferredWidth() + summaryScroll->minimumWidth() -
+                              m_summary->minimumSizeHint().width() + 16});
 
     m_stateLabel = new QLabel;
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(360);
-    m_progress->setMinimumWidth(200); // room for "100% · ETA 12:34" without wrapping
+    // Room for the longest it says without cutting it.
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
+                                    tr("Drained \u00b7 100,000,000 of 100,000,000 submitted")) +
+                                24);
     m_progress->setTextVisible(true);
     statusBar()->addWidget(m_stateLabel, 1);
     statusBar()->addPermanentWidget(m_progress);
@@ -106,9 +129,18 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     connect(m_controls, &ControlsPanel::presetChosen, this, [this](int index) {
         const PresetEntry& p = m_controls->presets().at(index);
         const Scenario before = m_controller->scenario();
-        m_controller->setScenario(p.scenario, QStringLiteral("preset"), QString::fromStdString(before.name),
-                                  p.name);
-        m_controls->setScenario(p.scenario);
+        Scenario chosen = p.scenario;
+        if (!p.setsTimeMode)
+            chosen.timeMode = before.timeMode; // a preset about pools, not about clocks
+        if (m_controller->isActive()) {
+            // Applied live and marked on the charts, as any other change.
+            m_controller->setScenario(chosen, QStringLiteral("preset"), QString::fromStdString(before.name),
+                                      p.name);
+            m_controls->setScenario(chosen);
+            updateTitle();
+        } else {
+            setScenario(chosen); // a finished run's charts go with it
+        }
     });
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
@@ -158,8 +190,9 @@ void MainWindow::createActions()
 
     const auto make = [this](const QString& name, const QString& text, QStyle::StandardPixmap icon,
                              const QKeySequence& key, const QString& tip, auto slot) {
-        auto* a = new QAction(style()->standardIcon(icon), text, this);
+        auto* a = new QAction(themedIcon(icon, m_theme), text, this);
         a->setObjectName(name);
+        m_icons.insert(name, icon);
         a->setShortcut(key);
         a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
         a->setStatusTip(tip);
@@ -209,15 +242,19 @@ void MainWindow::createActions()
                  if (!path.isEmpty())
                      exportCsvFile(path);
              });
-    QAction* image = make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
-                          QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
-                          tr("Export the charts as a PNG or SVG image"), [this] {
-                              const QString path =
-                                  QFileDialog::getSaveFileName(this, tr("Export chart image"), m_lastDir,
-                                                               tr("PNG image (*.png);;SVG image (*.svg)"));
-                              if (!path.isEmpty())
-                                  exportChartImage(path);
-                          });
+    QAction* image =
+        make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
+             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), tr("Export the charts as a PNG or SVG image"),
+             [this] {
+                 const QString png = tr("PNG image (*.png)");
+                 const QString svg = tr("SVG image (*.svg)");
+                 QString filter = png;
+                 const QString path = QFileDialog::getSaveFileName(
+                     this, tr("Export chart image"), QDir(m_lastDir).filePath(suggestedImageName()),
+                     png + QStringLiteral(";;") + svg, &filter);
+                 if (!path.isEmpty())
+                     exportChartImage(path, filter == svg ? QStringLiteral("svg") : QStringLiteral("png"));
+             });
     for (QAction* a : {start, pause, drain, stop, reset})
         bar->addAction(a), runMenu->addAction(a);
     bar->addSeparator();
@@ -254,10 +291,18 @@ void MainWindow::createActions()
     QAction* dark = viewMenu->addAction(tr("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
     light->setObjectName(QStringLiteral("lightTheme"));
     dark->setObjectName(QStringLiteral("darkTheme"));
-    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     for (QAction* a : {light, dark})
         a->setCheckable(true), themes->addAction(a), m_actions.insert(a->objectName(), a);
     light->setChecked(true);
+    // Ctrl+T turns dark on and off again: a shortcut on the "Dark" radio item could only
+    // ever turn it on.
+    viewMenu->addSeparator();
+    QAction* toggle = viewMenu->addAction(tr("&Toggle dark theme"), this, [this] {
+        setTheme(m_theme == Theme::Dark ? Theme::Light : Theme::Dark);
+    });
+    toggle->setObjectName(QStringLiteral("toggleTheme"));
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_actions.insert(toggle->objectName(), toggle);
 }
 
 void MainWindow::updateActions()
@@ -271,8 +316,9 @@ void MainWindow::updateActions()
     QAction* pause = action(QStringLiteral("pause"));
     pause->setEnabled(active);
     pause->setText(m_controller->isPaused() ? tr("Resume") : tr("Pause"));
-    pause->setIcon(
-        style()->standardIcon(m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+    m_icons.insert(QStringLiteral("pause"),
+                   m_controller->isPaused() ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause);
+    pause->setIcon(themedIcon(m_icons.value(QStringLiteral("pause")), m_theme));
     action(QStringLiteral("drain"))->setEnabled(active && !draining);
     action(QStringLiteral("stop"))->setEnabled(active);
     action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
@@ -281,50 +327,99 @@ void MainWindow::updateActions()
     updateStatus();
 }
 
+QString MainWindow::paceText() const
+{
+    if (m_controller->timeMode() != TimeMode::Virtual)
+        return {};
+    const double asked = m_controller->pace();
+    const QString askedText = asked > 0 ? QStringLiteral("%1\u00d7").arg(asked, 0, 'f', 0) : tr("max");
+    const double achieved = m_controller->achievedPace();
+    if (!m_controller->isActive() || m_controller->isPaused() || achieved <= 0)
+        return tr("virtual time, pace %1").arg(askedText);
+    // Within 10 % of what was asked the asked pace is the truth; otherwise say both.
+    if (asked > 0 && achieved >= 0.9 * asked)
+        return tr("virtual time, pace %1").arg(askedText);
+    const QLocale locale;
+    const QString running =
+        achieved >= 10 ? locale.toString(achieved, 'f', 0) : locale.toString(achieved, 'f', 1);
+    return tr("virtual time: asked %1, running %2\u00d7").arg(askedText, running);
+}
+
+QString MainWindow::outcomeText() const
+{
+    const Counters& c = m_controller->snapshot().counters;
+    const QLocale locale;
+    const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
+    if (m_controller->cancelRequested())
+        return tr("Stopped \u00b7 %1 cancelled").arg(count(c.cancelled));
+    const std::uint64_t jobs = m_controller->scenario().jobs;
+    if (m_controller->drainRequested())
+        return jobs > 0 ? tr("Drained \u00b7 %1 of %2 submitted").arg(count(c.submitted), count(jobs))
+                        : tr("Drained \u00b7 %1 submitted").arg(count(c.submitted));
+    return tr("Done \u00b7 %1 jobs").arg(count(c.submitted));
+}
+
 void MainWindow::updateStatus()
 {
     const Snapshot& s = m_controller->snapshot();
+    m_workers->setSimulated(m_controller->timeMode() == TimeMode::Virtual);
     QString state;
     if (!m_controller->hasRun())
         state = tr("Ready. Pick a preset or set the pool up, then Start (F5).");
     else if (m_controller->isPaused())
         state = tr("Paused: nothing arrives or starts, the queue holds. F6 resumes.");
     else
-        state = tr("%1 · %2 workers · queue %3/%4")
+        state = tr("%1 \u00b7 %2 workers \u00b7 queue %3/%4")
                     .arg(s.state == PoolState::Draining && !m_controller->drainRequested()
                              ? tr("all jobs submitted, finishing the queue")
                              : QString::fromUtf8(toString(s.state).data()))
                     .arg(s.workers)
                     .arg(s.queued)
                     .arg(s.queueCapacity);
+    if (const QString pace = paceText(); !pace.isEmpty())
+        state += QStringLiteral(" \u00b7 ") + pace;
     m_stateLabel->setText(state);
     const Scenario& sc = m_controller->scenario();
     const bool finite = sc.jobs > 0 || sc.duration > 0;
-    m_progress->setVisible(m_controller->hasRun() && finite);
+    // A finished run always says how it ended, limited or not.
+    m_progress->setVisible(m_controller->hasRun() && (finite || m_controller->isFinished()));
     const double fraction = m_controller->progress();
     m_progress->setValue(static_cast<int>(fraction * 1000));
-    const double elapsed = toSeconds(s.runNs);
-    QString eta = QStringLiteral("–");
-    if (m_controller->isFinished())
-        eta = tr("done");
-    else if (fraction > 0.01 && elapsed > 0.5)
-        eta = formatSeconds(elapsed * (1 - fraction) / fraction);
-    m_progress->setFormat(tr("%p% · ETA %1").arg(eta));
+    if (m_controller->isFinished()) {
+        m_progress->setFormat(outcomeText());
+        return;
+    }
+    // One decimal: a 10-hour run moves a whole percent only every 6 minutes.
+    m_progress->setFormat(tr("%1 % \u00b7 ETA %2")
+                              .arg(QLocale().toString(fraction * 100, 'f', 1),
+                                   formatSeconds(m_controller->remainingSeconds())));
 }
 
 void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
                                   const QString& to)
 {
     m_controller->setScenario(scenario, key, from, to);
+    updateStatus(); // the time mode shows in the status bar and the worker view
     if (m_controller->isActive())
         statusBar()->showMessage(tr("Applied live: %1 %2 \u2192 %3").arg(key, from, to), 4000);
 }
 
 void MainWindow::setScenario(const Scenario& scenario)
 {
+    // A finished run was measured with other settings: its charts and summary would
+    // now sit beside settings they never had.
+    if (m_controller->hasRun() && !m_controller->isActive())
+        m_controller->reset();
     m_controller->setScenario(scenario, QStringLiteral("scenario"), QString(),
                               QString::fromStdString(scenario.name));
     m_controls->setScenario(scenario);
+    updateTitle();
+    updateStatus();
+}
+
+void MainWindow::updateTitle()
+{
+    const Scenario& scenario = m_controller->scenario();
     setWindowTitle(scenario.name.empty()
                        ? QStringLiteral("PoolLab")
                        : QStringLiteral("PoolLab — %1").arg(QString::fromStdString(scenario.name)));
@@ -348,6 +443,8 @@ void MainWindow::setTheme(Theme theme)
     m_theme = theme;
     applyTheme(theme);
     m_charts->setChartTheme(chartThemeFor(theme));
+    for (auto it = m_icons.cbegin(); it != m_icons.cend(); ++it)
+        action(it.key())->setIcon(themedIcon(it.value(), theme));
     action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))
         ->setChecked(true);
 }
@@ -426,31 +523,206 @@ bool MainWindow::serveMetrics(quint16 port)
     return true;
 }
 
-bool MainWindow::exportChartImage(const QString& path)
+QString MainWindow::suggestedImageName() const
 {
-    m_lastDir = QFileInfo(path).absolutePath();
+    const Scenario& sc = m_controller->scenario();
+    // The preset's id when the scenario is one ("signup-burst"), else its name made
+    // file-safe, else "run".
+    QString what;
+    for (const PresetEntry& p : m_controls->presets())
+        if (!sc.name.empty() && p.scenario.name == sc.name)
+            what = p.name;
+    if (what.isEmpty()) {
+        for (const QChar c : QString::fromStdString(sc.name).toLower())
+            what += c.isLetterOrNumber() ? c : QLatin1Char('-');
+        what = what.split(QLatin1Char('-'), Qt::SkipEmptyParts).join(QLatin1Char('-'));
+    }
+    if (what.isEmpty())
+        what = QStringLiteral("run");
+    return QStringLiteral("poollab-%1-%2.png")
+        .arg(what, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+}
+
+QString MainWindow::scenarioLine() const
+{
+    const Scenario& sc = m_controller->scenario();
+    const QLocale locale;
+    const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
+    // -> QString: with QStringBuilder, auto would keep references to temporaries.
+    const auto rate = [&locale](double v) -> QString {
+        return locale.toString(v, 'g', 6) + QStringLiteral("/s");
+    };
+    QStringList parts;
+    parts << tr("%1 workers").arg(count(static_cast<std::uint64_t>(sc.workers)));
+    parts << tr("queue %1 (%2)")
+                 .arg(count(static_cast<std::uint64_t>(sc.queueCapacity)),
+                      QString::fromUtf8(toString(sc.overflow).data()));
+    QString arrivals;
+    switch (sc.arrival) {
+    case ArrivalKind::Burst:
+        arrivals = tr("burst");
+        break;
+    case ArrivalKind::Constant:
+        arrivals = tr("constant %1").arg(rate(sc.rate));
+        break;
+    case ArrivalKind::Poisson:
+        arrivals = tr("Poisson %1").arg(rate(sc.rate));
+        break;
+    case ArrivalKind::Ramp:
+        arrivals = tr("ramp %1 \u2192 %2").arg(rate(sc.rate), rate(sc.rateEnd));
+        break;
+    case ArrivalKind::Spike:
+        arrivals = tr("spike %1 (%2 inside)").arg(rate(sc.rate), rate(sc.spikeRate));
+        break;
+    case ArrivalKind::Closed:
+        arrivals = tr("closed, %1 clients").arg(count(static_cast<std::uint64_t>(sc.clients)));
+        break;
+    }
+    parts << arrivals;
+    if (sc.jobs > 0)
+        parts << tr("%1 jobs").arg(count(sc.jobs));
+    if (sc.duration > 0)
+        parts << tr("for %1").arg(QString::fromStdString(formatDuration(sc.duration)));
+    parts << tr("service %1 (%2)")
+                 .arg(QString::fromStdString(sc.latency), QString::fromUtf8(toString(sc.jobKind).data()));
+    if (sc.failureRate > 0)
+        parts << tr("%1 % fail, %2 attempts").arg(sc.failureRate * 100, 0, 'g', 3).arg(sc.maxAttempts);
+    if (sc.rateLimit > 0)
+        parts << tr("rate limit %1").arg(rate(sc.rateLimit));
+    parts << (m_controller->timeMode() == TimeMode::Virtual ? tr("virtual time") : tr("real threads"));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+namespace {
+
+// The export's layout at a width: a title, the settings, the charts, the summary.
+struct ExportLayout
+{
+    QFont titleFont;
+    QFont textFont;
+    QRect title;
+    QRect settings;
+    QPoint charts;
+    QRect summary;
+    QSize size;
+};
+
+constexpr int kExportMargin = 12;
+
+} // namespace
+
+static ExportLayout exportLayout(const QWidget* area, const QFont& base, const QString& title,
+                                 const QString& settings, const QString& summary)
+{
+    ExportLayout l;
+    l.textFont = base;
+    l.titleFont = base;
+    l.titleFont.setBold(true);
+    l.titleFont.setPointSizeF(base.pointSizeF() * 1.4);
+    const int width = area->width();
+    const int inner = width - 2 * kExportMargin;
+    const int flags = Qt::TextWordWrap;
+    const QFontMetrics tm(l.titleFont);
+    const QFontMetrics fm(l.textFont);
+    int y = kExportMargin;
+    l.title = tm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, title);
+    y = l.title.bottom() + 4;
+    l.settings = fm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, settings);
+    y = l.settings.bottom() + kExportMargin;
+    l.charts = QPoint(0, y);
+    y += area->height() + kExportMargin;
+    l.summary = fm.boundingRect(QRect(kExportMargin, y, inner, 10000), flags, summary);
+    l.size = QSize(width, l.summary.bottom() + kExportMargin);
+    // boundingRect() is as wide as the text: draw in the full width.
+    l.title.setWidth(inner);
+    l.settings.setWidth(inner);
+    l.summary.setWidth(inner);
+    return l;
+}
+
+static QString summaryText(const SummaryPanel* summary, const QString& outcome)
+{
+    QStringList parts;
+    for (const auto& [label, value] : summary->rows())
+        parts << label + QStringLiteral(" ") + value;
+    if (!outcome.isEmpty())
+        parts.prepend(outcome);
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+MainWindow::ExportTexts MainWindow::exportTexts() const
+{
+    ExportTexts t;
+    t.title = windowTitle();
+    t.settings = scenarioLine() + QStringLiteral(" \u00b7 ") +
+                 QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    t.summary = summaryText(m_summary, m_controller->isFinished() ? outcomeText() : QString());
+    return t;
+}
+
+static ExportLayout exportLayoutFor(const QWidget* area, const QFont& font, const MainWindow::ExportTexts& t)
+{
+    return exportLayout(area, font, t.title, t.settings, t.summary);
+}
+
+void MainWindow::paintExport(QPainter& painter, const ExportTexts& t) const
+{
     QWidget* area = m_charts->chartsArea();
+    const ExportLayout l = exportLayoutFor(area, font(), t);
+    painter.fillRect(QRect(QPoint(0, 0), l.size), palette().color(QPalette::Window));
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.setFont(l.titleFont);
+    painter.drawText(l.title, Qt::TextWordWrap, t.title);
+    painter.setFont(l.textFont);
+    painter.drawText(l.settings, Qt::TextWordWrap, t.settings);
+    area->render(&painter, l.charts);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.setFont(l.textFont);
+    painter.drawText(l.summary, Qt::TextWordWrap, t.summary);
+}
+
+bool MainWindow::exportChartImage(const QString& requested, const QString& format)
+{
+    // The extension says the format; a name without one gets the filter's.
+    QString path = requested;
+    QString kind = QFileInfo(path).suffix().toLower();
+    if (kind != QLatin1String("png") && kind != QLatin1String("svg")) {
+        kind = format.toLower() == QLatin1String("svg") ? QStringLiteral("svg") : QStringLiteral("png");
+        path += QLatin1Char('.') + kind;
+    }
+    m_lastDir = QFileInfo(path).absolutePath();
+    const ExportTexts texts = exportTexts();
+    const QSize size = exportLayoutFor(m_charts->chartsArea(), font(), texts).size;
     bool ok = false;
-    if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+    if (kind == QLatin1String("svg")) {
         QSvgGenerator svg;
         svg.setFileName(path);
-        svg.setSize(area->size());
-        svg.setViewBox(QRect(QPoint(0, 0), area->size()));
+        svg.setSize(size);
+        svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(windowTitle());
+        svg.setDescription(scenarioLine());
         QPainter painter;
         if (painter.begin(&svg)) {
-            area->render(&painter);
+            paintExport(painter, texts);
             ok = painter.end();
         }
     } else {
-        // grab() renders at the screen's device pixel ratio: sharp on high-DPI screens.
-        ok = area->grab().save(path, "PNG");
+        // At the screen's device pixel ratio: sharp on high-DPI screens.
+        const qreal dpr = m_charts->chartsArea()->devicePixelRatioF();
+        QImage image(size * dpr, QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(dpr);
+        image.fill(palette().color(QPalette::Window));
+        QPainter painter(&image);
+        paintExport(painter, texts);
+        painter.end();
+        ok = image.save(path, "PNG");
     }
     if (!ok) {
         showError(tr("Cannot export chart"),
                   tr("%1 could not be written.").arg(QDir::toNativeSeparators(path)));
         return false;
     }
+    m_lastExportPath = path;
     statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 4000);
     return true;
 }

@@ -11,6 +11,7 @@
 #include <span>
 
 class QAction;
+class QPainter;
 class QLabel;
 class QProgressBar;
 class QSplitter;
@@ -65,7 +66,15 @@ public:
     bool openScenarioFile(const QString& path);
     bool saveScenarioFile(const QString& path);
     bool exportCsvFile(const QString& path);
-    bool exportChartImage(const QString& path); // .png or .svg
+    // The charts with a title, the scenario's key settings and the summary. PNG or SVG
+    // as the name's extension says; a name without one gets format's ("png" or "svg",
+    // as the dialog's filter chose; PNG if none) appended.
+    bool exportChartImage(const QString& path, const QString& format = {});
+    QString lastExportPath() const { return m_lastExportPath; }
+    // What the export dialog offers: poollab-<preset>-<date>.png.
+    QString suggestedImageName() const;
+    // The scenario's key settings in one line, as exported images carry them.
+    QString scenarioLine() const;
     // Serves /metrics on 127.0.0.1:port (0 stops); false with the error shown.
     bool serveMetrics(quint16 port);
     quint16 metricsPort() const { return m_metricsPort; }
@@ -82,9 +91,28 @@ private:
     void createActions();
     void updateActions();
     void updateStatus();
+    // "virtual time: asked 1000×, running 22×"; empty for real threads.
+    QString paceText() const;
+    // How a finished run ended: "Stopped · 4,979 cancelled", "Drained · 1,165 of 8,000 submitted".
+    QString outcomeText() const;
+    void updateTitle();
     void onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
                           const QString& to);
     void showError(const QString& title, const QString& message);
+
+public:
+    // What an exported image says besides its charts.
+    struct ExportTexts
+    {
+        QString title;    // the window's title: "PoolLab — Signup burst"
+        QString settings; // scenarioLine() and the date
+        QString summary;  // the outcome and every summary row
+    };
+    ExportTexts exportTexts() const;
+
+private:
+    // Paints the export (header, charts, summary) at the charts' width.
+    void paintExport(QPainter& painter, const ExportTexts& texts) const;
 
     WindowHooks m_hooks;
     RunController* m_controller;
@@ -96,9 +124,11 @@ private:
     QLabel* m_stateLabel;
     QProgressBar* m_progress;
     QHash<QString, QAction*> m_actions;
+    QHash<QString, QStyle::StandardPixmap> m_icons; // redrawn in the theme's colours
     Theme m_theme = Theme::Light;
     QString m_lastError;
     QString m_lastDir;
+    QString m_lastExportPath;
     quint16 m_metricsPort = 0;
     PoolState m_lastState = PoolState::Idle; // to notice the pool changing state on its own
 };

@@ -5,9 +5,12 @@
 #include "core/workload.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
+#include <limits>
 
 namespace poollab {
 
@@ -19,6 +22,11 @@ QString ChangeMarker::label() const
 RunController::RunController(EngineFactory factory, QObject* parent)
     : QObject(parent), m_factory(std::move(factory))
 {
+    m_wallClock = [timer = std::make_shared<QElapsedTimer>()] {
+        if (!timer->isValid())
+            timer->start();
+        return timer->nsecsElapsed();
+    };
     m_timer.setInterval(kDefaultTickMs);
     // Precise: the sample interval is what the rates are divided by.
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -83,6 +91,7 @@ bool RunController::start()
     m_runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     m_engine->start();
     m_engine->snapshot(m_snapshot);
+    recordProgress();
     m_sampler.add(m_snapshot, m_sample);       // the baseline
     m_recordSampler.add(m_snapshot, m_sample); // the baseline
     // Scenarios hold it from 10 ms up; 0 would never advance the grid.
@@ -136,6 +145,7 @@ void RunController::cancel()
         return;
     m_engine->cancel();
     m_paused = false;
+    m_cancelRequested = true;
     tick();
     emit stateChanged();
 }
@@ -157,6 +167,8 @@ void RunController::reset()
     m_paused = false;
     m_finished = false;
     m_drainRequested = false;
+    m_cancelRequested = false;
+    m_progress.clear();
     m_jobSeconds = 0;
     m_lastRunNs = 0;
     emit stateChanged();
@@ -179,6 +191,7 @@ void RunController::tick()
             m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
     }
     m_lastRunNs = m_snapshot.runNs;
+    recordProgress();
     const bool finished = m_snapshot.finished();
     if (!m_finished)
         recordInterval(m_snapshot, finished);
@@ -245,21 +258,108 @@ double RunController::averageInSystem() const
     return seconds > 0 ? m_jobSeconds / seconds : 0.0;
 }
 
+namespace {
+
+std::uint64_t resolvedJobs(const Snapshot& s)
+{
+    const Counters& c = s.counters;
+    return s.completed() + c.rejected + c.dropped + c.cancelled;
+}
+
+// Rates are taken over at least this much of the recent past, in wall-clock time and
+// in run time: completions come in batches (20 workers, 500 ms jobs: 20 every half
+// second), and a short window would read a batch more or less as a change of rate.
+constexpr qint64 kRateWindowWallNs = 3 * kSecond;
+constexpr Nanos kRateWindowRunNs = 10 * kSecond;
+constexpr std::size_t kMaxProgressEntries = 1200; // two minutes of ticks
+
+} // namespace
+
+void RunController::recordProgress()
+{
+    const qint64 wall = m_wallClock();
+    m_progress.push_back({wall, m_snapshot.runNs, resolvedJobs(m_snapshot)});
+    // Keep one entry older than the window, so the window is always covered.
+    while (m_progress.size() > kMaxProgressEntries ||
+           (m_progress.size() > 2 && wall - m_progress[1].wallNs > kRateWindowWallNs &&
+            m_snapshot.runNs - m_progress[1].runNs > kRateWindowRunNs))
+        m_progress.pop_front();
+}
+
 double RunController::progress() const
 {
     const Snapshot& s = m_snapshot;
-    if (m_finished)
-        return 1.0;
     double fraction = 0;
-    const Counters& c = s.counters;
-    if (m_scenario.jobs > 0) {
-        const double done = static_cast<double>(s.completed() + c.rejected + c.dropped + c.cancelled);
-        fraction = done / static_cast<double>(m_scenario.jobs);
-    }
+    // Cancelled jobs have an outcome but were not done: a Stop does not fill the bar.
+    const std::uint64_t done = resolvedJobs(s) - (m_cancelRequested ? s.counters.cancelled : 0);
+    if (m_scenario.jobs > 0)
+        fraction = static_cast<double>(done) / static_cast<double>(m_scenario.jobs);
     if (m_scenario.duration > 0)
         fraction =
             std::max(fraction, static_cast<double>(s.runNs) / static_cast<double>(m_scenario.duration));
+    // A run that ended on its own did all its work; one that was stopped or drained early
+    // shows how far it got.
+    if (m_finished && !m_cancelRequested && !m_drainRequested)
+        return 1.0;
     return std::clamp(fraction, 0.0, 1.0);
+}
+
+double RunController::achievedPace() const
+{
+    if (m_progress.size() < 2)
+        return 0;
+    const Progress& a = m_progress.front();
+    const Progress& b = m_progress.back();
+    const qint64 wall = b.wallNs - a.wallNs;
+    return wall > 0 ? static_cast<double>(b.runNs - a.runNs) / static_cast<double>(wall) : 0.0;
+}
+
+double RunController::remainingSeconds() const
+{
+    const double run = remainingRunSeconds();
+    if (timeMode() != TimeMode::Virtual || !std::isfinite(run) || run == 0)
+        return run;
+    const double pace = achievedPace();
+    return pace > 0 ? run / pace : std::numeric_limits<double>::quiet_NaN();
+}
+
+double RunController::remainingRunSeconds() const
+{
+    constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+    if (!m_engine)
+        return kUnknown;
+    if (m_finished)
+        return 0;
+    if (m_paused || m_progress.size() < 2)
+        return kUnknown;
+    const Progress& a = m_progress.front();
+    const Progress& b = m_progress.back();
+    const double runSpan = toSeconds(b.runNs - a.runNs);
+    if (runSpan <= 0)
+        return kUnknown;
+    // Outcomes per second of run time, lately: after 40 -> 5 workers this falls within
+    // seconds, where the average since the start would take minutes to follow.
+    const double rate = static_cast<double>(b.resolved - a.resolved) / runSpan;
+    const Snapshot& s = m_snapshot;
+    const double backlog = static_cast<double>(s.queued + s.inFlight);
+    double runLeft = std::numeric_limits<double>::infinity();
+    const bool producing = s.state == PoolState::Running || s.state == PoolState::Paused;
+    if (!producing) {
+        // Draining (everything submitted, or Drain pressed): only what is held is left.
+        if (backlog == 0)
+            runLeft = 0;
+        else if (rate > 0)
+            runLeft = backlog / rate;
+    } else {
+        if (m_scenario.jobs > 0 && rate > 0)
+            runLeft =
+                static_cast<double>(m_scenario.jobs - std::min(resolvedJobs(s), m_scenario.jobs)) / rate;
+        // Producing stops at the duration; what is queued then still has to finish.
+        if (m_scenario.duration > 0)
+            runLeft = std::min(runLeft, std::max(0.0, toSeconds(m_scenario.duration - s.runNs)) +
+                                            (rate > 0 ? backlog / rate : 0.0));
+    }
+    return std::isfinite(runLeft) ? runLeft : kUnknown;
 }
 
 } // namespace poollab

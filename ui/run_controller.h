@@ -77,14 +77,32 @@ public:
     const std::deque<ChangeMarker>& markers() const { return m_markers; }
     // Time-averaged jobs in the system (queued + in flight) over the run: L of Little's law.
     double averageInSystem() const;
-    // Fraction of a finite run that is done (0 when the run has no limit known here).
+    // Fraction of a finite run that is done (0 when the run has no limit known here):
+    // jobs with an outcome against the job limit, or run time (simulated in virtual
+    // time) against the duration. A stopped run keeps the fraction it reached.
     double progress() const;
+    // Wall-clock seconds until the run ends, from the work left and the recent rate:
+    // the jobs still to resolve over the outcomes per second of the last few seconds,
+    // or the duration left; in virtual time divided by the pace achieved. NaN when it
+    // cannot be told yet (no rate measured, no limit, paused).
+    double remainingSeconds() const;
+    // The same in run time: simulated seconds in virtual time (as the run's elapsed
+    // time is counted), wall-clock seconds with real threads.
+    double remainingRunSeconds() const;
+    // Virtual time: simulated seconds per wall-clock second over the last ~2 s (0
+    // before there is a measurement).
+    double achievedPace() const;
+    bool cancelRequested() const { return m_cancelRequested; }
 
     // Virtual engine only: simulated seconds per second, 0 = as fast as possible.
     void setPace(double factor);
     double pace() const { return m_pace; }
     // Wall-clock time the run started, in Unix seconds (for CSV timestamps).
     double runStartUnixS() const { return m_runStartUnixS; }
+
+    // The wall clock remainingSeconds() and achievedPace() measure with (ns, any
+    // origin); tests set their own.
+    void setWallClock(std::function<qint64()> clock) { m_wallClock = std::move(clock); }
 
     void setTickInterval(int ms) { m_timer.setInterval(ms); }
     int tickInterval() const { return m_timer.interval(); }
@@ -101,6 +119,16 @@ signals:
 
 private:
     void addMarker(const QString& key, const QString& from, const QString& to);
+    // Recent progress, one entry per tick: what remainingSeconds() and achievedPace()
+    // take their rates from (a few seconds of them; the charts' series is theirs).
+    struct Progress
+    {
+        qint64 wallNs;
+        Nanos runNs;
+        std::uint64_t resolved; // jobs with an outcome
+    };
+    void recordProgress();
+    std::deque<Progress> m_progress;
     void recordInterval(const Snapshot& snapshot, bool runEnded);
 
     EngineFactory m_factory;
@@ -128,10 +156,12 @@ private:
     bool m_paused = false;
     bool m_finished = false;
     bool m_drainRequested = false;
+    bool m_cancelRequested = false;
     double m_jobSeconds = 0; // integral of jobs in system over run time
     Nanos m_lastRunNs = 0;
     double m_pace = 10;
     double m_runStartUnixS = 0;
+    std::function<qint64()> m_wallClock;
 };
 
 } // namespace poollab

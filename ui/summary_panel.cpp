@@ -16,10 +16,16 @@ QString formatSeconds(double seconds)
 {
     if (seconds < 0 || !std::isfinite(seconds))
         return QStringLiteral("–");
-    const auto total = static_cast<long long>(std::llround(seconds));
-    if (total < 60)
+    if (seconds < 59.95)
         return QString::number(seconds, 'f', 1) + QStringLiteral(" s");
-    return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
+    const auto total = static_cast<long long>(std::llround(seconds));
+    const QLatin1Char zero('0');
+    if (total < 3600)
+        return QStringLiteral("%1:%2").arg(total / 60).arg(total % 60, 2, 10, zero);
+    return QStringLiteral("%1:%2:%3")
+        .arg(total / 3600)
+        .arg(total / 60 % 60, 2, 10, zero)
+        .arg(total % 60, 2, 10, zero);
 }
 
 SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
@@ -29,6 +35,9 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     form->setContentsMargins(6, 6, 6, 6);
     form->setVerticalSpacing(3);
     form->setLabelAlignment(Qt::AlignLeft);
+    // In a narrow column (a 1024 px window) a value that does not fit beside its label
+    // goes under it, rather than cutting either.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     setLayout(form);
     addRow(QStringLiteral("state"), tr("State"), tr("Idle, running, paused, draining or stopped."));
     addRow(QStringLiteral("submitted"), tr("Submitted"), tr("Every job the load generator offered."));
@@ -42,7 +51,9 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     addRow(QStringLiteral("inSystem"), tr("Queued / in flight"),
            tr("Waiting in the queue / held by workers."));
     addRow(QStringLiteral("retries"), tr("Retries"), tr("Failed attempts that were tried again."));
-    addRow(QStringLiteral("throughput"), tr("Throughput"), tr("Completed jobs per second over the run."));
+    addRow(QStringLiteral("throughput"), tr("Throughput (run average)"),
+           tr("Completed jobs per second, averaged over the whole run so far (the chart shows the "
+              "current rate)."));
     addRow(QStringLiteral("utilization"), tr("Utilization"),
            tr("Busy worker time over available worker time. Near 100 % the queue grows without bound."));
     addRow(QStringLiteral("wait"), tr("Mean wait"), tr("Average time an attempt spent in the queue."));
@@ -60,9 +71,12 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     addRow(QStringLiteral("theoryShare"), tr("Theory: P(wait)"),
            tr("The predicted share of jobs that find every worker busy and wait (with a bounded queue "
               "under 'reject': the share turned away), measured in brackets."));
-    addRow(QStringLiteral("elapsed"), tr("Elapsed"), tr("Run time so far."));
+    addRow(QStringLiteral("elapsed"), tr("Elapsed"),
+           tr("Run time so far (h:mm:ss; simulated time in virtual mode)."));
     addRow(QStringLiteral("remaining"), tr("Remaining"),
-           tr("Estimated from the progress so far (finite runs only)."));
+           tr("Run time until the run ends, counted as Elapsed is (simulated in virtual time): the jobs "
+              "left over the rate they have finished at in the last few seconds, or the duration left "
+              "(finite runs only). The status bar's ETA is the same in wall-clock time."));
     connect(controller, &RunController::ticked, this, &SummaryPanel::update);
     update();
 }
@@ -73,11 +87,35 @@ void SummaryPanel::addRow(const QString& key, const QString& label, const QStrin
     auto* value = new QLabel;
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("00000000 · 000000")));
+    // Long values ("arrivals are not Poisson") wrap onto a second line when the column
+    // is narrow (1024 px windows) rather than being cut off.
+    value->setWordWrap(true);
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("000,000,000")));
+    name->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     name->setToolTip(tip);
     value->setToolTip(tip);
     static_cast<QFormLayout*>(layout())->addRow(name, value);
     m_values.insert(key, value);
+    m_rows.append(qMakePair(name, value));
+}
+
+int SummaryPanel::preferredWidth() const
+{
+    int labels = 0;
+    for (const auto& [name, value] : m_rows)
+        labels = std::max(labels, name->sizeHint().width());
+    const auto* form = static_cast<const QFormLayout*>(layout());
+    const QMargins margins = form->contentsMargins();
+    const int values = fontMetrics().horizontalAdvance(QStringLiteral("arrivals are not Poisson")) + 4;
+    return margins.left() + labels + form->horizontalSpacing() + values + margins.right();
+}
+
+QList<QPair<QString, QString>> SummaryPanel::rows() const
+{
+    QList<QPair<QString, QString>> out;
+    for (const auto& [name, value] : m_rows)
+        out.append({name->text(), value->text()});
+    return out;
 }
 
 QString SummaryPanel::value(const QString& key) const
@@ -129,12 +167,8 @@ void SummaryPanel::update()
     set("little", little);
     updateTheory(s, averageL);
     set("elapsed", formatSeconds(seconds));
-    const double fraction = m_controller->progress();
-    QString remaining = QStringLiteral("–");
-    if (m_controller->isFinished())
-        remaining = formatSeconds(0);
-    else if (fraction > 0.01 && seconds > 0.5)
-        remaining = formatSeconds(seconds * (1 - fraction) / fraction);
+    // NaN (not known yet) shows as a dash.
+    const QString remaining = formatSeconds(m_controller->remainingRunSeconds());
     set("remaining", remaining);
 }
 

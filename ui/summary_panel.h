@@ -20,6 +20,11 @@ public:
     explicit SummaryPanel(const RunController* controller, QWidget* parent = nullptr);
     // The displayed text of one row ("succeeded", "throughput", "little", ...), for tests.
     QString value(const QString& key) const;
+    // Every row as shown, label and value, in order (for exported images).
+    QList<QPair<QString, QString>> rows() const;
+    // Wide enough for every row on one line, the longest values included ("arrivals are
+    // not Poisson"): what the window gives it when there is room.
+    int preferredWidth() const;
 
 public slots:
     void update();
@@ -31,6 +36,7 @@ private:
 
     const RunController* m_controller;
     QMap<QString, QLabel*> m_values;
+    QList<QPair<QLabel*, QLabel*>> m_rows;
 };
 
 QString formatSeconds(double seconds);

@@ -2,9 +2,14 @@
 #include "ui/theme.h"
 
 #include <QApplication>
+#include <QHelpEvent>
+#include <QPainter>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTextDocument>
+#include <QToolTip>
+#include <QWidget>
 
 namespace poollab {
 
@@ -47,6 +52,99 @@ void applyTheme(Theme theme)
 QChart::ChartTheme chartThemeFor(Theme theme)
 {
     return theme == Theme::Dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+}
+
+QIcon themedIcon(QStyle::StandardPixmap which, Theme theme)
+{
+    const QIcon standard = QApplication::style()->standardIcon(which);
+    if (theme == Theme::Light)
+        return standard;
+    // Only icons drawn dark (the media and reload glyphs) are redrawn; coloured ones
+    // (a yellow folder) show on either theme as they are.
+    {
+        const QImage image = standard.pixmap(QSize(16, 16)).toImage();
+        double lightness = 0;
+        double weight = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                lightness += c.alphaF() * c.lightnessF();
+                weight += c.alphaF();
+            }
+        if (weight == 0 || lightness / weight > 0.45)
+            return standard;
+    }
+    const QColor colour = QApplication::palette().color(QPalette::ButtonText);
+    QIcon tinted;
+    for (const QSize size : {QSize(16, 16), QSize(24, 24), QSize(32, 32), QSize(48, 48)}) {
+        for (const QIcon::Mode mode : {QIcon::Normal, QIcon::Disabled}) {
+            QPixmap pixmap = standard.pixmap(size, mode);
+            if (pixmap.isNull())
+                continue;
+            // Keep the shape (alpha), replace the colour.
+            QPainter painter(&pixmap);
+            painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+            painter.fillRect(pixmap.rect(),
+                             mode == QIcon::Disabled
+                                 ? QApplication::palette().color(QPalette::Disabled, QPalette::ButtonText)
+                                 : colour);
+            painter.end();
+            tinted.addPixmap(pixmap, mode);
+        }
+    }
+    return tinted;
+}
+
+QString wrapToolTip(const QString& text, int columns)
+{
+    if (text.size() <= columns || Qt::mightBeRichText(text) || text.contains(QLatin1Char('\n')))
+        return text;
+    QStringList lines;
+    QString line;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > columns) {
+            lines << line;
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines.join(QLatin1Char('\n'));
+}
+
+namespace {
+
+class ToolTipWrapper : public QObject
+{
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() != QEvent::ToolTip || !watched->isWidgetType())
+            return false;
+        auto* widget = static_cast<QWidget*>(watched);
+        const QString tip = widget->toolTip();
+        const QString wrapped = wrapToolTip(tip);
+        if (tip.isEmpty() || wrapped == tip)
+            return false; // the widget shows it as usual
+        QToolTip::showText(static_cast<QHelpEvent*>(event)->globalPos(), wrapped, widget, {},
+                           widget->toolTipDuration());
+        return true;
+    }
+};
+
+} // namespace
+
+void installToolTipWrapping()
+{
+    static ToolTipWrapper* wrapper = nullptr;
+    if (wrapper || !qApp)
+        return;
+    wrapper = new ToolTipWrapper(qApp);
+    qApp->installEventFilter(wrapper);
 }
 
 } // namespace poollab

@@ -9,15 +9,26 @@
 namespace poollab {
 
 namespace {
-constexpr int kLegendHeight = 36;
+constexpr int kSwatch = 10;
+constexpr int kMargin = 4;
 } // namespace
 
 WorkerView::WorkerView(QWidget* parent) : QWidget(parent)
 {
-    setToolTip(tr("One cell per worker thread: grey idle (waiting for a job), green busy (running one), "
-                  "amber waiting for a rate-limit token, hollow retired (no thread). With more workers "
-                  "than cells, a cell stands for a group and mixes their colours."));
+    updateToolTip();
     setAttribute(Qt::WA_OpaquePaintEvent);
+}
+
+void WorkerView::updateToolTip()
+{
+    setToolTip(
+        m_simulated
+            ? tr("One cell per simulated worker: grey idle (waiting for a job), green busy (running "
+                 "one), amber waiting for a rate-limit token, hollow retired. With more workers than "
+                 "cells, a cell stands for a group and mixes their colours.")
+            : tr("One cell per worker thread: grey idle (waiting for a job), green busy (running one), "
+                 "amber waiting for a rate-limit token, hollow retired (no thread). With more workers "
+                 "than cells, a cell stands for a group and mixes their colours."));
 }
 
 QColor WorkerView::colorOf(WorkerState state)
@@ -49,9 +60,76 @@ void WorkerView::setStates(const std::vector<WorkerState>& states, int targetWor
     QWidget::update();
 }
 
+void WorkerView::setSimulated(bool simulated)
+{
+    if (simulated == m_simulated)
+        return;
+    m_simulated = simulated;
+    updateToolTip();
+    layoutCells();
+    QWidget::update();
+}
+
+QStringList WorkerView::legendTexts() const
+{
+    int busy = 0, throttled = 0, live = 0;
+    for (WorkerState s : m_states) {
+        busy += s == WorkerState::Busy;
+        throttled += s == WorkerState::Throttled;
+        live += s != WorkerState::Retired;
+    }
+    QStringList texts{tr("idle %1").arg(live - busy - throttled), tr("busy %1").arg(busy),
+                      tr("token wait %1").arg(throttled)};
+    texts << (m_simulated ? tr("%1 workers (target %2)") : tr("%1 threads (target %2)"))
+                 .arg(live)
+                 .arg(m_target);
+    if (m_perCell > 1)
+        texts << tr("1 cell = %1 workers").arg(m_perCell);
+    return texts;
+}
+
+std::vector<WorkerView::LegendItem> WorkerView::layoutLegend(int width) const
+{
+    const QFontMetrics fm(font());
+    const QStringList texts = legendTexts();
+    std::vector<LegendItem> items;
+    int x = 0;
+    int y = 0;
+    const int gap = fm.horizontalAdvance(QLatin1Char(' ')) * 3;
+    for (int i = 0; i < texts.size(); ++i) {
+        const int state = i < 3 ? i : -1; // Idle, Busy, Throttled swatches first
+        const int lead = state >= 0 ? kSwatch + 4 : 0;
+        // The scale starts a line of its own: it reads as one sentence.
+        const bool newLine = i == 3 && x > 0;
+        // +2: horizontalAdvance() rounds, and elidedText() cuts a text a fraction too wide.
+        int textWidth = fm.horizontalAdvance(texts[i]) + 2;
+        if (x > 0 && (newLine || x + lead + textWidth > width)) {
+            x = 0;
+            y += fm.height();
+        }
+        textWidth = std::min(textWidth, std::max(0, width - lead)); // elided below if it must
+        items.push_back({QRect(x + lead, y, textWidth, fm.height()), texts[i], state});
+        x += lead + textWidth + gap;
+    }
+    return items;
+}
+
+int WorkerView::legendHeight(int width) const
+{
+    const std::vector<LegendItem> items = layoutLegend(width);
+    return items.empty() ? 0 : items.back().rect.bottom() + 1 + kMargin;
+}
+
+QSize WorkerView::minimumSizeHint() const
+{
+    // Room for a few rows of cells and the legend at its narrowest sensible width.
+    const int width = 160;
+    return {width, 60 + legendHeight(width - 2 * kMargin)};
+}
+
 QRect WorkerView::gridRect() const
 {
-    return rect().adjusted(4, 4, -4, -kLegendHeight);
+    return rect().adjusted(kMargin, kMargin, -kMargin, -legendHeight(width() - 2 * kMargin) - kMargin);
 }
 
 void WorkerView::resizeEvent(QResizeEvent*)
@@ -60,6 +138,16 @@ void WorkerView::resizeEvent(QResizeEvent*)
 }
 
 void WorkerView::layoutCells()
+{
+    // The legend gains a line when cells start to aggregate ("1 cell = N workers"),
+    // which leaves less room for cells: a second pass settles it.
+    const int perCell = m_perCell;
+    layoutCellsOnce();
+    if (m_perCell != perCell)
+        layoutCellsOnce();
+}
+
+void WorkerView::layoutCellsOnce()
 {
     const QRect area = gridRect();
     const int n = std::max<int>(1, static_cast<int>(m_states.size()));
@@ -115,31 +203,17 @@ void WorkerView::paintEvent(QPaintEvent*)
                                        static_cast<float>(blue)));
     }
 
-    // Legend and scale.
-    int busy = 0, throttled = 0, live = 0;
-    for (WorkerState s : m_states) {
-        busy += s == WorkerState::Busy;
-        throttled += s == WorkerState::Throttled;
-        live += s != WorkerState::Retired;
-    }
-    const QRect legend(4, height() - kLegendHeight + 2, width() - 8, kLegendHeight - 4);
-    p.setPen(palette().color(QPalette::Text));
+    // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
+    const int legendTop = height() - legendHeight(width() - 2 * kMargin);
     const QFontMetrics fm(font());
-    int x = legend.left();
-    const int y = legend.top();
-    const auto swatch = [&](WorkerState state, const QString& text) {
-        p.fillRect(QRect(x, y + 3, 10, 10), colorOf(state));
-        p.drawText(QPoint(x + 14, y + fm.ascent()), text);
-        x += 14 + fm.horizontalAdvance(text) + 12;
-    };
-    swatch(WorkerState::Idle, tr("idle %1").arg(live - busy - throttled));
-    swatch(WorkerState::Busy, tr("busy %1").arg(busy));
-    swatch(WorkerState::Throttled, tr("token wait %1").arg(throttled));
-    const QString scale =
-        m_perCell > 1
-            ? tr("%1 threads (target %2), 1 cell = %3 workers").arg(live).arg(m_target).arg(m_perCell)
-            : tr("%1 threads (target %2)").arg(live).arg(m_target);
-    p.drawText(QPoint(legend.left(), y + fm.height() + fm.ascent()), scale);
+    p.setPen(palette().color(QPalette::Text));
+    for (const LegendItem& item : layoutLegend(width() - 2 * kMargin)) {
+        const QRect r = item.rect.translated(kMargin, legendTop);
+        if (item.state >= 0)
+            p.fillRect(QRect(r.left() - kSwatch - 4, r.top() + (r.height() - kSwatch) / 2, kSwatch, kSwatch),
+                       colorOf(static_cast<WorkerState>(item.state)));
+        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(item.text, Qt::ElideRight, r.width()));
+    }
 }
 
 } // namespace poollab

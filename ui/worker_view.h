@@ -22,6 +22,8 @@ public:
     explicit WorkerView(QWidget* parent = nullptr);
 
     void setStates(const std::vector<WorkerState>& states, int targetWorkers);
+    // Virtual time simulates workers: the legend says "workers", not "threads".
+    void setSimulated(bool simulated);
     // Workers per cell at the current size (1 = one cell each).
     int workersPerCell() const { return m_perCell; }
     int cellCount() const { return m_cells; }
@@ -29,7 +31,11 @@ public:
     static QColor colorOf(WorkerState state);
 
     QSize sizeHint() const override { return {260, 200}; }
-    QSize minimumSizeHint() const override { return {160, 120}; }
+    QSize minimumSizeHint() const override;
+    // The legend's texts, in order (for tests).
+    QStringList legendTexts() const;
+    // The legend's height at a width: it wraps rather than cut its texts.
+    int legendHeight(int width) const;
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -37,7 +43,17 @@ protected:
 
 private:
     void layoutCells();
+    void layoutCellsOnce();
+    void updateToolTip();
     QRect gridRect() const;
+    struct LegendItem
+    {
+        QRect rect; // the text's, with its swatch to the left when there is one
+        QString text;
+        int state; // WorkerState, or -1 for none
+    };
+    // Flows the legend's items into lines within width, from y = 0.
+    std::vector<LegendItem> layoutLegend(int width) const;
 
     std::vector<WorkerState> m_states; // the used slots (trailing retired ones trimmed)
     int m_target = 0;
@@ -45,6 +61,7 @@ private:
     int m_cells = 0;
     int m_columns = 1;
     int m_cellSize = 16;
+    bool m_simulated = false;
 };
 
 } // namespace poollab

@@ -178,6 +178,17 @@ private slots:
             qPrintable(error));
     }
 
+    // The window keeps its time mode for a preset that names none (all of them today:
+    // mmc-queue only mentions time_mode in its description).
+    void presetSetsKeyReadsTheFilesKeys()
+    {
+        QVERIFY(presetSetsKey(QStringLiteral("signup-burst"), QStringLiteral("workers")));
+        QVERIFY(presetSetsKey(QStringLiteral("mmc-queue"), QStringLiteral("rate")));
+        for (const PresetInfo& p : listPresets())
+            QVERIFY2(!presetSetsKey(p.id, QStringLiteral("time_mode")), qPrintable(p.id));
+        QVERIFY(!presetSetsKey(QStringLiteral("nope"), QStringLiteral("workers")));
+    }
+
     void eachRunsBrieflyAndAccountsForEveryJob_data()
     {
         QTest::addColumn<QString>("id");

@@ -103,6 +103,7 @@ private slots:
     void timeoutCutsAnAttempt();
     void startGateIsConsulted();
     void utilizationCountsBusyTime();
+    void utilizationStaysAtMostOneAfterAShrink();
 };
 
 void TestPool::everyJobEndsExactlyOnce_data()
@@ -612,6 +613,29 @@ void TestPool::utilizationCountsBusyTime()
     QVERIFY(s.workerNs >= s.busyNs);
     QVERIFY(s.runNs >= 100 * kMilli);
     QVERIFY(s.utilization() > 0.0 && s.utilization() <= 1.0);
+}
+
+// Workers above a lowered count finish their job before they retire: that time is busy,
+// so it must count as available too, or utilization reads above 100 %.
+void TestPool::utilizationStaysAtMostOneAfterAShrink()
+{
+    Ledger ledger(8);
+    Pool pool(ledger.config(4, 8));
+    pool.start();
+    for (int i = 0; i < 8; ++i)
+        pool.submit(makeJob(pool, static_cast<std::uint64_t>(i), 100 * kMilli));
+    QTRY_COMPARE(pool.snapshot().busyWorkers, 4);
+    pool.setWorkerCount(1); // three retire after their 100 ms job; one does the other four
+    QTRY_COMPARE_WITH_TIMEOUT(pool.snapshot().liveWorkers, 1, kLongWaitMs);
+    const Snapshot mid = pool.snapshot();
+    QVERIFY2(mid.busyNs <= mid.workerNs,
+             qPrintable(QStringLiteral("busy %1 > available %2").arg(mid.busyNs).arg(mid.workerNs)));
+    const Snapshot s = finish(pool);
+    verifyFinalAccounting(s, ledger, 8);
+    QVERIFY(s.busyNs >= 800 * kMilli);
+    QVERIFY2(s.busyNs <= s.workerNs,
+             qPrintable(QStringLiteral("busy %1 > available %2").arg(s.busyNs).arg(s.workerNs)));
+    QVERIFY(s.utilization() > 0.9); // the one left was never idle
 }
 
 QTEST_GUILESS_MAIN(TestPool)

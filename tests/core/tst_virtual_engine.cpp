@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <thread>
 
 using namespace poollab;
 
@@ -561,6 +562,39 @@ private slots:
         QCOMPARE(snap.workers, workers);
         QCOMPARE(snap.workerNs, 20 * 100 * kSecond + workers * (runNs - 100 * kSecond));
         QCOMPARE(snap.workerStates.size(), std::size_t(std::max(20, workers)));
+    }
+
+    // A shrink mid-job: the 15 workers above the new count finish their job first (until
+    // 100.5 s), and that time counts as available, so utilization stays exactly 1.
+    void shrinkMidJobKeepsUtilizationAtMostOne()
+    {
+        const Scenario s = signup();
+        Scenario changed = s;
+        changed.workers = 5;
+        VirtualEngine engine(s);
+        engine.applyAt(100 * kSecond + 250 * kMilli, changed);
+        engine.start();
+        Snapshot snap;
+        // Snapshots on the way too, not only the last; a bounded number, as each one
+        // holds the simulation back while it copies (an endless reader starves it).
+        const int maxSnapshots = kSanitized ? 300 : 20'000;
+        for (int taken = 0; taken < maxSnapshots && !engine.finished(); ++taken) {
+            engine.snapshot(snap);
+            QVERIFY2(snap.busyNs <= snap.workerNs,
+                     qPrintable(QStringLiteral("busy %1 > available %2 at %3 ns")
+                                    .arg(snap.busyNs)
+                                    .arg(snap.workerNs)
+                                    .arg(snap.runNs)));
+            std::this_thread::yield();
+        }
+        QVERIFY(engine.waitFinished(120 * kSecond));
+        engine.snapshot(snap);
+        // 201 rounds of 20 by 100.5 s, then 5,980 jobs on 5 workers: 598 s more.
+        const Nanos end = 100 * kSecond + 500 * kMilli + 598 * kSecond;
+        QCOMPARE(snap.runNs, end);
+        QCOMPARE(snap.workerNs, 20 * (100 * kSecond + 500 * kMilli) + 5 * 598 * kSecond);
+        QCOMPARE(snap.busyNs, snap.workerNs);
+        QCOMPARE(snap.utilization(), 1.0);
     }
 
     // A live change of the latency and the queue applies to attempts that start after it.

@@ -3,17 +3,28 @@
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
 #include "ui/summary_panel.h"
+#include "ui/theme.h"
+#include "ui/worker_view.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
+#include <QHelpEvent>
 #include <QImage>
+#include <QLabel>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QStyleOptionComboBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 #include <cmath>
 #include <QXYSeries>
@@ -104,6 +115,139 @@ public:
 private:
     const Nanos* m_clock;
 };
+
+// Two presets as the app's: one names its time mode (virtual), one does not.
+QList<PresetEntry> testPresets()
+{
+    Scenario burst;
+    burst.name = "Signup burst";
+    burst.description = "A newsletter goes out and 10,000 people sign up at once; each signup takes 500 ms "
+                        "(sending a welcome mail, say) and 20 workers handle them. All 10,000 jobs arrive in "
+                        "the first instant, so the queue starts full and drains in a straight line. Watch "
+                        "the queue depth fall steadily and the wait percentiles climb.";
+    burst.workers = 20;
+    burst.queueCapacity = 10000;
+    burst.arrival = ArrivalKind::Burst;
+    burst.jobs = 10000;
+    burst.latency = "500ms";
+    Scenario mmc;
+    mmc.name = "M/M/c queue";
+    mmc.description = "The textbook queue: Poisson arrivals, exponential service, c = 10 workers.";
+    mmc.workers = 10;
+    mmc.arrival = ArrivalKind::Poisson;
+    mmc.rate = 80;
+    mmc.latency = "exp(100ms)";
+    mmc.jobs = 8000;
+    mmc.timeMode = TimeMode::Virtual;
+    PresetEntry a{QStringLiteral("signup-burst"), QStringLiteral("Signup burst"),
+                  QString::fromStdString(burst.description), burst};
+    PresetEntry b{QStringLiteral("mmc-queue"), QStringLiteral("M/M/c queue"),
+                  QString::fromStdString(mmc.description), mmc};
+    b.setsTimeMode = true;
+    return {a, b};
+}
+
+// Picks a preset from the box as a user does (activated, not only the index).
+void pickPreset(MainWindow& w, int index)
+{
+    auto* box = w.controls()->findChild<QComboBox*>(QStringLiteral("preset"));
+    QVERIFY(box);
+    box->setCurrentIndex(index + 1);
+    emit box->activated(index + 1);
+}
+
+// A real-time engine whose clock and finished-job count the test sets.
+class CountingEngine final : public FakeEngine
+{
+public:
+    CountingEngine(const Scenario& s, const Nanos* clock, const std::uint64_t* done)
+        : FakeEngine(s), m_clock(clock), m_done(done)
+    {}
+    void snapshot(Snapshot& out) const override
+    {
+        out.state = m_state;
+        out.runNs = *m_clock;
+        out.counters.submitted = m_scenario.jobs; // a burst: everything is in
+        out.counters.succeeded = *m_done;
+        out.queued = static_cast<std::int64_t>(m_scenario.jobs - *m_done);
+        out.workers = m_scenario.workers;
+    }
+    TimeMode timeMode() const override { return TimeMode::Real; }
+
+private:
+    const Nanos* m_clock;
+    const std::uint64_t* m_done;
+};
+
+// Where a widget shows: its rectangle in the window, cut to every scroll area's
+// viewport on the way (content scrolled out of sight is not clipped, it is reachable).
+QRect visibleRectInWindow(const QWidget* widget, const QWidget* window, bool& inScrollArea)
+{
+    QRect r(widget->mapTo(window, QPoint(0, 0)), widget->size());
+    inScrollArea = false;
+    for (const QWidget* p = widget->parentWidget(); p && p != window; p = p->parentWidget()) {
+        if (qobject_cast<const QScrollArea*>(p))
+            inScrollArea = true;
+    }
+    return r;
+}
+
+// Every text the window shows in full at its size: labels as wide as their text (or
+// wrapped to a height that holds it), buttons and combo boxes wide enough for theirs,
+// and nothing beyond the window's right edge. Returns what does not fit.
+QStringList clippedTexts(const QWidget& window)
+{
+    QStringList problems;
+    const auto name = [](const QWidget* w, const QString& text) {
+        return QStringLiteral("%1 '%2'").arg(QString::fromLatin1(w->metaObject()->className()), text);
+    };
+    const QRect windowRect = window.rect();
+    for (const QWidget* w : window.findChildren<QWidget*>()) {
+        if (!w->isVisibleTo(&window) || w->width() <= 0)
+            continue;
+        bool scrolled = false;
+        const QRect r = visibleRectInWindow(w, &window, scrolled);
+        if (const auto* label = qobject_cast<const QLabel*>(w); label && !label->text().isEmpty()) {
+            if (label->wordWrap()) {
+                if (label->height() + 1 < label->heightForWidth(label->width()))
+                    problems << name(w, label->text()) + QStringLiteral(": %1 px high, needs %2")
+                                                             .arg(label->height())
+                                                             .arg(label->heightForWidth(label->width()));
+            } else if (label->width() + 1 < label->sizeHint().width()) {
+                problems << name(w, label->text()) + QStringLiteral(": %1 px wide, needs %2")
+                                                         .arg(label->width())
+                                                         .arg(label->sizeHint().width());
+            }
+        } else if (const auto* combo = qobject_cast<const QComboBox*>(w)) {
+            QStyleOptionComboBox option;
+            option.initFrom(combo);
+            option.editable = combo->isEditable();
+            const QRect field = combo->style()->subControlRect(QStyle::CC_ComboBox, &option,
+                                                               QStyle::SC_ComboBoxEditField, combo);
+            const int needed = combo->fontMetrics().horizontalAdvance(combo->currentText());
+            if (field.width() + 1 < needed)
+                problems << name(w, combo->currentText()) +
+                                QStringLiteral(": text field %1 px, needs %2").arg(field.width()).arg(needed);
+        } else if (const auto* button = qobject_cast<const QAbstractButton*>(w);
+                   button && !button->text().isEmpty()) {
+            if (button->width() + 1 < button->sizeHint().width())
+                problems << name(w, button->text()) + QStringLiteral(": %1 px wide, needs %2")
+                                                          .arg(button->width())
+                                                          .arg(button->sizeHint().width());
+        } else if (const auto* bar = qobject_cast<const QProgressBar*>(w)) {
+            if (bar->width() < bar->fontMetrics().horizontalAdvance(bar->text()) + 8)
+                problems << name(w, bar->text()) + QStringLiteral(": %1 px wide").arg(bar->width());
+        }
+        // Outside the window: cut, unless a scroll area holds it (then it scrolls into view).
+        if (!scrolled && !windowRect.contains(r) && w->parentWidget() && !w->isWindow())
+            problems << name(w, w->objectName()) + QStringLiteral(": at %1,%2 %3x%4, outside the window")
+                                                       .arg(r.x())
+                                                       .arg(r.y())
+                                                       .arg(r.width())
+                                                       .arg(r.height());
+    }
+    return problems;
+}
 
 int seriesSize(MainWindow& w, const QString& name)
 {
@@ -366,6 +510,23 @@ private slots:
         QCOMPARE(w.summary()->value(QStringLiteral("succeeded")), locale.toString(qulonglong(n.succeeded)));
         QCOMPARE(w.summary()->value(QStringLiteral("cancelled")), locale.toString(qulonglong(n.cancelled)));
         QCOMPARE(w.summary()->value(QStringLiteral("state")), QStringLiteral("stopped"));
+        // The outcome, not "100 %": how the run ended and what it left undone.
+        QProgressBar* bar = w.findChild<QProgressBar*>();
+        if (action == QLatin1String("drain")) {
+            // A burst has submitted everything at once, so it is draining on its own and
+            // Drain may already be disabled: either way all 400 were done.
+            const QStringList outcomes{
+                QStringLiteral("Done \u00b7 %1 jobs").arg(locale.toString(400)),
+                QStringLiteral("Drained \u00b7 %1 of %1 submitted").arg(locale.toString(400))};
+            QVERIFY2(outcomes.contains(bar->text()), qPrintable(bar->text()));
+            QCOMPARE(bar->value(), 1000);
+        } else {
+            QCOMPARE(
+                bar->text(),
+                QStringLiteral("Stopped \u00b7 %1 cancelled").arg(locale.toString(qulonglong(n.cancelled))));
+            // What was done, not 100 % (within the rounding of succeeded / 400 to 1/1000).
+            QVERIFY(std::abs(bar->value() - static_cast<int>(n.succeeded * 1000 / 400)) <= 1);
+        }
         QVERIFY(w.action(QStringLiteral("start"))->isEnabled());
         QVERIFY(!w.action(QStringLiteral("drain"))->isEnabled());
     }
@@ -624,6 +785,89 @@ private slots:
         QVERIFY(w.lastError().contains(QStringLiteral("could not be written")));
     }
 
+    // The format follows the extension, or the dialog's filter when there is none; the
+    // image carries a title, the settings and the summary around the charts.
+    void exportedImageFollowsFilterAndExtension_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<QString>("written");
+        QTest::newRow("svg filter, no extension")
+            << QStringLiteral("charts") << QStringLiteral("svg") << QStringLiteral("charts.svg");
+        QTest::newRow("png filter, no extension")
+            << QStringLiteral("charts") << QStringLiteral("png") << QStringLiteral("charts.png");
+        QTest::newRow("no filter, no extension")
+            << QStringLiteral("charts") << QString() << QStringLiteral("charts.png");
+        QTest::newRow("extension wins")
+            << QStringLiteral("charts.svg") << QStringLiteral("png") << QStringLiteral("charts.svg");
+        QTest::newRow("upper case") << QStringLiteral("CHARTS.PNG") << QStringLiteral("svg")
+                                    << QStringLiteral("CHARTS.PNG");
+        QTest::newRow("other dot") << QStringLiteral("run.v2") << QStringLiteral("svg")
+                                   << QStringLiteral("run.v2.svg");
+    }
+    void exportedImageFollowsFilterAndExtension()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, filter);
+        QFETCH(QString, written);
+        QTemporaryDir dir;
+        MainWindow w(hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); }));
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setScenario(steadyLoad());
+        RunController* c = w.controller();
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        for (int i = 0; i < 20; ++i)
+            c->tick();
+        c->cancel();
+        QVERIFY(w.exportChartImage(dir.filePath(name), filter));
+        QCOMPARE(w.lastExportPath(), dir.filePath(written));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{written});
+        QFile f(w.lastExportPath());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray data = f.readAll();
+        const MainWindow::ExportTexts texts = w.exportTexts();
+        QCOMPARE(texts.title, QStringLiteral("PoolLab \u2014 test"));
+        QVERIFY2(
+            texts.settings.startsWith(QStringLiteral("4 workers \u00b7 queue 1,000 (block) \u00b7 constant "
+                                                     "400/s \u00b7 service 2ms (sleep) \u00b7 virtual time")),
+            qPrintable(texts.settings));
+        QVERIFY2(texts.summary.startsWith(QStringLiteral("Stopped \u00b7 0 cancelled \u00b7 State stopped")),
+                 qPrintable(texts.summary));
+        QVERIFY(texts.summary.contains(QStringLiteral("Throughput (run average) 1000.0 jobs/s")));
+        if (written.endsWith(QLatin1String("svg"), Qt::CaseInsensitive)) {
+            QVERIFY(data.contains("<svg"));
+            for (const QString& text : {QStringLiteral("PoolLab"), QStringLiteral("Throughput (run average)"),
+                                        QStringLiteral("service 2ms")})
+                QVERIFY2(QString::fromUtf8(data).contains(text.toHtmlEscaped()), qPrintable(text));
+        } else {
+            QVERIFY(data.startsWith("\x89PNG"));
+            const QImage image = QImage::fromData(data);
+            const QSize charts = w.charts()->chartsArea()->size();
+            QCOMPARE(image.width(), charts.width());
+            // A title and at least two lines of settings and summary around the charts.
+            QVERIFY2(image.height() >= charts.height() + 5 * w.fontMetrics().height(),
+                     qPrintable(QStringLiteral("%1 vs %2").arg(image.height()).arg(charts.height())));
+        }
+    }
+
+    void exportDialogSuggestsAName()
+    {
+        WindowHooks h = hooks();
+        h.presets = testPresets;
+        MainWindow w(h);
+        pickPreset(w, 0);
+        const QRegularExpression byPreset(QStringLiteral("^poollab-signup-burst-\\d{8}-\\d{4}\\.png$"));
+        QVERIFY2(byPreset.match(w.suggestedImageName()).hasMatch(), qPrintable(w.suggestedImageName()));
+        Scenario own = steadyLoad();
+        own.name = "My pool: 2 of 3";
+        w.setScenario(own);
+        const QRegularExpression byName(QStringLiteral("^poollab-my-pool-2-of-3-\\d{8}-\\d{4}\\.png$"));
+        QVERIFY2(byName.match(w.suggestedImageName()).hasMatch(), qPrintable(w.suggestedImageName()));
+    }
+
     void badScenarioShowsTheError()
     {
         MainWindow w(hooks());
@@ -638,6 +882,343 @@ private slots:
         QVERIFY(box->text().contains(QStringLiteral("must be a whole number")));
         QCOMPARE(w.controller()->scenario().workers, 7); // unchanged
         box->accept();
+    }
+
+    void formatSecondsUsesOneClock_data()
+    {
+        QTest::addColumn<double>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("below a minute") << 59.94 << QStringLiteral("59.9 s");
+        QTest::newRow("a minute") << 60.0 << QStringLiteral("1:00");
+        QTest::newRow("m:ss") << 171.0 << QStringLiteral("2:51");
+        QTest::newRow("an hour and a second") << 3601.0 << QStringLiteral("1:00:01");
+        QTest::newRow("130:28 was") << 7828.0 << QStringLiteral("2:10:28");
+        QTest::newRow("ten hours") << 36000.0 << QStringLiteral("10:00:00");
+        QTest::newRow("unknown") << std::nan("") << QStringLiteral("\u2013");
+    }
+    void formatSecondsUsesOneClock()
+    {
+        QFETCH(double, seconds);
+        QFETCH(QString, text);
+        QCOMPARE(formatSeconds(seconds), text);
+    }
+
+    // ETA from the work left and the recent rate: 1 job per ms, 100,000 jobs.
+    void etaComesFromTheWorkLeftAndTheRecentRate()
+    {
+        Nanos clock = 0;
+        MainWindow w(
+            hooks([&clock](const Scenario& s) { return std::make_unique<ManualClockEngine>(s, &clock); }));
+        Scenario s = steadyLoad();
+        s.jobs = 100000;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        qint64 wall = 0;
+        c->setWallClock([&wall] { return wall; });
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        for (int i = 1; i <= 100; ++i) { // 10 s of run, 10,000 jobs done
+            clock = i * 100 * kMilli;
+            wall = clock;
+            c->tick();
+        }
+        QCOMPARE(c->remainingSeconds(), 90.0);
+        QCOMPARE(w.summary()->value(QStringLiteral("remaining")), QStringLiteral("1:30"));
+        QCOMPARE(w.summary()->value(QStringLiteral("elapsed")), QStringLiteral("10.0 s"));
+        auto* bar = w.findChild<QProgressBar*>();
+        QVERIFY(bar && bar->isVisibleTo(&w));
+        QCOMPARE(bar->text(), QStringLiteral("10.0 % \u00b7 ETA 1:30"));
+        c->cancel();
+        QCOMPARE(bar->text(), QStringLiteral("Stopped \u00b7 0 cancelled"));
+        QCOMPARE(c->progress(), 0.1); // how far it got, not 100 %
+    }
+
+    // After 40 -> 5 workers the rate falls to an eighth: the estimate follows within
+    // seconds, where one from the average since the start (2:23 -> 2:51) did not.
+    void etaFollowsALiveDropInRate()
+    {
+        Nanos clock = 0;
+        std::uint64_t done = 0;
+        MainWindow w(
+            hooks([&](const Scenario& s) { return std::make_unique<CountingEngine>(s, &clock, &done); }));
+        Scenario s = steadyLoad();
+        s.arrival = ArrivalKind::Burst;
+        s.jobs = 20000;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        qint64 wall = 0;
+        c->setWallClock([&wall] { return wall; });
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        const auto runFor = [&](int seconds, std::uint64_t perSecond) {
+            for (int i = 0; i < seconds * 10; ++i) {
+                clock += 100 * kMilli;
+                wall += 100 * kMilli;
+                done += perSecond / 10;
+                c->tick();
+            }
+        };
+        runFor(60, 80); // 40 workers, 0.5 s jobs: 4,800 done
+        QCOMPARE(c->remainingRunSeconds(), 15200.0 / 80);
+        runFor(15, 10); // 5 workers: 150 more
+        // 15,050 left at 10/s: 25:05.
+        QCOMPARE(c->remainingRunSeconds(), 15050.0 / 10);
+        QCOMPARE(w.summary()->value(QStringLiteral("remaining")), QStringLiteral("25:05"));
+        c->cancel();
+    }
+
+    // A virtual run at a pace it cannot keep says so: asked 1000x, running 22x.
+    void paceShowsAchievedAgainstAsked_data()
+    {
+        QTest::addColumn<double>("asked");
+        QTest::addColumn<double>("achieved");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("kept") << 10.0 << 10.0 << QStringLiteral("virtual time, pace 10\u00d7");
+        QTest::newRow("not kept") << 1000.0 << 22.0
+                                  << QStringLiteral("virtual time: asked 1000\u00d7, running 22\u00d7");
+        QTest::newRow("max") << 0.0 << 5000.0
+                             << QStringLiteral("virtual time: asked max, running %1\u00d7")
+                                    .arg(QLocale().toString(5000.0, 'f', 0));
+    }
+    void paceShowsAchievedAgainstAsked()
+    {
+        QFETCH(double, asked);
+        QFETCH(double, achieved);
+        QFETCH(QString, text);
+        MainWindow w(hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); }));
+        Scenario s = steadyLoad();
+        s.timeMode = TimeMode::Virtual;
+        s.jobs = 36'000'000; // 10 hours at 1000 jobs/s
+        w.setScenario(s);
+        RunController* c = w.controller();
+        qint64 wall = 0;
+        c->setWallClock([&wall] { return wall; });
+        c->setPace(asked);
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        // Each snapshot is 100 ms of simulated time.
+        for (int i = 0; i < 50; ++i) {
+            wall += static_cast<qint64>(100 * kMilli / achieved);
+            c->tick();
+        }
+        QVERIFY2(std::abs(c->achievedPace() - achieved) < 0.01 * achieved,
+                 qPrintable(QString::number(c->achievedPace())));
+        const QString status = w.findChild<QLabel*>(QStringLiteral("stateLabel"))->text();
+        QVERIFY2(status.endsWith(text), qPrintable(status));
+        // 5 s of 36,000 s simulated: ETA = the rest at the achieved pace, in wall time.
+        const double expected = (36000.0 - 5.0) / achieved;
+        QVERIFY2(std::abs(c->remainingSeconds() - expected) < 1e-6 * expected,
+                 qPrintable(QString::number(c->remainingSeconds())));
+        // The summary counts in simulated time, as its Elapsed does.
+        QCOMPARE(c->remainingRunSeconds(), 36000.0 - 5.0);
+        QCOMPARE(w.summary()->value(QStringLiteral("remaining")), QStringLiteral("9:59:55"));
+        QCOMPARE(w.findChild<QProgressBar*>()->text(),
+                 QStringLiteral("0.0 % \u00b7 ETA ") + formatSeconds(expected));
+        c->cancel();
+    }
+
+    void presetBoxShowsModified()
+    {
+        WindowHooks h = hooks();
+        h.presets = testPresets;
+        MainWindow w(h);
+        auto* box = w.controls()->findChild<QComboBox*>(QStringLiteral("preset"));
+        pickPreset(w, 0);
+        QCOMPARE(box->currentText(), QStringLiteral("Signup burst"));
+        QVERIFY(!w.controls()->isModified());
+        w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"))->setValue(40);
+        QVERIFY(w.controls()->isModified());
+        QCOMPARE(box->currentText(), QStringLiteral("Signup burst (modified)"));
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        pickPreset(w, 0); // picking it again starts from the preset
+        QCOMPARE(box->currentText(), QStringLiteral("Signup burst"));
+        QCOMPARE(w.controller()->scenario().workers, 20);
+        w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"))->setValue(30);
+        Scenario loaded = steadyLoad();
+        w.setScenario(loaded); // as opening a file does
+        QVERIFY(!w.controls()->isModified());
+        QCOMPARE(box->itemText(1), QStringLiteral("Signup burst"));
+    }
+
+    void presetKeepsTheTimeModeUnlessItSetsOne_data()
+    {
+        QTest::addColumn<TimeMode>("shown");
+        QTest::addColumn<int>("preset");
+        QTest::addColumn<TimeMode>("after");
+        QTest::newRow("virtual kept") << TimeMode::Virtual << 0 << TimeMode::Virtual;
+        QTest::newRow("real kept") << TimeMode::Real << 0 << TimeMode::Real;
+        QTest::newRow("preset sets virtual") << TimeMode::Real << 1 << TimeMode::Virtual;
+    }
+    void presetKeepsTheTimeModeUnlessItSetsOne()
+    {
+        QFETCH(TimeMode, shown);
+        QFETCH(int, preset);
+        QFETCH(TimeMode, after);
+        WindowHooks h = hooks();
+        h.presets = testPresets;
+        MainWindow w(h);
+        Scenario s = steadyLoad();
+        s.timeMode = shown;
+        w.setScenario(s);
+        pickPreset(w, preset);
+        QCOMPARE(w.controller()->scenario().timeMode, after);
+        QCOMPARE(w.controls()->findChild<QComboBox*>(QStringLiteral("timeMode"))->currentIndex(),
+                 static_cast<int>(after));
+    }
+
+    void newPresetClearsTheFinishedRun()
+    {
+        WindowHooks h = hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); });
+        h.presets = testPresets;
+        MainWindow w(h);
+        w.setScenario(steadyLoad());
+        RunController* c = w.controller();
+        QVERIFY(c->start());
+        c->setTickInterval(1000000);
+        for (int i = 0; i < 20; ++i)
+            c->tick();
+        c->cancel();
+        QVERIFY(c->isFinished());
+        QVERIFY(seriesSize(w, QStringLiteral("queue depth")) > 0);
+        pickPreset(w, 0);
+        QVERIFY(!c->hasRun());
+        QCOMPARE(c->series().added(), std::size_t{0});
+        QCOMPARE(seriesSize(w, QStringLiteral("queue depth")), 0);
+        QCOMPARE(w.summary()->value(QStringLiteral("state")), QStringLiteral("not started"));
+    }
+
+    void workerLegendFollowsTheTimeMode_data()
+    {
+        QTest::addColumn<TimeMode>("mode");
+        QTest::addColumn<QString>("scale");
+        QTest::newRow("real") << TimeMode::Real << QStringLiteral("4 threads (target 4)");
+        QTest::newRow("virtual") << TimeMode::Virtual << QStringLiteral("4 workers (target 4)");
+    }
+    void workerLegendFollowsTheTimeMode()
+    {
+        QFETCH(TimeMode, mode);
+        QFETCH(QString, scale);
+        MainWindow w(hooks([mode](const Scenario& s) -> std::unique_ptr<Engine> {
+            if (mode == TimeMode::Virtual)
+                return std::make_unique<SimulatedEngine>(s);
+            static Nanos clock = 0;
+            return std::make_unique<ManualClockEngine>(s, &clock);
+        }));
+        Scenario s = steadyLoad();
+        s.timeMode = mode;
+        w.setScenario(s);
+        // Before a run too: the legend follows the mode shown.
+        QCOMPARE(w.workerView()->legendTexts().last(), mode == TimeMode::Virtual
+                                                           ? QStringLiteral("0 workers (target 0)")
+                                                           : QStringLiteral("0 threads (target 0)"));
+        QVERIFY(w.controller()->start());
+        w.controller()->tick();
+        const QStringList legend = w.workerView()->legendTexts();
+        QVERIFY2(legend.contains(scale) ||
+                     (mode == TimeMode::Real && legend.contains(QStringLiteral("0 threads (target 4)"))),
+                 qPrintable(legend.join(QStringLiteral(" | "))));
+        for (const QString& text : legend + QStringList{w.workerView()->toolTip()})
+            QVERIFY2(!(mode == TimeMode::Virtual && text.contains(QStringLiteral("thread"))),
+                     qPrintable(text));
+        w.controller()->cancel();
+    }
+
+    void ctrlTTogglesTheThemeAndIconsFollow()
+    {
+        MainWindow w(hooks());
+        QAction* toggle = w.action(QStringLiteral("toggleTheme"));
+        QVERIFY(toggle);
+        QCOMPARE(toggle->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_T));
+        QCOMPARE(w.theme(), Theme::Light);
+        // The lightness of the stop icon's visible pixels.
+        const auto lightness = [&w] {
+            const QImage image = w.action(QStringLiteral("stop"))->icon().pixmap(16, 16).toImage();
+            double sum = 0, weight = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    sum += c.alphaF() * c.lightnessF();
+                    weight += c.alphaF();
+                }
+            return weight > 0 ? sum / weight : -1.0;
+        };
+        const double light = lightness();
+        toggle->trigger();
+        QCOMPARE(w.theme(), Theme::Dark);
+        QVERIFY(w.action(QStringLiteral("darkTheme"))->isChecked());
+        const double dark = lightness();
+        QVERIFY2(light < 0.45 && dark > 0.7, qPrintable(QStringLiteral("%1 -> %2").arg(light).arg(dark)));
+        toggle->trigger();
+        QCOMPARE(w.theme(), Theme::Light);
+        QVERIFY(w.action(QStringLiteral("lightTheme"))->isChecked());
+        QCOMPARE(lightness(), light);
+    }
+
+    void toolTipsWrap()
+    {
+        const QString one = QStringLiteral("word ").repeated(40).trimmed();
+        for (const QString& line : wrapToolTip(one).split(QLatin1Char('\n')))
+            QVERIFY2(line.size() <= 60, qPrintable(line));
+        QCOMPARE(wrapToolTip(QStringLiteral("short")), QStringLiteral("short"));
+        QCOMPARE(wrapToolTip(QStringLiteral("<b>rich</b> ") + one), QStringLiteral("<b>rich</b> ") + one);
+
+        MainWindow w(hooks());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* workers = w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"));
+        QVERIFY(workers->toolTip().size() > 200); // one long line as written
+        QHelpEvent help(QEvent::ToolTip, QPoint(5, 5), workers->mapToGlobal(QPoint(5, 5)));
+        QCoreApplication::sendEvent(workers, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY(QToolTip::text().count(QLatin1Char('\n')) >= 3);
+        for (const QString& line : QToolTip::text().split(QLatin1Char('\n')))
+            QVERIFY2(line.size() <= 60, qPrintable(line));
+        QToolTip::hideText();
+    }
+
+    // Nothing cut off at the smallest window: every label, button and combo box shows its
+    // whole text, in a running virtual burst (the longest texts), in both themes.
+    void nothingClippedAt1024x640_data()
+    {
+        QTest::addColumn<Theme>("theme");
+        QTest::addColumn<bool>("running");
+        QTest::newRow("light, idle") << Theme::Light << false;
+        QTest::newRow("light, running") << Theme::Light << true;
+        QTest::newRow("dark, running") << Theme::Dark << true;
+    }
+    void nothingClippedAt1024x640()
+    {
+        QFETCH(Theme, theme);
+        QFETCH(bool, running);
+        WindowHooks h = hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); });
+        h.presets = testPresets;
+        MainWindow w(h);
+        w.setTheme(theme);
+        // What the layout needs at least fits the smallest window.
+        QVERIFY2(
+            w.minimumSizeHint().width() <= 1024 && w.minimumSizeHint().height() <= 640,
+            qPrintable(
+                QStringLiteral("%1x%2").arg(w.minimumSizeHint().width()).arg(w.minimumSizeHint().height())));
+        w.resize(1024, 640);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        pickPreset(w, 0); // from the box: the description was clipped that way
+        if (running) {
+            RunController* c = w.controller();
+            QVERIFY(c->start());
+            c->setTickInterval(1000000);
+            for (int i = 0; i < 30; ++i)
+                c->tick();
+        }
+        QCoreApplication::processEvents();
+        QCOMPARE(w.size(), QSize(1024, 640));
+        const QStringList problems = clippedTexts(w);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        auto* description = w.controls()->findChild<QLabel*>(QStringLiteral("presetDescription"));
+        QVERIFY(description->isVisible());
+        QVERIFY(description->text().startsWith(QStringLiteral("A newsletter")));
+        w.setTheme(Theme::Light);
+        w.controller()->reset();
     }
 
     void everyActionHasItsOwnShortcut()
