@@ -241,6 +241,7 @@ private:
     // the accounting invariant exact (see snapshot()).
     alignas(64) std::atomic<std::uint64_t> m_accepted{0}; // counted as the queue slot is claimed
     std::atomic<std::uint64_t> m_rejected{0};
+    std::atomic<std::uint64_t> m_arrivedToBusy{0}; // Counters::arrivedToBusy
     std::atomic<std::uint64_t> m_refused{0};
     std::atomic<std::uint64_t> m_dropped{0};
     std::atomic<std::uint64_t> m_cancelledQueued{0};
