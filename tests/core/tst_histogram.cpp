@@ -142,12 +142,16 @@ void TestHistogram::percentilesStayWithinMinMax()
         QVERIFY2(got >= h.min() && got <= h.max(), qPrintable(QStringLiteral("p%1 = %2").arg(q).arg(got)));
         QVERIFY(got >= previous); // monotonic in q
         previous = got;
+        // Nearest rank: ceil(q n / 100), computed so that 99.9 % of 1000 is rank 999.
         const auto rank = std::max<std::size_t>(
-            1, static_cast<std::size_t>(std::ceil(q / 100.0 * static_cast<double>(values.size()))));
+            1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()) / 100.0 - 1e-9)));
         if (rank == values.size())
             QCOMPARE(got, values.back());
         if (rank == 1)
             QCOMPARE(got, values.front());
+        const double exact = static_cast<double>(values[rank - 1]);
+        QVERIFY2(std::abs(static_cast<double>(got) - exact) <= exact / 128,
+                 qPrintable(QStringLiteral("p%1 = %2, exact %3").arg(q).arg(got).arg(exact)));
     }
     QCOMPARE(h.percentile(100), values.back());
     if (count < 1000)
