@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/queueing_theory.h"
 #include "core/real_engine.h"
+#include "core/virtual_engine.h"
 
 #include <QTest>
 
@@ -268,6 +269,18 @@ private slots:
         QCOMPARE(snap.counters.submitted, std::uint64_t{2000});
         QVERIFY2(std::abs(cmp.measuredProbWait - p.metrics.probWait) <= tolerance,
                  qPrintable(QString::number(cmp.measuredProbWait)));
+        // The same seed in virtual time has the same arrivals and service times, so the
+        // two engines differ only by real time's delays: 0.001-0.002 apart on a quiet
+        // machine, 0.03 on an overloaded one before sleeps were aimed early. Allowed: 4
+        // binomial standard errors (0.044).
+        VirtualEngine twin(s);
+        twin.start();
+        QVERIFY(twin.waitFinished(60 * kSecond));
+        const double virtualShare = twin.snapshot().counters.arrivedToBusyShare();
+        qInfo("same seed in virtual time: %.4f", virtualShare);
+        QVERIFY2(
+            std::abs(cmp.measuredProbWait - virtualShare) <= 4 * binomial,
+            qPrintable(QStringLiteral("real %1, virtual %2").arg(cmp.measuredProbWait).arg(virtualShare)));
     }
 
     void retriesAreAccounted()
