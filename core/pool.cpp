@@ -351,11 +351,11 @@ SubmitResult Pool::submit(Job job)
     // workers: queued ones will take the workers that are free but have not yet
     // picked them up. Read once, before the first try: a producer blocked on a full
     // queue found every worker busy. The queue is read first: a job popped in between
-    // is then counted twice (for nanoseconds), never missed. Paused, no idle worker
-    // may take the job either.
+    // is then seen at most twice, for the nanoseconds between its pop and m_holding.
+    // Paused, no idle worker may take the job either.
     const std::uint64_t queuedAhead = m_queue.size();
     const bool arrivedToBusy =
-        static_cast<std::int64_t>(queuedAhead) + m_running.load(std::memory_order_relaxed) >=
+        static_cast<std::int64_t>(queuedAhead) + m_holding.load(std::memory_order_relaxed) >=
             m_targetA.load(std::memory_order_relaxed) ||
         m_pausedA.load(std::memory_order_relaxed);
     // After m_accepted (counted by the push), so that a snapshot never sees more of
@@ -496,8 +496,10 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.popping.store(true, std::memory_order_seq_cst);
         Job job;
         const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok)
+        if (status == JobQueue::Status::Ok) {
             m_taken.fetch_add(1, std::memory_order_release);
+            m_holding.fetch_add(1, std::memory_order_relaxed);
+        }
         slot.popping.store(false, std::memory_order_release);
         if (status == JobQueue::Status::Ok) {
             spun = false;
@@ -512,6 +514,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             bool away = false;
             const bool retry =
                 runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
+            m_holding.fetch_sub(1, std::memory_order_relaxed);
             if (away)
                 m_looking.fetch_add(1, std::memory_order_seq_cst);
             if (retry) {
