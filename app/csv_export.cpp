@@ -48,6 +48,11 @@ const char* const kTimeSeriesColumns[] = {
     "dropped",
     "cancelled",
     "retries",
+    // Added later, so at the end: readers indexing by position keep working.
+    "throttle_p50_ms",
+    "throttle_p95_ms",
+    "throttle_p99_ms",
+    "arrived_to_busy",
 };
 
 const char* const kSummaryColumns[] = {
@@ -152,6 +157,8 @@ void appendTimeSeriesCsvRow(CsvWriter& csv, const Sample& s, double runStartUnix
     for (const std::uint64_t v :
          {t.submitted, t.succeeded, t.failed, t.rejected, t.dropped, t.cancelled, t.retries})
         csv.unsignedInteger(v);
+    intervalLatency(csv, s.throttle);
+    csv.unsignedInteger(t.arrivedToBusy);
     csv.endRow();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -14,6 +15,18 @@ QByteArray JsonWriter::number(double v)
     const double rounded = std::round(v * 1e6) / 1e6;
     char buf[64];
     const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, rounded == 0 ? 0.0 : rounded);
+    return QByteArray(buf, static_cast<int>(end - buf));
+}
+
+QByteArray JsonWriter::significantNumber(double v, int digits)
+{
+    if (!std::isfinite(v))
+        return QByteArrayLiteral("null");
+    char buf[64];
+    // general: fixed or scientific, whichever is shorter, trailing zeros dropped (%g);
+    // both are valid JSON numbers.
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v == 0 ? 0.0 : v, std::chars_format::general,
+                                         std::clamp(digits, 1, 17));
     return QByteArray(buf, static_cast<int>(end - buf));
 }
 
@@ -89,6 +102,12 @@ void JsonWriter::value(const char* key, double v)
 {
     prefix(key);
     m_out += number(v);
+}
+
+void JsonWriter::significant(const char* key, double v, int digits)
+{
+    prefix(key);
+    m_out += significantNumber(v, digits);
 }
 
 void JsonWriter::value(const char* key, std::uint64_t v)

@@ -16,6 +16,9 @@ public:
     void beginObject(const char* key = nullptr);
     void endObject();
     void value(const char* key, double v);
+    // With `digits` significant digits rather than rounded to a micro-unit: for
+    // quantities that may be tiny (a probability of 3e-10) or large.
+    void significant(const char* key, double v, int digits = 6);
     void value(const char* key, std::uint64_t v);
     void value(const char* key, std::int64_t v);
     void value(const char* key, int v) { value(key, static_cast<std::int64_t>(v)); }
@@ -26,6 +29,9 @@ public:
     QByteArray finish(); // the document with a trailing newline
 
     static QByteArray number(double v);
+    // Shortest form with at most `digits` significant digits ("0.020459", "9.8e-05",
+    // "80"); null when not finite.
+    static QByteArray significantNumber(double v, int digits);
     static QByteArray quoted(const QString& s);
 
 private:

@@ -182,6 +182,9 @@ QByteArray renderMetrics(const Snapshot& s, const MetricsRunInfo& info)
     w.family("poollab_throttled_starts_total", "counter",
              "Job starts that had to wait for a rate-limit token.");
     w.sample("poollab_throttled_starts_total", {}, c.throttled);
+    w.family("poollab_arrivals_found_busy_total", "counter",
+             "Accepted jobs that found no idle worker when they arrived (retries are not arrivals).");
+    w.sample("poollab_arrivals_found_busy_total", {}, c.arrivedToBusy);
     w.family("poollab_worker_busy_seconds_total", "counter",
              "Worker-seconds spent on jobs since the run started.");
     w.sample("poollab_worker_busy_seconds_total", {}, toSeconds(s.busyNs));
@@ -193,12 +196,13 @@ QByteArray renderMetrics(const Snapshot& s, const MetricsRunInfo& info)
              "Per job: from its planned arrival to its final outcome (success or failure).");
     w.histogramSeconds("poollab_job_latency_seconds", s.total);
     w.family("poollab_queue_wait_seconds", "histogram",
-             "Per attempt: from arrival (or re-queueing for a retry) to the start of work.");
+             "Per attempt: from arrival (or re-queueing for a retry) to a worker taking the job; "
+             "a rate-limit token wait is not included.");
     w.histogramSeconds("poollab_queue_wait_seconds", s.wait);
     w.family("poollab_service_time_seconds", "histogram", "Per attempt: the time spent working.");
     w.histogramSeconds("poollab_service_time_seconds", s.service);
     w.family("poollab_throttle_wait_seconds", "histogram",
-             "Per throttled start: the wait for a rate-limit token.");
+             "Per throttled start: the wait for a rate-limit token, after the queue wait.");
     w.histogramSeconds("poollab_throttle_wait_seconds", s.throttle);
     return w.take();
 }

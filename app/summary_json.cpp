@@ -44,6 +44,7 @@ void writeSummaryKeys(JsonWriter& w, const RunSummary& r)
     w.value("retries", c.retries);
     w.value("timed_out", c.timedOut);
     w.value("throttled", c.throttled);
+    w.value("arrived_to_busy", c.arrivedToBusy);
     w.value("throughput_per_s", r.throughputPerS);
     w.value("utilization", r.utilization);
     w.beginObject("latency_ms");
@@ -56,13 +57,15 @@ void writeSummaryKeys(JsonWriter& w, const RunSummary& r)
 
 // An unstable queue predicts unbounded waits: JsonWriter writes those as null, so
 // the relative error is null too rather than a misleading number.
+// Theory numbers keep significant digits: a blocking probability of 9.8e-5 or 3e-10
+// must not print as 0.000098 or 0.
 void writeMeasure(JsonWriter& w, const char* key, double predicted, double measured, double error)
 {
     w.beginObject(key);
-    w.value("predicted", predicted);
-    w.value("measured", measured);
+    w.significant("predicted", predicted);
+    w.significant("measured", measured);
     if (std::isfinite(predicted))
-        w.value("relative_error", error);
+        w.significant("relative_error", error);
     else
         w.null("relative_error");
     w.endObject();
@@ -77,11 +80,11 @@ void writeTheory(JsonWriter& w, const TheoryComparison& t)
         const QueueMetrics& m = p.metrics;
         w.value("model", QString::fromStdString(p.model));
         w.value("stability", QString::fromStdString(stabilityText(m)));
-        w.value("lambda_per_s", m.lambda);
-        w.value("mu_per_s", m.mu);
+        w.significant("lambda_per_s", m.lambda);
+        w.significant("mu_per_s", m.mu);
         w.value("servers", m.servers);
         w.value("limit", m.limit);
-        w.value("rho", m.rho);
+        w.significant("rho", m.rho);
         w.beginObject("measures");
         writeMeasure(w, "prob_wait", m.probWait, t.measuredProbWait,
                      relativeDifference(t.measuredProbWait, m.probWait));
@@ -100,11 +103,11 @@ void writeTheory(JsonWriter& w, const TheoryComparison& t)
     if (t.hasLittle) {
         const LittleCheck& l = t.little;
         w.beginObject("little");
-        w.value("mean_in_system", l.meanInSystem);
-        w.value("arrival_rate_per_s", l.arrivalRate);
-        w.value("mean_response_s", l.meanResponse);
-        w.value("lambda_w", l.lambdaW);
-        w.value("relative_error", l.relativeError);
+        w.significant("mean_in_system", l.meanInSystem);
+        w.significant("arrival_rate_per_s", l.arrivalRate);
+        w.significant("mean_response_s", l.meanResponse);
+        w.significant("lambda_w", l.lambdaW);
+        w.significant("relative_error", l.relativeError);
         w.endObject();
     } else {
         w.null("little");

@@ -97,14 +97,23 @@ Nanos Histogram::percentile(double q) const
     if (m_count == 0)
         return 0;
     q = std::clamp(q, 0.0, 100.0);
+    // q x count / 100 in that order, less a hair: 99.9 / 100 x 1000 is 999.0000000000001
+    // in doubles, whose ceiling would be rank 1000.
     const auto rank = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(q / 100.0 * static_cast<double>(m_count))));
+        1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_count) / 100.0 - 1e-9)));
+    // The extremes are kept exactly: the first and last ranks are them, not a bucket's
+    // midpoint (p99.9 of 500 values is the largest one).
+    if (rank >= m_count)
+        return m_max;
+    if (rank == 1)
+        return m_min;
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < m_buckets.size(); ++i) {
         seen += m_buckets[i];
         if (seen >= rank) {
             const int index = static_cast<int>(i);
             const Nanos mid = HistogramLayout::lowerBound(index) + (HistogramLayout::width(index) - 1) / 2;
+            // Never outside what was recorded: a midpoint may lie past min or max.
             return std::clamp(mid, m_min, m_max);
         }
     }

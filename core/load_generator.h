@@ -101,6 +101,9 @@ private:
     Rng m_rng;
     bool m_hasPlanned = false;
     Nanos m_planned = 0; // run time of the open model's next arrival
+    // Mean recent lateness of the producer's timed waits (weighted 1/16): it wakes that
+    // much early, so that arrivals are submitted on time on average.
+    Nanos m_earlyNs = 0;
     // Closed model.
     std::priority_queue<Thinking, std::vector<Thinking>, std::greater<>> m_thinking;
     std::vector<char> m_clientActive; // has a job in the system or is thinking

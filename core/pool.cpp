@@ -346,6 +346,24 @@ SubmitResult Pool::submit(Job job)
 {
     job.enqueueNs = job.arrivalNs; // the first wait counts from the planned arrival
     job.attempt = 1;
+    // Did this arrival find no idle worker (Erlang C's "it waits")? It did when the jobs
+    // already in the system, held by workers or queued for them, are as many as the
+    // workers: queued ones will take the workers that are free but have not yet
+    // picked them up. Read once, before the first try: a producer blocked on a full
+    // queue found every worker busy. The queue is read first: a job popped in between
+    // is then seen at most twice, for the nanoseconds between its pop and m_holding.
+    // Paused, no idle worker may take the job either.
+    const std::uint64_t queuedAhead = m_queue.size();
+    const bool arrivedToBusy =
+        static_cast<std::int64_t>(queuedAhead) + m_holding.load(std::memory_order_relaxed) >=
+            m_targetA.load(std::memory_order_relaxed) ||
+        m_pausedA.load(std::memory_order_relaxed);
+    // After m_accepted (counted by the push), so that a snapshot never sees more of
+    // these than accepted jobs.
+    const auto countArrival = [this, arrivedToBusy] {
+        if (arrivedToBusy)
+            m_arrivedToBusy.fetch_add(1, std::memory_order_release);
+    };
     bool spun = false;
     for (;;) {
         const int capacity = m_capacityA.load(std::memory_order_relaxed);
@@ -366,6 +384,7 @@ SubmitResult Pool::submit(Job job)
         }
         switch (status) {
         case JobQueue::Status::Ok:
+            countArrival();
             wakeForNewWork();
             if (handOff && overflow == OverflowPolicy::Block) {
                 // Like an unbuffered channel: return once a worker has the job.
@@ -431,6 +450,7 @@ SubmitResult Pool::submit(Job job)
             if (popped == JobQueue::Status::Ok) {
                 notifyDone(oldest, Outcome::Dropped);
                 if (pushed == JobQueue::Status::Ok) {
+                    countArrival();
                     wakeForNewWork();
                     return SubmitResult::Accepted;
                 }
@@ -476,8 +496,10 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.popping.store(true, std::memory_order_seq_cst);
         Job job;
         const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok)
+        if (status == JobQueue::Status::Ok) {
             m_taken.fetch_add(1, std::memory_order_release);
+            m_holding.fetch_add(1, std::memory_order_relaxed);
+        }
         slot.popping.store(false, std::memory_order_release);
         if (status == JobQueue::Status::Ok) {
             spun = false;
@@ -492,6 +514,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             bool away = false;
             const bool retry =
                 runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
+            m_holding.fetch_sub(1, std::memory_order_relaxed);
             if (away)
                 m_looking.fetch_add(1, std::memory_order_seq_cst);
             if (retry) {
@@ -576,6 +599,12 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
     bump(slot.attempts);
 
+    // The queue wait ends when a worker takes the job. A rate-limit token is waited
+    // for after that and measured apart (throttle); total latency counts both.
+    const Nanos taken = now();
+    shard.wait.record(taken - job.enqueueNs);
+    slot.waitSum.add(taken - job.enqueueNs);
+
     if (gate) {
         goAway(away); // a rate-limit wait may be long
         slot.state.store(WorkerState::Throttled, std::memory_order_relaxed);
@@ -593,9 +622,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
     }
 
-    const Nanos start = now();
-    shard.wait.record(start - job.enqueueNs);
-    slot.waitSum.add(start - job.enqueueNs);
+    const Nanos start = gate ? now() : taken;
     if (policy)
         policy->planAttempt(job);
     const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
@@ -924,6 +951,7 @@ void Pool::snapshot(Snapshot& out) const
     const std::int64_t taken = m_taken.load(std::memory_order_acquire);
     c.dropped = m_dropped.load(std::memory_order_acquire);
     const std::uint64_t cancelledQueued = m_cancelledQueued.load(std::memory_order_acquire);
+    c.arrivedToBusy = m_arrivedToBusy.load(std::memory_order_acquire); // before accepted: never above it
     const std::uint64_t accepted = m_accepted.load(std::memory_order_acquire);
     c.rejected = m_rejected.load(std::memory_order_acquire);
     c.refused = m_refused.load(std::memory_order_relaxed);

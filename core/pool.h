@@ -239,12 +239,17 @@ private:
     // Jobs held by workers, counted before a pop is tried: with the queue empty, 0
     // means nobody holds a job.
     alignas(64) std::atomic<std::int64_t> m_running{0};
+    // Jobs workers hold: counted after a successful pop, until the attempt is over.
+    // Unlike m_running it never counts an idle worker trying the queue. On m_running's
+    // cache line, which the worker holds anyway at those moments.
+    std::atomic<std::int64_t> m_holding{0};
     alignas(64) std::atomic<int> m_spaceWaiters{0};
 
     // Counters written without the lock, read in snapshot() in an order that keeps
     // the accounting invariant exact (see snapshot()).
     alignas(64) std::atomic<std::uint64_t> m_accepted{0}; // counted as the queue slot is claimed
     std::atomic<std::uint64_t> m_rejected{0};
+    std::atomic<std::uint64_t> m_arrivedToBusy{0}; // Counters::arrivedToBusy
     std::atomic<std::uint64_t> m_refused{0};
     std::atomic<std::uint64_t> m_dropped{0};
     std::atomic<std::uint64_t> m_cancelledQueued{0};

@@ -43,6 +43,8 @@ private:
     void wake();
     // A timed wait on this waiter's condition variable; false if a stop came first.
     bool waitUntil(Nanos steadyDeadline);
+    // waitUntil, aimed early by the mean recent lateness of such waits (see .cpp).
+    bool waitAimingEarly(Nanos steadyDeadline);
     // At most one spinner per core across all waiters in the process.
     static bool tryStartSpinning();
     static void stopSpinning();
@@ -57,6 +59,10 @@ private:
 #endif
     // Upper envelope of recent wake-up lateness: jumps up to a late wake-up, decays slowly.
     Nanos m_lateNs = 100 * kMicro;
+    // Mean lateness of recent waits without a spin (exponentially weighted, 1/16); a
+    // wake-up later than this is counted as this, so a preempted one does not dominate.
+    static constexpr Nanos kMaxLateSample = 2 * kMilli;
+    Nanos m_meanLateNs = 0;
     Nanos m_slackNs = -1; // this thread's timer slack as last set here
     std::stop_callback<std::function<void()>> m_callback;
 };

@@ -224,9 +224,10 @@ TheoryComparison compareWithTheory(const Scenario& scenario, const Snapshot& sna
     }
     t.measuredBlocking =
         c.submitted ? static_cast<double>(c.rejected) / static_cast<double>(c.submitted) : 0.0;
-    const std::uint64_t waits = snap.wait.count();
-    t.measuredProbWait =
-        waits ? 1.0 - static_cast<double>(snap.wait.countAtOrBelow(0)) / static_cast<double>(waits) : 0.0;
+    // The engines count each accepted arrival that found no idle worker, Erlang C's
+    // definition. A wait above 0 ns would not do: in real time every job waits the
+    // microseconds a worker takes to pick it up.
+    t.measuredProbWait = c.arrivedToBusyShare();
     t.measuredMeanWait = snap.wait.mean() / 1e9;
     t.measuredMeanResponse = snap.total.mean() / 1e9;
     t.measuredUtilization = snap.utilization();

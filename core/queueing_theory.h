@@ -82,7 +82,7 @@ struct TheoryComparison
     double measuredLambda = 0;       // submitted per second of run time
     double measuredThroughput = 0;   // accepted (not rejected) per second
     double measuredBlocking = 0;     // rejected / submitted
-    double measuredProbWait = 0;     // share of attempts that waited more than 0 ns
+    double measuredProbWait = 0;     // share of accepted arrivals that found no idle worker (not retries)
     double measuredMeanWait = 0;     // mean queue wait per attempt
     double measuredMeanResponse = 0; // mean total time per completed job
     double measuredUtilization = 0;  // busy / available worker time

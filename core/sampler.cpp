@@ -66,6 +66,8 @@ bool Sampler::add(const Snapshot& s, Sample& out)
     summarize(m_scratch, out.wait);
     m_scratch.assignDifference(s.service, p.service);
     summarize(m_scratch, out.service);
+    m_scratch.assignDifference(s.throttle, p.throttle);
+    summarize(m_scratch, out.throttle);
 
     copySnapshot(s, m_previous);
     return true;

@@ -38,7 +38,8 @@ struct Sample
     IntervalLatency total;
     IntervalLatency wait;
     IntervalLatency service;
-    Counters totals; // running totals at the end of the interval
+    IntervalLatency throttle; // rate-limit token waits of the starts in this interval
+    Counters totals;          // running totals at the end of the interval
 };
 
 // Turns successive snapshots of one pool into per-interval samples. Allocates only

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/histogram.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,20 @@ struct Counters
     std::uint64_t retries = 0;   // failed attempts that were scheduled to try again
     std::uint64_t timedOut = 0;  // attempts cut off by their timeout
     std::uint64_t throttled = 0; // starts that had to wait for a rate-limit token
+    // Accepted jobs that found no worker free to take them when they arrived: every
+    // worker held a job (or the queue was held: paused). Erlang C's "the arrival
+    // waits". Counted once per job at its first submit; a retry re-entering the queue
+    // is not an arrival. Share of accepted jobs: arrivedToBusy / (submitted - rejected).
+    std::uint64_t arrivedToBusy = 0;
+
+    // The measured probability of waiting: arrivedToBusy over accepted arrivals.
+    double arrivedToBusyShare() const
+    {
+        const std::uint64_t accepted = submitted - std::min(rejected, submitted);
+        return accepted
+                   ? static_cast<double>(std::min(arrivedToBusy, accepted)) / static_cast<double>(accepted)
+                   : 0.0;
+    }
 };
 
 // What a reader sees of a pool at one instant. Counts are read so that
@@ -62,10 +77,10 @@ struct Snapshot
     int throttledWorkers = 0;
     Nanos busyNs = 0;   // worker-nanoseconds spent on jobs since start, including running ones
     Nanos workerNs = 0; // worker-nanoseconds available since start (the worker count integrated over time)
-    Histogram wait;     // queue wait per attempt: from planned arrival (or re-queue) to start
+    Histogram wait;     // queue wait per attempt: planned arrival (or re-queue) to a worker taking it
     Histogram service;  // work time per attempt
     Histogram total;    // per job: planned arrival to final outcome (success or failure)
-    Histogram throttle; // time waiting for a rate-limit token, per throttled start
+    Histogram throttle; // per throttled start: taken by a worker to its rate-limit token (not in wait)
     std::vector<WorkerState> workerStates; // one per worker slot ever used
 
     std::uint64_t completed() const { return counters.succeeded + counters.failed; }

@@ -83,6 +83,7 @@ void TimeSeries::merge(Sample& a, const Sample& b)
     mergeLatency(a.total, b.total);
     mergeLatency(a.wait, b.wait);
     mergeLatency(a.service, b.service);
+    mergeLatency(a.throttle, b.throttle);
     a.totals = b.totals;
     a.runNs = b.runNs;
     a.intervalNs += b.intervalNs;

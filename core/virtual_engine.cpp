@@ -334,7 +334,7 @@ void VirtualEngine::pushEvent(Nanos time, std::uint32_t index, EventKind kind)
 
 // ---------------------------------------------------------------- jobs
 
-VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer)
+VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer, bool blockedBefore)
 {
     // As Pool::submit, decided at once: Blocked means the submitter waits for room.
     if (closed() || m_cancelled) {
@@ -349,6 +349,9 @@ VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer)
         room = m_state == PoolState::Running && static_cast<std::size_t>(m_idleCount) > m_queue.size();
     if (room) {
         ++m_accepted;
+        // Erlang C's "the arrival waits": no idle worker when it came (as Pool::submit).
+        if (blockedBefore || m_idleCount == 0)
+            ++m_counters.arrivedToBusy;
         const std::uint64_t ticket = m_pushed;
         enqueue(job);
         if (producer && handOff && m_overflow == OverflowPolicy::Block && m_removed <= ticket) {
@@ -364,6 +367,7 @@ VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer)
         ++m_removed;
         ++m_counters.dropped;
         ++m_accepted;
+        ++m_counters.arrivedToBusy; // a full queue: no worker was idle
         enqueue(job);
         jobDone(oldest);
         return Submit::Accepted;
@@ -402,6 +406,9 @@ void VirtualEngine::startAttempt(std::uint32_t slot, Job job)
 {
     ++m_running;
     ++m_counters.attempts;
+    // As Pool::runAttempt: the queue wait ends when a worker takes the job; a token
+    // wait after that is measured apart (m_throttle).
+    m_wait.record(m_now - job.enqueueNs);
     if (m_bucket) {
         const Nanos at = m_bucket->reserve(m_now);
         if (at > m_now) {
@@ -426,8 +433,6 @@ void VirtualEngine::onThrottleEnd(std::uint32_t slot)
 
 void VirtualEngine::beginWork(std::uint32_t slot, Job& job)
 {
-    // As Pool::runAttempt: the wait ends when the attempt starts, after any throttle.
-    m_wait.record(m_now - job.enqueueNs);
     if (m_policy)
         m_policy->planAttempt(job);
     const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
@@ -521,7 +526,7 @@ void VirtualEngine::settle()
         while (!m_blocked.empty() && !m_handOffWaiting) {
             Job job = m_blocked.front();
             const bool producer = !m_closedModel;
-            if (trySubmit(job, producer) == Submit::Blocked)
+            if (trySubmit(job, producer, true) == Submit::Blocked)
                 break;
             m_blocked.pop_front();
             progress = true;

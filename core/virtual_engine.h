@@ -128,7 +128,8 @@ private:
     void onClientReady(std::uint32_t client);
     void onArrival();
     void onSample();
-    Submit trySubmit(Job& job, bool producer);
+    // blockedBefore: a submission that waited for room (it found every worker busy).
+    Submit trySubmit(Job& job, bool producer, bool blockedBefore = false);
     void enqueue(const Job& job);
     void startAttempt(std::uint32_t slot, Job job);
     void beginWork(std::uint32_t slot, Job& job);

@@ -194,7 +194,10 @@ void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
     const QString model = QString::fromStdString(t.prediction.model) + QStringLiteral(": ") +
                           QString::fromStdString(stabilityText(m));
     wait->setToolTip(model);
-    share->setToolTip(model);
+    // Measured P(wait) counts arrivals, as Erlang C does, not waits above 0 ns (in real
+    // time every job waits the moment a worker takes to pick it up).
+    share->setToolTip(model + QLatin1Char('\n') +
+                      tr("Measured: the share of jobs that found every worker busy when they arrived."));
     if (!m.stable) {
         wait->setText(tr("unstable (\u03c1 %1 \u2265 1)").arg(m.rho, 0, 'f', 2));
         share->setText(QStringLiteral("1 (%1)").arg(t.measuredProbWait, 0, 'f', 2));

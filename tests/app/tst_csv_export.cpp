@@ -102,7 +102,10 @@ std::vector<Sample> syntheticSeries()
         snap.counters.retries += 2 * i;
         snap.counters.failed += done / 3;
         snap.counters.succeeded += done - done / 3;
+        snap.counters.arrivedToBusy += done / 2;
         snap.queued = static_cast<std::int64_t>(i);
+        if (i % 2 == 0) // token waits in every other interval
+            snap.throttle.record(5 * kMilli, i + 1);
         for (std::uint64_t k = 0; k < done; ++k) {
             snap.total.record(static_cast<Nanos>(20 + k) * kMilli);
             snap.wait.record(static_cast<Nanos>(k) * kMilli);
@@ -211,9 +214,13 @@ private slots:
         QCOMPARE(rows.size(), qsizetype(series.size()) + 1);
         const QStringList header = timeSeriesCsvColumns();
         QCOMPARE(rows[0], header);
-        QCOMPARE(header.size(), 33);
+        QCOMPARE(header.size(), 37);
         QCOMPARE(header.first(), QStringLiteral("timestamp"));
-        QCOMPARE(header.last(), QStringLiteral("retries"));
+        // Columns added later come last, so readers that index by position keep working.
+        QCOMPARE(header[32], QStringLiteral("retries"));
+        QCOMPARE(header.mid(33),
+                 QStringList({QStringLiteral("throttle_p50_ms"), QStringLiteral("throttle_p95_ms"),
+                              QStringLiteral("throttle_p99_ms"), QStringLiteral("arrived_to_busy")}));
         for (const QStringList& row : rows)
             QCOMPARE(row.size(), header.size());
 
@@ -256,15 +263,23 @@ private slots:
         QCOMPARE(rows[3][col("queue_depth")], QStringLiteral("2"));
         QCOMPARE(rows[3][col("queue_capacity")], QStringLiteral("100"));
         QCOMPARE(rows[3][col("workers")], QStringLiteral("4"));
-        // Interval percentiles are bucket midpoints kept within the run's min and max:
-        // every service time is 20 ms, so that is exact; the 12 ms wait reads as the
-        // midpoint of its bucket [11.927552, 12.058623] ms.
+        // Interval percentiles are bucket midpoints kept within the interval's min and
+        // max: every service time is 20 ms, so that is exact; p99 of the 13 waits (0 to
+        // 12 ms) is the last rank, the interval's largest value, 12 ms (its bucket,
+        // [11.927552, 12.058623] ms, capped by the run's exact maximum).
         QCOMPARE(rows[3][col("service_p50_ms")], QStringLiteral("20"));
-        QCOMPARE(rows[3][col("wait_p99_ms")], QStringLiteral("11.993"));
+        QCOMPARE(rows[3][col("wait_p99_ms")], QStringLiteral("12"));
         // No completions in interval 1 (row 1) and 4: no latency, not a 0 ms latency.
         QCOMPARE(rows[1][col("total_p50_ms")], QString());
         QCOMPARE(rows[4][col("service_p99_ms")], QString());
         QCOMPARE(rows.last()[col("submitted")], QStringLiteral("208"));
+        // Token waits: 5 ms in intervals 0, 2, 4, 6 (rows 1, 3, 5, 7), none in the others.
+        QCOMPARE(rows[1][col("throttle_p50_ms")], QStringLiteral("5"));
+        QCOMPARE(rows[3][col("throttle_p99_ms")], QStringLiteral("5"));
+        QCOMPARE(rows[2][col("throttle_p50_ms")], QString());
+        QCOMPARE(rows[8][col("throttle_p95_ms")], QString());
+        QCOMPARE(rows.last()[col("arrived_to_busy")], QString::number(last.arrivedToBusy));
+        QCOMPARE(last.arrivedToBusy, std::uint64_t{0 + 3 + 6 + 0 + 50 + 28 + 2 + 0});
     }
 
     void numbersIgnoreTheLocale()
@@ -289,7 +304,7 @@ private slots:
         const Rows rows = parseCsv(timeSeries, &ok);
         QVERIFY(ok);
         for (const QStringList& row : rows)
-            QCOMPARE(row.size(), 33); // a decimal comma would add columns
+            QCOMPARE(row.size(), 37); // a decimal comma would add columns
         QCOMPARE(rows[3][timeSeriesCsvColumns().indexOf(QStringLiteral("completions_per_s"))],
                  QStringLiteral("43.333333"));
         const Rows summaryRows = parseCsv(summary, &ok);
@@ -329,7 +344,8 @@ private slots:
             QCOMPARE(row.size(), header.size());
         const QString join = QStringLiteral(",");
         // Percentiles are bucket midpoints clamped to the exact min and max: 2 ms reads
-        // 2.007, 30 ms 30.015, 70 ms 69.73; 20 ms (min = max) and p100 are exact.
+        // 2.007, 30 ms 30.015, 70 ms 69.73; 20 ms (min = max) and p100 are exact, and so
+        // is p99.99 of the 1000 totals: its rank is the last, the exact maximum.
         // Mean of wait: (2000 + 500) / 1010 = 2.4752...
         QCOMPARE(rows[1].join(join),
                  QStringLiteral("attempt,wait,1010,60,2.007,2.475,2,50,252.5,15,"
@@ -339,10 +355,10 @@ private slots:
         QCOMPARE(rows[3].join(join), QStringLiteral("start,throttle,0,0,,,,,0,0,,,,,,,,,,,"));
         QCOMPARE(rows[4].join(join),
                  QStringLiteral("job,total,1000,50,30.015,34,30,70,250,12.5,"
-                                "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,69.73,70"));
+                                "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,70,70"));
         QCOMPARE(rows[5].join(join),
                  QStringLiteral(",Aggregated,1100,150,30.015,34,30,70,275,37.5,"
-                                "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,69.73,70"));
+                                "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,70,70"));
     }
 
     void exportWritesTheFile()

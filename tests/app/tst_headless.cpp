@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -109,6 +110,7 @@ private slots:
     void realRunWritesCsv();
     void theoryApplies();
     void theoryDoesNotApply();
+    void theoryKeepsSignificantDigits();
     void awkwardNameRoundTrips();
     void badInput_data();
     void badInput();
@@ -247,6 +249,47 @@ void TestHeadless::theoryApplies()
     // Virtual time measures L exactly, so Little's law holds to rounding.
     const QJsonObject little = theory.value(QStringLiteral("little")).toObject();
     QCOMPARE_LT(little.value(QStringLiteral("relative_error")).toDouble(), 1e-4);
+    // P(wait) is the share of accepted arrivals that found every worker busy: Erlang
+    // C's 0.409 (batch-means SE ~0.008 over 100,000 jobs).
+    const QJsonObject probWait = measures.value(QStringLiteral("prob_wait")).toObject();
+    QCOMPARE(probWait.value(QStringLiteral("predicted")).toDouble(), 0.40918); // 6 significant digits
+    const double share = probWait.value(QStringLiteral("measured")).toDouble();
+    QCOMPARE_LT(std::abs(share - 0.40918), 0.04);
+    const double counted = summary.value(QStringLiteral("arrived_to_busy")).toDouble() /
+                           summary.value(QStringLiteral("submitted")).toDouble();
+    QCOMPARE_LT(std::abs(share - counted), 1e-5 * counted); // printed to 6 significant digits
+}
+
+// The theory object keeps significant digits: a blocking probability of ~1e-5 must
+// not print as 0.000011 (M/M/10/50 at rho 0.8 turns away about one job in 92,000).
+void TestHeadless::theoryKeepsSignificantDigits()
+{
+    const Result r =
+        run({QStringLiteral("--headless"), QStringLiteral("--preset"), QStringLiteral("mmc-queue"),
+             QStringLiteral("--time"), QStringLiteral("virtual"), QStringLiteral("--overflow"),
+             QStringLiteral("reject"), QStringLiteral("--queue-capacity"), QStringLiteral("40"),
+             QStringLiteral("--summary-json"), QStringLiteral("-")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QRegularExpression blocking(
+        QStringLiteral("\"blocking\": \\{\\s*\"predicted\": ([-+.0-9e]+),\\s*\"measured\": ([-+.0-9e]+)"));
+    const QRegularExpressionMatch m = blocking.match(QString::fromUtf8(r.out));
+    QVERIFY2(m.hasMatch(), r.out.constData());
+    const QString predicted = m.captured(1);
+    QVERIFY2(predicted.contains(QLatin1Char('e')), qPrintable(predicted)); // 1.08783e-05
+    const double value = predicted.toDouble();
+    QVERIFY2(value > 1e-6 && value < 1e-4, qPrintable(predicted));
+    // Six significant digits: the mantissa has them, not six decimals.
+    QVERIFY2(predicted.section(QLatin1Char('e'), 0, 0).remove(QLatin1Char('.')).size() >= 5,
+             qPrintable(predicted));
+    // Still one JSON document, numbers and all.
+    const QJsonObject theory = parseJson(r.out).value(QStringLiteral("theory")).toObject();
+    QCOMPARE(theory.value(QStringLiteral("measures"))
+                 .toObject()
+                 .value(QStringLiteral("blocking"))
+                 .toObject()
+                 .value(QStringLiteral("predicted"))
+                 .toDouble(),
+             value);
 }
 
 void TestHeadless::theoryDoesNotApply()

@@ -33,6 +33,7 @@ Snapshot syntheticSnapshot()
     s.counters.retries = 40;
     s.counters.timedOut = 4;
     s.counters.throttled = 12;
+    s.counters.arrivedToBusy = 410;
     s.queued = 40;
     s.inFlight = 15;
     s.backingOff = 2;
@@ -311,7 +312,7 @@ void TestMetricsExposition::structure()
             QCOMPARE(name, family + "_sum");
         }
     }
-    QCOMPARE(families, 20);
+    QCOMPARE(families, 21);
 }
 
 // The counters of one scrape add up like the snapshot's do.

@@ -18,6 +18,8 @@ private slots:
     void smallValuesAreExact();
     void percentilesWithinOnePercent_data();
     void percentilesWithinOnePercent();
+    void percentilesStayWithinMinMax_data();
+    void percentilesStayWithinMinMax();
     void mergeEqualsRecordingTogether();
     void intervalIsTheDifference();
     void atomicMatchesPlain();
@@ -100,6 +102,60 @@ void TestHistogram::percentilesWithinOnePercent()
     for (Nanos v : values)
         sum += static_cast<double>(v);
     QVERIFY(std::abs(h.mean() - sum / static_cast<double>(values.size())) <= 1e-9 * h.mean());
+}
+
+void TestHistogram::percentilesStayWithinMinMax_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("seed");
+    QTest::newRow("1 value") << 1 << 1;
+    QTest::newRow("2 values") << 2 << 2;
+    QTest::newRow("10 values") << 10 << 3;
+    QTest::newRow("500 values") << 500 << 4;
+    QTest::newRow("999 values") << 999 << 5;
+    QTest::newRow("1000 values") << 1000 << 6;
+    QTest::newRow("1001 values") << 1001 << 7;
+}
+
+// On small samples the top ranks are the largest values themselves: p99.9 of fewer
+// than 1,000 values is the maximum, exactly, not its bucket's midpoint (which may lie
+// below it, or above).
+void TestHistogram::percentilesStayWithinMinMax()
+{
+    QFETCH(int, count);
+    QFETCH(int, seed);
+    std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
+    // 124 s to 250 s: buckets of 1-2 s, so midpoints are far from the values.
+    std::uniform_int_distribution<Nanos> value(124 * kSecond, 250 * kSecond);
+    std::vector<Nanos> values(static_cast<std::size_t>(count));
+    Histogram h;
+    for (Nanos& v : values) {
+        v = value(rng);
+        h.record(v);
+    }
+    std::sort(values.begin(), values.end());
+    QCOMPARE(h.min(), values.front());
+    QCOMPARE(h.max(), values.back());
+    Nanos previous = 0;
+    for (const double q : {0.0, 1.0, 50.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
+        const Nanos got = h.percentile(q);
+        QVERIFY2(got >= h.min() && got <= h.max(), qPrintable(QStringLiteral("p%1 = %2").arg(q).arg(got)));
+        QVERIFY(got >= previous); // monotonic in q
+        previous = got;
+        // Nearest rank: ceil(q n / 100), computed so that 99.9 % of 1000 is rank 999.
+        const auto rank = std::max<std::size_t>(
+            1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()) / 100.0 - 1e-9)));
+        if (rank == values.size())
+            QCOMPARE(got, values.back());
+        if (rank == 1)
+            QCOMPARE(got, values.front());
+        const double exact = static_cast<double>(values[rank - 1]);
+        QVERIFY2(std::abs(static_cast<double>(got) - exact) <= exact / 128,
+                 qPrintable(QStringLiteral("p%1 = %2, exact %3").arg(q).arg(got).arg(exact)));
+    }
+    QCOMPARE(h.percentile(100), values.back());
+    if (count < 1000)
+        QCOMPARE(h.percentile(99.9), values.back());
 }
 
 void TestHistogram::mergeEqualsRecordingTogether()

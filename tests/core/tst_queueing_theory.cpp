@@ -371,7 +371,8 @@ private slots:
         for (int i = 0; i < 10; ++i)
             snap.wait.record(0);
         for (int i = 0; i < 10; ++i)
-            snap.wait.record(100); // exact buckets below 128 ns
+            snap.wait.record(100);        // exact buckets below 128 ns
+        snap.counters.arrivedToBusy = 10; // P(wait) counts arrivals, not the waits above 0 ns
         snap.total.record(kSecond, 20);
         const TheoryComparison t = compareWithTheory(s, snap, 2.0);
         QVERIFY(t.prediction.applies);
@@ -386,6 +387,14 @@ private slots:
         QCOMPARE(t.little.lambdaW, 2.0);
         QCOMPARE(t.little.relativeError, 0.0);
         QVERIFY(!compareWithTheory(s, snap).hasLittle);
+        // The share is over accepted arrivals: rejected ones never queued.
+        snap.counters.submitted = 25;
+        snap.counters.rejected = 5;
+        QCOMPARE(compareWithTheory(s, snap).measuredProbWait, 0.5);
+        // Every job waited a little, as in real time, yet only those counted found no idle worker.
+        snap.wait.clear();
+        snap.wait.record(3 * kMicro, 20);
+        QCOMPARE(compareWithTheory(s, snap).measuredProbWait, 0.5);
     }
 };
 
