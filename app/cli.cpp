@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 
+#include "app/atomic_file.h"
 #include "app/presets.h"
 #include "app/scenario_fields.h"
 #include "app/scenario_file.h"
@@ -9,7 +10,6 @@
 #include "core/duration.h"
 
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QHostAddress>
 
 #include <charconv>
@@ -346,6 +346,21 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (!p.positionalArguments().isEmpty())
         return fail(
             QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first()));
+    // A flag given twice would silently keep its last value: say so instead.
+    for (const Section& s : all) {
+        for (const OptionDef& d : s.options) {
+            const QStringList values = p.values(d.names.first());
+            if (d.valueName.isEmpty() || values.size() < 2)
+                continue;
+            QStringList shown;
+            for (const QString& v : values)
+                shown << quoted(v);
+            return fail(QStringLiteral("--%1 is given %2 times (%3): give it once")
+                            .arg(d.names.first())
+                            .arg(values.size())
+                            .arg(shown.join(QStringLiteral(", "))));
+        }
+    }
 
     const bool headless = isSet("headless");
     cl.startImmediately = isSet("start");
@@ -363,21 +378,22 @@ CommandLine parseCommandLine(const QStringList& arguments)
         if (isSet(flag) && value(flag).isEmpty())
             return fail(QStringLiteral("--%1: a file name is needed").arg(latin(flag)));
     }
-    // Two outputs into one file would leave only the last one written.
-    const std::pair<const char*, QString> outputs[] = {{"csv", cl.csvPath},
-                                                       {"summary-csv", cl.summaryCsvPath},
-                                                       {"summary-json", cl.summaryJsonPath},
-                                                       {"save-scenario", cl.saveScenarioPath}};
-    for (std::size_t i = 0; i < std::size(outputs); ++i) {
-        for (std::size_t j = i + 1; j < std::size(outputs); ++j) {
-            const QString& a = outputs[i].second;
-            const QString& b = outputs[j].second;
-            if (!a.isEmpty() && a != QLatin1String("-") &&
-                QFileInfo(a).absoluteFilePath() == QFileInfo(b).absoluteFilePath())
-                return fail(QStringLiteral("--%1 and --%2 both name '%3': give each output a file of its own")
-                                .arg(latin(outputs[i].first), latin(outputs[j].first), a));
-        }
+    // Two outputs into one file would leave only the last one written, and an output
+    // over the scenario file would replace the input with a result.
+    const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
+                                 {latin("summary-csv"), cl.summaryCsvPath},
+                                 {latin("summary-json"), cl.summaryJsonPath},
+                                 {latin("save-scenario"), cl.saveScenarioPath}};
+    std::vector<NamedPath> given;
+    for (const NamedPath& o : outputs) {
+        if (!o.path.isEmpty())
+            given.push_back(o);
     }
+    std::vector<NamedPath> inputs;
+    if (isSet("scenario"))
+        inputs.push_back({latin("scenario"), value("scenario")});
+    if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
+        return fail(why);
 
     // The starting point: a preset, a scenario file or the defaults.
     Scenario& s = cl.scenario;
