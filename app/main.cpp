@@ -13,6 +13,10 @@
 #include <QIcon>
 #include <QTextStream>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 using namespace poollab;
@@ -88,8 +92,18 @@ int main(int argc, char* argv[])
     const CommandLine cl = parseCommandLine(arguments);
     if (cl.action != CommandLine::Action::Window) {
         // Errors, --help, --version, --list-presets, --save-scenario alone, --headless.
+        // A closed stdout (a pipe whose reader left) is a write error to report after
+        // the files are written, not a SIGPIPE that kills the run first.
+        std::signal(SIGPIPE, SIG_IGN);
         QCoreApplication app(argc, argv);
-        return runWithoutWindow(cl);
+        int code = runWithoutWindow(cl);
+        // What went through stdio (--help, --list-presets) is checked here; the run's
+        // own stdout writes report their errors themselves.
+        if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && code == kExitDone) {
+            std::fprintf(stderr, "poollab: cannot write to stdout: %s\n", std::strerror(errno));
+            code = kExitFailure;
+        }
+        return code;
     }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("PoolLab"));
