@@ -4,6 +4,7 @@
 #include "app/atomic_file.h"
 #include "app/csv_export.h"
 #include "app/metrics_server.h"
+#include "app/scenario_fields.h"
 #include "app/scenario_file.h"
 #include "app/summary_json.h"
 #include "core/duration.h"
@@ -364,8 +365,9 @@ int runHeadless(const CommandLine& cl)
     reportLeftoverPartials(cl, err);
     // The scenario to stdout waits for the end: files first, stdout last.
     if (!cl.saveScenarioPath.isEmpty() && !isStdoutName(cl.saveScenarioPath)) {
-        QString why;
-        if (!saveScenarioFile(cl.saveScenarioPath, sc, &why)) {
+        // As saveScenarioFile() would, but its message names the path a second time.
+        QString why = validateScenario(sc);
+        if (!why.isEmpty() || !writeOutputFile(cl.saveScenarioPath, scenarioToJson(sc), &why)) {
             err << "poollab: cannot write --save-scenario " << cl.saveScenarioPath << ": " << why << "\n";
             return kExitFailure;
         }
