@@ -220,15 +220,19 @@ std::vector<Section> sections()
             QStringLiteral(
                 "Start from a scenario file (JSON, \"format\": \"poollab-scenario/1\", as written by "
                 "--save-scenario or the window); the flags below override it. Not with --preset.")),
-          o({"save-scenario"}, "FILE",
-            QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE. Without "
-                           "--headless: save and exit, nothing runs. With --headless: save, then run."))}});
+          o({"save-scenario"}, "FILE|-",
+            QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE, or to stdout "
+                           "with -. Without --headless: save and exit, nothing runs. With --headless: save, "
+                           "then run."))}});
     out.push_back(
         {QStringLiteral("Output (with --headless)"),
-         {o({"csv"}, "FILE",
-            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md).")),
-          o({"summary-csv"}, "FILE",
-            QStringLiteral("Write the summary as CSV: one row per latency metric (docs/CSV.md).")),
+         {o({"csv"}, "FILE|-",
+            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md), to FILE "
+                           "(streamed to FILE.partial while the run lasts) or to stdout with -.")),
+          o({"summary-csv"}, "FILE|-",
+            QStringLiteral(
+                "Write the summary as CSV: one row per latency metric (docs/CSV.md), to FILE or to stdout "
+                "with -.")),
           o({"summary-json"}, "FILE|-",
             QStringLiteral("Write the summary as JSON (with the queueing-theory comparison) to FILE, or to "
                            "stdout with - (then no human summary is printed).")),
@@ -274,7 +278,8 @@ QString helpText(const std::vector<Section>& all)
                  0, kHelpWidth);
     text += wrap(QStringLiteral("Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per "
                                 "second: 50, 50/s, or 3000/m per minute. Exit status: 0 done, 1 a failure "
-                                "while running (e.g. a file that cannot be written), 2 bad input."),
+                                "while running (e.g. a file that cannot be written), 2 bad input, 130, 143 "
+                                "or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP."),
                  0, kHelpWidth);
     for (const Section& s : all) {
         if (!s.intro.isEmpty())
