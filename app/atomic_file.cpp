@@ -122,6 +122,16 @@ bool isStdoutName(const QString& path)
     return path == QLatin1String("-");
 }
 
+bool isOwnStdout(const QString& path)
+{
+    if (isStdoutName(path))
+        return true;
+    struct stat st;
+    struct stat out;
+    return statPath(path, st) && isSpecial(st) && ::fstat(STDOUT_FILENO, &out) == 0 &&
+           st.st_dev == out.st_dev && st.st_ino == out.st_ino;
+}
+
 bool writeToStdout(const QByteArray& data, QString* error)
 {
     if (writeAll(STDOUT_FILENO, data.constData(), data.size()))
@@ -137,7 +147,7 @@ bool writeOutputFile(const QString& path, const QByteArray& data, QString* reaso
     bool ok = false;
     if (path.isEmpty()) {
         why = QStringLiteral("no file name given");
-    } else if (isStdoutName(path)) {
+    } else if (isOwnStdout(path)) {
         ok = writeAll(STDOUT_FILENO, data.constData(), data.size());
         if (!ok)
             why = reasonOf(errno);
@@ -186,7 +196,7 @@ bool StreamingFile::open(const QString& path, QString* error)
     m_path = path;
     m_error.clear();
     m_pending.clear();
-    if (isStdoutName(path)) {
+    if (isOwnStdout(path)) {
         m_fd = STDOUT_FILENO;
         m_inPlace = true;
         m_ownsFd = false;

@@ -11,8 +11,13 @@ namespace poollab {
 // "-": the name every output flag takes for stdout.
 bool isStdoutName(const QString& path);
 
+// "-", or a path to the pipe, terminal or device that is this process's stdout
+// (/dev/stdout, /dev/fd/1): written through file descriptor 1, which works where
+// opening the path again would be refused (a pipe another user created).
+bool isOwnStdout(const QString& path);
+
 // Writes data to path so that the user's data is never half-written or clobbered:
-//  - "-" is stdout;
+//  - "-" (and any path to this process's stdout, isOwnStdout()) is stdout;
 //  - an existing character device, FIFO or socket (/dev/null, /dev/stdout, a named
 //    pipe) is written in place: replacing it would put a regular file where the
 //    device was;

@@ -258,7 +258,7 @@ private:
 // typo does not cost a long run (the write at the end still reports its own errors).
 bool outputWritable(const QString& flag, const QString& path, QTextStream& err)
 {
-    if (path.isEmpty() || isStdoutName(path))
+    if (path.isEmpty() || isOwnStdout(path))
         return true;
     const QFileInfo info(path);
     QString why;

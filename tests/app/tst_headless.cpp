@@ -165,6 +165,7 @@ private slots:
     void devicesAreWrittenInPlace_data();
     void devicesAreWrittenInPlace();
     void fifoIsWrittenInPlace();
+    void devStdoutIsStdout();
     void dashIsStdout_data();
     void dashIsStdout();
     void collisionsAreRefused_data();
@@ -616,6 +617,25 @@ void TestHeadless::fifoIsWrittenInPlace()
     bytes.truncate(n);
     QCOMPARE(parseJson(bytes).value(QStringLiteral("submitted")).toInteger(), qint64{5});
     QCOMPARE(fileType(fifo), mode_t(S_IFIFO));
+}
+
+void TestHeadless::devStdoutIsStdout()
+{
+    // stdout is a pipe this process made; as root, the child drops to nobody, who
+    // may write the pipe it inherited but not open it again by name.
+    QProcess p;
+    if (::geteuid() == 0) {
+        p.setChildProcessModifier([] {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(99);
+        });
+    }
+    p.start(QStringLiteral(POOLLAB_BINARY),
+            kQuickRun + words("--summary-json /dev/stdout --summary-csv /dev/null --quiet"));
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QCOMPARE(parseJson(p.readAllStandardOutput()).value(QStringLiteral("submitted")).toInteger(), qint64{5});
 }
 
 void TestHeadless::dashIsStdout_data()
