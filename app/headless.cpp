@@ -72,7 +72,9 @@ public:
         g_stage.store(0);
         struct sigaction sa = {};
         sa.sa_handler = onInterrupt;
-        sa.sa_flags = SA_RESTART; // writes to files and stdout go on
+        // No SA_RESTART: a signal interrupts an open() waiting for a FIFO reader
+        // (writes retry on EINTR themselves).
+        sa.sa_flags = 0;
         sigemptyset(&sa.sa_mask);
         for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
             m_installed[i] = sigaction(kStopSignals[i], &sa, &m_previous[i]) == 0;
