@@ -394,6 +394,9 @@ CommandLine parseCommandLine(const QStringList& arguments)
         if (!o.path.isEmpty())
             given.push_back(o);
     }
+    // --csv streams to FILE.partial first: that file is written too.
+    if (!cl.csvPath.isEmpty() && !isOwnStdout(cl.csvPath))
+        given.push_back({latin("csv"), StreamingFile::partialPathFor(cl.csvPath)});
     std::vector<NamedPath> inputs;
     if (isSet("scenario"))
         inputs.push_back({latin("scenario"), value("scenario")});

@@ -688,6 +688,11 @@ void TestHeadless::collisionsAreRefused_data()
         << words("--csv new.csv --summary-json ./new.csv")
         << "poollab: --csv and --summary-json both name 'new.csv': give each output a "
            "file of its own\n";
+    QTest::newRow("the scenario where --csv streams")
+        << words("--scenario s.json.partial --csv s.json")
+        << QStringLiteral(
+               "poollab: --csv '%1' is the file --scenario reads ('s.json.partial'): the run would "
+               "overwrite it; write to another file\n");
     QTest::newRow("two to stdout")
         << words("--csv - --summary-json -")
         << "poollab: --csv and --summary-json both write to stdout (-): give one of them a file\n";
@@ -704,6 +709,7 @@ void TestHeadless::collisionsAreRefused()
     small.jobs = 5;
     QString why;
     QVERIFY2(saveScenarioFile(d.filePath(QStringLiteral("s.json")), small, &why), qPrintable(why));
+    QVERIFY2(saveScenarioFile(d.filePath(QStringLiteral("s.json.partial")), small, &why), qPrintable(why));
     QFile t(d.filePath(QStringLiteral("t.csv")));
     QVERIFY(t.open(QIODevice::WriteOnly) && t.write("keep\n") == 5);
     t.close();
@@ -713,6 +719,7 @@ void TestHeadless::collisionsAreRefused()
                     QFile::encodeName(d.filePath(QStringLiteral("hard.csv"))).constData()),
              0);
     const QByteArray scenarioBefore = readAll(d.filePath(QStringLiteral("s.json")));
+    QCOMPARE(readAll(d.filePath(QStringLiteral("s.json.partial"))), scenarioBefore);
     const QStringList before = d.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
 
     if (!args.contains(QStringLiteral("--scenario")))
@@ -720,10 +727,13 @@ void TestHeadless::collisionsAreRefused()
              << QStringLiteral("5");
     const Result r = run(QStringList{QStringLiteral("--headless")} + args, dir.path());
     QCOMPARE(r.exitCode, 2);
+    if (message.contains(QLatin1String("%1"))) // names the .partial file by its full path
+        message = message.arg(QFileInfo(d.filePath(QStringLiteral("s.json.partial"))).canonicalFilePath());
     QCOMPARE(r.err, message);
     QVERIFY(r.out.isEmpty()); // refused before the run
     // Nothing written, nothing replaced.
     QCOMPARE(readAll(d.filePath(QStringLiteral("s.json"))), scenarioBefore);
+    QCOMPARE(readAll(d.filePath(QStringLiteral("s.json.partial"))), scenarioBefore);
     QCOMPARE(readAll(d.filePath(QStringLiteral("t.csv"))), QByteArray("keep\n"));
     QCOMPARE(d.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), before);
 }
