@@ -353,6 +353,7 @@ private:
 using SampleRows = std::function<std::size_t(std::vector<Sample>& out, std::size_t from)>;
 
 } // namespace
+
 int runHeadless(const CommandLine& cl)
 {
     const Scenario& sc = cl.scenario;
