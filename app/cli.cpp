@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 
+#include "app/atomic_file.h"
 #include "app/presets.h"
 #include "app/scenario_fields.h"
 #include "app/scenario_file.h"
@@ -9,7 +10,6 @@
 #include "core/duration.h"
 
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QHostAddress>
 
 #include <charconv>
@@ -235,15 +235,19 @@ std::vector<Section> sections()
             QStringLiteral(
                 "Start from a scenario file (JSON, \"format\": \"poollab-scenario/1\", as written by "
                 "--save-scenario or the window); the flags below override it. Not with --preset.")),
-          o({"save-scenario"}, "FILE",
-            QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE. Without "
-                           "--headless: save and exit, nothing runs. With --headless: save, then run."))}});
+          o({"save-scenario"}, "FILE|-",
+            QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE, or to stdout "
+                           "with -. Without --headless: save and exit, nothing runs. With --headless: save, "
+                           "then run."))}});
     out.push_back(
         {QStringLiteral("Output (with --headless)"),
-         {o({"csv"}, "FILE",
-            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md).")),
-          o({"summary-csv"}, "FILE",
-            QStringLiteral("Write the summary as CSV: one row per latency metric (docs/CSV.md).")),
+         {o({"csv"}, "FILE|-",
+            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md), to FILE "
+                           "(streamed to FILE.partial while the run lasts) or to stdout with -.")),
+          o({"summary-csv"}, "FILE|-",
+            QStringLiteral(
+                "Write the summary as CSV: one row per latency metric (docs/CSV.md), to FILE or to stdout "
+                "with -.")),
           o({"summary-json"}, "FILE|-",
             QStringLiteral("Write the summary as JSON (with the queueing-theory comparison) to FILE, or to "
                            "stdout with - (then no human summary is printed).")),
@@ -290,7 +294,8 @@ const QString kConventions = QStringLiteral(
     "Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per second: 50, 50/s, or "
     "3000/m per minute.");
 const QString kExitStatus = QStringLiteral(
-    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written), 2 bad input.");
+    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written), 2 bad input, 130, "
+    "143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
 
 QString helpText(const std::vector<Section>& all)
 {
@@ -420,6 +425,21 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (!p.positionalArguments().isEmpty())
         return fail(
             QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first()));
+    // A flag given twice would silently keep its last value: say so instead.
+    for (const Section& s : all) {
+        for (const OptionDef& d : s.options) {
+            const QStringList values = p.values(d.names.first());
+            if (d.valueName.isEmpty() || values.size() < 2)
+                continue;
+            QStringList shown;
+            for (const QString& v : values)
+                shown << quoted(v);
+            return fail(QStringLiteral("--%1 is given %2 times (%3): give it once")
+                            .arg(d.names.first())
+                            .arg(values.size())
+                            .arg(shown.join(QStringLiteral(", "))));
+        }
+    }
 
     const bool headless = isSet("headless");
     cl.startImmediately = isSet("start");
@@ -473,21 +493,25 @@ CommandLine parseCommandLine(const QStringList& arguments)
         if (isSet(flag) && value(flag).isEmpty())
             return fail(QStringLiteral("--%1: a file name is needed").arg(latin(flag)));
     }
-    // Two outputs into one file would leave only the last one written.
-    const std::pair<const char*, QString> outputs[] = {{"csv", cl.csvPath},
-                                                       {"summary-csv", cl.summaryCsvPath},
-                                                       {"summary-json", cl.summaryJsonPath},
-                                                       {"save-scenario", cl.saveScenarioPath}};
-    for (std::size_t i = 0; i < std::size(outputs); ++i) {
-        for (std::size_t j = i + 1; j < std::size(outputs); ++j) {
-            const QString& a = outputs[i].second;
-            const QString& b = outputs[j].second;
-            if (!a.isEmpty() && a != QLatin1String("-") &&
-                QFileInfo(a).absoluteFilePath() == QFileInfo(b).absoluteFilePath())
-                return fail(QStringLiteral("--%1 and --%2 both name '%3': give each output a file of its own")
-                                .arg(latin(outputs[i].first), latin(outputs[j].first), a));
-        }
+    // Two outputs into one file would leave only the last one written, and an output
+    // over the scenario file would replace the input with a result.
+    const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
+                                 {latin("summary-csv"), cl.summaryCsvPath},
+                                 {latin("summary-json"), cl.summaryJsonPath},
+                                 {latin("save-scenario"), cl.saveScenarioPath}};
+    std::vector<NamedPath> given;
+    for (const NamedPath& o : outputs) {
+        if (!o.path.isEmpty())
+            given.push_back(o);
     }
+    // --csv streams to FILE.partial first: that file is written too.
+    if (!cl.csvPath.isEmpty() && !isOwnStdout(cl.csvPath))
+        given.push_back({latin("csv"), StreamingFile::partialPathFor(cl.csvPath)});
+    std::vector<NamedPath> inputs;
+    if (isSet("scenario"))
+        inputs.push_back({latin("scenario"), value("scenario")});
+    if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
+        return fail(why);
 
     // The starting point: a preset, a scenario file or the defaults.
     Scenario& s = cl.scenario;

@@ -177,6 +177,23 @@ bool exportTimeSeriesCsv(const QString& path, std::span<const Sample> samples, d
     return writeFileAtomically(path, timeSeriesToCsv(samples, runStartUnixS), error);
 }
 
+bool TimeSeriesCsvStream::open(const QString& path, QString* error)
+{
+    if (!m_file.open(path, error))
+        return false;
+    CsvWriter csv;
+    appendTimeSeriesCsvHeader(csv);
+    m_file.write(csv.data());
+    return true;
+}
+
+void TimeSeriesCsvStream::append(const Sample& sample)
+{
+    CsvWriter csv;
+    appendTimeSeriesCsvRow(csv, sample, m_runStartUnixS);
+    m_file.write(csv.data());
+}
+
 QStringList summaryCsvColumns()
 {
     return toList(kSummaryColumns);

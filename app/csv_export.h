@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/atomic_file.h"
 #include "app/csv_writer.h"
 #include "core/sampler.h"
 #include "core/snapshot.h"
@@ -26,6 +27,28 @@ void appendTimeSeriesCsvRow(CsvWriter& csv, const Sample& sample, double runStar
 QByteArray timeSeriesToCsv(std::span<const Sample> samples, double runStartUnixS);
 bool exportTimeSeriesCsv(const QString& path, std::span<const Sample> samples, double runStartUnixS,
                          QString* error);
+
+// The time series written while a run lasts, so that a killed run keeps its rows: a
+// regular file goes to PATH.partial, flushed on every flush(), and finish() renames
+// it over PATH; stdout ("-"), a device or a FIFO is written in place (StreamingFile).
+// The bytes are those timeSeriesToCsv() gives for the same samples.
+class TimeSeriesCsvStream
+{
+public:
+    explicit TimeSeriesCsvStream(double runStartUnixS) : m_runStartUnixS(runStartUnixS) {}
+    // Opens the file and queues the header row; *error is the reason on failure.
+    bool open(const QString& path, QString* error);
+    bool isOpen() const { return m_file.isOpen(); }
+    void append(const Sample& sample);
+    // Writes the queued rows; false once a write has failed.
+    bool flush() { return m_file.flush(); }
+    // Writes the rest and puts the file in place; *error is the reason on failure.
+    bool finish(QString* error) { return m_file.commit(error); }
+
+private:
+    StreamingFile m_file;
+    double m_runStartUnixS;
+};
 
 // Summary in the spirit of Locust's stats.csv: one row per metric (wait, service,
 // throttle per attempt; total per job) and an Aggregated row over all submitted jobs.

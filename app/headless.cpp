@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
+#include "app/atomic_file.h"
 #include "app/csv_export.h"
 #include "app/metrics_server.h"
+#include "app/scenario_fields.h"
 #include "app/scenario_file.h"
 #include "app/summary_json.h"
 #include "core/duration.h"
@@ -16,7 +18,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <atomic>
@@ -24,6 +25,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -33,46 +35,76 @@ namespace poollab {
 
 namespace {
 
-// Ctrl-C presses since the run started. A lock-free atomic is all a signal handler
-// may touch; the monitor thread polls it and does the work.
+// Stop signals (Ctrl-C's SIGINT, SIGTERM, SIGHUP) since the run started, the latest
+// of them, and what the monitor thread has made of them (0 running, 1 draining, 2
+// cancelled). Lock-free atomics are all a signal handler may touch; the monitor polls
+// them and does the work. Signals that land before the monitor acts count as one:
+// `timeout` sends SIGTERM to the process and to its group, i.e. twice at once.
 std::atomic<int> g_interrupts{0};
+std::atomic<int> g_lastSignal{0};
+std::atomic<int> g_stage{0};
 static_assert(std::atomic<int>::is_always_lock_free);
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-extern "C" void onInterrupt(int)
+extern "C" void onInterrupt(int signal)
 {
-    // After the second press the default action returns, so a third ends a run that
-    // does not stop (sigaction is async-signal-safe).
-    if (g_interrupts.fetch_add(1, std::memory_order_relaxed) + 1 >= 2) {
+    // Once the jobs are cancelled, another signal ends a run that does not stop, by
+    // the signal's default action (sigaction and raise are async-signal-safe).
+    if (g_stage.load() >= 2) {
         struct sigaction dfl = {};
         dfl.sa_handler = SIG_DFL;
-        sigaction(SIGINT, &dfl, nullptr);
+        sigaction(signal, &dfl, nullptr);
+        raise(signal);
+        return;
     }
+    g_lastSignal.store(signal);
+    g_interrupts.fetch_add(1);
 }
 
-// Installs onInterrupt for the lifetime of a run, then puts the old handler back.
+// Installs onInterrupt for the lifetime of a run, then puts the old handlers back.
 class InterruptGuard
 {
 public:
     InterruptGuard()
     {
         g_interrupts.store(0);
+        g_lastSignal.store(0);
+        g_stage.store(0);
         struct sigaction sa = {};
         sa.sa_handler = onInterrupt;
+        // No SA_RESTART: a signal interrupts an open() waiting for a FIFO reader
+        // (writes retry on EINTR themselves).
+        sa.sa_flags = 0;
         sigemptyset(&sa.sa_mask);
-        m_installed = sigaction(SIGINT, &sa, &m_previous) == 0;
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i)
+            m_installed[i] = sigaction(kStopSignals[i], &sa, &m_previous[i]) == 0;
     }
     ~InterruptGuard()
     {
-        if (m_installed)
-            sigaction(SIGINT, &m_previous, nullptr);
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) {
+            if (m_installed[i])
+                sigaction(kStopSignals[i], &m_previous[i], nullptr);
+        }
     }
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
 private:
-    struct sigaction m_previous = {};
-    bool m_installed = false;
+    struct sigaction m_previous[std::size(kStopSignals)] = {};
+    bool m_installed[std::size(kStopSignals)] = {};
 };
+
+const char* signalName(int signal)
+{
+    switch (signal) {
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGHUP:
+        return "SIGHUP";
+    default:
+        return "SIGINT";
+    }
+}
 
 QString fmt(double v, int decimals = 1)
 {
@@ -228,46 +260,103 @@ private:
 // typo does not cost a long run (the write at the end still reports its own errors).
 bool outputWritable(const QString& flag, const QString& path, QTextStream& err)
 {
-    if (path.isEmpty() || path == QLatin1String("-"))
+    if (path.isEmpty() || isOwnStdout(path))
         return true;
     const QFileInfo info(path);
-    const QFileInfo dir(info.absolutePath());
     QString why;
-    if (!dir.exists())
-        why = QStringLiteral("the folder %1 does not exist").arg(QDir::toNativeSeparators(dir.filePath()));
-    else if (!dir.isDir())
-        why = QStringLiteral("%1 is not a folder").arg(QDir::toNativeSeparators(dir.filePath()));
-    else if (info.isDir())
-        why = QStringLiteral("it is a folder");
-    else if (!dir.isWritable())
-        why = QStringLiteral("the folder %1 is not writable").arg(QDir::toNativeSeparators(dir.filePath()));
-    else if (info.exists() && !info.isWritable())
-        why = QStringLiteral("the file is not writable");
+    if (info.exists() && !info.isFile() && !info.isDir()) {
+        // A device or FIFO is written in place: its folder (/dev) need not be writable.
+        if (!info.isWritable())
+            why = QStringLiteral("it is not writable");
+    } else {
+        const QFileInfo dir(info.absolutePath());
+        if (!dir.exists())
+            why =
+                QStringLiteral("the folder %1 does not exist").arg(QDir::toNativeSeparators(dir.filePath()));
+        else if (!dir.isDir())
+            why = QStringLiteral("%1 is not a folder").arg(QDir::toNativeSeparators(dir.filePath()));
+        else if (info.isDir())
+            why = QStringLiteral("it is a folder");
+        else if (!dir.isWritable())
+            why =
+                QStringLiteral("the folder %1 is not writable").arg(QDir::toNativeSeparators(dir.filePath()));
+        else if (info.exists() && !info.isWritable())
+            why = QStringLiteral("the file is not writable");
+    }
     if (why.isEmpty())
         return true;
     err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";
     return false;
 }
 
-// Mean of queued + in flight over the samples, weighted by their intervals: the
-// real engine's estimate of L for Little's law (-1 when there are no samples).
-double meanInSystemOf(const std::vector<Sample>& samples)
+// A .partial time series that a killed run left (it starts with the CSV header).
+bool isLeftoverPartial(const QString& path)
 {
-    double area = 0;
-    Nanos span = 0;
-    for (const Sample& s : samples) {
-        area += static_cast<double>(s.queueDepth + s.inFlight) * static_cast<double>(s.intervalNs);
-        span += s.intervalNs;
-    }
-    return span > 0 ? area / static_cast<double>(span) : -1;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    return f.read(32).startsWith("timestamp,elapsed_s,");
 }
+
+// Before a run: the .partial file this run's --csv will replace is named as it goes;
+// others beside the outputs are named so that the rows they hold are not forgotten.
+void reportLeftoverPartials(const CommandLine& cl, QTextStream& err)
+{
+    QString own;
+    if (!cl.csvPath.isEmpty() && !isStdoutName(cl.csvPath)) {
+        own = StreamingFile::partialPathFor(cl.csvPath);
+        if (QFileInfo::exists(own) && isLeftoverPartial(own))
+            err << "poollab: replacing " << own << ", left by an interrupted run that wrote --csv "
+                << cl.csvPath << "\n";
+    }
+    QStringList folders;
+    for (const QString& path : {cl.csvPath, cl.summaryCsvPath, cl.summaryJsonPath, cl.saveScenarioPath}) {
+        if (path.isEmpty() || isStdoutName(path))
+            continue;
+        const QString folder = QFileInfo(path).absolutePath();
+        if (!folders.contains(folder))
+            folders << folder;
+    }
+    for (const QString& folder : folders) {
+        const QDir dir(folder);
+        for (const QString& name : dir.entryList({QStringLiteral("*.partial")}, QDir::Files | QDir::Hidden)) {
+            const QString path = dir.filePath(name);
+            if (QFileInfo(path).absoluteFilePath() != QFileInfo(own).absoluteFilePath() &&
+                isLeftoverPartial(path))
+                err << "poollab: warning: " << path
+                    << " holds the rows of an interrupted run; rename it to keep them, or delete it\n";
+        }
+    }
+    err.flush();
+}
+
+// Time-weighted mean of queued + in flight over the samples: the real engine's
+// estimate of L for Little's law (-1 when there are no samples).
+class MeanInSystem
+{
+public:
+    void add(const Sample& s)
+    {
+        m_area += static_cast<double>(s.queueDepth + s.inFlight) * static_cast<double>(s.intervalNs);
+        m_span += s.intervalNs;
+    }
+    double value() const { return m_span > 0 ? m_area / static_cast<double>(m_span) : -1; }
+
+private:
+    double m_area = 0;
+    Nanos m_span = 0;
+};
+
+// Rows of the time series recorded so far: appends those from index `from` on to
+// out and returns how many there are in all (VirtualEngine::samples() has this
+// shape; a bounded record of intervals can take its place).
+using SampleRows = std::function<std::size_t(std::vector<Sample>& out, std::size_t from)>;
 
 } // namespace
 
 int runHeadless(const CommandLine& cl)
 {
     const Scenario& sc = cl.scenario;
-    QTextStream out(stdout);
     QTextStream err(stderr);
 
     for (const auto& [flag, path] :
@@ -276,9 +365,12 @@ int runHeadless(const CommandLine& cl)
         if (!outputWritable(QString::fromLatin1(flag), path, err))
             return kExitFailure;
     }
-    if (!cl.saveScenarioPath.isEmpty()) {
-        QString why;
-        if (!saveScenarioFile(cl.saveScenarioPath, sc, &why)) {
+    reportLeftoverPartials(cl, err);
+    // The scenario to stdout waits for the end: files first, stdout last.
+    if (!cl.saveScenarioPath.isEmpty() && !isStdoutName(cl.saveScenarioPath)) {
+        // As saveScenarioFile() would, but its message names the path a second time.
+        QString why = validateScenario(sc);
+        if (!why.isEmpty() || !writeOutputFile(cl.saveScenarioPath, scenarioToJson(sc), &why)) {
             err << "poollab: cannot write --save-scenario " << cl.saveScenarioPath << ": " << why << "\n";
             return kExitFailure;
         }
@@ -314,19 +406,50 @@ int runHeadless(const CommandLine& cl)
         }
     }
 
+    // The time series goes out while the run lasts (a .partial file, or in place), so
+    // that a killed run keeps all but its last interval.
+    const double runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    TimeSeriesCsvStream csv(runStartUnixS);
+    if (!cl.csvPath.isEmpty()) {
+        QString why;
+        if (!csv.open(cl.csvPath, &why)) {
+            err << "poollab: cannot write --csv " << cl.csvPath << ": " << why << "\n";
+            return kExitFailure;
+        }
+        csv.flush();
+    }
+    SampleRows virtualRows;
+    if (virtualTime) {
+        // wt-charts' bounded interval record plugs in here.
+        const auto* ve = static_cast<const VirtualEngine*>(engine.get());
+        virtualRows = [ve](std::vector<Sample>& out, std::size_t from) { return ve->samples(out, from); };
+    }
+    std::size_t rowsTaken = 0;
+    std::vector<Sample> newRows;
+    MeanInSystem meanInSystem;
+    // Takes the rows the virtual engine recorded since the last call.
+    const auto takeVirtualRows = [&] {
+        newRows.clear();
+        rowsTaken = virtualRows(newRows, rowsTaken);
+        if (csv.isOpen()) {
+            for (const Sample& s : newRows)
+                csv.append(s);
+            csv.flush();
+        }
+    };
+
     InterruptGuard interruptGuard;
-    // A monitor thread, while the engine runs: takes the real engine's samples, one
-    // per sample interval, draws progress and turns Ctrl-C into drain or cancel. It
-    // wakes at least every 100 ms so a Ctrl-C is acted on at once.
+    // A monitor thread, while the engine runs: takes the samples, one per sample
+    // interval, and streams them; draws progress and turns a stop signal into drain
+    // or cancel. It wakes at least every 100 ms so a signal is acted on at once.
     std::mutex mutex;
     std::condition_variable cv;
     bool done = false;
-    std::vector<Sample> samples;
     Sampler sampler;
     Snapshot snap;
     Progress progress(!cl.quiet);
     int handledInterrupts = 0;
-    const double runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    int cancelSignal = 0;
     engine->start();
     engine->snapshot(snap);
     if (!virtualTime) {
@@ -338,32 +461,49 @@ int runHeadless(const CommandLine& cl)
         Nanos nextSample = steadyNowNs() + sc.sampleInterval;
         std::unique_lock lock(mutex);
         while (!cv.wait_for(lock, std::chrono::nanoseconds(tick), [&] { return done; })) {
-            const int interrupts = g_interrupts.load(std::memory_order_relaxed);
+            const int interrupts = g_interrupts.load();
             if (interrupts > handledInterrupts) {
                 progress.finish();
-                if (handledInterrupts == 0 && interrupts == 1) {
-                    std::fprintf(stderr, "poollab: interrupted: no new jobs; finishing the accepted ones "
-                                         "(Ctrl-C again to cancel them)\n");
+                const int signal = g_lastSignal.load();
+                if (g_stage.load() == 0) {
+                    if (signal == SIGINT)
+                        std::fprintf(stderr, "poollab: interrupted: no new jobs; finishing the accepted ones "
+                                             "(Ctrl-C again to cancel them)\n");
+                    else
+                        std::fprintf(stderr,
+                                     "poollab: interrupted by %s: no new jobs; finishing the accepted ones "
+                                     "(a second signal cancels them)\n",
+                                     signalName(signal));
                     engine->drain();
+                    g_stage.store(1);
                 } else {
                     std::fprintf(stderr, "poollab: cancelled: queued and running jobs end as cancelled\n");
                     engine->cancel();
+                    cancelSignal = signal;
+                    g_stage.store(2);
                 }
                 handledInterrupts = interrupts;
             }
+            if (virtualTime)
+                takeVirtualRows();
             const Nanos now = steadyNowNs();
             const bool sampleDue = !virtualTime && now >= nextSample;
             if (sampleDue || progress.enabled()) {
                 engine->snapshot(snap);
                 if (sampleDue) {
                     Sample sample;
-                    if (sampler.add(snap, sample))
-                        samples.push_back(sample);
+                    if (sampler.add(snap, sample)) {
+                        meanInSystem.add(sample);
+                        if (csv.isOpen()) {
+                            csv.append(sample);
+                            csv.flush();
+                        }
+                    }
                     // Keep the grid: a late wake-up does not shift later samples.
                     while (nextSample <= now)
                         nextSample += sc.sampleInterval;
                 }
-                progress.update(snap, target, sc.duration, handledInterrupts == 1);
+                progress.update(snap, target, sc.duration, g_stage.load() == 1);
             }
         }
     });
@@ -379,58 +519,79 @@ int runHeadless(const CommandLine& cl)
 
     Snapshot finalSnapshot;
     engine->snapshot(finalSnapshot);
-    double meanInSystem = -1;
+    double meanInSystemValue = -1;
     if (virtualTime) {
-        const auto& ve = static_cast<const VirtualEngine&>(*engine);
-        ve.samples(samples);
-        meanInSystem = ve.meanInSystem();
+        takeVirtualRows();
+        meanInSystemValue = static_cast<const VirtualEngine&>(*engine).meanInSystem();
     } else {
         // The last, shorter interval, as the virtual engine has it too.
         Sample last;
-        if (finalSnapshot.runNs > sampler.previous().runNs && sampler.add(finalSnapshot, last))
-            samples.push_back(last);
-        meanInSystem = meanInSystemOf(samples);
+        if (finalSnapshot.runNs > sampler.previous().runNs && sampler.add(finalSnapshot, last)) {
+            meanInSystem.add(last);
+            if (csv.isOpen())
+                csv.append(last);
+        }
+        meanInSystemValue = meanInSystem.value();
     }
     const int interrupts = handledInterrupts;
     if (interrupts > 0 && !cl.quiet)
         err << "poollab: the run was cut short; the summary covers what happened until then\n";
 
     const RunSummary summary = RunSummary::from(finalSnapshot, virtualTime ? "virtual" : "real");
-    const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, meanInSystem);
+    const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, meanInSystemValue);
     const QString name = QString::fromStdString(sc.name);
     const QByteArray json = summaryToJson(summary, name, theory);
-    if (cl.summaryJsonPath == QLatin1String("-")) {
-        out << json;
-    } else if (!cl.quiet) {
-        out << humanSummary(summary, name, theory);
-    }
-    out.flush();
 
-    // Every file is written even if one fails, so that one bad path costs only its file.
-    // One Ctrl-C drains: the run ends the way a drain ends it, every accepted job done,
-    // so it counts as done. A second cancels jobs: the run was cut short.
-    int code = interrupts > 1 ? kExitInterrupted : kExitDone;
+    // One stop signal drains: the run ends the way a drain ends it, every accepted job
+    // done, so it counts as done. A second cancels jobs: 128 + that signal's number.
+    int code = cancelSignal != 0 ? 128 + cancelSignal : kExitDone;
     const auto report = [&](const char* flag, const QString& path, bool ok, const QString& why) {
         if (!ok) {
             err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";
             code = kExitFailure;
         }
     };
+    // Files first, each even if another failed, so that one bad path costs only its
+    // file and a closed stdout costs none.
     QString why;
-    if (!cl.summaryJsonPath.isEmpty() && cl.summaryJsonPath != QLatin1String("-")) {
-        QSaveFile file(cl.summaryJsonPath);
-        const bool ok = file.open(QIODevice::WriteOnly) && file.write(json) == json.size() && file.commit();
-        report("summary-json", cl.summaryJsonPath, ok, file.errorString());
+    if (!cl.summaryJsonPath.isEmpty() && !isStdoutName(cl.summaryJsonPath))
+        report("summary-json", cl.summaryJsonPath, writeOutputFile(cl.summaryJsonPath, json, &why), why);
+    if (csv.isOpen())
+        report("csv", cl.csvPath, csv.finish(&why), why);
+    const QByteArray summaryCsv = summaryToCsv(finalSnapshot, finalSnapshot.runNs);
+    if (!cl.summaryCsvPath.isEmpty() && !isStdoutName(cl.summaryCsvPath))
+        report("summary-csv", cl.summaryCsvPath, writeOutputFile(cl.summaryCsvPath, summaryCsv, &why), why);
+
+    // Then stdout: what "-" names (at most one output may), else the human summary.
+    QByteArray toStdout;
+    const char* stdoutFlag = nullptr;
+    if (isStdoutName(cl.summaryJsonPath)) {
+        toStdout = json;
+        stdoutFlag = "summary-json";
+    } else if (isStdoutName(cl.summaryCsvPath)) {
+        toStdout = summaryCsv;
+        stdoutFlag = "summary-csv";
+    } else if (isStdoutName(cl.saveScenarioPath)) {
+        toStdout = scenarioToJson(sc);
+        stdoutFlag = "save-scenario";
+    } else if (!isStdoutName(cl.csvPath) && !cl.quiet) {
+        toStdout = humanSummary(summary, name, theory).toUtf8();
     }
-    if (!cl.csvPath.isEmpty())
-        report("csv", cl.csvPath, exportTimeSeriesCsv(cl.csvPath, samples, runStartUnixS, &why), why);
-    if (!cl.summaryCsvPath.isEmpty())
-        report("summary-csv", cl.summaryCsvPath,
-               exportSummaryCsv(cl.summaryCsvPath, finalSnapshot, finalSnapshot.runNs, &why), why);
+    if (!toStdout.isEmpty() && !writeToStdout(toStdout, &why)) {
+        err << "poollab: "
+            << (stdoutFlag ? QStringLiteral("--%1: ").arg(QLatin1String(stdoutFlag)) : QString()) << why
+            << "\n";
+        code = kExitFailure;
+    }
     err.flush();
 
-    if (metrics.isRunning() && cl.metricsLinger > 0 && interrupts == 0)
-        std::this_thread::sleep_for(std::chrono::nanoseconds(cl.metricsLinger));
+    // Lingering serves the final totals to a scraper; a stop signal ends it at once.
+    if (metrics.isRunning() && cl.metricsLinger > 0 && interrupts == 0) {
+        const Nanos end = steadyNowNs() + cl.metricsLinger;
+        std::unique_lock lock(mutex);
+        for (Nanos now = steadyNowNs(); now < end && g_interrupts.load() == 0; now = steadyNowNs())
+            cv.wait_for(lock, std::chrono::nanoseconds(std::min<Nanos>(end - now, 50 * kMilli)));
+    }
     return code;
 }
 

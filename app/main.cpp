@@ -18,6 +18,10 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 
 using namespace poollab;
@@ -163,8 +167,18 @@ int main(int argc, char* argv[])
     const CommandLine cl = parseCommandLine(arguments);
     if (cl.action != CommandLine::Action::Window) {
         // Errors, --help, --version, --list-presets, --save-scenario alone, --headless.
+        // A closed stdout (a pipe whose reader left) is a write error to report after
+        // the files are written, not a SIGPIPE that kills the run first.
+        std::signal(SIGPIPE, SIG_IGN);
         QCoreApplication app(argc, argv);
-        return runWithoutWindow(cl);
+        int code = runWithoutWindow(cl);
+        // What went through stdio (--help, --list-presets) is checked here; the run's
+        // own stdout writes report their errors themselves.
+        if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && code == kExitDone) {
+            std::fprintf(stderr, "poollab: cannot write to stdout: %s\n", std::strerror(errno));
+            code = kExitFailure;
+        }
+        return code;
     }
     // Without a display Qt aborts (status 134) with a message about plugins; say what
     // to do instead. QT_QPA_PLATFORM (offscreen, vnc, ...) or -platform is a choice made.

@@ -7,7 +7,9 @@
 #include "app/scenario_fields.h"
 #include "app/scenario_file.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,8 +19,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "core/virtual_engine.h"
+
 #include <cmath>
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace poollab;
 
@@ -31,9 +38,11 @@ struct Result
     QString err;
 };
 
-Result run(const QStringList& args)
+Result run(const QStringList& args, const QString& workingDirectory = {})
 {
     QProcess p;
+    if (!workingDirectory.isEmpty())
+        p.setWorkingDirectory(workingDirectory);
     p.start(QStringLiteral(POOLLAB_BINARY), args);
     Result r;
     if (!p.waitForFinished(60'000)) {
@@ -99,6 +108,40 @@ QJsonObject parseJson(const QByteArray& bytes)
     return error.error == QJsonParseError::NoError ? doc.object() : QJsonObject();
 }
 
+QStringList words(const char* text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+mode_t fileType(const QString& path)
+{
+    struct stat st;
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? (st.st_mode & S_IFMT) : 0;
+}
+
+mode_t permissions(const QString& path)
+{
+    struct stat st;
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? (st.st_mode & 07777) : 0;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+}
+
+// A short virtual run: done in a few milliseconds.
+const QStringList kQuickRun{QStringLiteral("--headless"), QStringLiteral("--time"), QStringLiteral("virtual"),
+                            QStringLiteral("--jobs"), QStringLiteral("5")};
+
+// A real run that lasts until it is stopped (a minute of 2 s jobs at 10/s).
+QStringList longRealRun()
+{
+    return words("--headless --arrival constant --rate 10/s --duration 60s --latency 2s --workers 40 "
+                 "--queue-capacity 100000");
+}
+
 } // namespace
 
 class TestHeadless : public QObject
@@ -121,6 +164,24 @@ private slots:
     void saveScenarioAloneRunsNothing();
     void ctrlC_data();
     void ctrlC();
+    void devicesAreWrittenInPlace_data();
+    void devicesAreWrittenInPlace();
+    void fifoIsWrittenInPlace();
+    void devStdoutIsStdout();
+    void dashIsStdout_data();
+    void dashIsStdout();
+    void collisionsAreRefused_data();
+    void collisionsAreRefused();
+    void replacedFileKeepsItsMode_data();
+    void replacedFileKeepsItsMode();
+    void closedStdoutKeepsTheFiles();
+    void fullStdoutFails_data();
+    void fullStdoutFails();
+    void killedRunLeavesPartialCsv();
+    void streamedCsvIsTheExport_data();
+    void streamedCsvIsTheExport();
+    void signalEndsLinger_data();
+    void signalEndsLinger();
 };
 
 void TestHeadless::virtualPresetWritesCsvs()
@@ -363,6 +424,17 @@ void TestHeadless::badInput_data()
         << "poollab: --scenario: cannot read /nonexistent/x.json: No such file or "
            "directory";
     QTest::newRow("unknown flag") << args("--wrokers 4") << "poollab: Unknown option 'wrokers'. (see --help)";
+    QTest::newRow("repeated workers")
+        << args("--workers 0 --workers 4") << "poollab: --workers is given 2 times ('0', '4'): give it once";
+    QTest::newRow("repeated output")
+        << args("--summary-csv a.csv --summary-csv b.csv")
+        << "poollab: --summary-csv is given 2 times ('a.csv', 'b.csv'): give it once";
+    QTest::newRow("repeated through an alias")
+        << args("--time virtual --time-mode real")
+        << "poollab: --time is given 2 times ('virtual', 'real'): give it once";
+    QTest::newRow("repeated metrics port")
+        << args("--metrics-port 9100 --metrics-port 9101")
+        << "poollab: --metrics-port is given 2 times ('9100', '9101'): give it once";
     QTest::newRow("csv without headless") << QStringList{QStringLiteral("--csv"), QStringLiteral("a.csv")}
                                           << "poollab: --csv needs --headless (the window exports from its "
                                              "File menu)";
@@ -468,33 +540,34 @@ void TestHeadless::saveScenarioAloneRunsNothing()
 
 void TestHeadless::ctrlC_data()
 {
-    QTest::addColumn<int>("interrupts");
+    QTest::addColumn<QList<int>>("stopSignals"); // each sent once the previous was acted on
     QTest::addColumn<int>("exitCode");
-    QTest::newRow("once drains") << 1 << 0;
-    QTest::newRow("twice cancels") << 2 << 130;
+    QTest::newRow("SIGINT once drains") << QList<int>{SIGINT} << 0;
+    QTest::newRow("SIGINT twice cancels") << QList<int>{SIGINT, SIGINT} << 130;
+    QTest::newRow("SIGTERM once drains") << QList<int>{SIGTERM} << 0;
+    QTest::newRow("SIGTERM twice cancels") << QList<int>{SIGTERM, SIGTERM} << 143;
+    QTest::newRow("SIGHUP once drains") << QList<int>{SIGHUP} << 0;
+    QTest::newRow("SIGHUP twice cancels") << QList<int>{SIGHUP, SIGHUP} << 129;
+    QTest::newRow("SIGINT then SIGTERM") << QList<int>{SIGINT, SIGTERM} << 143;
+    // timeout(1) signals the process and its group: two at once count as one.
+    QTest::newRow("two SIGTERMs at once drain") << QList<int>{-SIGTERM, -SIGTERM} << 0;
 }
 
 void TestHeadless::ctrlC()
 {
-    QFETCH(int, interrupts);
+    QFETCH(QList<int>, stopSignals);
     QFETCH(int, exitCode);
     // A free port, so that "serving metrics" on stderr tells the run is under way.
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    }
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
     QTemporaryDir dir;
     const QString json = dir.filePath(QStringLiteral("summary.json"));
+    const QString csv = dir.filePath(QStringLiteral("series.csv"));
     QProcess p;
     p.start(QStringLiteral(POOLLAB_BINARY),
-            {QStringLiteral("--headless"), QStringLiteral("--arrival"), QStringLiteral("constant"),
-             QStringLiteral("--rate"), QStringLiteral("10/s"), QStringLiteral("--duration"),
-             QStringLiteral("60s"), QStringLiteral("--latency"), QStringLiteral("2s"),
-             QStringLiteral("--workers"), QStringLiteral("40"), QStringLiteral("--queue-capacity"),
-             QStringLiteral("100000"), QStringLiteral("--metrics-port"), QString::number(port),
-             QStringLiteral("--summary-json"), json});
+            longRealRun() + QStringList{QStringLiteral("--metrics-port"), QString::number(port),
+                                        QStringLiteral("--summary-json"), json, QStringLiteral("--csv"), csv,
+                                        QStringLiteral("--sample-interval"), QStringLiteral("200ms")});
     QVERIFY(p.waitForStarted());
     // Reading stderr consumes it: keep what was read (and use qWaitFor, which does
     // not evaluate the condition again once it holds).
@@ -508,10 +581,11 @@ void TestHeadless::ctrlC()
             20000);
     };
     QVERIFY2(stderrSays("serving metrics at"), err.constData());
-    for (int i = 0; i < interrupts; ++i) {
-        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
-        // The second must come after the first was seen: wait for its note.
-        if (i + 1 < interrupts)
+    for (qsizetype i = 0; i < stopSignals.size(); ++i) {
+        ::kill(static_cast<pid_t>(p.processId()), std::abs(stopSignals[i]));
+        // The next must come after this one was seen (its note), unless both are
+        // sent at once (negative).
+        if (i + 1 < stopSignals.size() && stopSignals[i] > 0)
             QVERIFY2(stderrSays("interrupted"), err.constData());
     }
     QVERIFY(p.waitForFinished(60000));
@@ -526,10 +600,385 @@ void TestHeadless::ctrlC()
                              summary.value(QStringLiteral("dropped")).toInteger() +
                              summary.value(QStringLiteral("cancelled")).toInteger();
     QCOMPARE(accounted, submitted);
-    if (interrupts == 1)
+    if (exitCode == 0)
         QCOMPARE(summary.value(QStringLiteral("cancelled")).toInteger(), 0); // drained: nothing cancelled
     else
         QVERIFY(summary.value(QStringLiteral("cancelled")).toInteger() > 0); // ~20 were running 2 s jobs
+    // The time series is there too, and ends with the summary's totals.
+    const QList<QStringList> rows = parseCsv(readAll(csv));
+    QVERIFY(rows.size() >= 2);
+    const qsizetype submittedColumn = timeSeriesCsvColumns().indexOf(QStringLiteral("submitted"));
+    QCOMPARE(rows.last().at(submittedColumn).toLongLong(), submitted);
+    QVERIFY(!QFileInfo::exists(csv + QStringLiteral(".partial")));
+}
+
+void TestHeadless::devicesAreWrittenInPlace_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("device");
+    QTest::addColumn<int>("exitCode");
+    for (const char* flag : {"--csv", "--summary-csv", "--summary-json", "--save-scenario"}) {
+        const QString f = QString::fromLatin1(flag);
+        QTest::addRow("%s /dev/null", flag) << f << QStringLiteral("/dev/null") << 0;
+        QTest::addRow("%s /dev/full", flag) << f << QStringLiteral("/dev/full") << 1;
+    }
+}
+
+void TestHeadless::devicesAreWrittenInPlace()
+{
+    QFETCH(QString, flag);
+    QFETCH(QString, device);
+    QFETCH(int, exitCode);
+    QCOMPARE(fileType(device), mode_t(S_IFCHR));
+    const Result r = run(kQuickRun + QStringList{flag, device, QStringLiteral("--quiet")});
+    QCOMPARE(r.exitCode, exitCode);
+    if (exitCode == 0)
+        QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+    else
+        QCOMPARE(r.err,
+                 QStringLiteral("poollab: cannot write %1 %2: No space left on device\n").arg(flag, device));
+    // Still the device, not a regular file put in its place.
+    QCOMPARE(fileType(device), mode_t(S_IFCHR));
+}
+
+void TestHeadless::fifoIsWrittenInPlace()
+{
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath(QStringLiteral("pipe"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    // A reader first, so that the writer's open does not wait; what it writes waits
+    // in the pipe until read.
+    const int fd = ::open(QFile::encodeName(fifo).constData(), O_RDONLY | O_NONBLOCK);
+    QVERIFY(fd >= 0);
+    const Result r =
+        run(kQuickRun + QStringList{QStringLiteral("--summary-json"), fifo, QStringLiteral("--quiet")});
+    QByteArray bytes(1 << 16, '\0');
+    const ssize_t n = ::read(fd, bytes.data(), static_cast<size_t>(bytes.size()));
+    ::close(fd);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(n > 0);
+    bytes.truncate(n);
+    QCOMPARE(parseJson(bytes).value(QStringLiteral("submitted")).toInteger(), qint64{5});
+    QCOMPARE(fileType(fifo), mode_t(S_IFIFO));
+}
+
+void TestHeadless::devStdoutIsStdout()
+{
+    // stdout is a pipe this process made; as root, the child drops to nobody, who
+    // may write the pipe it inherited but not open it again by name.
+    QProcess p;
+    if (::geteuid() == 0) {
+        p.setChildProcessModifier([] {
+            if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(99);
+        });
+    }
+    p.start(QStringLiteral(POOLLAB_BINARY),
+            kQuickRun + words("--summary-json /dev/stdout --summary-csv /dev/null --quiet"));
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QCOMPARE(parseJson(p.readAllStandardOutput()).value(QStringLiteral("submitted")).toInteger(), qint64{5});
+}
+
+void TestHeadless::dashIsStdout_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QByteArray>("starts");
+    QTest::newRow("csv") << QStringLiteral("--csv") << QByteArray("timestamp,elapsed_s,interval_s,");
+    QTest::newRow("summary-csv") << QStringLiteral("--summary-csv") << QByteArray("type,name,count,");
+    QTest::newRow("summary-json") << QStringLiteral("--summary-json")
+                                  << QByteArray("{\n  \"format\": \"poollab-summary/1\"");
+    QTest::newRow("save-scenario") << QStringLiteral("--save-scenario")
+                                   << QByteArray("{\n  \"format\": \"poollab-scenario/1\"");
+}
+
+void TestHeadless::dashIsStdout()
+{
+    QFETCH(QString, flag);
+    QFETCH(QByteArray, starts);
+    QTemporaryDir dir;
+    // Not --quiet: stdout holds that output alone, no human summary.
+    const Result r = run(kQuickRun + QStringList{flag, QStringLiteral("-")}, dir.path());
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(starts), r.out.constData());
+    QVERIFY2(!r.out.contains("PoolLab run"), r.out.constData());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList());
+}
+
+void TestHeadless::collisionsAreRefused_data()
+{
+    QTest::addColumn<QStringList>("args"); // run in a folder holding s.json, t.csv and links to them
+    QTest::addColumn<QString>("message");
+    QTest::newRow("output over the scenario")
+        << words("--scenario s.json --summary-json s.json")
+        << "poollab: --summary-json 's.json' is the file --scenario reads ('s.json'): the run would "
+           "overwrite it; write to another file\n";
+    QTest::newRow("saved over the scenario through a link")
+        << words("--scenario s.json --save-scenario link.json")
+        << "poollab: --save-scenario 'link.json' is the file --scenario reads ('s.json'): the run would "
+           "overwrite it; write to another file\n";
+    QTest::newRow("symlink alias")
+        << words("--csv t.csv --summary-csv a.csv")
+        << "poollab: --csv 't.csv' and --summary-csv 'a.csv' are the same file: give "
+           "each output a file of its own\n";
+    QTest::newRow("hard link")
+        << words("--summary-json hard.csv --csv t.csv")
+        << "poollab: --csv 't.csv' and --summary-json 'hard.csv' are the same file: give "
+           "each output a file of its own\n";
+    QTest::newRow("same new file")
+        << words("--csv new.csv --summary-json ./new.csv")
+        << "poollab: --csv and --summary-json both name 'new.csv': give each output a "
+           "file of its own\n";
+    QTest::newRow("the scenario where --csv streams")
+        << words("--scenario s.json.partial --csv s.json")
+        << QStringLiteral(
+               "poollab: --csv '%1' is the file --scenario reads ('s.json.partial'): the run would "
+               "overwrite it; write to another file\n");
+    QTest::newRow("two to stdout")
+        << words("--csv - --summary-json -")
+        << "poollab: --csv and --summary-json both write to stdout (-): give one of them a file\n";
+}
+
+void TestHeadless::collisionsAreRefused()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QDir d(dir.path());
+    Scenario small;
+    small.timeMode = TimeMode::Virtual;
+    small.jobs = 5;
+    QString why;
+    QVERIFY2(saveScenarioFile(d.filePath(QStringLiteral("s.json")), small, &why), qPrintable(why));
+    QVERIFY2(saveScenarioFile(d.filePath(QStringLiteral("s.json.partial")), small, &why), qPrintable(why));
+    QFile t(d.filePath(QStringLiteral("t.csv")));
+    QVERIFY(t.open(QIODevice::WriteOnly) && t.write("keep\n") == 5);
+    t.close();
+    QVERIFY(QFile::link(QStringLiteral("t.csv"), d.filePath(QStringLiteral("a.csv"))));
+    QVERIFY(QFile::link(QStringLiteral("s.json"), d.filePath(QStringLiteral("link.json"))));
+    QCOMPARE(::link(QFile::encodeName(d.filePath(QStringLiteral("t.csv"))).constData(),
+                    QFile::encodeName(d.filePath(QStringLiteral("hard.csv"))).constData()),
+             0);
+    const QByteArray scenarioBefore = readAll(d.filePath(QStringLiteral("s.json")));
+    QCOMPARE(readAll(d.filePath(QStringLiteral("s.json.partial"))), scenarioBefore);
+    const QStringList before = d.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+
+    if (!args.contains(QStringLiteral("--scenario")))
+        args << QStringLiteral("--time") << QStringLiteral("virtual") << QStringLiteral("--jobs")
+             << QStringLiteral("5");
+    const Result r = run(QStringList{QStringLiteral("--headless")} + args, dir.path());
+    QCOMPARE(r.exitCode, 2);
+    if (message.contains(QLatin1String("%1"))) // names the .partial file by its full path
+        message = message.arg(QFileInfo(d.filePath(QStringLiteral("s.json.partial"))).canonicalFilePath());
+    QCOMPARE(r.err, message);
+    QVERIFY(r.out.isEmpty()); // refused before the run
+    // Nothing written, nothing replaced.
+    QCOMPARE(readAll(d.filePath(QStringLiteral("s.json"))), scenarioBefore);
+    QCOMPARE(readAll(d.filePath(QStringLiteral("s.json.partial"))), scenarioBefore);
+    QCOMPARE(readAll(d.filePath(QStringLiteral("t.csv"))), QByteArray("keep\n"));
+    QCOMPARE(d.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), before);
+}
+
+void TestHeadless::replacedFileKeepsItsMode_data()
+{
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<int>("mode");
+    for (const char* flag : {"--csv", "--summary-json", "--save-scenario"}) {
+        for (const int mode : {0640, 0600, 0444})
+            QTest::addRow("%s %o", flag, mode) << QString::fromLatin1(flag) << mode;
+    }
+}
+
+void TestHeadless::replacedFileKeepsItsMode()
+{
+    QFETCH(QString, flag);
+    QFETCH(int, mode);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("out"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly) && f.write("old") == 3);
+    f.close();
+    QCOMPARE(::chmod(QFile::encodeName(path).constData(), static_cast<mode_t>(mode)), 0);
+    const Result r = run(kQuickRun + QStringList{flag, path, QStringLiteral("--quiet")});
+    if (mode == 0444 && ::geteuid() != 0) {
+        // Only root may replace a read-only file; others are told before the run.
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err,
+                 QStringLiteral("poollab: cannot write %1 %2: the file is not writable\n").arg(flag, path));
+        QCOMPARE(readAll(path), QByteArray("old"));
+    } else {
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(readAll(path).size() > 100);
+    }
+    QCOMPARE(permissions(path), mode_t(mode));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+             QStringList{QStringLiteral("out")});
+}
+
+void TestHeadless::closedStdoutKeepsTheFiles()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("p.csv"));
+    QProcess p;
+    // As `| true` does: stdout is a pipe nobody reads (its read end is closed in the
+    // child before the program starts).
+    p.setChildProcessModifier([] {
+        int fds[2];
+        if (::pipe(fds) == 0) {
+            ::close(fds[0]);
+            ::dup2(fds[1], STDOUT_FILENO);
+            ::close(fds[1]);
+        }
+    });
+    p.start(
+        QStringLiteral(POOLLAB_BINARY),
+        words("--headless --jobs 20 --workers 1 --latency 20ms --sample-interval 100ms --summary-json -") +
+            QStringList{QStringLiteral("--csv"), csv});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit); // not killed by SIGPIPE
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(QString::fromUtf8(p.readAllStandardError()),
+             QStringLiteral("poollab: --summary-json: cannot write to stdout: Broken pipe\n"));
+    const QList<QStringList> rows = parseCsv(readAll(csv));
+    QVERIFY(rows.size() >= 2);
+    QCOMPARE(rows.last().at(timeSeriesCsvColumns().indexOf(QStringLiteral("succeeded"))),
+             QStringLiteral("20"));
+}
+
+void TestHeadless::fullStdoutFails_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("human summary") << kQuickRun
+                                   << "poollab: cannot write to stdout: No space left on device\n";
+    QTest::newRow("summary-json -")
+        << kQuickRun + words("--summary-json -")
+        << "poollab: --summary-json: cannot write to stdout: No space left on device\n";
+    QTest::newRow("csv -") << kQuickRun + words("--csv -")
+                           << "poollab: cannot write --csv -: No space left on device\n";
+    QTest::newRow("help") << words("--help") << "poollab: cannot write to stdout: No space left on device\n";
+}
+
+void TestHeadless::fullStdoutFails()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess p;
+    p.setStandardOutputFile(QStringLiteral("/dev/full"));
+    p.start(QStringLiteral(POOLLAB_BINARY), args);
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 1);
+    QCOMPARE(QString::fromUtf8(p.readAllStandardError()), message);
+}
+
+void TestHeadless::killedRunLeavesPartialCsv()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("run.csv"));
+    const QString partial = csv + QStringLiteral(".partial");
+    QProcess p;
+    p.start(QStringLiteral(POOLLAB_BINARY),
+            longRealRun() + QStringList{QStringLiteral("--sample-interval"), QStringLiteral("100ms"),
+                                        QStringLiteral("--csv"), csv});
+    QVERIFY(p.waitForStarted());
+    // Rows reach the disk as the run goes: a header and three intervals.
+    QTRY_VERIFY_WITH_TIMEOUT(readAll(partial).count("\r\n") >= 4, 20000);
+    p.kill(); // SIGKILL: nothing runs after it
+    QVERIFY(p.waitForFinished(10000));
+    QVERIFY(!QFileInfo::exists(csv));
+    const QList<QStringList> rows = parseCsv(readAll(partial));
+    QCOMPARE(rows.first(), timeSeriesCsvColumns());
+    QVERIFY(rows.size() >= 4);
+    for (qsizetype i = 1; i < rows.size(); ++i) // whole rows only
+        QCOMPARE(rows[i].size(), timeSeriesCsvColumns().size());
+    const QByteArray kept = readAll(partial);
+
+    // A run writing elsewhere names it and leaves it alone.
+    const QString other = dir.filePath(QStringLiteral("other.csv"));
+    Result r = run(kQuickRun + QStringList{QStringLiteral("--csv"), other, QStringLiteral("--quiet")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.err, QStringLiteral("poollab: warning: %1 holds the rows of an interrupted run; rename it to "
+                                   "keep them, or delete it\n")
+                        .arg(partial));
+    QCOMPARE(readAll(partial), kept);
+    // A run writing the same destination replaces it, and says so.
+    r = run(kQuickRun + QStringList{QStringLiteral("--csv"), csv, QStringLiteral("--quiet")});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.err, QStringLiteral("poollab: replacing %1, left by an interrupted run that wrote --csv %2\n")
+                        .arg(partial, csv));
+    QVERIFY(!QFileInfo::exists(partial));
+    QCOMPARE(parseCsv(readAll(csv)).size(), 2); // the header and 0.1 s of virtual time
+}
+
+void TestHeadless::streamedCsvIsTheExport_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::newRow("signup-burst") << QStringLiteral("signup-burst");
+    QTest::newRow("retry-storm") << QStringLiteral("retry-storm");
+    QTest::newRow("mmc-queue") << QStringLiteral("mmc-queue");
+}
+
+void TestHeadless::streamedCsvIsTheExport()
+{
+    QFETCH(QString, preset);
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("series.csv"));
+    const Result r =
+        run({QStringLiteral("--headless"), QStringLiteral("--preset"), preset, QStringLiteral("--time"),
+             QStringLiteral("virtual"), QStringLiteral("--csv"), csv, QStringLiteral("--quiet")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // The same run in this process, exported at once: the same bytes but for the
+    // wall-clock timestamps (the runs started at different times).
+    Scenario s;
+    QString why;
+    QVERIFY2(loadPreset(preset, s, &why), qPrintable(why));
+    s.timeMode = TimeMode::Virtual;
+    VirtualEngine engine(s);
+    QVERIFY(engine.waitFinished(60 * kSecond));
+    std::vector<Sample> samples;
+    engine.samples(samples);
+    QVERIFY(samples.size() > 10);
+    const auto withoutTimestamps = [](const QByteArray& bytes) {
+        QByteArrayList lines = bytes.split('\n');
+        for (QByteArray& line : lines)
+            line = line.mid(line.indexOf(',') + 1);
+        return lines;
+    };
+    const QByteArray streamed = readAll(csv);
+    const QByteArray exported = timeSeriesToCsv(samples, 0);
+    QCOMPARE(withoutTimestamps(streamed), withoutTimestamps(exported));
+}
+
+void TestHeadless::signalEndsLinger_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT") << SIGINT;
+    QTest::newRow("SIGTERM") << SIGTERM;
+}
+
+void TestHeadless::signalEndsLinger()
+{
+    QFETCH(int, signal);
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    QTemporaryDir dir;
+    const QString json = dir.filePath(QStringLiteral("summary.json"));
+    QProcess p;
+    p.start(QStringLiteral(POOLLAB_BINARY),
+            kQuickRun + QStringList{QStringLiteral("--metrics-port"), QString::number(port),
+                                    QStringLiteral("--metrics-linger"), QStringLiteral("1h"),
+                                    QStringLiteral("--summary-json"), json, QStringLiteral("--quiet")});
+    QVERIFY(p.waitForStarted());
+    // The summary is written before lingering starts.
+    QTRY_VERIFY_WITH_TIMEOUT(!parseJson(readAll(json)).isEmpty(), 20000);
+    QCOMPARE(p.state(), QProcess::Running);
+    ::kill(static_cast<pid_t>(p.processId()), signal);
+    QVERIFY(p.waitForFinished(10000)); // not an hour
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHeadless)
