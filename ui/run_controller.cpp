@@ -100,6 +100,11 @@ void RunController::pause()
         return;
     m_engine->pause();
     m_paused = true;
+    tick(); // the run's clock at the pause
+    const double now = toSeconds(m_snapshot.runNs);
+    m_pauses.push_back({now, now, true});
+    while (m_pauses.size() > kMaxMarkers)
+        m_pauses.pop_front();
     emit stateChanged();
 }
 
@@ -109,6 +114,8 @@ void RunController::resume()
         return;
     m_engine->resume();
     m_paused = false;
+    tick();
+    closePause();
     emit stateChanged();
 }
 
@@ -131,6 +138,7 @@ void RunController::cancel()
     m_engine->cancel();
     m_paused = false;
     tick();
+    closePause();
     emit stateChanged();
 }
 
@@ -148,6 +156,7 @@ void RunController::reset()
     m_record.clear();
     m_nextRecordNs = 0;
     m_markers.clear();
+    m_pauses.clear();
     m_paused = false;
     m_finished = false;
     m_drainRequested = false;
@@ -173,12 +182,15 @@ void RunController::tick()
             m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
     }
     m_lastRunNs = m_snapshot.runNs;
+    if (!m_pauses.empty() && m_pauses.back().open)
+        m_pauses.back().to = toSeconds(m_snapshot.runNs);
     const bool finished = m_snapshot.finished();
     if (!m_finished)
         recordInterval(m_snapshot, finished);
     if (finished && !m_finished) {
         m_finished = true;
         m_paused = false;
+        closePause();
         m_timer.stop();
         m_recordTimer.stop();
         emit ticked();
@@ -201,7 +213,7 @@ void RunController::recordInterval(const Snapshot& snapshot, bool runEnded)
         return;
     Sample sample;
     if (m_recordSampler.add(snapshot, sample))
-        m_record.push_back(sample);
+        m_record.append(sample);
     // Keep the grid: a late tick does not shift later rows.
     while (m_nextRecordNs <= now)
         m_nextRecordNs += m_recordInterval;
@@ -214,7 +226,24 @@ std::vector<Sample> RunController::intervalSamples() const
         virtualEngine->samples(samples);
         return samples;
     }
-    return m_record;
+    const std::span<const Sample> rows = m_record.rows();
+    return {rows.begin(), rows.end()};
+}
+
+void RunController::withRecord(const std::function<void(const IntervalRecord&)>& read) const
+{
+    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get()))
+        virtualEngine->withRecord(read);
+    else
+        read(m_record);
+}
+
+void RunController::closePause()
+{
+    if (m_pauses.empty() || !m_pauses.back().open)
+        return;
+    m_pauses.back().to = toSeconds(m_snapshot.runNs);
+    m_pauses.back().open = false;
 }
 
 void RunController::setPace(double factor)
