@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace poollab {
@@ -173,6 +174,15 @@ double startOf(const Sample& r)
 {
     return toSeconds(r.runNs - r.intervalNs);
 }
+// Where a row starts on the run's clock: never before the previous row ends. (The
+// interval is measured on the pool's clock, which goes on a little after the run's
+// clock stops at the end of a real run: the last row would reach back over the one
+// before it.)
+double startAfter(const Sample& r, Nanos previousEnd)
+{
+    return toSeconds(std::max(r.runNs - r.intervalNs, previousEnd));
+}
+
 double endOf(const Sample& r)
 {
     return toSeconds(r.runNs);
@@ -258,8 +268,9 @@ void Envelope::mergeInto(Bucket& into, const Bucket& later)
 void Envelope::add(const Sample& row)
 {
     Bucket b;
-    const double start = startOf(row);
+    const double start = m_rows == 0 ? startOf(row) : startAfter(row, m_lastEndNs);
     const double end = endOf(row);
+    m_lastEndNs = row.runNs;
     for (std::size_t c = 0; c < kColumnCount; ++c)
         b.min[c] = b.max[c] = {start, end, columnValue(row, static_cast<Column>(c))};
     ++m_rows;
@@ -302,13 +313,17 @@ void windowSteps(std::span<const Sample> rows, Column column, double from, doubl
     // The first row that ends after `from` (rows end in increasing order).
     const auto first =
         std::partition_point(rows.begin(), rows.end(), [from](const Sample& r) { return endOf(r) <= from; });
-    auto last = std::partition_point(first, rows.end(), [to](const Sample& r) { return startOf(r) < to; });
+    const auto last =
+        std::partition_point(first, rows.end(), [to](const Sample& r) { return startOf(r) < to; });
+    const auto startOfRow = [&](auto it) {
+        return it == rows.begin() ? startOf(*it) : startAfter(*it, std::prev(it)->runNs);
+    };
     const auto count = static_cast<std::size_t>(last - first);
     if (count <= maxBuckets || !(to > from)) {
         for (auto it = first; it != last; ++it) {
             const double v = columnValue(*it, column);
             if (!std::isnan(v))
-                appendStep(out, startOf(*it), endOf(*it), v);
+                appendStep(out, startOfRow(it), endOf(*it), v);
         }
         return;
     }
@@ -324,7 +339,7 @@ void windowSteps(std::span<const Sample> rows, Column column, double from, doubl
             e = Extremes{};
             current = index;
         }
-        e.add(startOf(*it), end, columnValue(*it, column));
+        e.add(startOfRow(it), end, columnValue(*it, column));
     }
     e.emit(out);
 }

@@ -143,10 +143,12 @@ private:
     std::size_t m_pendingRows = 0;
     std::size_t m_perBucket = 1;
     std::uint64_t m_rows = 0;
+    Nanos m_lastEndNs = 0;
 };
 
 // Windowing and downsampling of one column of a record (rows in time order, each
-// drawn as a step over [runNs - intervalNs, runNs]): the rows that overlap [from, to]
+// drawn as a step over [runNs - intervalNs, runNs], not reaching back before the
+// previous row's end): the rows that overlap [from, to]
 // go into at most `maxBuckets` buckets of equal time; each bucket gives the steps of
 // its smallest and largest value, in time order, so spikes and dips survive (never
 // every n-th row). With no more rows than buckets, every row is drawn as it is.
