@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a preset's description tells a learner to watch is in the window: each phrase
+// below names a series (or a latency view) that the charts must have, and a preset
+// that speaks of something the window does not show fails here.
+#include "app/presets.h"
+#include "core/virtual_engine.h"
+#include "ui/chart_panel.h"
+#include "ui/engine_factory.h"
+
+#include <QComboBox>
+#include <QTest>
+#include <QXYSeries>
+
+using namespace poollab;
+
+namespace {
+
+struct Phrase
+{
+    const char* phrase; // lower case, as it may appear in a description
+    const char* shown;  // the legend name of a series, or a latency view's item text
+};
+
+// Phrases that name something on the charts. Keep this table in step with the
+// descriptions: a new thing to watch needs a row here.
+const Phrase kPhrases[] = {
+    {"queue depth", "queue depth"},
+    {"the queue grows", "queue depth"},
+    {"retries per second", "retries/s"},
+    {"retries", "retries/s"},
+    {"rejections", "rejected + dropped/s"},
+    {"rejected", "rejected + dropped/s"},
+    {"dropped", "rejected + dropped/s"},
+    {"throttled", "throttled workers"},
+    {"busy", "busy workers"},
+    {"completions", "completed/s"},
+    {"completion rate", "completed/s"},
+    {"arrival rate", "arrived/s"},
+    {"throughput", "completed/s"},
+    {"in flight", "in flight"},
+    {"in-flight", "in flight"},
+    {"p50", "p50"},
+    {"p95", "p95"},
+    {"p99", "p99"},
+    {"percentiles", "p99"},
+    {"service time", "Service (on a worker)"},
+    {"the wait", "Wait (in the queue)"},
+    {"total latency", "Total (arrival to outcome)"},
+    // Not charted (yet): a description that promises them fails.
+    {"throttle wait", "throttle wait"},
+    {"token wait", "token wait"},
+};
+
+} // namespace
+
+class TstPresetSeries : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void descriptionsSpeakOfWhatTheChartsShow_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<QString>("description");
+        const QList<PresetInfo> presets = listPresets();
+        QCOMPARE(presets.size(), 8);
+        for (const PresetInfo& p : presets)
+            QTest::newRow(qPrintable(p.id)) << p.id << p.description;
+    }
+    void descriptionsSpeakOfWhatTheChartsShow()
+    {
+        QFETCH(QString, id);
+        QFETCH(QString, description);
+        RunController controller(makeEngineFor);
+        ChartPanel panel(&controller);
+        QStringList shown;
+        for (const QXYSeries* series : panel.allSeries())
+            shown << series->name();
+        for (const QComboBox* box : panel.findChildren<QComboBox*>())
+            for (int i = 0; i < box->count(); ++i)
+                shown << box->itemText(i);
+        const QString text = description.toLower();
+        int named = 0;
+        for (const Phrase& p : kPhrases) {
+            if (!text.contains(QLatin1String(p.phrase)))
+                continue;
+            ++named;
+            QVERIFY2(shown.contains(QLatin1String(p.shown)),
+                     qPrintable(QStringLiteral("'%1' speaks of \"%2\", but the window has no \"%3\"")
+                                    .arg(id, QLatin1String(p.phrase), QLatin1String(p.shown))));
+        }
+        QVERIFY2(named > 0, qPrintable(id + QStringLiteral(": names nothing the charts show")));
+    }
+
+    // The hand-off preset says its queue depth is 0 or 1, never more: a producer holds
+    // its job in the queue's one slot until a worker takes it.
+    void handOffQueueDepthIsZeroOrOne()
+    {
+        Scenario s;
+        QString error;
+        QVERIFY2(loadPreset(QStringLiteral("handoff"), s, &error), qPrintable(error));
+        QCOMPARE(s.queueCapacity, 0);
+        s.timeMode = TimeMode::Virtual;
+        VirtualEngine engine(s);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        std::vector<Sample> rows;
+        engine.samples(rows);
+        QVERIFY(rows.size() > 5);
+        std::int64_t deepest = 0;
+        for (const Sample& r : rows)
+            deepest = std::max(deepest, r.queueDepth);
+        QCOMPARE(deepest, std::int64_t{1});
+    }
+};
+
+QTEST_MAIN(TstPresetSeries)
+#include "tst_preset_series.moc"
