@@ -442,17 +442,18 @@ void ChartPanel::update()
     });
 
     // The capacity is drawn only when it is on the scale of the queue: at 100,000 it
-    // would flatten a queue of ten to a line at 0. Otherwise the axis title says it.
+    // would flatten a queue of ten to a line at 0. Otherwise its legend entry says it.
     const double depthMax = maxY(m_points[QueueDepth]);
     const double capacityMax = maxY(m_points[QueueCapacity]);
     const bool showCapacity = capacityMax > 0 && capacityMax <= 4 * std::max(depthMax, 1.0);
     if (!showCapacity)
         m_points[QueueCapacity].clear();
-    m_series[QueueCapacity]->setVisible(showCapacity);
-    m_queueAxis->setTitleText(
-        showCapacity || capacityMax <= 0
-            ? tr("jobs queued")
-            : tr("jobs queued (capacity %1)").arg(QLocale().toString(capacityMax, 'f', 0)));
+    const QString capacityName =
+        showCapacity || m_points[QueueDepth].isEmpty() ? tr("capacity")
+        : capacityMax > 0 ? tr("capacity %1 (off scale)").arg(QLocale().toString(capacityMax, 'f', 0))
+                          : tr("capacity 0 (hand-off)");
+    if (m_series[QueueCapacity]->name() != capacityName)
+        m_series[QueueCapacity]->setName(capacityName);
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
         m_series[i]->replace(m_points[i]);

@@ -2,12 +2,15 @@
 // What a preset's description tells a learner to watch is in the window: each phrase
 // below names a series (or a latency view) that the charts must have, and a preset
 // that speaks of something the window does not show fails here.
+#include "app/csv_export.h"
 #include "app/presets.h"
 #include "core/virtual_engine.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
+#include "ui/main_window.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QTest>
 #include <QXYSeries>
 
@@ -111,6 +114,50 @@ private slots:
         for (const Sample& r : rows)
             deepest = std::max(deepest, r.queueDepth);
         QCOMPARE(deepest, std::int64_t{1});
+    }
+
+    // With POOLLAB_SCREENSHOT_DIR set: the window after a preset's run at each virtual
+    // pace, saved as PNG beside the CSV that Export CSV writes, to look at side by side.
+    void screenshots_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<double>("pace");
+        QTest::addColumn<int>("window");
+        QTest::newRow("signup-burst-max-whole") << QStringLiteral("signup-burst") << 0.0 << 0;
+        QTest::newRow("signup-burst-1000x-whole") << QStringLiteral("signup-burst") << 1000.0 << 0;
+        QTest::newRow("signup-burst-max-30s") << QStringLiteral("signup-burst") << 0.0 << 30;
+        QTest::newRow("mmc-queue-max-whole") << QStringLiteral("mmc-queue") << 0.0 << 0;
+        QTest::newRow("overload-reject-max-whole") << QStringLiteral("overload-reject") << 0.0 << 0;
+        QTest::newRow("retry-storm-max-whole") << QStringLiteral("retry-storm") << 0.0 << 0;
+    }
+    void screenshots()
+    {
+        const QString dir = qEnvironmentVariable("POOLLAB_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            QSKIP("POOLLAB_SCREENSHOT_DIR is not set");
+        QFETCH(QString, id);
+        QFETCH(double, pace);
+        QFETCH(int, window);
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        MainWindow w(hooks);
+        Scenario s;
+        QString error;
+        QVERIFY2(loadPreset(id, s, &error), qPrintable(error));
+        s.timeMode = TimeMode::Virtual;
+        w.setScenario(s);
+        w.controller()->setPace(pace);
+        w.resize(1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->isFinished(), 120000);
+        w.charts()->setWindowSeconds(window);
+        QTest::qWait(300); // let the window paint: this is only for a person to look at
+        const QString name = QDir(dir).filePath(QString::fromLatin1(QTest::currentDataTag()));
+        QVERIFY(w.grab().save(name + QStringLiteral(".png")));
+        const std::vector<Sample> rows = w.controller()->intervalSamples();
+        QVERIFY2(exportTimeSeriesCsv(name + QStringLiteral(".csv"), rows, 0, &error), qPrintable(error));
     }
 };
 
