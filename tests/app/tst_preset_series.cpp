@@ -159,6 +159,45 @@ private slots:
         const std::vector<Sample> rows = w.controller()->intervalSamples();
         QVERIFY2(exportTimeSeriesCsv(name + QStringLiteral(".csv"), rows, 0, &error), qPrintable(error));
     }
+
+    // With POOLLAB_SCREENSHOT_DIR set: live changes and a pause on real threads, to
+    // look at the markers' labels and the shaded pause.
+    void screenshotOfChangesAndAPause()
+    {
+        const QString dir = qEnvironmentVariable("POOLLAB_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            QSKIP("POOLLAB_SCREENSHOT_DIR is not set");
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        MainWindow w(hooks);
+        Scenario s;
+        QString error;
+        QVERIFY2(loadPreset(QStringLiteral("mmc-queue"), s, &error), qPrintable(error));
+        s.sampleInterval = 250 * kMilli;
+        w.setScenario(s);
+        w.resize(1600, 1000);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RunController* c = w.controller();
+        QVERIFY(c->start());
+        w.charts()->setWindowSeconds(30);
+        QTRY_VERIFY_WITH_TIMEOUT(c->snapshot().runNs > 2 * kSecond, 10000);
+        Scenario t = s;
+        t.workers = 14;
+        c->setScenario(t, QStringLiteral("workers"), QStringLiteral("10"), QStringLiteral("14"));
+        t.rate = 100;
+        c->setScenario(t, QStringLiteral("rate"), QStringLiteral("80/s"), QStringLiteral("100/s"));
+        t.latency = "exp(50ms)";
+        c->setScenario(t, QStringLiteral("latency"), QStringLiteral("exp(100ms)"),
+                       QStringLiteral("exp(50ms)"));
+        QTRY_VERIFY_WITH_TIMEOUT(c->snapshot().runNs > 4 * kSecond, 10000);
+        c->pause();
+        QTRY_VERIFY_WITH_TIMEOUT(c->snapshot().runNs > 6 * kSecond, 10000);
+        c->resume();
+        QTRY_VERIFY_WITH_TIMEOUT(c->snapshot().runNs > 9 * kSecond, 10000);
+        QVERIFY(w.grab().save(QDir(dir).filePath(QStringLiteral("changes-and-pause.png"))));
+        c->cancel();
+    }
 };
 
 QTEST_MAIN(TstPresetSeries)
