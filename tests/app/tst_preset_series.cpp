@@ -116,6 +116,70 @@ private slots:
         QCOMPARE(deepest, std::int64_t{1});
     }
 
+    // The p95 line was invisible at these presets' rates: each percentile line that
+    // differs from the others has pixels of its colour in the rendered plot.
+    void percentileLinesShowAtThePresetsRates_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<int>("distinct"); // percentile lines that differ from the others
+        QTest::newRow("handoff") << QStringLiteral("handoff") << 3;
+        // Constant arrivals and service in virtual time: every job takes the same
+        // time, so p50 = p95 = p99 in every row of the CSV, and one line is right.
+        QTest::newRow("overload-reject") << QStringLiteral("overload-reject") << 0;
+        QTest::newRow("mmc-queue") << QStringLiteral("mmc-queue") << 3;
+    }
+    void percentileLinesShowAtThePresetsRates()
+    {
+        QFETCH(QString, id);
+        QFETCH(int, distinct);
+        Scenario s;
+        QString error;
+        QVERIFY2(loadPreset(id, s, &error), qPrintable(error));
+        s.timeMode = TimeMode::Virtual;
+        RunController c(makeEngineFor);
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        panel.setWindowSeconds(0);
+        panel.resize(1200, 900);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(c.start());
+        QTRY_VERIFY_WITH_TIMEOUT(c.isFinished(), 60000);
+        panel.update();
+        MarkedChartView* view = panel.view(2);
+        QChart* chart = view->chart();
+        const QImage image = view->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QRect plot = view->mapFromScene(chart->mapRectToScene(chart->plotArea()))
+                               .boundingRect()
+                               .adjusted(1, 1, -1, -1) &
+                           image.rect();
+        int checked = 0;
+        for (QAbstractSeries* abstract : chart->series()) {
+            auto* series = qobject_cast<QXYSeries*>(abstract);
+            QVERIFY(series->count() > 0);
+            bool sameAsAnother = false;
+            for (QAbstractSeries* other : chart->series())
+                if (other != series && qobject_cast<QXYSeries*>(other)->points() == series->points())
+                    sameAsAnother = true;
+            if (sameAsAnother)
+                continue;
+            const QRgb colour = series->pen().color().rgb();
+            int found = 0;
+            for (int y = plot.top(); y <= plot.bottom(); ++y)
+                for (int x = plot.left(); x <= plot.right(); ++x) {
+                    const QRgb p = image.pixel(x, y);
+                    if (std::abs(qRed(p) - qRed(colour)) + std::abs(qGreen(p) - qGreen(colour)) +
+                            std::abs(qBlue(p) - qBlue(colour)) <=
+                        24)
+                        ++found;
+                }
+            QVERIFY2(found >= 5, qPrintable(series->name() + QStringLiteral(": %1 pixels").arg(found)));
+            ++checked;
+        }
+        QCOMPARE(checked, distinct);
+    }
+
     // With POOLLAB_SCREENSHOT_DIR set: the window after a preset's run at each virtual
     // pace, saved as PNG beside the CSV that Export CSV writes, to look at side by side.
     void screenshots_data()
