@@ -488,7 +488,7 @@ void ChartPanel::alignPlotAreas()
     // Each chart's axis labels take their own width; extra margins make up the
     // difference, so that one run time falls on the same x pixel in all three charts
     // and the change markers line up. Laid out at once (activate()), so that each
-    // plot area read belongs to the margins just set.
+    // plot area read belongs to the margins it was laid out with.
     if (m_aligning)
         return;
     m_aligning = true;
@@ -497,21 +497,19 @@ void ChartPanel::alignPlotAreas()
     std::array<double, 3> left{}, right{};
     double maxLeft = 0, maxRight = 0;
     for (std::size_t i = 0; i < 3; ++i) {
-        if (charts[i]->margins() != base) {
-            charts[i]->setMargins(base);
-            charts[i]->layout()->activate();
-        }
+        charts[i]->layout()->activate(); // lay out what changed since, with the current margins
         const QRectF plot = charts[i]->plotArea();
         const QRectF all = charts[i]->rect();
-        left[i] = plot.left() - all.left();
-        right[i] = all.right() - plot.right();
+        const QMargins added = charts[i]->margins() - base;
+        left[i] = plot.left() - all.left() - added.left(); // what the chart needs by itself
+        right[i] = all.right() - plot.right() - added.right();
         maxLeft = std::max(maxLeft, left[i]);
         maxRight = std::max(maxRight, right[i]);
     }
     for (std::size_t i = 0; i < 3; ++i) {
         const QMargins extra(static_cast<int>(std::round(maxLeft - left[i])), 0,
                              static_cast<int>(std::round(maxRight - right[i])), 0);
-        if (extra.isNull())
+        if (charts[i]->margins() == base + extra)
             continue;
         charts[i]->setMargins(base + extra);
         charts[i]->layout()->activate();
