@@ -37,6 +37,7 @@ void Histogram::clear()
     m_count = 0;
     m_sum = 0;
     m_min = m_max = 0;
+    m_exactExtremes = true;
 }
 
 void Histogram::merge(const Histogram& other)
@@ -45,6 +46,7 @@ void Histogram::merge(const Histogram& other)
         return;
     for (std::size_t i = 0; i < m_buckets.size(); ++i)
         m_buckets[i] += other.m_buckets[i];
+    m_exactExtremes = m_exactExtremes && other.m_exactExtremes;
     if (m_count == 0) {
         m_min = other.m_min;
         m_max = other.m_max;
@@ -83,6 +85,9 @@ void Histogram::assignDifference(const Histogram& later, const Histogram& earlie
     m_max = std::min(HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1, later.max());
     if (m_max < m_min)
         m_max = m_min;
+    // They are bounds, not recorded values: an extreme rank is read from its bucket like
+    // any other, or every interval's p99 of fewer than 100 jobs would sit on a bucket edge.
+    m_exactExtremes = false;
 }
 
 Histogram Histogram::since(const Histogram& earlier) const
@@ -103,9 +108,9 @@ Nanos Histogram::percentile(double q) const
         1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(m_count) / 100.0 - 1e-9)));
     // The extremes are kept exactly: the first and last ranks are them, not a bucket's
     // midpoint (p99.9 of 500 values is the largest one).
-    if (rank >= m_count)
+    if (m_exactExtremes && rank >= m_count)
         return m_max;
-    if (rank == 1)
+    if (m_exactExtremes && rank == 1)
         return m_min;
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < m_buckets.size(); ++i) {

@@ -83,6 +83,7 @@ private:
     double m_sum = 0;
     Nanos m_min = 0;
     Nanos m_max = 0;
+    bool m_exactExtremes = true; // min and max are recorded values (not an interval's bucket bounds)
 };
 
 // A histogram written by many threads: one relaxed atomic add per value, no lock, no

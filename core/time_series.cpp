@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <iterator>
+#include <limits>
 
 namespace poollab {
 
@@ -113,6 +115,234 @@ void TimeSeries::add(const Sample& sample)
     }
     m_overviewSize /= 2;
     m_perBucket *= 2;
+}
+
+double columnValue(const Sample& r, Column column)
+{
+    const auto latency = [](const IntervalLatency& l, Nanos v) {
+        return l.count > 0 ? toMillis(v) : std::numeric_limits<double>::quiet_NaN();
+    };
+    switch (column) {
+    case Column::Arrivals:
+        return r.arrivalsPerSec;
+    case Column::Completions:
+        return r.completionsPerSec;
+    case Column::Failures:
+        return r.failuresPerSec;
+    case Column::Refusals:
+        return r.rejectionsPerSec + r.dropsPerSec;
+    case Column::Retries:
+        return r.retriesPerSec;
+    case Column::QueueDepth:
+        return static_cast<double>(r.queueDepth);
+    case Column::QueueCapacity:
+        return r.queueCapacity;
+    case Column::BusyWorkers:
+        return r.busyWorkers;
+    case Column::ThrottledWorkers:
+        return r.throttledWorkers;
+    case Column::Workers:
+        return r.workers;
+    case Column::InFlight:
+        return static_cast<double>(r.inFlight);
+    case Column::TotalP50:
+        return latency(r.total, r.total.p50);
+    case Column::TotalP95:
+        return latency(r.total, r.total.p95);
+    case Column::TotalP99:
+        return latency(r.total, r.total.p99);
+    case Column::WaitP50:
+        return latency(r.wait, r.wait.p50);
+    case Column::WaitP95:
+        return latency(r.wait, r.wait.p95);
+    case Column::WaitP99:
+        return latency(r.wait, r.wait.p99);
+    case Column::ServiceP50:
+        return latency(r.service, r.service.p50);
+    case Column::ServiceP95:
+        return latency(r.service, r.service.p95);
+    case Column::ServiceP99:
+        return latency(r.service, r.service.p99);
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double startOf(const Sample& r)
+{
+    return toSeconds(r.runNs - r.intervalNs);
+}
+// Where a row starts on the run's clock: never before the previous row ends. (The
+// interval is measured on the pool's clock, which goes on a little after the run's
+// clock stops at the end of a real run: the last row would reach back over the one
+// before it.)
+double startAfter(const Sample& r, Nanos previousEnd)
+{
+    return toSeconds(std::max(r.runNs - r.intervalNs, previousEnd));
+}
+
+double endOf(const Sample& r)
+{
+    return toSeconds(r.runNs);
+}
+
+void appendStep(std::vector<StepPoint>& out, double start, double end, double value)
+{
+    out.push_back({start, value});
+    out.push_back({end, value});
+}
+
+// The smallest and largest value of a run of rows, and where the rows with a value
+// begin and end: what one bucket of a downsampled chart draws.
+struct Extremes
+{
+    Envelope::Step min{0, 0, kNaN};
+    Envelope::Step max{0, 0, kNaN};
+    double first = 0; // start of the first row with a value
+    double last = 0;  // end of the last one
+
+    void add(double start, double end, double value)
+    {
+        if (std::isnan(value))
+            return;
+        if (std::isnan(min.value)) {
+            min = max = {start, end, value};
+            first = start;
+        } else {
+            if (value < min.value)
+                min = {start, end, value};
+            if (value >= max.value) // the last of equal peaks: a flat bucket spans its rows
+                max = {start, end, value};
+        }
+        last = end;
+    }
+    void emit(std::vector<StepPoint>& out) const
+    {
+        if (std::isnan(min.value))
+            return; // a gap: nothing here has a value
+        if (min.value == max.value) {
+            appendStep(out, first, last, min.value); // flat: keep it flat across the bucket
+            return;
+        }
+        const bool minFirst = min.start < max.start;
+        const Envelope::Step& a = minFirst ? min : max;
+        const Envelope::Step& b = minFirst ? max : min;
+        appendStep(out, a.start, a.end, a.value);
+        appendStep(out, b.start, b.end, b.value);
+    }
+};
+
+} // namespace
+
+Envelope::Envelope(std::size_t buckets) : m_buckets(std::max<std::size_t>(2, buckets + (buckets & 1))) {}
+
+void Envelope::clear()
+{
+    m_full = 0;
+    m_pendingRows = 0;
+    m_perBucket = 1;
+    m_rows = 0;
+}
+
+const Envelope::Bucket& Envelope::bucket(std::size_t index) const
+{
+    assert(index < size());
+    return index < m_full ? m_buckets[index] : m_pending;
+}
+
+void Envelope::mergeInto(Bucket& into, const Bucket& later)
+{
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+        const Step& lo = later.min[c];
+        const Step& hi = later.max[c];
+        // A NaN compares false: a side without a value never wins.
+        if (!std::isnan(lo.value) && !(lo.value >= into.min[c].value))
+            into.min[c] = lo;
+        if (!std::isnan(hi.value) && !(hi.value < into.max[c].value)) // the later of equal peaks
+            into.max[c] = hi;
+    }
+}
+
+void Envelope::add(const Sample& row)
+{
+    Bucket b;
+    const double start = m_rows == 0 ? startOf(row) : startAfter(row, m_lastEndNs);
+    const double end = endOf(row);
+    m_lastEndNs = row.runNs;
+    for (std::size_t c = 0; c < kColumnCount; ++c)
+        b.min[c] = b.max[c] = {start, end, columnValue(row, static_cast<Column>(c))};
+    ++m_rows;
+    if (m_pendingRows == 0)
+        m_pending = b;
+    else
+        mergeInto(m_pending, b);
+    if (++m_pendingRows < m_perBucket)
+        return;
+    m_buckets[m_full++] = m_pending;
+    m_pendingRows = 0;
+    if (m_full < m_buckets.size())
+        return;
+    for (std::size_t i = 0; i < m_full / 2; ++i) {
+        m_buckets[i] = m_buckets[2 * i];
+        mergeInto(m_buckets[i], m_buckets[2 * i + 1]);
+    }
+    m_full /= 2;
+    m_perBucket *= 2;
+}
+
+void Envelope::steps(Column column, std::vector<StepPoint>& out) const
+{
+    const auto c = static_cast<std::size_t>(column);
+    for (std::size_t i = 0; i < size(); ++i) {
+        const Bucket& b = bucket(i);
+        Extremes e;
+        // The flat case spans the bucket's rows with a value; min and max bound them.
+        e.add(b.min[c].start, b.min[c].end, b.min[c].value);
+        e.add(b.max[c].start, b.max[c].end, b.max[c].value);
+        e.first = std::min(b.min[c].start, b.max[c].start);
+        e.last = std::max(b.min[c].end, b.max[c].end);
+        e.emit(out);
+    }
+}
+
+void windowSteps(std::span<const Sample> rows, Column column, double from, double to, std::size_t maxBuckets,
+                 std::vector<StepPoint>& out)
+{
+    // The first row that ends after `from` (rows end in increasing order).
+    const auto first =
+        std::partition_point(rows.begin(), rows.end(), [from](const Sample& r) { return endOf(r) <= from; });
+    const auto last =
+        std::partition_point(first, rows.end(), [to](const Sample& r) { return startOf(r) < to; });
+    const auto startOfRow = [&](auto it) {
+        return it == rows.begin() ? startOf(*it) : startAfter(*it, std::prev(it)->runNs);
+    };
+    const auto count = static_cast<std::size_t>(last - first);
+    if (count <= maxBuckets || !(to > from)) {
+        for (auto it = first; it != last; ++it) {
+            const double v = columnValue(*it, column);
+            if (!std::isnan(v))
+                appendStep(out, startOfRow(it), endOf(*it), v);
+        }
+        return;
+    }
+    const double width = (to - from) / static_cast<double>(maxBuckets);
+    std::size_t current = 0;
+    Extremes e;
+    for (auto it = first; it != last; ++it) {
+        const double end = endOf(*it);
+        const auto index = static_cast<std::size_t>(
+            std::clamp((end - from) / width, 0.0, static_cast<double>(maxBuckets - 1)));
+        if (index != current) {
+            e.emit(out);
+            e = Extremes{};
+            current = index;
+        }
+        e.add(startOfRow(it), end, columnValue(*it, column));
+    }
+    e.emit(out);
 }
 
 } // namespace poollab

@@ -3,7 +3,10 @@
 
 #include "core/sampler.h"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <vector>
 
 namespace poollab {
@@ -57,5 +60,100 @@ private:
     std::size_t m_perBucket = 1;
     std::size_t m_added = 0;
 };
+
+// What the charts can draw of a row: one number per column.
+enum class Column : std::uint8_t {
+    Arrivals,
+    Completions,
+    Failures,
+    Refusals, // rejections + drops
+    Retries,
+    QueueDepth,
+    QueueCapacity,
+    BusyWorkers,
+    ThrottledWorkers,
+    Workers,
+    InFlight,
+    TotalP50,
+    TotalP95,
+    TotalP99,
+    WaitP50,
+    WaitP95,
+    WaitP99,
+    ServiceP50,
+    ServiceP95,
+    ServiceP99,
+};
+inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::ServiceP99) + 1;
+
+// The value a CSV row has for the column (latency in milliseconds, rates per second);
+// NaN where the row has none: a latency over an interval in which nothing finished.
+double columnValue(const Sample& row, Column column);
+
+// A chart point in seconds of run time.
+struct StepPoint
+{
+    double x = 0;
+    double y = 0;
+    bool operator==(const StepPoint&) const = default;
+};
+
+// Whole-run min/max envelope of every column, fed one row at a time: at most
+// `buckets` buckets of a power-of-two number of rows each; when they are all used,
+// neighbouring pairs merge (min of mins, max of maxes: exact, unlike averaging), so the
+// cost of adding a row and of reading the envelope does not grow with the run.
+class Envelope
+{
+public:
+    // One row of the record as drawn: its value held over its interval.
+    struct Step
+    {
+        double start = 0;
+        double end = 0;
+        double value = 0;
+    };
+    struct Bucket
+    {
+        std::array<Step, kColumnCount> min; // value NaN: no row here has one
+        std::array<Step, kColumnCount> max;
+    };
+
+    explicit Envelope(std::size_t buckets = 512);
+    void clear();
+    void add(const Sample& row);
+
+    std::size_t capacity() const { return m_buckets.size(); }
+    // Full buckets plus the one being filled, if any.
+    std::size_t size() const { return m_full + (m_pendingRows > 0 ? 1 : 0); }
+    const Bucket& bucket(std::size_t index) const;
+    std::size_t rowsPerBucket() const { return m_perBucket; }
+    std::uint64_t rows() const { return m_rows; }
+
+    // Appends the column's steps, bucket by bucket: the row with the smallest and the
+    // one with the largest value, in time order (one step when they are the same row).
+    // While every bucket holds one row, that is every row of the record.
+    void steps(Column column, std::vector<StepPoint>& out) const;
+
+private:
+    static void mergeInto(Bucket& into, const Bucket& later);
+
+    std::vector<Bucket> m_buckets;
+    std::size_t m_full = 0;
+    Bucket m_pending;
+    std::size_t m_pendingRows = 0;
+    std::size_t m_perBucket = 1;
+    std::uint64_t m_rows = 0;
+    Nanos m_lastEndNs = 0;
+};
+
+// Windowing and downsampling of one column of a record (rows in time order, each
+// drawn as a step over [runNs - intervalNs, runNs], not reaching back before the
+// previous row's end): the rows that overlap [from, to]
+// go into at most `maxBuckets` buckets of equal time; each bucket gives the steps of
+// its smallest and largest value, in time order, so spikes and dips survive (never
+// every n-th row). With no more rows than buckets, every row is drawn as it is.
+// Cost: O(log n) to find the window plus O(rows in it).
+void windowSteps(std::span<const Sample> rows, Column column, double from, double to, std::size_t maxBuckets,
+                 std::vector<StepPoint>& out);
 
 } // namespace poollab

@@ -692,7 +692,7 @@ void VirtualEngine::checkFinished()
     m_idle.clear();
     m_events.clear();
     m_commands.clear();
-    if (m_now > m_lastSample || m_samples.empty())
+    if (m_now > m_lastSample || m_record.appended() == 0)
         onSample(); // the last, shorter interval
 }
 
@@ -701,7 +701,7 @@ void VirtualEngine::onSample()
     fillSnapshot(m_sampleSnapshot, false);
     Sample sample;
     if (m_sampler.add(m_sampleSnapshot, sample))
-        m_samples.push_back(sample);
+        m_record.append(sample);
     m_lastSample = m_now;
     if (m_scenario.sampleInterval > 0)
         while (m_nextSample <= m_now)
@@ -886,9 +886,22 @@ Snapshot VirtualEngine::snapshot() const
 std::size_t VirtualEngine::samples(std::vector<Sample>& out, std::size_t from) const
 {
     CallerLock lock(*this);
-    for (std::size_t i = from; i < m_samples.size(); ++i)
-        out.push_back(m_samples[i]);
-    return m_samples.size();
+    const std::span<const Sample> rows = m_record.rows();
+    if (from < rows.size())
+        out.insert(out.end(), rows.begin() + static_cast<std::ptrdiff_t>(from), rows.end());
+    return rows.size();
+}
+
+void VirtualEngine::withRecord(const std::function<void(const IntervalRecord&)>& read) const
+{
+    CallerLock lock(*this);
+    read(m_record);
+}
+
+void VirtualEngine::setRecordSink(IntervalRecord::Sink sink)
+{
+    CallerLock lock(*this);
+    m_record.setSink(std::move(sink));
 }
 
 double VirtualEngine::meanInSystem() const

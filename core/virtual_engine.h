@@ -4,6 +4,7 @@
 #include "core/arrival.h"
 #include "core/engine.h"
 #include "core/histogram.h"
+#include "core/interval_record.h"
 #include "core/job_ring.h"
 #include "core/pool.h"
 #include "core/rng.h"
@@ -15,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -69,9 +71,15 @@ public:
     void applyAt(Nanos runNs, const Scenario& changed);
 
     // One sample per scenario.sampleInterval of simulated run time, plus a last,
-    // shorter one when the run ends. Appends those from index `from` on to out and
-    // returns the number there are in all.
+    // shorter one when the run ends (coarsened past IntervalRecord's bound). Appends
+    // the rows from index `from` on to out and returns the number there are in all.
     std::size_t samples(std::vector<Sample>& out, std::size_t from = 0) const;
+    // Calls `read` with the record while the simulation is held: for readers that
+    // take a bounded part of it (the charts) instead of copying it whole.
+    void withRecord(const std::function<void(const IntervalRecord&)>& read) const;
+    // Gets every row as it is appended, before coarsening, on the simulation thread.
+    // Set it before start().
+    void setRecordSink(IntervalRecord::Sink sink);
     // Time average, over the run so far, of the jobs in the system (queued + in
     // flight): L in Little's law, measured exactly.
     double meanInSystem() const;
@@ -224,7 +232,7 @@ private:
     // Samples on simulated time.
     Sampler m_sampler;
     Snapshot m_sampleSnapshot;
-    std::vector<Sample> m_samples;
+    IntervalRecord m_record;
     Nanos m_nextSample = 0;
     Nanos m_lastSample = 0;
 };

@@ -7,7 +7,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegendMarker>
+#include <QLocale>
 #include <QPainter>
+#include <QStringBuilder>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -17,31 +19,48 @@ namespace poollab {
 
 namespace {
 
-// The next "round" number at or above v: 1, 2, 5 times a power of ten.
-double niceCeil(double v)
+// A "round" step near v: 1, 2, 2.5 or 5 times a power of ten.
+double niceStep(double v)
 {
     if (!(v > 0))
         return 1;
     const double mag = std::pow(10.0, std::floor(std::log10(v)));
     for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (v <= step * mag)
+        if (v <= step * mag * (1 + 1e-9))
             return step * mag;
     return 10 * mag;
 }
 
-// 0..max with four or five round steps, labelled at round numbers.
+// As many decimals as the step needs to label every tick apart: 0.25 needs two.
+int decimalsFor(double step)
+{
+    int decimals = 0;
+    while (decimals < 9 &&
+           std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) >
+               1e-6 * step * std::pow(10.0, decimals))
+        ++decimals;
+    return decimals;
+}
+
 // Sets range and tick interval without passing through a state where the old interval
 // on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
-void setAxis(QValueAxis* axis, double min, double max, double step)
+void setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
 {
     axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
     axis->setRange(min, max);
     axis->setTickInterval(step);
+    axis->setLabelFormat(QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") %
+                         suffix);
 }
 
-void setNiceRange(QValueAxis* axis, double maxValue)
+// 0..max in about four round steps; whole-number quantities never get a step below 1.
+void setNiceRange(QValueAxis* axis, double maxValue, bool wholeNumbers = false)
 {
-    const double step = niceCeil(maxValue / 4);
+    if (!(maxValue > 0))
+        maxValue = 1;
+    double step = niceStep(maxValue / 4);
+    if (wholeNumbers)
+        step = std::max(1.0, std::round(step));
     setAxis(axis, 0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step);
 }
 
@@ -51,17 +70,12 @@ QValueAxis* timeAxisOf(QChart* chart)
     return axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.first());
 }
 
-const IntervalLatency& latencyOf(const Sample& s, ChartPanel::LatencyKind kind)
+double maxY(const QList<QPointF>& points)
 {
-    switch (kind) {
-    case ChartPanel::LatencyKind::Wait:
-        return s.wait;
-    case ChartPanel::LatencyKind::Service:
-        return s.service;
-    case ChartPanel::LatencyKind::Total:
-        break;
-    }
-    return s.total;
+    double m = 0;
+    for (const QPointF& p : points)
+        m = std::max(m, p.y());
+    return m;
 }
 
 } // namespace
@@ -75,38 +89,84 @@ MarkedChartView::MarkedChartView(QChart* chart, QWidget* parent) : QChartView(ch
 void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
 {
     QChartView::drawForeground(painter, rect);
+    m_labelBoxes.clear();
     QValueAxis* axis = timeAxisOf(chart());
-    if (!m_markers || m_markers->empty() || !axis || axis->max() <= axis->min())
+    if (!axis || axis->max() <= axis->min())
         return;
     const QRectF plot = chart()->plotArea();
+    const auto xOf = [&](double seconds) {
+        return plot.left() + (seconds - axis->min()) / (axis->max() - axis->min()) * plot.width();
+    };
     const QColor lineColor = palette().color(QPalette::Text);
     painter->save();
     QFont font = painter->font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
     painter->setFont(font);
     const QFontMetricsF fm(font);
-    int row = 0;
-    for (const ChangeMarker& m : *m_markers) {
-        if (m.seconds < axis->min() || m.seconds > axis->max())
-            continue;
-        const double x = plot.left() + (m.seconds - axis->min()) / (axis->max() - axis->min()) * plot.width();
-        QPen pen(lineColor, 1, Qt::DashLine);
-        pen.setCosmetic(true);
-        painter->setPen(pen);
-        painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
-        if (!m_showLabels)
-            continue;
-        // Stagger labels over three rows so that nearby changes stay readable.
-        const QString text = m.label();
-        QRectF box(0, 0, fm.horizontalAdvance(text) + 8, fm.height() + 2);
-        box.moveTopLeft(QPointF(x + 3, plot.top() + 2 + (row++ % 3) * (box.height() + 1)));
-        if (box.right() > plot.right())
-            box.moveRight(x - 3);
-        QColor fill = palette().color(QPalette::Base);
-        fill.setAlpha(220);
-        painter->fillRect(box, fill);
-        painter->setPen(lineColor);
-        painter->drawText(box, Qt::AlignCenter, text);
+
+    // Pauses first, under the markers: a shaded span, so that a flat line there reads
+    // as "paused", not as an outage. In virtual time a pause takes no run time; it still
+    // gets a band a few pixels wide.
+    if (m_pauses) {
+        QColor shade = lineColor;
+        shade.setAlpha(40);
+        for (const PauseSpan& p : *m_pauses) {
+            if (p.to < axis->min() || p.from > axis->max())
+                continue;
+            double left = std::max(plot.left(), xOf(p.from));
+            double right = std::min(plot.right(), xOf(p.to));
+            if (right - left < 4) {
+                left -= 2;
+                right = left + 4;
+            }
+            const QRectF band(left, plot.top(), right - left, plot.height());
+            painter->fillRect(band, shade);
+            if (m_showLabels) {
+                painter->setPen(lineColor);
+                const QString text = tr("paused");
+                painter->drawText(QPointF(band.left() + 3, plot.bottom() - fm.descent() - 2), text);
+            }
+        }
+    }
+
+    if (m_markers) {
+        // Labels stack: each takes the highest row where it overlaps no label already
+        // placed, so that nearby changes stay readable.
+        constexpr int kRows = 6;
+        for (const ChangeMarker& m : *m_markers) {
+            if (m.seconds < axis->min() || m.seconds > axis->max())
+                continue;
+            const double x = xOf(m.seconds);
+            QPen pen(lineColor, 1, Qt::DashLine);
+            pen.setCosmetic(true);
+            painter->setPen(pen);
+            painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+            if (!m_showLabels)
+                continue;
+            const QString text = m.label();
+            QRectF box(0, 0, fm.horizontalAdvance(text) + 8, fm.height() + 2);
+            box.moveTopLeft(QPointF(x + 3, plot.top() + 2));
+            if (box.right() > plot.right())
+                box.moveRight(x - 3);
+            QRectF placed = box;
+            for (int row = 0; row < kRows; ++row) {
+                placed = box.translated(0, row * (box.height() + 1));
+                const bool clear =
+                    std::none_of(m_labelBoxes.cbegin(), m_labelBoxes.cend(),
+                                 [&](const QRectF& other) { return other.intersects(placed); });
+                if (clear)
+                    break;
+                if (row == kRows - 1) // no free row: the oldest row gives way
+                    placed = box.translated(0, (m_labelBoxes.size() % kRows) * (box.height() + 1));
+            }
+            m_labelBoxes << placed;
+            // Light enough that the lines under a label stay visible.
+            QColor fill = palette().color(QPalette::Base);
+            fill.setAlpha(150);
+            painter->fillRect(placed, fill);
+            painter->setPen(lineColor);
+            painter->drawText(placed, Qt::AlignCenter, text);
+        }
     }
     painter->restore();
 }
@@ -114,7 +174,7 @@ void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
 ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller)
 {
-    m_throughput = makeChart(tr("Throughput (jobs/s, averaged over 1 s)"));
+    m_throughput = makeChart(tr("Throughput (jobs/s per sample interval)"));
     m_queue = makeChart(tr("Queue and workers"));
     m_latency = makeChart(tr("Latency (ms)"));
 
@@ -124,12 +184,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_latencyAxis = new QValueAxis;
     for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis})
         axis->setTickType(QValueAxis::TicksDynamic);
-    m_rateAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_queueAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_workerAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_latencyAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_queueAxis->setTitleText(tr("jobs queued"));
-    m_workerAxis->setTitleText(tr("workers"));
+    m_workerAxis->setTitleText(tr("workers, jobs"));
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
     m_queue->addAxis(m_queueAxis, Qt::AlignLeft);
     m_queue->addAxis(m_workerAxis, Qt::AlignRight);
@@ -138,7 +194,6 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
     for (int i = 0; i < 3; ++i) {
         auto* axis = new QValueAxis;
-        axis->setLabelFormat(QStringLiteral("%.0f s"));
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(0);
         charts[static_cast<std::size_t>(i)]->addAxis(axis, Qt::AlignBottom);
@@ -149,9 +204,12 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     addSeries(m_throughput, Arrivals, tr("arrived/s"), m_rateAxis);
     addSeries(m_throughput, Failures, tr("failed/s"), m_rateAxis);
     addSeries(m_throughput, Refusals, tr("rejected + dropped/s"), m_rateAxis);
+    addSeries(m_throughput, Retries, tr("retries/s"), m_rateAxis);
     addSeries(m_queue, QueueDepth, tr("queue depth"), m_queueAxis);
     addSeries(m_queue, QueueCapacity, tr("capacity"), m_queueAxis);
     addSeries(m_queue, Busy, tr("busy workers"), m_workerAxis);
+    addSeries(m_queue, Throttled, tr("throttled workers"), m_workerAxis);
+    addSeries(m_queue, InFlight, tr("in flight"), m_workerAxis);
     addSeries(m_queue, Workers, tr("worker count"), m_workerAxis);
     addSeries(m_latency, P50, tr("p50"), m_latencyAxis);
     addSeries(m_latency, P95, tr("p95"), m_latencyAxis);
@@ -166,8 +224,9 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_windowBox->addItem(tr("Last 5 minutes"), 300);
     m_windowBox->addItem(tr("Whole run"), 0);
     m_windowBox->setCurrentIndex(1);
-    m_windowBox->setToolTip(tr("How much history the charts show. The rolling windows keep full "
-                               "resolution; the whole run is downsampled so that memory stays flat."));
+    m_windowBox->setToolTip(tr("How much history the charts show. They draw the rows the CSV export "
+                               "writes, one per sample interval; when there are more than fit, each "
+                               "bucket shows its lowest and highest row, so no spike is lost."));
     connect(m_windowBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowSeconds(m_windowBox->itemData(index).toInt()); });
     m_latencyBox = new QComboBox;
@@ -194,6 +253,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     for (std::size_t i = 0; i < 3; ++i) {
         m_views[i] = new MarkedChartView(charts[i]);
         m_views[i]->setMarkers(&m_controller->markers());
+        m_views[i]->setPauses(&m_controller->pauses());
+        connect(charts[i], &QChart::plotAreaChanged, this, &ChartPanel::alignPlotAreas);
         chartsLayout->addWidget(m_views[i]);
     }
     m_views[1]->setShowLabels(false);
@@ -236,7 +297,8 @@ QLineSeries* ChartPanel::addSeries(QChart* chart, Series id, const QString& name
 
 void ChartPanel::styleSeries()
 {
-    // Fixed colours so that a kind of event keeps its colour across charts and themes.
+    // Fixed colours, distinct within each chart, readable on both themes' backgrounds;
+    // a kind of event keeps its colour across charts (green done, red failed or p99).
     const auto pen = [this](Series id, QColor color, Qt::PenStyle style = Qt::SolidLine, qreal width = 2) {
         QPen p(color, width, style);
         p.setCosmetic(true);
@@ -246,10 +308,13 @@ void ChartPanel::styleSeries()
     pen(Arrivals, QColor(0x3b, 0x82, 0xf6));
     pen(Failures, QColor(0xdc, 0x26, 0x26));
     pen(Refusals, QColor(0xf5, 0x9e, 0x0b));
+    pen(Retries, QColor(0xd9, 0x46, 0xef));
     pen(QueueDepth, QColor(0x8b, 0x5c, 0xf6), Qt::SolidLine, 2.5);
     pen(QueueCapacity, QColor(0x9c, 0xa3, 0xaf), Qt::DashLine, 1.5);
     pen(Busy, QColor(0x14, 0xb8, 0xa6));
-    pen(Workers, QColor(0x14, 0xb8, 0xa6), Qt::DashLine, 1.5);
+    pen(Throttled, QColor(0xef, 0x44, 0x44));
+    pen(InFlight, QColor(0x3b, 0x82, 0xf6), Qt::DotLine, 2);
+    pen(Workers, QColor(0xf9, 0x73, 0x16), Qt::DashLine, 2);
     pen(P50, QColor(0x2e, 0xa0, 0x43));
     pen(P95, QColor(0xf5, 0x9e, 0x0b));
     pen(P99, QColor(0xdc, 0x26, 0x26));
@@ -297,97 +362,159 @@ QList<QXYSeries*> ChartPanel::allSeries() const
     return out;
 }
 
+Column ChartPanel::column(Series id) const
+{
+    const int kind = static_cast<int>(m_latencyKind);
+    const auto latency = [kind](Column total) {
+        return static_cast<Column>(static_cast<int>(total) + 3 * kind); // total, wait, service
+    };
+    switch (id) {
+    case Completions:
+        return Column::Completions;
+    case Arrivals:
+        return Column::Arrivals;
+    case Failures:
+        return Column::Failures;
+    case Refusals:
+        return Column::Refusals;
+    case Retries:
+        return Column::Retries;
+    case QueueDepth:
+        return Column::QueueDepth;
+    case QueueCapacity:
+        return Column::QueueCapacity;
+    case Busy:
+        return Column::BusyWorkers;
+    case Throttled:
+        return Column::ThrottledWorkers;
+    case InFlight:
+        return Column::InFlight;
+    case Workers:
+        return Column::Workers;
+    case P50:
+        return latency(Column::TotalP50);
+    case P95:
+        return latency(Column::TotalP95);
+    case P99:
+    case SeriesCount:
+        break;
+    }
+    return latency(Column::TotalP99);
+}
+
+Column ChartPanel::columnOf(const QXYSeries* series) const
+{
+    for (std::size_t i = 0; i < SeriesCount; ++i)
+        if (m_series[i] == series)
+            return column(static_cast<Series>(i));
+    return Column::Completions;
+}
+
 void ChartPanel::update()
 {
-    const TimeSeries& ts = m_controller->series();
     for (auto& points : m_points)
         points.clear();
-    double rateMax = 0, arrivalMax = 0, queueMax = 0, workerMax = 0, latencyMax = 0;
-
-    const auto push = [&](double x, const Sample& rates, const Sample& gauges) {
-        m_points[Completions].append({x, rates.completionsPerSec});
-        m_points[Arrivals].append({x, rates.arrivalsPerSec});
-        m_points[Failures].append({x, rates.failuresPerSec});
-        const double refused = rates.rejectionsPerSec + rates.dropsPerSec;
-        m_points[Refusals].append({x, refused});
-        rateMax = std::max({rateMax, rates.completionsPerSec, refused});
-        arrivalMax = std::max(arrivalMax, rates.arrivalsPerSec);
-        const double depth = static_cast<double>(gauges.queueDepth);
-        m_points[QueueDepth].append({x, depth});
-        m_points[QueueCapacity].append({x, static_cast<double>(gauges.queueCapacity)});
-        m_points[Busy].append({x, static_cast<double>(gauges.busyWorkers)});
-        m_points[Workers].append({x, static_cast<double>(gauges.workers)});
-        queueMax = std::max({queueMax, depth, static_cast<double>(gauges.queueCapacity)});
-        workerMax = std::max(
-            {workerMax, static_cast<double>(gauges.workers), static_cast<double>(gauges.busyWorkers)});
-        const IntervalLatency& l = latencyOf(rates, m_latencyKind);
-        if (l.count == 0)
-            return; // nothing finished here: a gap, not a latency of 0
-        m_points[P50].append({x, toMillis(l.p50)});
-        m_points[P95].append({x, toMillis(l.p95)});
-        m_points[P99].append({x, toMillis(l.p99)});
-        latencyMax = std::max(latencyMax, toMillis(l.p99));
-    };
-
     double x0 = 0;
     double x1 = m_windowSeconds > 0 ? m_windowSeconds : 10;
-    if (!ts.empty()) {
-        const double last = toSeconds(ts.last().runNs);
+    m_controller->withRecord([&](const IntervalRecord& record) {
+        if (record.empty())
+            return;
+        // The record's end: the charts show what the CSV has, no further.
+        const double end = toSeconds(record.back().runNs);
         if (m_windowSeconds > 0) {
-            x1 = std::max<double>(m_windowSeconds, last);
+            x1 = std::max<double>(m_windowSeconds, end);
             x0 = x1 - m_windowSeconds;
-            const std::size_t n = ts.recentSize();
-            // First sample ending inside the window (binary search: runNs grows with the index).
-            std::size_t lo = 0, hi = n;
-            const Nanos from = static_cast<Nanos>(x0 * 1e9);
-            while (lo < hi) {
-                const std::size_t mid = (lo + hi) / 2;
-                if (ts.recent(mid).runNs <= from)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            const std::size_t first = std::min(lo, n - 1);
-            const std::size_t count = n - first;
-            const std::size_t stride = (count + kMaxPoints - 1) / kMaxPoints;
-            std::size_t j = 0;
-            Sample acc;
-            // Start so that the newest sample is always drawn.
-            for (std::size_t i = first + (count - 1) % stride; i < n; i += stride) {
-                const Sample& s = ts.recent(i);
-                // Rates and latency over the trailing second (or stride): one 100 ms
-                // interval holds too few jobs to be read as a rate.
-                const Nanos span = std::max<Nanos>(kSecond, static_cast<Nanos>(stride) * s.intervalNs);
-                while (j < i && s.runNs - ts.recent(j).runNs >= span)
-                    ++j;
-                acc = ts.recent(j);
-                for (std::size_t k = j + 1; k <= i; ++k)
-                    TimeSeries::merge(acc, ts.recent(k));
-                push(toSeconds(s.runNs), acc, s);
-            }
         } else {
-            x1 = std::max(10.0, last);
-            for (std::size_t i = 0; i < ts.overviewSize(); ++i) {
-                const Sample& b = ts.overview(i);
-                push(toSeconds(b.runNs), b, b);
-            }
+            x1 = end;
         }
-    }
+        for (std::size_t i = 0; i < SeriesCount; ++i) {
+            m_steps.clear();
+            const Column c = column(static_cast<Series>(i));
+            if (m_windowSeconds > 0)
+                windowSteps(record.rows(), c, x0, x1, kMaxBuckets, m_steps);
+            else
+                record.envelope().steps(c, m_steps);
+            QList<QPointF>& points = m_points[i];
+            points.reserve(static_cast<qsizetype>(m_steps.size()));
+            for (const StepPoint& p : m_steps)
+                points.append({p.x, p.y});
+        }
+    });
+
+    // The capacity is drawn only when it is on the scale of the queue: at 100,000 it
+    // would flatten a queue of ten to a line at 0. Otherwise its legend entry says it.
+    const double depthMax = maxY(m_points[QueueDepth]);
+    const double capacityMax = maxY(m_points[QueueCapacity]);
+    const bool showCapacity = capacityMax > 0 && capacityMax <= 4 * std::max(depthMax, 1.0);
+    if (!showCapacity)
+        m_points[QueueCapacity].clear();
+    const QString capacityName =
+        showCapacity || m_points[QueueDepth].isEmpty() ? tr("capacity")
+        : capacityMax > 0 ? tr("capacity %1 (off scale)").arg(QLocale().toString(capacityMax, 'f', 0))
+                          : tr("capacity 0 (hand-off)");
+    if (m_series[QueueCapacity]->name() != capacityName)
+        m_series[QueueCapacity]->setName(capacityName);
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
         m_series[i]->replace(m_points[i]);
-    const double timeStep = niceCeil((x1 - x0) / 6);
+
+    if (!(x1 > x0))
+        x1 = x0 + 1;
+    const double timeStep = niceStep((x1 - x0) / 6);
     for (QValueAxis* axis : m_timeAxes)
-        setAxis(axis, x0, x1, timeStep);
+        setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
+    const double rateMax = std::max({maxY(m_points[Completions]), maxY(m_points[Failures]),
+                                     maxY(m_points[Refusals]), maxY(m_points[Retries])});
+    const double arrivalMax = maxY(m_points[Arrivals]);
     // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
-    setNiceRange(m_rateAxis, std::max(1.0, rateScale * 1.1));
-    setNiceRange(m_queueAxis, std::max(1.0, queueMax * 1.05));
-    setNiceRange(m_workerAxis, std::max(1.0, workerMax * 1.1));
-    setNiceRange(m_latencyAxis, std::max(1.0, latencyMax * 1.1));
+    setNiceRange(m_rateAxis, rateScale * 1.1);
+    setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
+    setNiceRange(m_workerAxis,
+                 std::max({maxY(m_points[Workers]), maxY(m_points[Busy]), maxY(m_points[Throttled]),
+                           maxY(m_points[InFlight])}) *
+                     1.05,
+                 true);
+    setNiceRange(m_latencyAxis,
+                 std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
+    alignPlotAreas();
     for (MarkedChartView* view : m_views)
         view->viewport()->update(); // markers move with the axis
+}
+
+void ChartPanel::alignPlotAreas()
+{
+    // Each chart's axis labels take their own width; extra margins make up the
+    // difference, so that one run time falls on the same x pixel in all three charts
+    // and the change markers line up. Laid out at once (activate()), so that each
+    // plot area read belongs to the margins it was laid out with.
+    if (m_aligning)
+        return;
+    m_aligning = true;
+    const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
+    const QMargins base(2, 2, 2, 2);
+    std::array<double, 3> left{}, right{};
+    double maxLeft = 0, maxRight = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+        charts[i]->layout()->activate(); // lay out what changed since, with the current margins
+        const QRectF plot = charts[i]->plotArea();
+        const QRectF all = charts[i]->rect();
+        const QMargins added = charts[i]->margins() - base;
+        left[i] = plot.left() - all.left() - added.left(); // what the chart needs by itself
+        right[i] = all.right() - plot.right() - added.right();
+        maxLeft = std::max(maxLeft, left[i]);
+        maxRight = std::max(maxRight, right[i]);
+    }
+    for (std::size_t i = 0; i < 3; ++i) {
+        const QMargins extra(static_cast<int>(std::round(maxLeft - left[i])), 0,
+                             static_cast<int>(std::round(maxRight - right[i])), 0);
+        if (charts[i]->margins() == base + extra)
+            continue;
+        charts[i]->setMargins(base + extra);
+        charts[i]->layout()->activate();
+    }
+    m_aligning = false;
 }
 
 } // namespace poollab

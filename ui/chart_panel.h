@@ -16,8 +16,8 @@ class QComboBox;
 
 namespace poollab {
 
-// A chart view that draws the live-change markers over its plot: a dashed vertical
-// line and a short label per change, without a series per marker.
+// A chart view that draws the live-change markers over its plot (a dashed vertical
+// line and a short label per change, without a series per marker) and shades pauses.
 class MarkedChartView : public QChartView
 {
     Q_OBJECT
@@ -25,19 +25,26 @@ class MarkedChartView : public QChartView
 public:
     explicit MarkedChartView(QChart* chart, QWidget* parent = nullptr);
     void setMarkers(const std::deque<ChangeMarker>* markers) { m_markers = markers; }
+    void setPauses(const std::deque<PauseSpan>* pauses) { m_pauses = pauses; }
     void setShowLabels(bool show) { m_showLabels = show; }
+    // Where each marker label was drawn last, in view coordinates (for tests).
+    const QList<QRectF>& labelBoxes() const { return m_labelBoxes; }
 
 protected:
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
     const std::deque<ChangeMarker>* m_markers = nullptr;
+    const std::deque<PauseSpan>* m_pauses = nullptr;
     bool m_showLabels = true;
+    QList<QRectF> m_labelBoxes;
 };
 
 // The three live charts on one time axis: throughput, queue and workers, latency.
-// update() rebuilds every series from the controller's bounded history into
-// fixed-size point buffers, so the cost per tick does not depend on the job rate.
+// They draw the run's interval record (the rows the CSV export writes), each row as a
+// step over its interval. update() takes only what it shows: the rows of a rolling
+// window (min/max per bucket past kMaxBuckets) or the record's whole-run envelope, so
+// the cost per tick depends neither on the job rate nor on the run's length.
 class ChartPanel : public QWidget
 {
     Q_OBJECT
@@ -45,7 +52,9 @@ class ChartPanel : public QWidget
 public:
     // Rolling window lengths in seconds; 0 is the whole run (downsampled).
     static constexpr std::array<int, 4> kWindows{30, 60, 300, 0};
-    static constexpr int kMaxPoints = 600; // per series, whatever the window
+    static constexpr int kMaxBuckets = 600; // per series and window: about 2 px each
+    // Two steps (min and max) of two points per bucket.
+    static constexpr int kMaxPoints = 4 * kMaxBuckets;
     enum class LatencyKind { Total, Wait, Service };
 
     explicit ChartPanel(const RunController* controller, QWidget* parent = nullptr);
@@ -60,6 +69,9 @@ public:
     QChart* throughputChart() const { return m_throughput; }
     QChart* queueChart() const { return m_queue; }
     QChart* latencyChart() const { return m_latency; }
+    MarkedChartView* view(int index) const { return m_views[static_cast<std::size_t>(index)]; }
+    // The record column each series draws now (latency ones follow the latency kind).
+    Column columnOf(const QXYSeries* series) const;
     // The part of the panel that export renders (the three charts, without the selectors).
     QWidget* chartsArea() const { return m_chartsArea; }
 
@@ -72,9 +84,12 @@ private:
         Arrivals,
         Failures,
         Refusals,
+        Retries,
         QueueDepth,
         QueueCapacity,
         Busy,
+        Throttled,
+        InFlight,
         Workers,
         P50,
         P95,
@@ -84,6 +99,8 @@ private:
     QChart* makeChart(const QString& title);
     QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
     void styleSeries();
+    Column column(Series id) const;
+    void alignPlotAreas();
 
     const RunController* m_controller;
     int m_windowSeconds = 60;
@@ -99,6 +116,8 @@ private:
     QValueAxis* m_latencyAxis;
     std::array<QLineSeries*, SeriesCount> m_series{};
     std::array<QList<QPointF>, SeriesCount> m_points;
+    std::vector<StepPoint> m_steps;
+    bool m_aligning = false;
     QComboBox* m_windowBox;
     QComboBox* m_latencyBox;
     QWidget* m_chartsArea;

@@ -115,6 +115,11 @@ void RunController::pause()
         return;
     m_engine->pause();
     m_paused = true;
+    tick(); // the run's clock at the pause
+    const double now = toSeconds(m_snapshot.runNs);
+    m_pauses.push_back({now, now, true});
+    while (m_pauses.size() > kMaxMarkers)
+        m_pauses.pop_front();
     emit stateChanged();
 }
 
@@ -124,6 +129,8 @@ void RunController::resume()
         return;
     m_engine->resume();
     m_paused = false;
+    tick();
+    closePause();
     emit stateChanged();
 }
 
@@ -147,6 +154,7 @@ void RunController::cancel()
     m_paused = false;
     m_cancelRequested = true;
     tick();
+    closePause();
     emit stateChanged();
 }
 
@@ -164,6 +172,7 @@ void RunController::reset()
     m_record.clear();
     m_nextRecordNs = 0;
     m_markers.clear();
+    m_pauses.clear();
     m_paused = false;
     m_finished = false;
     m_drainRequested = false;
@@ -192,12 +201,15 @@ void RunController::tick()
     }
     m_lastRunNs = m_snapshot.runNs;
     recordProgress();
+    if (!m_pauses.empty() && m_pauses.back().open)
+        m_pauses.back().to = toSeconds(m_snapshot.runNs);
     const bool finished = m_snapshot.finished();
     if (!m_finished)
         recordInterval(m_snapshot, finished);
     if (finished && !m_finished) {
         m_finished = true;
         m_paused = false;
+        closePause();
         m_timer.stop();
         m_recordTimer.stop();
         emit ticked();
@@ -220,7 +232,7 @@ void RunController::recordInterval(const Snapshot& snapshot, bool runEnded)
         return;
     Sample sample;
     if (m_recordSampler.add(snapshot, sample))
-        m_record.push_back(sample);
+        m_record.append(sample);
     // Keep the grid: a late tick does not shift later rows.
     while (m_nextRecordNs <= now)
         m_nextRecordNs += m_recordInterval;
@@ -233,7 +245,24 @@ std::vector<Sample> RunController::intervalSamples() const
         virtualEngine->samples(samples);
         return samples;
     }
-    return m_record;
+    const std::span<const Sample> rows = m_record.rows();
+    return {rows.begin(), rows.end()};
+}
+
+void RunController::withRecord(const std::function<void(const IntervalRecord&)>& read) const
+{
+    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get()))
+        virtualEngine->withRecord(read);
+    else
+        read(m_record);
+}
+
+void RunController::closePause()
+{
+    if (m_pauses.empty() || !m_pauses.back().open)
+        return;
+    m_pauses.back().to = toSeconds(m_snapshot.runNs);
+    m_pauses.back().open = false;
 }
 
 void RunController::setPace(double factor)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/engine.h"
+#include "core/interval_record.h"
 #include "core/sampler.h"
 #include "core/time_series.h"
 
@@ -27,6 +28,15 @@ struct ChangeMarker
     QString from; // the value before the first step
     QString to;
     QString label() const;
+};
+
+// A pause on the run's clock. On real threads the clock goes on while paused; in
+// virtual time it stands still, so a pause there is an instant (from == to).
+struct PauseSpan
+{
+    double from = 0;
+    double to = 0;
+    bool open = true; // still paused: `to` follows the run's clock
 };
 
 // The one reader of the engine on the GUI thread: a timer takes one snapshot per tick
@@ -74,7 +84,11 @@ public:
     // the scenario, then a last, shorter one up to the end of the run. The same rows
     // the command line's --csv writes (during a run: the intervals completed so far).
     std::vector<Sample> intervalSamples() const;
+    // Calls `read` with the run's record (the rows intervalSamples() copies) without
+    // copying it: the charts take the part they draw. Empty before a run.
+    void withRecord(const std::function<void(const IntervalRecord&)>& read) const;
     const std::deque<ChangeMarker>& markers() const { return m_markers; }
+    const std::deque<PauseSpan>& pauses() const { return m_pauses; }
     // Time-averaged jobs in the system (queued + in flight) over the run: L of Little's law.
     double averageInSystem() const;
     // Fraction of a finite run that is done (0 when the run has no limit known here):
@@ -130,6 +144,7 @@ private:
     void recordProgress();
     std::deque<Progress> m_progress;
     void recordInterval(const Snapshot& snapshot, bool runEnded);
+    void closePause();
 
     EngineFactory m_factory;
     Scenario m_scenario;
@@ -142,10 +157,10 @@ private:
     Sample m_sample;
     TimeSeries m_series;
     // The export record, on the sample-interval grid of run time as the command line
-    // takes it (the virtual engine keeps its own, on simulated time). Unlike m_series
-    // it grows: one Sample (a few hundred bytes) per interval.
+    // takes it (the virtual engine keeps its own, on simulated time). Bounded: it
+    // coarsens past IntervalRecord's capacity.
     Sampler m_recordSampler;
-    std::vector<Sample> m_record;
+    IntervalRecord m_record;
     Nanos m_recordInterval = kSecond;
     Nanos m_nextRecordNs = 0;
     // Sample intervals shorter than a tick get snapshots of their own, as often as the
@@ -153,6 +168,7 @@ private:
     QTimer m_recordTimer;
     Snapshot m_recordSnapshot;
     std::deque<ChangeMarker> m_markers;
+    std::deque<PauseSpan> m_pauses;
     bool m_paused = false;
     bool m_finished = false;
     bool m_drainRequested = false;

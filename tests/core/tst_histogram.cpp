@@ -189,6 +189,20 @@ void TestHistogram::intervalIsTheDifference()
     QVERIFY(interval.min() >= 100 * kMilli && interval.min() <= 101 * kMilli);
     QCOMPARE(interval.max(), 200 * kMilli);
     QVERIFY(cumulative.since(cumulative).empty());
+
+    // An interval knows its extremes only to the bucket (here: below the run's exact
+    // max), so its last rank is read from its bucket like any other, never its edge.
+    Histogram run;
+    run.record(300 * kMilli);
+    const Histogram start = run;
+    for (int i = 0; i < 50; ++i)
+        run.record(100 * kMilli);
+    const Histogram fifty = run.since(start);
+    QCOMPARE(fifty.percentile(100), fifty.percentile(50));
+    QCOMPARE(fifty.percentile(2), fifty.percentile(50)); // rank 1
+    QVERIFY(std::abs(static_cast<double>(fifty.percentile(100)) - 100e6) <= 0.008 * 100e6);
+    // A histogram of recorded values keeps its exact extremes at the extreme ranks.
+    QCOMPARE(run.percentile(100), 300 * kMilli);
 }
 
 void TestHistogram::atomicMatchesPlain()

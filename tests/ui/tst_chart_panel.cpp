@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The charts show exactly what was measured: every point of every series is a row of
+// the run's record (what Export CSV and --csv write), drawn as a step over its
+// interval, on every engine and pace and at every time window.
+#include "core/virtual_engine.h"
+#include "ui/chart_panel.h"
+#include "ui/engine_factory.h"
+#include "ui/theme.h"
+
+#include <QApplication>
+#include <QLegendMarker>
+#include <QTest>
+#include <QXYSeries>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+using namespace poollab;
+
+namespace {
+
+double startOf(const Sample& r)
+{
+    return toSeconds(r.runNs - r.intervalNs);
+}
+double endOf(const Sample& r)
+{
+    return toSeconds(r.runNs);
+}
+
+// A small run with something in every series: retries, failures, a queue.
+Scenario smallRun(TimeMode mode)
+{
+    Scenario s;
+    s.timeMode = mode;
+    s.workers = 4;
+    s.queueCapacity = 1000;
+    s.arrival = ArrivalKind::Poisson;
+    s.rate = 300;
+    s.jobs = 300;
+    s.latency = "exp(10ms)";
+    s.failureRate = 0.2;
+    s.maxAttempts = 3;
+    s.backoffBase = 20 * kMilli;
+    s.sampleInterval = 100 * kMilli;
+    return s;
+}
+
+// Overloaded, rejecting, failing, retrying and rate-limited: every series has data.
+Scenario busyRun()
+{
+    Scenario s;
+    s.timeMode = TimeMode::Virtual;
+    s.workers = 4;
+    s.queueCapacity = 20;
+    s.overflow = OverflowPolicy::Reject;
+    s.arrival = ArrivalKind::Poisson;
+    s.rate = 100;
+    s.jobs = 0;
+    s.duration = 30 * kSecond;
+    s.latency = "exp(50ms)";
+    s.failureRate = 0.2;
+    s.maxAttempts = 3;
+    s.rateLimit = 70;
+    s.burst = 5;
+    return s;
+}
+
+QString kindName(ChartPanel::LatencyKind kind)
+{
+    return QString::number(static_cast<int>(kind));
+}
+
+} // namespace
+
+class TstChartPanel : public QObject
+{
+    Q_OBJECT
+
+private:
+    static void runToEnd(RunController& c)
+    {
+        QVERIFY(c.start());
+        QTRY_VERIFY_WITH_TIMEOUT(c.isFinished(), 60000);
+    }
+
+    // The window the panel shows, as the record defines it.
+    static std::pair<double, double> windowOf(const std::vector<Sample>& rows, int seconds)
+    {
+        const double end = rows.empty() ? 0 : endOf(rows.back());
+        if (seconds == 0)
+            return {0, end};
+        const double x1 = std::max<double>(seconds, end);
+        return {x1 - seconds, x1};
+    }
+
+    // Every point is the start or end of a row of the record that has that value, and
+    // the window's extremes are all there (min/max downsampling keeps them).
+    static void checkDownsampled(const QXYSeries* series, Column column, const std::vector<Sample>& rows,
+                                 double x0, double x1)
+    {
+        std::map<qint64, std::vector<double>> valuesAt; // x in ns -> values of rows touching it
+        double lo = INFINITY, hi = -INFINITY;
+        for (const Sample& r : rows) {
+            const double v = columnValue(r, column);
+            if (std::isnan(v) || endOf(r) <= x0 || startOf(r) >= x1)
+                continue;
+            valuesAt[r.runNs - r.intervalNs].push_back(v);
+            valuesAt[r.runNs].push_back(v);
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        const QList<QPointF> points = series->points();
+        QVERIFY2(points.size() <= ChartPanel::kMaxPoints, qPrintable(series->name()));
+        double plo = INFINITY, phi = -INFINITY;
+        for (const QPointF& p : points) {
+            const auto it = valuesAt.find(std::llround(p.x() * 1e9));
+            QVERIFY2(it != valuesAt.end(), qPrintable(series->name() + QStringLiteral(" x=%1").arg(p.x())));
+            QVERIFY2(std::find(it->second.begin(), it->second.end(), p.y()) != it->second.end(),
+                     qPrintable(series->name() + QStringLiteral(" x=%1 y=%2").arg(p.x()).arg(p.y())));
+            plo = std::min(plo, p.y());
+            phi = std::max(phi, p.y());
+        }
+        if (!valuesAt.empty()) {
+            QCOMPARE(phi, hi);
+            QCOMPARE(plo, lo);
+        }
+    }
+
+private slots:
+    void initTestCase() { applyTheme(Theme::Light); }
+
+    void chartsDrawTheRecordRowForRow_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<double>("pace"); // virtual only; 0 = as fast as possible
+        QTest::newRow("real") << int(TimeMode::Real) << 0.0;
+        QTest::newRow("virtual 1x") << int(TimeMode::Virtual) << 1.0;
+        QTest::newRow("virtual 1000x") << int(TimeMode::Virtual) << 1000.0;
+        QTest::newRow("virtual max") << int(TimeMode::Virtual) << 0.0;
+    }
+    void chartsDrawTheRecordRowForRow()
+    {
+        QFETCH(int, mode);
+        QFETCH(double, pace);
+        RunController c(makeEngineFor);
+        c.setScenario(smallRun(static_cast<TimeMode>(mode)));
+        c.setPace(pace);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        const std::vector<Sample> rows = c.intervalSamples();
+        QVERIFY(rows.size() >= 3);
+        // The record covers [0, elapsed] with no gap: each row starts where the last ended.
+        // (On real threads the first row also holds the few ms before the run's clock
+        // started, while the workers came up, as the CSV's first interval_s does.)
+        QVERIFY(rows.front().runNs - rows.front().intervalNs <= 0);
+        QVERIFY(rows.front().runNs - rows.front().intervalNs > -100 * kMilli);
+        // The last row of a real run reaches back a little (its interval is on the pool's
+        // clock, which runs on after the run's clock stops): it is drawn from where the
+        // row before ends.
+        const auto startAt = [&](std::size_t i) {
+            return i == 0 ? startOf(rows[0]) : std::max(startOf(rows[i]), endOf(rows[i - 1]));
+        };
+        for (std::size_t i = 1; i + 1 < rows.size(); ++i)
+            QCOMPARE(rows[i].runNs - rows[i].intervalNs, rows[i - 1].runNs);
+        QVERIFY(rows.back().runNs - rows.back().intervalNs <= rows[rows.size() - 2].runNs);
+        int checked = 0;
+        for (const auto kind : {ChartPanel::LatencyKind::Total, ChartPanel::LatencyKind::Wait,
+                                ChartPanel::LatencyKind::Service}) {
+            panel.setLatencyKind(kind);
+            for (const int window : ChartPanel::kWindows) {
+                panel.setWindowSeconds(window);
+                const auto [x0, x1] = windowOf(rows, window);
+                QCOMPARE(panel.throughputChart()->axes(Qt::Horizontal).first()->property("min").toDouble(),
+                         x0);
+                QCOMPARE(panel.throughputChart()->axes(Qt::Horizontal).first()->property("max").toDouble(),
+                         x1);
+                for (const QXYSeries* series : panel.allSeries()) {
+                    const Column column = panel.columnOf(series);
+                    if (column == Column::QueueCapacity && series->count() == 0) {
+                        // The only one that stays empty: off the queue's scale, said in the legend.
+                        QCOMPARE(series->name(),
+                                 QStringLiteral("capacity %1 (off scale)").arg(QLocale().toString(1000)));
+                        continue;
+                    }
+                    QList<QPointF> expected;
+                    for (std::size_t i = 0; i < rows.size(); ++i) {
+                        const double v = columnValue(rows[i], column);
+                        if (std::isnan(v))
+                            continue;
+                        expected << QPointF(startAt(i), v) << QPointF(endOf(rows[i]), v);
+                    }
+                    const QList<QPointF> points = series->points();
+                    QVERIFY2(points == expected,
+                             qPrintable(series->name() + QStringLiteral(" window ") +
+                                        QString::number(window) + QStringLiteral(" kind ") + kindName(kind)));
+                    ++checked;
+                }
+            }
+        }
+        QCOMPARE(checked, 3 * 4 * (int(panel.allSeries().size()) - 1)); // capacity 1000 is off scale
+        // The run did retry and fail: those series are not empty lines of zeros.
+        std::uint64_t retries = rows.back().totals.retries;
+        QVERIFY(retries > 0);
+    }
+
+    void longRunsAreDownsampledByMinAndMax_data()
+    {
+        QTest::addColumn<int>("window");
+        for (const int window : ChartPanel::kWindows)
+            QTest::newRow(qPrintable(QStringLiteral("window %1 s").arg(window))) << window;
+    }
+    void longRunsAreDownsampledByMinAndMax()
+    {
+        QFETCH(int, window);
+        Scenario s = busyRun();
+        s.duration = 400 * kSecond;
+        s.sampleInterval = 10 * kMilli; // 40,000 rows: far more than the charts draw
+        RunController c(makeEngineFor);
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        const std::vector<Sample> rows = c.intervalSamples();
+        QVERIFY(rows.size() >= 40000); // and then the drain of what was queued
+        panel.setWindowSeconds(window);
+        const auto [x0, x1] = windowOf(rows, window);
+        for (const QXYSeries* series : panel.allSeries())
+            if (series->count() > 0)
+                checkDownsampled(series, panel.columnOf(series), rows, x0, x1);
+    }
+
+    void everySeriesWithItsOwnDataShowsItsColour_data()
+    {
+        QTest::addColumn<int>("theme");
+        QTest::newRow("light") << int(Theme::Light);
+        QTest::newRow("dark") << int(Theme::Dark);
+    }
+    void everySeriesWithItsOwnDataShowsItsColour()
+    {
+        QFETCH(int, theme);
+        applyTheme(static_cast<Theme>(theme));
+        RunController c(makeEngineFor);
+        c.setScenario(busyRun());
+        c.setPace(0);
+        ChartPanel panel(&c);
+        panel.setChartTheme(chartThemeFor(static_cast<Theme>(theme)));
+        panel.setWindowSeconds(0);
+        panel.resize(1200, 900);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        runToEnd(c);
+        panel.update();
+        QApplication::processEvents();
+
+        for (int v = 0; v < 3; ++v) {
+            MarkedChartView* view = panel.view(v);
+            QChart* chart = view->chart();
+            const QImage image = view->grab().toImage().convertToFormat(QImage::Format_RGB32);
+            // Only the plot: the legend shows every colour anyway.
+            const QRect plot = view->mapFromScene(chart->mapRectToScene(chart->plotArea()))
+                                   .boundingRect()
+                                   .adjusted(1, 1, -1, -1);
+            QSet<QRgb> colours;
+            for (QAbstractSeries* abstract : chart->series()) {
+                auto* series = qobject_cast<QXYSeries*>(abstract);
+                QVERIFY(series);
+                const QRgb colour = series->pen().color().rgb();
+                QVERIFY2(!colours.contains(colour),
+                         qPrintable(series->name() + QStringLiteral(": colour shared")));
+                colours.insert(colour);
+                if (!series->isVisible() || series->count() == 0)
+                    continue;
+                bool sameAsAnother = false;
+                for (QAbstractSeries* other : chart->series())
+                    if (other != series && qobject_cast<QXYSeries*>(other)->points() == series->points())
+                        sameAsAnother = true;
+                if (sameAsAnother)
+                    continue;
+                int found = 0;
+                for (int y = plot.top(); y <= plot.bottom(); ++y)
+                    for (int x = plot.left(); x <= plot.right(); ++x) {
+                        const QRgb p = image.pixel(x, y);
+                        if (std::abs(qRed(p) - qRed(colour)) + std::abs(qGreen(p) - qGreen(colour)) +
+                                std::abs(qBlue(p) - qBlue(colour)) <=
+                            24)
+                            ++found;
+                    }
+                QVERIFY2(found >= 5, qPrintable(series->name() + QStringLiteral(": %1 pixels").arg(found)));
+            }
+        }
+        // The percentile lines really differ here (the point of drawing three).
+        const auto seriesNamed = [&](const QString& name) {
+            for (QXYSeries* s : panel.allSeries())
+                if (s->name() == name)
+                    return s;
+            return static_cast<QXYSeries*>(nullptr);
+        };
+        QVERIFY(seriesNamed(QStringLiteral("p95"))->points() != seriesNamed(QStringLiteral("p99"))->points());
+        applyTheme(Theme::Light);
+    }
+
+    void plotAreasLineUp()
+    {
+        RunController c(makeEngineFor);
+        Scenario s = busyRun();
+        s.queueCapacity = 100000; // a wide label on one axis only
+        s.overflow = OverflowPolicy::Block;
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        panel.resize(1000, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        runToEnd(c);
+        panel.update();
+        const auto left = [&](int i) { return panel.view(i)->chart()->plotArea().left(); };
+        const auto right = [&](int i) { return panel.view(i)->chart()->plotArea().right(); };
+        QTRY_VERIFY(std::abs(left(0) - left(1)) < 1 && std::abs(left(1) - left(2)) < 1);
+        QTRY_VERIFY(std::abs(right(0) - right(1)) < 1 && std::abs(right(1) - right(2)) < 1);
+        QVERIFY(panel.view(0)->chart()->plotArea().width() > 500);
+    }
+
+    void queueAxisScalesToTheQueue()
+    {
+        RunController c(makeEngineFor);
+        Scenario s = smallRun(TimeMode::Virtual);
+        s.queueCapacity = 100000;
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        panel.setWindowSeconds(0);
+        QXYSeries* capacity = nullptr;
+        double depthMax = 0;
+        for (QXYSeries* series : panel.allSeries()) {
+            if (panel.columnOf(series) == Column::QueueCapacity)
+                capacity = series;
+            if (panel.columnOf(series) == Column::QueueDepth)
+                for (const QPointF& p : series->points())
+                    depthMax = std::max(depthMax, p.y());
+        }
+        QVERIFY(depthMax > 0);
+        QCOMPARE(capacity->count(), 0);
+        const auto* axis = qobject_cast<QValueAxis*>(capacity->attachedAxes().last());
+        QVERIFY(axis->max() >= depthMax);
+        QVERIFY(axis->max() < 2 * depthMax + 2); // not 100,000: the queue's own scale
+        QCOMPARE(capacity->name(), QStringLiteral("capacity %1 (off scale)").arg(QLocale().toString(100000)));
+    }
+
+    void axisLabelsAreDistinctAndRound_data()
+    {
+        QTest::addColumn<bool>("run");
+        QTest::newRow("before a run") << false; // empty axes: 0..1
+        QTest::newRow("after a run") << true;
+    }
+    void axisLabelsAreDistinctAndRound()
+    {
+        QFETCH(bool, run);
+        RunController c(makeEngineFor);
+        Scenario s = smallRun(TimeMode::Virtual);
+        s.latency = "exp(300us)"; // latency well below 1 ms: labels need decimals
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        if (run)
+            runToEnd(c);
+        for (const int window : ChartPanel::kWindows) {
+            panel.setWindowSeconds(window);
+            for (QChart* chart : {panel.throughputChart(), panel.queueChart(), panel.latencyChart()})
+                for (QAbstractAxis* abstract : chart->axes()) {
+                    auto* axis = qobject_cast<QValueAxis*>(abstract);
+                    QVERIFY(axis);
+                    QStringList labels;
+                    for (double t = axis->min(); t <= axis->max() + 1e-9; t += axis->tickInterval())
+                        labels << QString::asprintf(qPrintable(axis->labelFormat()), t);
+                    QVERIFY2(labels.size() >= 2 && labels.size() <= 12, qPrintable(labels.join(u',')));
+                    QVERIFY2(QSet<QString>(labels.begin(), labels.end()).size() == labels.size(),
+                             qPrintable(labels.join(u',')));
+                }
+        }
+    }
+
+    void markerLabelsStackInsteadOfOverlapping()
+    {
+        RunController c(makeEngineFor);
+        Scenario s = busyRun();
+        s.duration = 3600 * kSecond;
+        c.setScenario(s);
+        c.setPace(1);
+        ChartPanel panel(&c);
+        panel.resize(1000, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(c.start());
+        QTRY_VERIFY(!c.intervalSamples().empty());
+        // Three changes within a second, on different controls: three markers, one place.
+        for (const char* key : {"workers", "rate", "latency"}) {
+            s.workers += 1;
+            c.setScenario(s, QString::fromLatin1(key), QStringLiteral("a"), QStringLiteral("b"));
+        }
+        QCOMPARE(c.markers().size(), std::size_t{3});
+        panel.view(0)->grab();
+        const QList<QRectF> boxes = panel.view(0)->labelBoxes();
+        QCOMPARE(boxes.size(), 3);
+        for (int i = 0; i < boxes.size(); ++i)
+            for (int j = i + 1; j < boxes.size(); ++j)
+                QVERIFY2(!boxes[i].intersects(boxes[j]),
+                         qPrintable(QStringLiteral("%1 and %2").arg(i).arg(j)));
+        c.cancel();
+    }
+
+    void pausesAreRecordedOnTheRunClock_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("real") << int(TimeMode::Real);
+        QTest::newRow("virtual") << int(TimeMode::Virtual);
+    }
+    void pausesAreRecordedOnTheRunClock()
+    {
+        QFETCH(int, mode);
+        RunController c(makeEngineFor);
+        Scenario s = busyRun();
+        s.timeMode = static_cast<TimeMode>(mode);
+        s.duration = 3600 * kSecond;
+        c.setScenario(s);
+        c.setPace(1);
+        QVERIFY(c.start());
+        QTRY_VERIFY(c.snapshot().runNs > 50 * kMilli);
+        c.pause();
+        QCOMPARE(c.pauses().size(), std::size_t{1});
+        QVERIFY(c.pauses().back().open);
+        const double from = c.pauses().back().from;
+        QCOMPARE(from, toSeconds(c.snapshot().runNs));
+        if (static_cast<TimeMode>(mode) == TimeMode::Real) // the wall clock goes on while paused
+            QTRY_VERIFY(c.pauses().back().to > from + 0.2);
+        c.resume();
+        QVERIFY(!c.pauses().back().open);
+        QCOMPARE(c.pauses().back().from, from);
+        if (static_cast<TimeMode>(mode) == TimeMode::Virtual)
+            QCOMPARE(c.pauses().back().to, from); // simulated time stood still
+        else
+            QVERIFY(c.pauses().back().to > from + 0.2);
+        c.cancel();
+        c.reset();
+        QVERIFY(c.pauses().empty());
+    }
+};
+
+QTEST_MAIN(TstChartPanel)
+#include "tst_chart_panel.moc"
