@@ -189,6 +189,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
     m_queue->addAxis(m_queueAxis, Qt::AlignLeft);
     m_queue->addAxis(m_workerAxis, Qt::AlignRight);
+    m_workerAxis->setGridLineVisible(false); // one grid per chart: the queue's
     m_latency->addAxis(m_latencyAxis, Qt::AlignLeft);
 
     const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
@@ -333,6 +334,8 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         chart->setTitleFont(font);
     }
     styleSeries(); // setTheme() recolours the series
+    // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
+    m_workerAxis->setGridLineVisible(false);
     for (MarkedChartView* view : m_views)
         view->viewport()->update();
 }

@@ -187,12 +187,13 @@ private slots:
         QTest::addColumn<QString>("id");
         QTest::addColumn<double>("pace");
         QTest::addColumn<int>("window");
-        QTest::newRow("signup-burst-max-whole") << QStringLiteral("signup-burst") << 0.0 << 0;
-        QTest::newRow("signup-burst-1000x-whole") << QStringLiteral("signup-burst") << 1000.0 << 0;
-        QTest::newRow("signup-burst-max-30s") << QStringLiteral("signup-burst") << 0.0 << 30;
-        QTest::newRow("mmc-queue-max-whole") << QStringLiteral("mmc-queue") << 0.0 << 0;
-        QTest::newRow("overload-reject-max-whole") << QStringLiteral("overload-reject") << 0.0 << 0;
-        QTest::newRow("retry-storm-max-whole") << QStringLiteral("retry-storm") << 0.0 << 0;
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("signup-burst-max-whole") << QStringLiteral("signup-burst") << 0.0 << 0 << false;
+        QTest::newRow("signup-burst-1000x-whole") << QStringLiteral("signup-burst") << 1000.0 << 0 << false;
+        QTest::newRow("signup-burst-max-30s") << QStringLiteral("signup-burst") << 0.0 << 30 << false;
+        QTest::newRow("mmc-queue-max-whole") << QStringLiteral("mmc-queue") << 0.0 << 0 << false;
+        QTest::newRow("overload-reject-max-whole") << QStringLiteral("overload-reject") << 0.0 << 0 << false;
+        QTest::newRow("retry-storm-max-whole-dark") << QStringLiteral("retry-storm") << 0.0 << 0 << true;
     }
     void screenshots()
     {
@@ -202,6 +203,7 @@ private slots:
         QFETCH(QString, id);
         QFETCH(double, pace);
         QFETCH(int, window);
+        QFETCH(bool, dark);
         WindowHooks hooks;
         hooks.makeEngine = makeEngineFor;
         MainWindow w(hooks);
@@ -211,6 +213,7 @@ private slots:
         s.timeMode = TimeMode::Virtual;
         w.setScenario(s);
         w.controller()->setPace(pace);
+        w.setTheme(dark ? Theme::Dark : Theme::Light);
         w.resize(1600, 1000);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));

@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QXYSeries>
 
+#include <cmath>
+
 using namespace poollab;
 
 class TstWindowStory : public QObject
@@ -72,11 +74,17 @@ private slots:
         auto* workers = w.controls()->findChild<QSpinBox*>(QStringLiteral("workers"));
         workers->setValue(40);
         QTRY_COMPARE(c->snapshot().busyWorkers, 40); // at once: the queue is full of work
-        // Past the 1 s over which the chart averages rates.
-        QTRY_VERIFY_WITH_TIMEOUT(toSeconds(c->snapshot().runNs) >= scale + 1.3, 60000);
         QCOMPARE(c->markers().back().label(), QStringLiteral("workers 20 \u2192 40"));
+        // The chart draws the record's 1 s rows: wait for the first row wholly after the
+        // change (it ends at the second boundary after the next one).
+        const double changedAt = c->markers().back().seconds;
+        const auto lastX = [&w] {
+            const QList<QPointF> p = w.charts()->allSeries().first()->points();
+            return p.isEmpty() ? 0.0 : p.last().x();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(lastX() >= std::ceil(changedAt) + 1, 60000);
         // The chart tells it: completions doubled after the marker.
-        const auto& points = w.charts()->allSeries().first()->points();
+        const auto points = w.charts()->allSeries().first()->points();
         QVERIFY(!points.isEmpty());
         // (Ideally 2x; the margin keeps a slow sanitizer build from failing on timing.)
         QVERIFY2(points.last().y() > 1.3 * before,
