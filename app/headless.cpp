@@ -347,9 +347,8 @@ private:
     Nanos m_span = 0;
 };
 
-// Rows of the time series recorded so far: appends those from index `from` on to
-// out and returns how many there are in all (VirtualEngine::samples() has this
-// shape; a bounded record of intervals can take its place).
+// Rows of the time series recorded so far: appends those from index `from` on (the
+// ones not taken yet) to out and returns how many there are in all.
 using SampleRows = std::function<std::size_t(std::vector<Sample>& out, std::size_t from)>;
 
 } // namespace
@@ -420,9 +419,26 @@ int runHeadless(const CommandLine& cl)
     }
     SampleRows virtualRows;
     if (virtualTime) {
-        // wt-charts' bounded interval record plugs in here.
-        const auto* ve = static_cast<const VirtualEngine*>(engine.get());
-        virtualRows = [ve](std::vector<Sample>& out, std::size_t from) { return ve->samples(out, from); };
+        // The engine's own record is bounded and coarsens on long runs, so the stream
+        // takes each row as the simulation appends it (on its thread), before any merge.
+        struct RowQueue
+        {
+            std::mutex mutex;
+            std::vector<Sample> rows; // appended, not yet taken
+            std::size_t total = 0;
+        };
+        auto queue = std::make_shared<RowQueue>();
+        static_cast<VirtualEngine*>(engine.get())->setRecordSink([queue](const Sample& row) {
+            std::lock_guard lock(queue->mutex);
+            queue->rows.push_back(row);
+            ++queue->total;
+        });
+        virtualRows = [queue](std::vector<Sample>& out, std::size_t) {
+            std::lock_guard lock(queue->mutex);
+            out.insert(out.end(), queue->rows.begin(), queue->rows.end());
+            queue->rows.clear();
+            return queue->total;
+        };
     }
     std::size_t rowsTaken = 0;
     std::vector<Sample> newRows;
