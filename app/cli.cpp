@@ -214,6 +214,9 @@ std::vector<Section> sections()
             QStringLiteral("Window, virtual time: simulated seconds per real second, or max for as "
                            "fast as it goes. Default: 10.")),
           o({"theme"}, "light|dark", QStringLiteral("Window: the colour theme. Default: as last used.")),
+          o({"chart-window"}, "30s|1m|5m|all",
+            QStringLiteral("Window: the charts' time window, the last 30 s, 1 min or 5 min, or the whole "
+                           "run. Default: as last used (1 min at first).")),
           o({"grab"}, "FILE.png",
             QStringLiteral("Window: save a screenshot of the window to FILE.png when the run ends "
                            "(with --start; without it, once the window is shown) and exit. The "
@@ -448,7 +451,7 @@ CommandLine parseCommandLine(const QStringList& arguments)
     cl.summaryCsvPath = value("summary-csv");
     cl.summaryJsonPath = value("summary-json");
     cl.saveScenarioPath = value("save-scenario");
-    for (const char* flag : {"grab", "grab-at", "pace", "theme"}) {
+    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window"}) {
         if (headless && isSet(flag))
             return fail(QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag)));
     }
@@ -466,6 +469,17 @@ CommandLine parseCommandLine(const QStringList& arguments)
                                    QStringLiteral("a duration from 0ms to 24h with a unit (us, ms, s, m, h), "
                                                   "e.g. 90s")));
         cl.grabAtNs = *ns;
+    }
+    if (isSet("chart-window")) {
+        const QString text = value("chart-window").trimmed();
+        static const std::pair<const char*, int> windows[] = {
+            {"30s", 30}, {"1m", 60}, {"5m", 300}, {"all", 0}};
+        for (const auto& [name, seconds] : windows)
+            if (text == QLatin1String(name))
+                cl.chartWindowS = seconds;
+        if (cl.chartWindowS < 0)
+            return fail(QStringLiteral("--chart-window: '%1' is not allowed; allowed: 30s, 1m, 5m, all")
+                            .arg(value("chart-window")));
     }
     if (isSet("theme")) {
         cl.theme = value("theme").trimmed();

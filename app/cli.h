@@ -35,10 +35,11 @@ struct CommandLine
     // Window: --grab FILE.png saves a screenshot of the window when the run ends (or at
     // --grab-at of run time; without --start once it is shown) and exits.
     QString grabPath;
-    Nanos grabAtNs = -1; // -1: when the run ends
-    double pace = -1;    // window, virtual time: --pace (0 = max); -1 = not given
-    QString theme;       // window: --theme light|dark; empty = as remembered
-    QString error;       // Action::Error: names the flag and what is allowed
+    Nanos grabAtNs = -1;   // -1: when the run ends
+    double pace = -1;      // window, virtual time: --pace (0 = max); -1 = not given
+    QString theme;         // window: --theme light|dark; empty = as remembered
+    int chartWindowS = -1; // window: --chart-window in seconds (0 = the whole run); -1 = as remembered
+    QString error;         // Action::Error: names the flag and what is allowed
     QString helpText;
     // Headless metrics endpoint (docs/METRICS.md): port 0 means none; it keeps serving
     // for metricsLinger after the run ends.

@@ -6,6 +6,7 @@
 #include "app/metrics_server.h"
 #include "app/presets.h"
 #include "app/scenario_file.h"
+#include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
 
@@ -129,12 +130,16 @@ int runWindow(const CommandLine& cl)
         window.setScenario(cl.scenario);
         // --preset X --workers 40 is the preset changed, as an edit in the window is.
         Scenario presetScenario;
-        if (!preset.isEmpty() && loadPreset(preset, presetScenario, nullptr) &&
-            scenarioToJson(presetScenario) != scenarioToJson(cl.scenario))
+        // The time mode is not the preset's (a preset keeps the mode it is opened in).
+        const bool loaded = !preset.isEmpty() && loadPreset(preset, presetScenario, nullptr);
+        presetScenario.timeMode = cl.scenario.timeMode;
+        if (loaded && scenarioToJson(presetScenario) != scenarioToJson(cl.scenario))
             window.controls()->setModified(true);
     }
     if (cl.pace >= 0)
         window.controls()->setPace(cl.pace);
+    if (cl.chartWindowS >= 0)
+        window.charts()->setWindowSeconds(cl.chartWindowS);
     // --metrics-port: what Run > Serve Prometheus metrics does, from the start.
     if (cl.metricsPort != 0 && !window.serveMetrics(static_cast<quint16>(cl.metricsPort))) {
         QTextStream(stderr) << "poollab: --metrics-port: " << window.lastError() << "\n";

@@ -551,7 +551,7 @@ private slots:
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
         // The table, --backoff and 19 others (--pace, --theme, --grab and --grab-at among them).
-        QCOMPARE(flags, int(scenarioFields().size()) + 20);
+        QCOMPARE(flags, int(scenarioFields().size()) + 21);
     }
 
     // --help opens with what PoolLab is (not Qt's usage line) and the version.
