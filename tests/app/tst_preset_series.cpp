@@ -9,8 +9,10 @@
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
 
+#include "tests/chart_pixels.h"
 #include <QComboBox>
 #include <QDir>
+
 #include <QTest>
 #include <QXYSeries>
 
@@ -165,15 +167,7 @@ private slots:
             if (sameAsAnother)
                 continue;
             const QRgb colour = series->pen().color().rgb();
-            int found = 0;
-            for (int y = plot.top(); y <= plot.bottom(); ++y)
-                for (int x = plot.left(); x <= plot.right(); ++x) {
-                    const QRgb p = image.pixel(x, y);
-                    if (std::abs(qRed(p) - qRed(colour)) + std::abs(qGreen(p) - qGreen(colour)) +
-                            std::abs(qBlue(p) - qBlue(colour)) <=
-                        24)
-                        ++found;
-                }
+            const int found = test::pixelsNear(image, plot, colour);
             QVERIFY2(found >= 5, qPrintable(series->name() + QStringLiteral(": %1 pixels").arg(found)));
             ++checked;
         }

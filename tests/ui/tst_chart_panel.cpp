@@ -7,8 +7,10 @@
 #include "ui/engine_factory.h"
 #include "ui/theme.h"
 
+#include "tests/chart_pixels.h"
 #include <QApplication>
 #include <QLegendMarker>
+
 #include <QTest>
 #include <QXYSeries>
 
@@ -278,15 +280,7 @@ private slots:
                         sameAsAnother = true;
                 if (sameAsAnother)
                     continue;
-                int found = 0;
-                for (int y = plot.top(); y <= plot.bottom(); ++y)
-                    for (int x = plot.left(); x <= plot.right(); ++x) {
-                        const QRgb p = image.pixel(x, y);
-                        if (std::abs(qRed(p) - qRed(colour)) + std::abs(qGreen(p) - qGreen(colour)) +
-                                std::abs(qBlue(p) - qBlue(colour)) <=
-                            24)
-                            ++found;
-                    }
+                const int found = test::pixelsNear(image, plot, colour);
                 QVERIFY2(found >= 5, qPrintable(series->name() + QStringLiteral(": %1 pixels").arg(found)));
             }
         }
