@@ -28,7 +28,7 @@ void IntervalRecord::append(const Sample& row)
     if (m_appended++ == 0)
         m_baseIntervalNs = row.intervalNs;
     if (m_inLastRow > 0 && m_inLastRow < m_perRow) {
-        TimeSeries::merge(m_rows.back(), row);
+        mergeSamples(m_rows.back(), row);
         ++m_inLastRow;
         return;
     }
@@ -37,7 +37,7 @@ void IntervalRecord::append(const Sample& row)
         const std::size_t half = m_rows.size() / 2;
         for (std::size_t i = 0; i < half; ++i) {
             Sample merged = m_rows[2 * i];
-            TimeSeries::merge(merged, m_rows[2 * i + 1]);
+            mergeSamples(merged, m_rows[2 * i + 1]);
             m_rows[i] = merged;
         }
         m_rows.resize(half);

@@ -14,7 +14,7 @@ namespace poollab {
 
 // A run's record: one row per sample interval, the rows the CSV export writes and the
 // charts draw. Bounded: past `capacity` rows, neighbouring pairs merge
-// (TimeSeries::merge) and every later row covers twice as many sample intervals, so
+// (mergeSamples) and every later row covers twice as many sample intervals, so
 // memory is set by the capacity, not by how long the run (or the simulated time) is.
 // Below the bound the rows are exactly the sample intervals appended.
 //

@@ -34,36 +34,7 @@ void mergeLatency(IntervalLatency& into, const IntervalLatency& later)
 
 } // namespace
 
-TimeSeries::TimeSeries(std::size_t recentCapacity, std::size_t overviewBuckets)
-    : m_recent(std::max<std::size_t>(1, recentCapacity)),
-      // An even count so that pairs merge cleanly.
-      m_overview(std::max<std::size_t>(2, overviewBuckets + (overviewBuckets & 1)))
-{}
-
-void TimeSeries::clear()
-{
-    m_recentHead = 0;
-    m_recentSize = 0;
-    m_overviewSize = 0;
-    m_pendingCount = 0;
-    m_perBucket = 1;
-    m_added = 0;
-}
-
-const Sample& TimeSeries::recent(std::size_t index) const
-{
-    assert(index < m_recentSize);
-    const std::size_t cap = m_recent.size();
-    return m_recent[(m_recentHead + cap - m_recentSize + index) % cap];
-}
-
-const Sample& TimeSeries::overview(std::size_t index) const
-{
-    assert(index < overviewSize());
-    return index < m_overviewSize ? m_overview[index] : m_pending;
-}
-
-void TimeSeries::merge(Sample& a, const Sample& b)
+void mergeSamples(Sample& a, const Sample& b)
 {
     const double wa = static_cast<double>(a.intervalNs);
     const double wb = static_cast<double>(b.intervalNs);
@@ -89,32 +60,6 @@ void TimeSeries::merge(Sample& a, const Sample& b)
     a.totals = b.totals;
     a.runNs = b.runNs;
     a.intervalNs += b.intervalNs;
-}
-
-void TimeSeries::add(const Sample& sample)
-{
-    m_recent[m_recentHead] = sample;
-    m_recentHead = (m_recentHead + 1) % m_recent.size();
-    m_recentSize = std::min(m_recentSize + 1, m_recent.size());
-    ++m_added;
-
-    if (m_pendingCount == 0)
-        m_pending = sample;
-    else
-        merge(m_pending, sample);
-    if (++m_pendingCount < m_perBucket)
-        return;
-    m_overview[m_overviewSize++] = m_pending;
-    m_pendingCount = 0;
-    if (m_overviewSize < m_overview.size())
-        return;
-    // Full: halve the resolution of what is there.
-    for (std::size_t i = 0; i < m_overviewSize / 2; ++i) {
-        m_overview[i] = m_overview[2 * i];
-        merge(m_overview[i], m_overview[2 * i + 1]);
-    }
-    m_overviewSize /= 2;
-    m_perBucket *= 2;
 }
 
 double columnValue(const Sample& r, Column column)

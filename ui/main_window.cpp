@@ -152,7 +152,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
             return;
         }
         action(QStringLiteral("exportCsv"))
-            ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
+            ->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
@@ -322,8 +322,7 @@ void MainWindow::updateActions()
     action(QStringLiteral("drain"))->setEnabled(active && !draining);
     action(QStringLiteral("stop"))->setEnabled(active);
     action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
-    action(QStringLiteral("exportCsv"))
-        ->setEnabled(bool(m_hooks.exportCsv) && !m_controller->series().empty());
+    action(QStringLiteral("exportCsv"))->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
     updateStatus();
 }
 

@@ -92,8 +92,8 @@ bool RunController::start()
     m_engine->start();
     m_engine->snapshot(m_snapshot);
     recordProgress();
-    m_sampler.add(m_snapshot, m_sample);       // the baseline
-    m_recordSampler.add(m_snapshot, m_sample); // the baseline
+    Sample unused;
+    m_recordSampler.add(m_snapshot, unused); // the baseline
     // Scenarios hold it from 10 ms up; 0 would never advance the grid.
     m_recordInterval = m_scenario.sampleInterval > 0 ? m_scenario.sampleInterval : kSecond;
     m_nextRecordNs = m_recordInterval;
@@ -166,8 +166,6 @@ void RunController::reset()
         m_engine->cancel();
     m_engine.reset();
     m_snapshot = Snapshot{};
-    m_sampler.reset();
-    m_series.clear();
     m_recordSampler.reset();
     m_record.clear();
     m_nextRecordNs = 0;
@@ -193,12 +191,9 @@ void RunController::tick()
         std::lock_guard lock(m_publishedMutex);
         m_published = m_snapshot;
     }
-    if (m_sampler.add(m_snapshot, m_sample) && m_sample.intervalNs > 0) {
-        m_series.add(m_sample);
-        const Nanos dt = m_snapshot.runNs - m_lastRunNs;
-        if (dt > 0)
-            m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
-    }
+    // L of Little's law: the jobs in the system integrated over run time, per tick.
+    if (const Nanos dt = m_snapshot.runNs - m_lastRunNs; dt > 0)
+        m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
     m_lastRunNs = m_snapshot.runNs;
     recordProgress();
     if (!m_pauses.empty() && m_pauses.back().open)

@@ -75,11 +75,11 @@ public:
     TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
 
     const Snapshot& snapshot() const { return m_snapshot; }
+    // Whether a tick has seen the run's clock move: from then on there is a run to export.
+    bool hasRunTime() const { return m_lastRunNs > 0; }
     // The snapshot of the last tick, for readers on other threads (the metrics endpoint):
     // they never touch the engine, which a Reset may replace under them.
     void copyLatestSnapshot(Snapshot& out) const;
-    // The charts' history: bounded, so downsampled on long runs.
-    const TimeSeries& series() const { return m_series; }
     // The whole run at full resolution, for export: one sample per sample interval of
     // the scenario, then a last, shorter one up to the end of the run. The same rows
     // the command line's --csv writes (during a run: the intervals completed so far).
@@ -153,9 +153,6 @@ private:
     Snapshot m_snapshot;
     mutable std::mutex m_publishedMutex;
     Snapshot m_published; // a copy of m_snapshot for other threads
-    Sampler m_sampler;
-    Sample m_sample;
-    TimeSeries m_series;
     // The export record, on the sample-interval grid of run time as the command line
     // takes it (the virtual engine keeps its own, on simulated time). Bounded: it
     // coarsens past IntervalRecord's capacity.
