@@ -468,10 +468,8 @@ int runHeadless(const CommandLine& cl)
     int cancelSignal = 0;
     engine->start();
     engine->snapshot(snap);
-    if (!virtualTime) {
-        Sample unused;
-        sampler.add(snap, unused); // the baseline: fills nothing
-    }
+    if (!virtualTime)
+        sampler.setRunStart(snap);
     std::thread monitor([&] {
         const Nanos tick = std::min<Nanos>(sc.sampleInterval, 100 * kMilli);
         Nanos nextSample = steadyNowNs() + sc.sampleInterval;

@@ -23,6 +23,14 @@ void Sampler::summarize(const Histogram& interval, IntervalLatency& out)
     out.mean = interval.mean();
 }
 
+void Sampler::setRunStart(const Snapshot& snapshot)
+{
+    copySnapshot(snapshot, m_previous);
+    m_previous.elapsedNs -= m_previous.runNs;
+    m_previous.runNs = 0;
+    m_hasPrevious = true;
+}
+
 bool Sampler::add(const Snapshot& s, Sample& out)
 {
     if (!m_hasPrevious) {

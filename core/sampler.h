@@ -50,6 +50,10 @@ public:
     // The first snapshot only sets the baseline (returns false); each later one
     // fills out with the interval since the previous and returns true.
     bool add(const Snapshot& snapshot, Sample& out);
+    // The baseline for a run that has just been started: its first interval counts
+    // from the run's start even when the run's clock had already started by the time
+    // the snapshot was taken (the workers came up first), never from after it.
+    void setRunStart(const Snapshot& snapshot);
     void reset() { m_hasPrevious = false; }
     const Snapshot& previous() const { return m_previous; }
 

@@ -92,8 +92,7 @@ bool RunController::start()
     m_engine->start();
     m_engine->snapshot(m_snapshot);
     recordProgress();
-    Sample unused;
-    m_recordSampler.add(m_snapshot, unused); // the baseline
+    m_recordSampler.setRunStart(m_snapshot);
     // Scenarios hold it from 10 ms up; 0 would never advance the grid.
     m_recordInterval = m_scenario.sampleInterval > 0 ? m_scenario.sampleInterval : kSecond;
     m_nextRecordNs = m_recordInterval;

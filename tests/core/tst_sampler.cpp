@@ -14,6 +14,8 @@ class TestSampler : public QObject
 
 private slots:
     void firstSnapshotIsTheBaseline();
+    void runStartBaselineReachesBackToTheStart_data();
+    void runStartBaselineReachesBackToTheStart();
     void ratesAndGaugesOfAnInterval();
     void intervalPercentilesSeeOnlyTheInterval();
     void samplesFromARealPoolAddUpToTheTotals();
@@ -37,6 +39,38 @@ void TestSampler::firstSnapshotIsTheBaseline()
     QVERIFY(sampler.add(at(2 * kSecond), sample));
     QCOMPARE(sample.intervalNs, kSecond);
     QCOMPARE(sample.arrivalsPerSec, 0.0);
+}
+
+void TestSampler::runStartBaselineReachesBackToTheStart_data()
+{
+    QTest::addColumn<qint64>("runAtStartNs"); // the run's clock when the baseline was taken
+    QTest::addColumn<qint64>("expectedStartNs");
+    // Taken before the workers were up: the first interval also holds their start-up.
+    QTest::newRow("clock not started") << qint64{0} << qint64{-20 * kMilli};
+    // Taken once the run's clock had started: the first interval still starts at 0.
+    QTest::newRow("clock already running") << qint64{3 * kMilli} << qint64{0};
+}
+
+void TestSampler::runStartBaselineReachesBackToTheStart()
+{
+    QFETCH(qint64, runAtStartNs);
+    QFETCH(qint64, expectedStartNs);
+    Snapshot start;
+    start.elapsedNs = 20 * kMilli; // the pool's clock, since it was made
+    start.runNs = runAtStartNs;
+    start.counters.submitted = 7;
+    Sampler sampler;
+    sampler.setRunStart(start);
+    Snapshot later;
+    later.runNs = kSecond;
+    // The run's clock started at 40 ms of the pool's clock (20 ms after the baseline), or
+    // at 20 ms - runAtStart when it was already running then.
+    later.elapsedNs = kSecond + (runAtStartNs > 0 ? 20 * kMilli - runAtStartNs : 40 * kMilli);
+    later.counters.submitted = 27;
+    Sample sample;
+    QVERIFY(sampler.add(later, sample));
+    QCOMPARE(sample.runNs - sample.intervalNs, Nanos{expectedStartNs});
+    QCOMPARE(sample.totals.submitted, std::uint64_t{27});
 }
 
 void TestSampler::ratesAndGaugesOfAnInterval()
