@@ -8,10 +8,10 @@
 #include "app/scenario_file.h"
 #include "app/summary_json.h"
 #include "core/duration.h"
+#include "core/interval_record.h"
 #include "core/load_generator.h"
 #include "core/queueing_theory.h"
 #include "core/real_engine.h"
-#include "core/sampler.h"
 #include "core/summary.h"
 #include "core/virtual_engine.h"
 
@@ -330,253 +330,236 @@ void reportLeftoverPartials(const CommandLine& cl, QTextStream& err)
     err.flush();
 }
 
-// Time-weighted mean of queued + in flight over the samples: the real engine's
-// estimate of L for Little's law (-1 when there are no samples).
-class MeanInSystem
+// The rows the engine appends, before its record coarsens, from the thread that
+// appends them (the simulation's, or the monitor's on real threads) to the CSV stream.
+class RowQueue
 {
 public:
-    void add(const Sample& s)
+    IntervalRecord::Sink sink()
     {
-        m_area += static_cast<double>(s.queueDepth + s.inFlight) * static_cast<double>(s.intervalNs);
-        m_span += s.intervalNs;
+        return [state = m_state](const Sample& row) {
+            std::lock_guard lock(state->mutex);
+            state->rows.push_back(row);
+        };
     }
-    double value() const { return m_span > 0 ? m_area / static_cast<double>(m_span) : -1; }
+    // Appends the rows not taken yet to the stream (if open) and flushes it.
+    void moveTo(TimeSeriesCsvStream& csv)
+    {
+        m_taken.clear();
+        {
+            std::lock_guard lock(m_state->mutex);
+            m_taken.swap(m_state->rows);
+        }
+        if (m_taken.empty() || !csv.isOpen())
+            return;
+        for (const Sample& s : m_taken)
+            csv.append(s);
+        csv.flush();
+    }
 
 private:
-    double m_area = 0;
-    Nanos m_span = 0;
+    struct State
+    {
+        std::mutex mutex;
+        std::vector<Sample> rows;
+    };
+    // Shared: the engine keeps the sink as long as it lives.
+    std::shared_ptr<State> m_state = std::make_shared<State>();
+    std::vector<Sample> m_taken;
 };
 
-// Rows of the time series recorded so far: appends those from index `from` on (the
-// ones not taken yet) to out and returns how many there are in all.
-using SampleRows = std::function<std::size_t(std::vector<Sample>& out, std::size_t from)>;
+// ---- runHeadless(), in its order: prepare outputs, metrics, monitor, report.
 
-} // namespace
-
-int runHeadless(const CommandLine& cl)
+// Checks every output before the run and writes --save-scenario's file (its stdout
+// waits for the end: files first, stdout last). False: the run must not start.
+bool prepareOutputs(const CommandLine& cl, QTextStream& err)
 {
-    const Scenario& sc = cl.scenario;
-    QTextStream err(stderr);
-
     for (const auto& [flag, path] :
          {std::pair{"csv", cl.csvPath}, std::pair{"summary-csv", cl.summaryCsvPath},
           std::pair{"summary-json", cl.summaryJsonPath}, std::pair{"save-scenario", cl.saveScenarioPath}}) {
         if (!outputWritable(QString::fromLatin1(flag), path, err))
-            return kExitFailure;
+            return false;
     }
     reportLeftoverPartials(cl, err);
-    // The scenario to stdout waits for the end: files first, stdout last.
     if (!cl.saveScenarioPath.isEmpty() && !isStdoutName(cl.saveScenarioPath)) {
         // As saveScenarioFile() would, but its message names the path a second time.
-        QString why = validateScenario(sc);
-        if (!why.isEmpty() || !writeOutputFile(cl.saveScenarioPath, scenarioToJson(sc), &why)) {
+        QString why = validateScenario(cl.scenario);
+        if (!why.isEmpty() || !writeOutputFile(cl.saveScenarioPath, scenarioToJson(cl.scenario), &why)) {
             err << "poollab: cannot write --save-scenario " << cl.saveScenarioPath << ": " << why << "\n";
-            return kExitFailure;
+            return false;
         }
     }
+    return true;
+}
 
-    const bool virtualTime = sc.timeMode == TimeMode::Virtual;
-    std::unique_ptr<Engine> engine;
-    try {
-        engine = virtualTime ? makeVirtualEngine(sc) : makeRealEngine(sc);
-    } catch (const std::invalid_argument& e) {
-        // The command line checks the spec first; a scenario from elsewhere may not.
-        err << "poollab: " << QString::fromUtf8(e.what()) << "\n";
-        return kExitBadInput;
-    }
-    const std::uint64_t target = LoadGenerator::plannedJobs(sc);
-
-    // Declared after the engine, so it stops before the engine goes. It serves from a
-    // thread of its own; the engine's snapshot() is thread-safe.
-    MetricsServerOptions metricsOptions;
-    metricsOptions.runInfo.scenario = QString::fromStdString(sc.name);
-    MetricsEndpoint metrics(metricsOptions);
-    if (cl.metricsPort != 0) {
-        QString why;
-        if (!metrics.start(
-                QHostAddress(cl.metricsAddress), static_cast<quint16>(cl.metricsPort),
-                [&engine](Snapshot& s) { engine->snapshot(s); }, &why)) {
-            err << "poollab: --metrics-port: " << why << "\n";
-            return kExitFailure;
-        }
-        if (!cl.quiet) {
-            err << "poollab: serving metrics at " << metrics.url() << "\n";
-            err.flush();
-        }
-    }
-
-    // The time series goes out while the run lasts (a .partial file, or in place), so
-    // that a killed run keeps all but its last interval.
-    const double runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-    TimeSeriesCsvStream csv(runStartUnixS);
+// The time series goes out while the run lasts (a .partial file, or in place), so
+// that a killed run keeps all but its last interval: every row as the engine appends it.
+bool openTimeSeries(const CommandLine& cl, Engine& engine, TimeSeriesCsvStream& csv, RowQueue& rows,
+                    QTextStream& err)
+{
     if (!cl.csvPath.isEmpty()) {
         QString why;
         if (!csv.open(cl.csvPath, &why)) {
             err << "poollab: cannot write --csv " << cl.csvPath << ": " << why << "\n";
-            return kExitFailure;
+            return false;
         }
         csv.flush();
     }
-    SampleRows virtualRows;
-    if (virtualTime) {
-        // The engine's own record is bounded and coarsens on long runs, so the stream
-        // takes each row as the simulation appends it (on its thread), before any merge.
-        struct RowQueue
-        {
-            std::mutex mutex;
-            std::vector<Sample> rows; // appended, not yet taken
-            std::size_t total = 0;
-        };
-        auto queue = std::make_shared<RowQueue>();
-        static_cast<VirtualEngine*>(engine.get())->setRecordSink([queue](const Sample& row) {
-            std::lock_guard lock(queue->mutex);
-            queue->rows.push_back(row);
-            ++queue->total;
-        });
-        virtualRows = [queue](std::vector<Sample>& out, std::size_t) {
-            std::lock_guard lock(queue->mutex);
-            out.insert(out.end(), queue->rows.begin(), queue->rows.end());
-            queue->rows.clear();
-            return queue->total;
-        };
+    engine.setRecordSink(rows.sink());
+    return true;
+}
+
+// Serves /metrics from a thread of its own when --metrics-port asks (the engine's
+// snapshot() is thread-safe). False: it cannot listen.
+bool startMetrics(const CommandLine& cl, MetricsEndpoint& metrics, const Engine& engine, QTextStream& err)
+{
+    if (cl.metricsPort == 0)
+        return true;
+    QString why;
+    if (!metrics.start(
+            QHostAddress(cl.metricsAddress), static_cast<quint16>(cl.metricsPort),
+            [&engine](Snapshot& s) { engine.snapshot(s); }, &why)) {
+        err << "poollab: --metrics-port: " << why << "\n";
+        return false;
     }
-    std::size_t rowsTaken = 0;
-    std::vector<Sample> newRows;
-    MeanInSystem meanInSystem;
-    // Takes the rows the virtual engine recorded since the last call.
-    const auto takeVirtualRows = [&] {
-        newRows.clear();
-        rowsTaken = virtualRows(newRows, rowsTaken);
-        if (csv.isOpen()) {
-            for (const Sample& s : newRows)
-                csv.append(s);
-            csv.flush();
-        }
-    };
+    if (!cl.quiet) {
+        err << "poollab: serving metrics at " << metrics.url() << "\n";
+        err.flush();
+    }
+    return true;
+}
 
-    InterruptGuard interruptGuard;
-    // A monitor thread, while the engine runs: takes the samples, one per sample
-    // interval, and streams them; draws progress and turns a stop signal into drain
-    // or cancel. It wakes at least every 100 ms so a signal is acted on at once.
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool done = false;
-    Sampler sampler;
-    Snapshot snap;
-    Progress progress(!cl.quiet);
-    int handledInterrupts = 0;
-    int cancelSignal = 0;
-    engine->start();
-    engine->snapshot(snap);
-    if (!virtualTime)
-        sampler.setRunStart(snap);
-    std::thread monitor([&] {
-        const Nanos tick = std::min<Nanos>(sc.sampleInterval, 100 * kMilli);
-        Nanos nextSample = steadyNowNs() + sc.sampleInterval;
-        std::unique_lock lock(mutex);
-        while (!cv.wait_for(lock, std::chrono::nanoseconds(tick), [&] { return done; })) {
-            const int interrupts = g_interrupts.load();
-            if (interrupts > handledInterrupts) {
-                progress.finish();
-                const int signal = g_lastSignal.load();
-                if (g_stage.load() == 0) {
-                    if (signal == SIGINT)
-                        std::fprintf(stderr, "poollab: interrupted: no new jobs; finishing the accepted ones "
-                                             "(Ctrl-C again to cancel them)\n");
-                    else
-                        std::fprintf(stderr,
-                                     "poollab: interrupted by %s: no new jobs; finishing the accepted ones "
-                                     "(a second signal cancels them)\n",
-                                     signalName(signal));
-                    engine->drain();
-                    g_stage.store(1);
-                } else {
-                    std::fprintf(stderr, "poollab: cancelled: queued and running jobs end as cancelled\n");
-                    engine->cancel();
-                    cancelSignal = signal;
-                    g_stage.store(2);
-                }
-                handledInterrupts = interrupts;
-            }
-            if (virtualTime)
-                takeVirtualRows();
-            const Nanos now = steadyNowNs();
-            const bool sampleDue = !virtualTime && now >= nextSample;
-            if (sampleDue || progress.enabled()) {
-                engine->snapshot(snap);
-                if (sampleDue) {
-                    Sample sample;
-                    if (sampler.add(snap, sample)) {
-                        meanInSystem.add(sample);
-                        if (csv.isOpen()) {
-                            csv.append(sample);
-                            csv.flush();
-                        }
-                    }
-                    // Keep the grid: a late wake-up does not shift later samples.
-                    while (nextSample <= now)
-                        nextSample += sc.sampleInterval;
-                }
-                progress.update(snap, target, sc.duration, g_stage.load() == 1);
-            }
-        }
-    });
+// While the engine runs, a thread that gives its snapshots to the record (real
+// threads record from them: Engine::record) and streams the rows, draws progress and
+// turns a stop signal into drain or cancel. It wakes at least every 100 ms so a signal
+// is acted on at once.
+class Monitor
+{
+public:
+    Monitor(Engine& engine, const CommandLine& cl, RowQueue& rows, TimeSeriesCsvStream& csv)
+        : m_engine(engine), m_cl(cl), m_rows(rows), m_csv(csv), m_progress(!cl.quiet),
+          m_target(LoadGenerator::plannedJobs(cl.scenario))
+    {}
 
-    engine->waitFinished();
+    // Starts the run and returns once it has ended, its last row streamed. The final
+    // snapshot is the one the summary reports.
+    void run(Snapshot& finalSnapshot)
     {
-        std::lock_guard lock(mutex);
-        done = true;
-    }
-    cv.notify_all();
-    monitor.join();
-    progress.finish();
-
-    Snapshot finalSnapshot;
-    engine->snapshot(finalSnapshot);
-    double meanInSystemValue = -1;
-    if (virtualTime) {
-        takeVirtualRows();
-        meanInSystemValue = static_cast<const VirtualEngine&>(*engine).meanInSystem();
-    } else {
-        // The last, shorter interval, as the virtual engine has it too.
-        Sample last;
-        if (finalSnapshot.runNs > sampler.previous().runNs && sampler.add(finalSnapshot, last)) {
-            meanInSystem.add(last);
-            if (csv.isOpen())
-                csv.append(last);
+        m_engine.start();
+        m_engine.snapshot(m_snap);
+        m_engine.record(m_snap); // the run's start
+        std::thread thread([this] { watch(); });
+        m_engine.waitFinished();
+        {
+            std::lock_guard lock(m_mutex);
+            m_done = true;
         }
-        meanInSystemValue = meanInSystem.value();
+        m_cv.notify_all();
+        thread.join();
+        m_progress.finish();
+        m_engine.snapshot(finalSnapshot);
+        m_engine.record(finalSnapshot); // the last, shorter interval, as virtual time has it
+        m_rows.moveTo(m_csv);
     }
-    const int interrupts = handledInterrupts;
-    if (interrupts > 0 && !cl.quiet)
-        err << "poollab: the run was cut short; the summary covers what happened until then\n";
+    // Stop signals acted on, and the one that cancelled (0 if none did).
+    int interrupts() const { return m_handledInterrupts; }
+    int cancelSignal() const { return m_cancelSignal; }
 
-    const RunSummary summary = RunSummary::from(finalSnapshot, virtualTime ? "virtual" : "real");
-    const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, meanInSystemValue);
+private:
+    void watch()
+    {
+        // Virtual time records on its own clock; a snapshot is then only for progress.
+        const bool feedsRecord = m_engine.timeMode() == TimeMode::Real;
+        const Nanos tick = std::min<Nanos>(m_cl.scenario.sampleInterval, 100 * kMilli);
+        std::unique_lock lock(m_mutex);
+        while (!m_cv.wait_for(lock, std::chrono::nanoseconds(tick), [this] { return m_done; })) {
+            actOnSignals();
+            if (feedsRecord || m_progress.enabled()) {
+                m_engine.snapshot(m_snap);
+                if (feedsRecord)
+                    m_engine.record(m_snap);
+                m_progress.update(m_snap, m_target, m_cl.scenario.duration, g_stage.load() == 1);
+            }
+            m_rows.moveTo(m_csv);
+        }
+    }
+
+    // A first stop signal drains, a second cancels.
+    void actOnSignals()
+    {
+        const int interrupts = g_interrupts.load();
+        if (interrupts <= m_handledInterrupts)
+            return;
+        m_progress.finish();
+        const int signal = g_lastSignal.load();
+        if (g_stage.load() == 0) {
+            if (signal == SIGINT)
+                std::fprintf(stderr, "poollab: interrupted: no new jobs; finishing the accepted ones "
+                                     "(Ctrl-C again to cancel them)\n");
+            else
+                std::fprintf(stderr,
+                             "poollab: interrupted by %s: no new jobs; finishing the accepted ones "
+                             "(a second signal cancels them)\n",
+                             signalName(signal));
+            m_engine.drain();
+            g_stage.store(1);
+        } else {
+            std::fprintf(stderr, "poollab: cancelled: queued and running jobs end as cancelled\n");
+            m_engine.cancel();
+            m_cancelSignal = signal;
+            g_stage.store(2);
+        }
+        m_handledInterrupts = interrupts;
+    }
+
+    Engine& m_engine;
+    const CommandLine& m_cl;
+    RowQueue& m_rows;
+    TimeSeriesCsvStream& m_csv;
+    Progress m_progress;
+    const std::uint64_t m_target;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_done = false;
+    Snapshot m_snap;
+    int m_handledInterrupts = 0;
+    int m_cancelSignal = 0;
+};
+
+// After the run: the summary and the time series' end go to the files, then stdout
+// gets what "-" names (at most one output may), else the human summary. Each file is
+// written even if another failed, so that one bad path costs only its file and a
+// closed stdout costs none. Returns the exit code.
+int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSnapshot,
+           TimeSeriesCsvStream& csv, const Monitor& monitor, QTextStream& err)
+{
+    const Scenario& sc = cl.scenario;
+    if (monitor.interrupts() > 0 && !cl.quiet)
+        err << "poollab: the run was cut short; the summary covers what happened until then\n";
+    const RunSummary summary =
+        RunSummary::from(finalSnapshot, engine.timeMode() == TimeMode::Virtual ? "virtual" : "real");
+    const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, engine.meanInSystem());
     const QString name = QString::fromStdString(sc.name);
     const QByteArray json = summaryToJson(summary, name, theory);
 
     // One stop signal drains: the run ends the way a drain ends it, every accepted job
     // done, so it counts as done. A second cancels jobs: 128 + that signal's number.
-    int code = cancelSignal != 0 ? 128 + cancelSignal : kExitDone;
-    const auto report = [&](const char* flag, const QString& path, bool ok, const QString& why) {
+    int code = monitor.cancelSignal() != 0 ? 128 + monitor.cancelSignal() : kExitDone;
+    const auto check = [&](const char* flag, const QString& path, bool ok, const QString& why) {
         if (!ok) {
             err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";
             code = kExitFailure;
         }
     };
-    // Files first, each even if another failed, so that one bad path costs only its
-    // file and a closed stdout costs none.
     QString why;
     if (!cl.summaryJsonPath.isEmpty() && !isStdoutName(cl.summaryJsonPath))
-        report("summary-json", cl.summaryJsonPath, writeOutputFile(cl.summaryJsonPath, json, &why), why);
+        check("summary-json", cl.summaryJsonPath, writeOutputFile(cl.summaryJsonPath, json, &why), why);
     if (csv.isOpen())
-        report("csv", cl.csvPath, csv.finish(&why), why);
+        check("csv", cl.csvPath, csv.finish(&why), why);
     const QByteArray summaryCsv = summaryToCsv(finalSnapshot, finalSnapshot.runNs);
     if (!cl.summaryCsvPath.isEmpty() && !isStdoutName(cl.summaryCsvPath))
-        report("summary-csv", cl.summaryCsvPath, writeOutputFile(cl.summaryCsvPath, summaryCsv, &why), why);
+        check("summary-csv", cl.summaryCsvPath, writeOutputFile(cl.summaryCsvPath, summaryCsv, &why), why);
 
-    // Then stdout: what "-" names (at most one output may), else the human summary.
     QByteArray toStdout;
     const char* stdoutFlag = nullptr;
     if (isStdoutName(cl.summaryJsonPath)) {
@@ -598,14 +581,56 @@ int runHeadless(const CommandLine& cl)
         code = kExitFailure;
     }
     err.flush();
+    return code;
+}
 
-    // Lingering serves the final totals to a scraper; a stop signal ends it at once.
-    if (metrics.isRunning() && cl.metricsLinger > 0 && interrupts == 0) {
-        const Nanos end = steadyNowNs() + cl.metricsLinger;
-        std::unique_lock lock(mutex);
-        for (Nanos now = steadyNowNs(); now < end && g_interrupts.load() == 0; now = steadyNowNs())
-            cv.wait_for(lock, std::chrono::nanoseconds(std::min<Nanos>(end - now, 50 * kMilli)));
+// Lingering serves the final totals to a scraper; a stop signal ends it at once.
+void lingerForMetrics(const CommandLine& cl, const MetricsEndpoint& metrics, int interrupts)
+{
+    if (!metrics.isRunning() || cl.metricsLinger <= 0 || interrupts != 0)
+        return;
+    std::mutex mutex;
+    std::condition_variable cv; // never notified: a timed wait that a signal cuts short
+    const Nanos end = steadyNowNs() + cl.metricsLinger;
+    std::unique_lock lock(mutex);
+    for (Nanos now = steadyNowNs(); now < end && g_interrupts.load() == 0; now = steadyNowNs())
+        cv.wait_for(lock, std::chrono::nanoseconds(std::min<Nanos>(end - now, 50 * kMilli)));
+}
+
+} // namespace
+
+int runHeadless(const CommandLine& cl)
+{
+    const Scenario& sc = cl.scenario;
+    QTextStream err(stderr);
+    if (!prepareOutputs(cl, err))
+        return kExitFailure;
+
+    RowQueue rows; // declared before the engine, which holds its sink
+    std::unique_ptr<Engine> engine;
+    try {
+        engine = sc.timeMode == TimeMode::Virtual ? makeVirtualEngine(sc) : makeRealEngine(sc);
+    } catch (const std::invalid_argument& e) {
+        // The command line checks the spec first; a scenario from elsewhere may not.
+        err << "poollab: " << QString::fromUtf8(e.what()) << "\n";
+        return kExitBadInput;
     }
+    // Declared after the engine, so it stops before the engine goes.
+    MetricsServerOptions metricsOptions;
+    metricsOptions.runInfo.scenario = QString::fromStdString(sc.name);
+    MetricsEndpoint metrics(metricsOptions);
+    if (!startMetrics(cl, metrics, *engine, err))
+        return kExitFailure;
+    TimeSeriesCsvStream csv(static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
+    if (!openTimeSeries(cl, *engine, csv, rows, err))
+        return kExitFailure;
+
+    InterruptGuard interruptGuard; // until the end: a signal also cuts the lingering short
+    Monitor monitor(*engine, cl, rows, csv);
+    Snapshot finalSnapshot;
+    monitor.run(finalSnapshot);
+    const int code = report(cl, *engine, finalSnapshot, csv, monitor, err);
+    lingerForMetrics(cl, metrics, monitor.interrupts());
     return code;
 }
 

@@ -93,10 +93,7 @@ void VirtualEngine::startLocked()
     m_workerNsSince = m_now;
     spawnWorkers();
     fillSnapshot(m_sampleSnapshot, false);
-    Sample unused;
-    m_sampler.add(m_sampleSnapshot, unused); // the baseline
-    m_lastSample = m_now;
-    m_nextSample = m_scenario.sampleInterval > 0 ? m_now + m_scenario.sampleInterval : kNever;
+    m_recorder.start(m_sampleSnapshot, m_scenario.sampleInterval);
     m_closedModel = m_scenario.arrival == ArrivalKind::Closed;
     if (m_closedModel) {
         m_clients = std::max(0, m_scenario.clients);
@@ -258,8 +255,9 @@ VirtualEngine::Source VirtualEngine::nextEvent(Nanos& at) const
         consider(std::max(m_delayed.front().due, m_now), Source::Retry);
     if (m_nextArrival >= 0 && !m_producerBlocked && !m_handOffWaiting)
         consider(std::max(m_startNs + m_nextArrival, m_now), Source::Arrival);
-    if (source != Source::None) // samples alone would tick for ever
-        consider(m_nextSample, Source::Sample);
+    // Samples alone would tick for ever.
+    if (source != Source::None && m_recorder.nextBoundaryNs() != IntervalRecorder::kNoBoundary)
+        consider(m_startNs + m_recorder.nextBoundaryNs(), Source::Sample);
     return at == kNever ? Source::None : source;
 }
 
@@ -692,22 +690,13 @@ void VirtualEngine::checkFinished()
     m_idle.clear();
     m_events.clear();
     m_commands.clear();
-    if (m_now > m_lastSample || m_record.appended() == 0)
-        onSample(); // the last, shorter interval
+    onSample(); // the last, shorter interval
 }
 
 void VirtualEngine::onSample()
 {
     fillSnapshot(m_sampleSnapshot, false);
-    Sample sample;
-    if (m_sampler.add(m_sampleSnapshot, sample))
-        m_record.append(sample);
-    m_lastSample = m_now;
-    if (m_scenario.sampleInterval > 0)
-        while (m_nextSample <= m_now)
-            m_nextSample += m_scenario.sampleInterval;
-    else
-        m_nextSample = kNever;
+    m_recorder.add(m_sampleSnapshot);
 }
 
 // ---------------------------------------------------------------- workers & changes
@@ -803,7 +792,7 @@ void VirtualEngine::applyLocked(const Scenario& c)
             m_bucket = std::make_unique<TokenBucket>(c.rateLimit, c.burst, m_now);
     }
     if (c.sampleInterval != old.sampleInterval && m_state != PoolState::Idle)
-        m_nextSample = c.sampleInterval > 0 ? m_lastSample + c.sampleInterval : kNever;
+        m_recorder.setInterval(c.sampleInterval);
 
     // The load: only while still producing.
     if (m_state == PoolState::Running && !m_producerDone) {
@@ -883,25 +872,16 @@ Snapshot VirtualEngine::snapshot() const
     return out;
 }
 
-std::size_t VirtualEngine::samples(std::vector<Sample>& out, std::size_t from) const
-{
-    CallerLock lock(*this);
-    const std::span<const Sample> rows = m_record.rows();
-    if (from < rows.size())
-        out.insert(out.end(), rows.begin() + static_cast<std::ptrdiff_t>(from), rows.end());
-    return rows.size();
-}
-
 void VirtualEngine::withRecord(const std::function<void(const IntervalRecord&)>& read) const
 {
     CallerLock lock(*this);
-    read(m_record);
+    read(m_recorder.record());
 }
 
 void VirtualEngine::setRecordSink(IntervalRecord::Sink sink)
 {
     CallerLock lock(*this);
-    m_record.setSink(std::move(sink));
+    m_recorder.setSink(std::move(sink));
 }
 
 double VirtualEngine::meanInSystem() const

@@ -4,11 +4,10 @@
 #include "core/arrival.h"
 #include "core/engine.h"
 #include "core/histogram.h"
-#include "core/interval_record.h"
+#include "core/interval_recorder.h"
 #include "core/job_ring.h"
 #include "core/pool.h"
 #include "core/rng.h"
-#include "core/sampler.h"
 #include "core/token_bucket.h"
 
 #include <algorithm>
@@ -65,24 +64,20 @@ public:
 
     // Simulated seconds per wall-clock second: 1, 10, 100, 1000...; 0 = as fast as
     // possible. Takes effect at once, from the current simulated instant.
-    void setPace(double factor);
+    void setPace(double factor) override;
     double pace() const;
     // A live change at runNs of simulated run time (or at once if that has passed).
     void applyAt(Nanos runNs, const Scenario& changed);
 
-    // One sample per scenario.sampleInterval of simulated run time, plus a last,
-    // shorter one when the run ends (coarsened past IntervalRecord's bound). Appends
-    // the rows from index `from` on to out and returns the number there are in all.
-    std::size_t samples(std::vector<Sample>& out, std::size_t from = 0) const;
-    // Calls `read` with the record while the simulation is held: for readers that
-    // take a bounded part of it (the charts) instead of copying it whole.
-    void withRecord(const std::function<void(const IntervalRecord&)>& read) const;
-    // Gets every row as it is appended, before coarsening, on the simulation thread.
-    // Set it before start().
-    void setRecordSink(IntervalRecord::Sink sink);
-    // Time average, over the run so far, of the jobs in the system (queued + in
-    // flight): L in Little's law, measured exactly.
-    double meanInSystem() const;
+    // The record is taken on simulated time, one row per scenario.sampleInterval of
+    // it and a last, shorter one when the run ends: the caller's snapshots are not
+    // needed (record() ignores them). withRecord() holds the simulation while it
+    // reads; the sink is called on the simulation thread.
+    void record(const Snapshot&) override {}
+    void withRecord(const std::function<void(const IntervalRecord&)>& read) const override;
+    void setRecordSink(IntervalRecord::Sink sink) override;
+    // Measured exactly: the jobs in the system integrated over simulated time.
+    double meanInSystem() const override;
     // Events processed so far (arrivals, attempt starts and ends, retries, ...).
     std::uint64_t events() const;
 
@@ -229,12 +224,9 @@ private:
     Histogram m_total;
     Histogram m_throttle;
 
-    // Samples on simulated time.
-    Sampler m_sampler;
+    // The record, on simulated time.
+    IntervalRecorder m_recorder;
     Snapshot m_sampleSnapshot;
-    IntervalRecord m_record;
-    Nanos m_nextSample = 0;
-    Nanos m_lastSample = 0;
 };
 
 std::unique_ptr<Engine> makeVirtualEngine(const Scenario& scenario);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/run_controller.h"
 
-#include "core/virtual_engine.h"
 #include "core/workload.h"
 
 #include <QDateTime>
@@ -36,7 +35,8 @@ RunController::RunController(EngineFactory factory, QObject* parent)
         if (!m_engine || m_finished)
             return;
         m_engine->snapshot(m_recordSnapshot);
-        recordInterval(m_recordSnapshot, false); // the tick that sees the end adds the last row
+        if (!m_recordSnapshot.finished()) // the tick that sees the end adds the last row
+            m_engine->record(m_recordSnapshot);
     });
 }
 
@@ -92,15 +92,13 @@ bool RunController::start()
     m_engine->start();
     m_engine->snapshot(m_snapshot);
     recordProgress();
-    m_recordSampler.setRunStart(m_snapshot);
-    // Scenarios hold it from 10 ms up; 0 would never advance the grid.
-    m_recordInterval = m_scenario.sampleInterval > 0 ? m_scenario.sampleInterval : kSecond;
-    m_nextRecordNs = m_recordInterval;
+    m_engine->record(m_snapshot); // the run's start
     m_lastRunNs = m_snapshot.runNs;
     m_timer.start();
-    if (m_recordInterval < Nanos{m_timer.interval()} * kMilli &&
-        !dynamic_cast<const VirtualEngine*>(m_engine.get())) {
-        m_recordTimer.setInterval(static_cast<int>(std::max<Nanos>(m_recordInterval / kMilli, 1)));
+    // Virtual time records on its own clock; real time from the snapshots given.
+    const Nanos recordInterval = m_scenario.sampleInterval > 0 ? m_scenario.sampleInterval : kSecond;
+    if (recordInterval < Nanos{m_timer.interval()} * kMilli && m_engine->timeMode() == TimeMode::Real) {
+        m_recordTimer.setInterval(static_cast<int>(std::max<Nanos>(recordInterval / kMilli, 1)));
         m_recordTimer.start();
     }
     emit stateChanged();
@@ -165,9 +163,6 @@ void RunController::reset()
         m_engine->cancel();
     m_engine.reset();
     m_snapshot = Snapshot{};
-    m_recordSampler.reset();
-    m_record.clear();
-    m_nextRecordNs = 0;
     m_markers.clear();
     m_pauses.clear();
     m_paused = false;
@@ -175,7 +170,6 @@ void RunController::reset()
     m_drainRequested = false;
     m_cancelRequested = false;
     m_progress.clear();
-    m_jobSeconds = 0;
     m_lastRunNs = 0;
     emit stateChanged();
     emit ticked();
@@ -190,16 +184,13 @@ void RunController::tick()
         std::lock_guard lock(m_publishedMutex);
         m_published = m_snapshot;
     }
-    // L of Little's law: the jobs in the system integrated over run time, per tick.
-    if (const Nanos dt = m_snapshot.runNs - m_lastRunNs; dt > 0)
-        m_jobSeconds += static_cast<double>(m_snapshot.queued + m_snapshot.inFlight) * toSeconds(dt);
     m_lastRunNs = m_snapshot.runNs;
     recordProgress();
     if (!m_pauses.empty() && m_pauses.back().open)
         m_pauses.back().to = toSeconds(m_snapshot.runNs);
     const bool finished = m_snapshot.finished();
     if (!m_finished)
-        recordInterval(m_snapshot, finished);
+        m_engine->record(m_snapshot);
     if (finished && !m_finished) {
         m_finished = true;
         m_paused = false;
@@ -214,41 +205,22 @@ void RunController::tick()
     emit ticked();
 }
 
-void RunController::recordInterval(const Snapshot& snapshot, bool runEnded)
-{
-    if (dynamic_cast<const VirtualEngine*>(m_engine.get()))
-        return;
-    const Nanos now = snapshot.runNs;
-    // As runHeadless() does: the first snapshot at or past each boundary ends an
-    // interval, and the end of the run ends the last, shorter one.
-    const bool due = now >= m_nextRecordNs;
-    if (!due && !(runEnded && now > m_recordSampler.previous().runNs))
-        return;
-    Sample sample;
-    if (m_recordSampler.add(snapshot, sample))
-        m_record.append(sample);
-    // Keep the grid: a late tick does not shift later rows.
-    while (m_nextRecordNs <= now)
-        m_nextRecordNs += m_recordInterval;
-}
-
 std::vector<Sample> RunController::intervalSamples() const
 {
-    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get())) {
-        std::vector<Sample> samples;
-        virtualEngine->samples(samples);
-        return samples;
-    }
-    const std::span<const Sample> rows = m_record.rows();
-    return {rows.begin(), rows.end()};
+    std::vector<Sample> samples;
+    if (m_engine)
+        m_engine->samples(samples);
+    return samples;
 }
 
 void RunController::withRecord(const std::function<void(const IntervalRecord&)>& read) const
 {
-    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get()))
-        virtualEngine->withRecord(read);
-    else
-        read(m_record);
+    if (m_engine) {
+        m_engine->withRecord(read);
+        return;
+    }
+    static const IntervalRecord kNoRun;
+    read(kNoRun);
 }
 
 void RunController::closePause()
@@ -262,8 +234,8 @@ void RunController::closePause()
 void RunController::setPace(double factor)
 {
     m_pace = factor;
-    if (auto* virtualEngine = dynamic_cast<VirtualEngine*>(m_engine.get()))
-        virtualEngine->setPace(factor);
+    if (m_engine)
+        m_engine->setPace(factor);
 }
 
 void RunController::copyLatestSnapshot(Snapshot& out) const
@@ -274,11 +246,9 @@ void RunController::copyLatestSnapshot(Snapshot& out) const
 
 double RunController::averageInSystem() const
 {
-    // The simulation integrates L exactly; the real engine is sampled per tick.
-    if (const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(m_engine.get()))
-        return virtualEngine->meanInSystem();
-    const double seconds = toSeconds(m_snapshot.runNs);
-    return seconds > 0 ? m_jobSeconds / seconds : 0.0;
+    // The simulation integrates L exactly; on real threads it comes from the ticks'
+    // snapshots (Engine::record).
+    return m_engine ? m_engine->meanInSystem() : 0.0;
 }
 
 namespace {

@@ -143,7 +143,6 @@ private:
     };
     void recordProgress();
     std::deque<Progress> m_progress;
-    void recordInterval(const Snapshot& snapshot, bool runEnded);
     void closePause();
 
     EngineFactory m_factory;
@@ -153,15 +152,9 @@ private:
     Snapshot m_snapshot;
     mutable std::mutex m_publishedMutex;
     Snapshot m_published; // a copy of m_snapshot for other threads
-    // The export record, on the sample-interval grid of run time as the command line
-    // takes it (the virtual engine keeps its own, on simulated time). Bounded: it
-    // coarsens past IntervalRecord's capacity.
-    Sampler m_recordSampler;
-    IntervalRecord m_record;
-    Nanos m_recordInterval = kSecond;
-    Nanos m_nextRecordNs = 0;
-    // Sample intervals shorter than a tick get snapshots of their own, as often as the
-    // command line's monitor takes them.
+    // The export record is the engine's (Engine::record): the ticks' snapshots feed it
+    // on real threads. Sample intervals shorter than a tick get snapshots of their own,
+    // as often as the command line's monitor takes them.
     QTimer m_recordTimer;
     Snapshot m_recordSnapshot;
     std::deque<ChangeMarker> m_markers;
@@ -170,7 +163,6 @@ private:
     bool m_finished = false;
     bool m_drainRequested = false;
     bool m_cancelRequested = false;
-    double m_jobSeconds = 0; // integral of jobs in system over run time
     Nanos m_lastRunNs = 0;
     double m_pace = 10;
     double m_runStartUnixS = 0;
