@@ -350,14 +350,16 @@ SubmitResult Pool::submit(Job job)
     // already in the system, held by workers or queued for them, are as many as the
     // workers: queued ones will take the workers that are free but have not yet
     // picked them up. Read once, before the first try: a producer blocked on a full
-    // queue found every worker busy. The queue is read first: a job popped in between
-    // is then seen at most twice, for the nanoseconds between its pop and m_holding.
-    // Paused, no idle worker may take the job either.
-    const std::uint64_t queuedAhead = m_queue.size();
+    // queue found every worker busy. One count that a pop leaves alone, so no window
+    // between a pop and a count of held jobs makes a busy worker look idle. Paused, no
+    // idle worker may take the job either.
     const bool arrivedToBusy =
-        static_cast<std::int64_t>(queuedAhead) + m_holding.load(std::memory_order_relaxed) >=
-            m_targetA.load(std::memory_order_relaxed) ||
+        m_queuedOrHeld.load(std::memory_order_relaxed) >= m_targetA.load(std::memory_order_relaxed) ||
         m_pausedA.load(std::memory_order_relaxed);
+    const auto onClaimed = [this] {
+        m_accepted.fetch_add(1, std::memory_order_release);
+        m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
+    };
     // After m_accepted (counted by the push), so that a snapshot never sees more of
     // these than accepted jobs.
     const auto countArrival = [this, arrivedToBusy] {
@@ -380,7 +382,7 @@ SubmitResult Pool::submit(Job job)
             status = m_queue.closed() ? JobQueue::Status::Closed : JobQueue::Status::Full;
         } else {
             status = m_queue.push(job, static_cast<std::uint64_t>(std::max(capacity, 1)), false, &ticket,
-                                  [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+                                  onClaimed);
         }
         switch (status) {
         case JobQueue::Status::Ok:
@@ -441,9 +443,9 @@ SubmitResult Pool::submit(Job job)
                     popped = m_queue.pop(oldest, true);
                     if (popped == JobQueue::Status::Ok) {
                         m_dropped.fetch_add(1, std::memory_order_release);
+                        m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed);
                         pushed = m_queue.push(job, std::max<std::uint64_t>(depth, std::max(capacity, 1)),
-                                              false, nullptr,
-                                              [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+                                              false, nullptr, onClaimed);
                     }
                 }
             }
@@ -496,10 +498,8 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.popping.store(true, std::memory_order_seq_cst);
         Job job;
         const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok) {
+        if (status == JobQueue::Status::Ok)
             m_taken.fetch_add(1, std::memory_order_release);
-            m_holding.fetch_add(1, std::memory_order_relaxed);
-        }
         slot.popping.store(false, std::memory_order_release);
         if (status == JobQueue::Status::Ok) {
             spun = false;
@@ -514,7 +514,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             bool away = false;
             const bool retry =
                 runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
-            m_holding.fetch_sub(1, std::memory_order_relaxed);
+            m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed); // this worker is free again
             if (away)
                 m_looking.fetch_add(1, std::memory_order_seq_cst);
             if (retry) {
@@ -698,8 +698,10 @@ void Pool::retryMain()
         Job job = m_delayed.top().job;
         job.enqueueNs = now();
         const JobQueue::Status status =
-            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr,
-                         [this] { m_taken.fetch_sub(1, std::memory_order_release); });
+            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr, [this] {
+                m_taken.fetch_sub(1, std::memory_order_release);
+                m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
+            });
         if (status == JobQueue::Status::Ok) {
             m_delayed.pop();
             if (m_looking.load(std::memory_order_seq_cst) == 0 && !m_queue.held())
@@ -859,6 +861,7 @@ void Pool::cancel()
         cleared.reserve(m_queue.size() + m_delayed.size());
         const std::size_t queued = m_queue.drainAll([&](const Job& job) { cleared.push_back(job); });
         m_cancelledQueued.fetch_add(queued, std::memory_order_release);
+        m_queuedOrHeld.fetch_sub(static_cast<std::int64_t>(queued), std::memory_order_relaxed);
         const std::size_t delayed = m_delayed.size();
         while (!m_delayed.empty()) {
             cleared.push_back(m_delayed.top().job);
