@@ -17,7 +17,7 @@
 //   quick_wait_us                   real mean wait of jobs that found an idle worker
 //                                   (their virtual wait is 0: the pick-up)
 // Environment: POOLLAB_RVV_JOBS (jobs per run, default 3000: 20 s of real time),
-//              POOLLAB_RVV_SEEDS (seeds, default 5).
+//              POOLLAB_RVV_SEEDS (seeds, default 5), POOLLAB_RVV_FIRST_SEED (default 1).
 #include "core/real_engine.h"
 #include "core/virtual_engine.h"
 
@@ -67,7 +67,7 @@ double meanBelow(const poollab::Histogram& h, poollab::Nanos below, double& coun
 
 void BM_RealVsVirtualWait(benchmark::State& state)
 {
-    static std::uint64_t nextSeed = 1;
+    static auto nextSeed = static_cast<std::uint64_t>(envInt("POOLLAB_RVV_FIRST_SEED", 1));
     const std::uint64_t seed = nextSeed++;
     const poollab::Scenario s = scenario(seed);
     poollab::Snapshot real;
