@@ -32,12 +32,14 @@ struct AttemptTimeline
     void reset(Nanos now) { plannedFree = actualFree = now; }
 
     // enqueueNs: the planned arrival (or re-queue) the wait counts from; pushedNs: when
-    // it was actually put in the queue; taken: when this worker took it. Later than
-    // taken when the job was pushed ahead of its planned arrival: it has not arrived.
+    // it was actually put in the queue; taken: when this worker took it. Never after
+    // taken: a job pushed ahead of its planned arrival (the producer aims early by its
+    // mean lateness, so that arrivals are on time on average) is served at once, as
+    // before; holding it until then would keep its worker from other jobs meanwhile.
     Nanos start(Nanos enqueueNs, Nanos pushedNs, Nanos taken) const
     {
         const Nanos pickUp = std::max<Nanos>(0, taken - std::max(pushedNs, actualFree));
-        return std::max(enqueueNs, plannedFree) + pickUp;
+        return std::min(taken, std::max(enqueueNs, plannedFree) + pickUp);
     }
     // Where busy time and service start for an attempt starting at `start`.
     Nanos busyFrom(Nanos start) const { return std::max(start, actualFree); }

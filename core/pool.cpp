@@ -611,8 +611,9 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // apart (throttle); total latency counts both.
     const Nanos taken = now();
     const Nanos begun = slot.timeline.start(job.enqueueNs, job.pushedNs, taken);
-    shard.wait.record(begun - job.enqueueNs);
-    slot.waitSum.add(begun - job.enqueueNs);
+    const Nanos waited = std::max<Nanos>(0, begun - job.enqueueNs); // 0 if taken before its arrival
+    shard.wait.record(waited);
+    slot.waitSum.add(waited);
 
     if (gate) {
         goAway(away); // a rate-limit wait may be long
@@ -631,7 +632,6 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
     }
 
-    // Pushed ahead of its planned arrival, a job starts no earlier than that.
     const Nanos start = gate ? now() : begun;
     if (policy)
         policy->planAttempt(job);
@@ -642,7 +642,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // job has ended (busy intervals never overlap). CPU work and an empty job's
     // bookkeeping last what the machine makes them (real behaviour), from when they begin.
     const bool paced = job.kind == JobKind::Sleep && work > 0;
-    const Nanos serviceFrom = paced ? start : std::max(start, taken);
+    const Nanos serviceFrom = paced ? start : std::max(start, taken); // after a token wait: start
     const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
     const bool share = m_shareCores.load(std::memory_order_relaxed);
 
@@ -654,19 +654,17 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // other workers then, or N workers would behave like one.
     if (work > 0)
         goAway(away);
-    if (work > 0 || start > taken) {
-        finished = job.kind == JobKind::Cpu
-                       ? (start <= taken || waiter.sleepUntil(m_epoch + start, share)) && waiter.burnCpu(work)
-                       : waiter.sleepUntil(m_epoch + start + work, share);
+    if (work > 0) {
+        finished = job.kind == JobKind::Cpu ? waiter.burnCpu(work)
+                                            : waiter.sleepUntil(m_epoch + start + work, share);
     } else if (stop.stop_requested()) {
         finished = false;
     }
     const Nanos end = now();
     slot.timeline.finish(paced ? start + work : end, end);
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-    // Both 0 if cancelled while holding a job that was pushed ahead of its arrival.
-    const Nanos busy = std::max<Nanos>(0, end - busyFrom);
-    const Nanos service = std::max<Nanos>(0, end - serviceFrom);
+    const Nanos busy = end - busyFrom;
+    const Nanos service = end - serviceFrom;
     slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
     shard.service.record(service);
     slot.serviceSum.add(service);

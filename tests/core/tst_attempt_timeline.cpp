@@ -24,8 +24,8 @@ private slots:
         QTest::addColumn<qint64>("start");
         QTest::newRow("idle worker, producer on time") << 0LL << 0LL << 1000LL << 1000LL << 1030LL << 1030LL;
         QTest::newRow("idle worker, producer late") << 0LL << 0LL << 1000LL << 1100LL << 1130LL << 1030LL;
-        // Taken before its planned arrival: it starts at that plus the pick-up.
-        QTest::newRow("idle worker, producer early") << 0LL << 0LL << 1000LL << 950LL << 980LL << 1030LL;
+        // Taken before its planned arrival: served at once, not held (the wait is 0).
+        QTest::newRow("idle worker, producer early") << 0LL << 0LL << 1000LL << 950LL << 980LL << 980LL;
         QTest::newRow("queued behind an on-time end")
             << 2000LL << 2000LL << 1000LL << 1000LL << 2001LL << 2001LL;
         QTest::newRow("queued behind a late sleep")
