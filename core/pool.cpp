@@ -611,9 +611,9 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // apart (throttle); total latency counts both.
     const Nanos taken = now();
     const Nanos begun = slot.timeline.start(job.enqueueNs, job.pushedNs, taken);
-    const Nanos waited = std::max<Nanos>(0, begun - job.enqueueNs); // 0 if taken before its arrival
-    shard.wait.record(waited);
-    slot.waitSum.add(waited);
+    const Nanos queueWait = std::max<Nanos>(0, begun - job.enqueueNs); // 0 if taken before its arrival
+    shard.wait.record(queueWait);
+    slot.waitSum.add(queueWait);
 
     if (gate) {
         goAway(away); // a rate-limit wait may be long
@@ -642,7 +642,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // job has ended (busy intervals never overlap). CPU work and an empty job's
     // bookkeeping last what the machine makes them (real behaviour), from when they begin.
     const bool paced = job.kind == JobKind::Sleep && work > 0;
-    const Nanos serviceFrom = paced ? start : std::max(start, taken); // after a token wait: start
+    const Nanos serviceFrom = paced ? start : std::max(start, taken); // taken, or the token's arrival
     const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
     const bool share = m_shareCores.load(std::memory_order_relaxed);
 
