@@ -14,8 +14,9 @@
 //   wait_diff_pct                   real over virtual, minus 1, in %
 //   service_over_us                 real mean service minus virtual (the same jobs' planned times)
 //   pwait_real, pwait_virtual       share of arrivals that found no idle worker
-//   quick_wait_us                   real mean wait of jobs that found an idle worker
-//                                   (their virtual wait is 0: the pick-up)
+//   quick_wait_us, quick_share      real mean wait of the jobs that waited under 1 ms,
+//                                   and their share: nearly all found a worker idle
+//                                   (virtual wait 0), so this is the pick-up
 // Environment: POOLLAB_RVV_JOBS (jobs per run, default 3000: 20 s of real time),
 //              POOLLAB_RVV_SEEDS (seeds, default 5), POOLLAB_RVV_FIRST_SEED (default 1).
 #include "core/real_engine.h"
