@@ -21,9 +21,10 @@ namespace poollab {
 //
 // So an attempt starts at its on-time instant, the later of its planned arrival (or
 // re-queue) and this worker's planned end of its previous attempt, plus the measured
-// pick-up. The queue wait ends there, and a sleep job sleeps until that start plus its
-// service, so lateness never carries from one job to the next. Busy time starts no
-// earlier than the previous attempt actually ended, so busy intervals never overlap.
+// pick-up, and never after the worker took it. The queue wait ends there, and a sleep
+// job sleeps until that start plus its service, so lateness never carries from one job
+// to the next. Busy time starts no earlier than the previous attempt actually ended,
+// so busy intervals never overlap.
 struct AttemptTimeline
 {
     Nanos plannedFree = 0; // the previous attempt's planned end (never after actualFree)
