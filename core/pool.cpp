@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pool.h"
 
+#include "core/attempt_timeline.h"
 #include "core/cpu_relax.h"
 #include "core/precise_wait.h"
 
@@ -58,9 +59,9 @@ struct alignas(64) Pool::WorkerSlot
     std::atomic<std::uint64_t> timedOut{0};
     std::atomic<std::uint64_t> throttled{0};
     std::atomic<Nanos> busyNs{0};
-    // This worker's share of the histograms' sums (see HistogramSum); busyNs is the
-    // service sum.
+    // This worker's share of the histograms' sums (see HistogramSum).
     HistogramSum waitSum;
+    HistogramSum serviceSum; // above busyNs by what a sleep's lateness overlapped the next job
     HistogramSum totalSum;
     HistogramSum throttleSum;
     alignas(64) std::atomic<Nanos> busySince{0};
@@ -68,6 +69,7 @@ struct alignas(64) Pool::WorkerSlot
     // Set while this worker pops and counts a job: pause() and a hand-off producer wait
     // for it, so that a job taken just before the hold is counted before they return.
     std::atomic<bool> popping{false};
+    AttemptTimeline timeline;       // only this worker's thread touches it
     std::condition_variable wakeCv; // parking; guarded by the pool's mutex
     bool woken = false;
 };
@@ -350,14 +352,19 @@ SubmitResult Pool::submit(Job job)
     // already in the system, held by workers or queued for them, are as many as the
     // workers: queued ones will take the workers that are free but have not yet
     // picked them up. Read once, before the first try: a producer blocked on a full
-    // queue found every worker busy. The queue is read first: a job popped in between
-    // is then seen at most twice, for the nanoseconds between its pop and m_holding.
-    // Paused, no idle worker may take the job either.
-    const std::uint64_t queuedAhead = m_queue.size();
+    // queue found every worker busy. One count that a pop leaves alone, so no window
+    // between a pop and a count of held jobs makes a busy worker look idle. Paused, no
+    // idle worker may take the job either.
     const bool arrivedToBusy =
-        static_cast<std::int64_t>(queuedAhead) + m_holding.load(std::memory_order_relaxed) >=
-            m_targetA.load(std::memory_order_relaxed) ||
+        m_queuedOrHeld.load(std::memory_order_relaxed) >= m_targetA.load(std::memory_order_relaxed) ||
         m_pausedA.load(std::memory_order_relaxed);
+    // A job that finds an idle worker is picked up from its push (see AttemptTimeline);
+    // one that finds none waits for a worker to end its job, so the clock read is spared.
+    job.pushedNs = arrivedToBusy ? job.arrivalNs : now();
+    const auto onClaimed = [this] {
+        m_accepted.fetch_add(1, std::memory_order_release);
+        m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
+    };
     // After m_accepted (counted by the push), so that a snapshot never sees more of
     // these than accepted jobs.
     const auto countArrival = [this, arrivedToBusy] {
@@ -380,7 +387,7 @@ SubmitResult Pool::submit(Job job)
             status = m_queue.closed() ? JobQueue::Status::Closed : JobQueue::Status::Full;
         } else {
             status = m_queue.push(job, static_cast<std::uint64_t>(std::max(capacity, 1)), false, &ticket,
-                                  [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+                                  onClaimed);
         }
         switch (status) {
         case JobQueue::Status::Ok:
@@ -441,9 +448,9 @@ SubmitResult Pool::submit(Job job)
                     popped = m_queue.pop(oldest, true);
                     if (popped == JobQueue::Status::Ok) {
                         m_dropped.fetch_add(1, std::memory_order_release);
+                        m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed);
                         pushed = m_queue.push(job, std::max<std::uint64_t>(depth, std::max(capacity, 1)),
-                                              false, nullptr,
-                                              [this] { m_accepted.fetch_add(1, std::memory_order_release); });
+                                              false, nullptr, onClaimed);
                     }
                 }
             }
@@ -472,6 +479,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     std::shared_ptr<const AttemptPolicy> policy;
     std::shared_ptr<StartGate> gate;
     std::uint64_t policyVersion = ~std::uint64_t{0};
+    slot.timeline.reset(now());
 
     m_looking.fetch_add(1, std::memory_order_seq_cst);
     {
@@ -496,10 +504,8 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.popping.store(true, std::memory_order_seq_cst);
         Job job;
         const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok) {
+        if (status == JobQueue::Status::Ok)
             m_taken.fetch_add(1, std::memory_order_release);
-            m_holding.fetch_add(1, std::memory_order_relaxed);
-        }
         slot.popping.store(false, std::memory_order_release);
         if (status == JobQueue::Status::Ok) {
             spun = false;
@@ -514,7 +520,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
             bool away = false;
             const bool retry =
                 runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
-            m_holding.fetch_sub(1, std::memory_order_relaxed);
+            m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed); // this worker is free again
             if (away)
                 m_looking.fetch_add(1, std::memory_order_seq_cst);
             if (retry) {
@@ -599,11 +605,15 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
     bump(slot.attempts);
 
-    // The queue wait ends when a worker takes the job. A rate-limit token is waited
-    // for after that and measured apart (throttle); total latency counts both.
+    // The queue wait ends when a worker takes the job, as on this worker's timeline:
+    // the simulator's own lateness (sleeps, the producer) left out, the pick-up kept
+    // (see AttemptTimeline). A rate-limit token is waited for after that and measured
+    // apart (throttle); total latency counts both.
     const Nanos taken = now();
-    shard.wait.record(taken - job.enqueueNs);
-    slot.waitSum.add(taken - job.enqueueNs);
+    const Nanos begun = slot.timeline.start(job.enqueueNs, job.pushedNs, taken);
+    const Nanos queueWait = std::max<Nanos>(0, begun - job.enqueueNs); // 0 if taken before its arrival
+    shard.wait.record(queueWait);
+    slot.waitSum.add(queueWait);
 
     if (gate) {
         goAway(away); // a rate-limit wait may be long
@@ -622,13 +632,21 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
     }
 
-    const Nanos start = gate ? now() : taken;
+    const Nanos start = gate ? now() : begun;
     if (policy)
         policy->planAttempt(job);
     const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
     const Nanos work = timesOut ? job.timeoutNs : std::max<Nanos>(job.serviceNs, 0);
+    // A sleep job's service runs from its start to its start plus its work, so a late
+    // wake-up is not carried into the next job; its busy time starts once the previous
+    // job has ended (busy intervals never overlap). CPU work and an empty job's
+    // bookkeeping last what the machine makes them (real behaviour), from when they begin.
+    const bool paced = job.kind == JobKind::Sleep && work > 0;
+    const Nanos serviceFrom = paced ? start : std::max(start, taken); // taken, or the token's arrival
+    const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
+    const bool share = m_shareCores.load(std::memory_order_relaxed);
 
-    slot.busySince.store(start, std::memory_order_relaxed);
+    slot.busySince.store(busyFrom, std::memory_order_relaxed);
     slot.state.store(WorkerState::Busy, std::memory_order_release);
     bool finished = true;
     // Only an empty job keeps its worker counted as available. A job that waits, even
@@ -638,15 +656,18 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         goAway(away);
     if (work > 0) {
         finished = job.kind == JobKind::Cpu ? waiter.burnCpu(work)
-                                            : waiter.sleepUntil(m_epoch + start + work,
-                                                                m_shareCores.load(std::memory_order_relaxed));
+                                            : waiter.sleepUntil(m_epoch + start + work, share);
     } else if (stop.stop_requested()) {
         finished = false;
     }
     const Nanos end = now();
+    slot.timeline.finish(paced ? start + work : end, end);
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-    slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + (end - start), std::memory_order_release);
-    shard.service.record(end - start);
+    const Nanos busy = end - busyFrom;
+    const Nanos service = end - serviceFrom;
+    slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
+    shard.service.record(service);
+    slot.serviceSum.add(service);
 
     if (!finished) {
         bump(slot.cancelled);
@@ -697,9 +718,12 @@ void Pool::retryMain()
         // no worker, until there is room. It gets in after a drain has closed the queue.
         Job job = m_delayed.top().job;
         job.enqueueNs = now();
+        job.pushedNs = job.enqueueNs;
         const JobQueue::Status status =
-            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr,
-                         [this] { m_taken.fetch_sub(1, std::memory_order_release); });
+            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr, [this] {
+                m_taken.fetch_sub(1, std::memory_order_release);
+                m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
+            });
         if (status == JobQueue::Status::Ok) {
             m_delayed.pop();
             if (m_looking.load(std::memory_order_seq_cst) == 0 && !m_queue.held())
@@ -859,6 +883,7 @@ void Pool::cancel()
         cleared.reserve(m_queue.size() + m_delayed.size());
         const std::size_t queued = m_queue.drainAll([&](const Job& job) { cleared.push_back(job); });
         m_cancelledQueued.fetch_add(queued, std::memory_order_release);
+        m_queuedOrHeld.fetch_sub(static_cast<std::int64_t>(queued), std::memory_order_relaxed);
         const std::size_t delayed = m_delayed.size();
         while (!m_delayed.empty()) {
             cleared.push_back(m_delayed.top().job);
@@ -998,15 +1023,13 @@ void Pool::snapshot(Snapshot& out) const
         m_shards[i].total.addTo(out.total);
         m_shards[i].throttle.addTo(out.throttle);
     }
-    Nanos serviceSum = 0;
     for (int i = 0; i < slots; ++i) {
         const WorkerSlot& s = m_slots[i];
         s.waitSum.addTo(out.wait);
+        s.serviceSum.addTo(out.service);
         s.totalSum.addTo(out.total);
         s.throttleSum.addTo(out.throttle);
-        serviceSum += s.busyNs.load(std::memory_order_relaxed);
     }
-    out.service.addToSum(static_cast<double>(serviceSum));
 }
 
 } // namespace poollab

@@ -239,10 +239,12 @@ private:
     // Jobs held by workers, counted before a pop is tried: with the queue empty, 0
     // means nobody holds a job.
     alignas(64) std::atomic<std::int64_t> m_running{0};
-    // Jobs workers hold: counted after a successful pop, until the attempt is over.
-    // Unlike m_running it never counts an idle worker trying the queue. On m_running's
-    // cache line, which the worker holds anyway at those moments.
-    std::atomic<std::int64_t> m_holding{0};
+    // Jobs queued or held by a worker: +1 as a push claims its slot (before any pop can
+    // take it), -1 as a job leaves the queue without a worker (dropped, cancelled) or a
+    // worker lets go of it. A pop leaves it alone, so an arrival reading it never sees
+    // a job between the queue and a worker (Pool::submit's "found no idle worker").
+    // Unlike m_running it never counts an idle worker trying the queue.
+    std::atomic<std::int64_t> m_queuedOrHeld{0};
     alignas(64) std::atomic<int> m_spaceWaiters{0};
 
     // Counters written without the lock, read in snapshot() in an order that keeps

@@ -109,6 +109,24 @@ if virt:
     for v in virt:
         print(f"- {v['name']}: {v.get('items_per_second', 0)/1e6:.2f} M events/s")
 
+rvv = os.path.join(out, "bench_real_vs_virtual.json")
+if os.path.exists(rvv):
+    # One row per seed (repetitions share a name, so read the file itself).
+    rows = [b for b in json.load(open(rvv))["benchmarks"] if b.get("run_type") == "iteration"]
+    if rows:
+        print("\n## Real threads against virtual time: mean wait, same seeds (M/M/10, 150/s, exp(50ms))\n")
+        print("| seed | real | virtual | real / virtual - 1 | service overshoot | pick-up (jobs finding a worker idle) |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        diffs = []
+        for b in rows:
+            diffs.append(b["wait_diff_pct"])
+            print(f"| {b['seed']:.0f} | {b['wait_real_us']/1000:.3f} ms | {b['wait_virtual_us']/1000:.3f} ms | "
+                  f"{b['wait_diff_pct']:+.2f} % | {b['service_over_us']:.1f} µs | {b['quick_wait_us']:.1f} µs |")
+        n = len(diffs)
+        mean = sum(diffs) / n
+        sd = (sum((d - mean) ** 2 for d in diffs) / (n - 1)) ** 0.5 if n > 1 else 0.0
+        print(f"\nMean over {n} seeds: {mean:+.2f} % (SD {sd:.2f} %, standard error {sd / n ** 0.5:.2f} %)")
+
 def unit_ns(b):
     scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
     return b["real_time"] * scale

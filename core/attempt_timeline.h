@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+
+#include <algorithm>
+
+namespace poollab {
+
+// One real-time worker's timeline: when its attempts start and end as the run plans
+// them, apart from the simulator's own delays.
+//
+// A real-time run simulates work with sleeps and arrivals with a producer thread, and
+// both are late (or early) by tens of microseconds: a sleep ends after its deadline,
+// and the producer submits a job a little before or after its planned arrival. Neither
+// is the pool's behaviour, yet both went into the queue waits (a job waited for the
+// previous one's overshoot) and, through longer service, into the load. What a real
+// pool does cost is kept: the pick-up, the time from the moment the job could be taken
+// (pushed, or the worker free) to the moment a worker took it, which includes waking
+// a parked worker.
+//
+// So an attempt starts at its on-time instant, the later of its planned arrival (or
+// re-queue) and this worker's planned end of its previous attempt, plus the measured
+// pick-up, and never after the worker took it. The queue wait ends there, and a sleep
+// job sleeps until that start plus its service, so lateness never carries from one job
+// to the next. Busy time starts no earlier than the previous attempt actually ended,
+// so busy intervals never overlap.
+struct AttemptTimeline
+{
+    Nanos plannedFree = 0; // the previous attempt's planned end (never after actualFree)
+    Nanos actualFree = 0;  // when the previous attempt ended, or the worker started
+
+    void reset(Nanos now) { plannedFree = actualFree = now; }
+
+    // enqueueNs: the planned arrival (or re-queue) the wait counts from; pushedNs: when
+    // it was actually put in the queue; taken: when this worker took it. Never after
+    // taken: a job pushed ahead of its planned arrival (the producer aims early by its
+    // mean lateness, so that arrivals are on time on average) is served at once, as
+    // before; holding it until then would keep its worker from other jobs meanwhile.
+    Nanos start(Nanos enqueueNs, Nanos pushedNs, Nanos taken) const
+    {
+        const Nanos pickUp = std::max<Nanos>(0, taken - std::max(pushedNs, actualFree));
+        return std::min(taken, std::max(enqueueNs, plannedFree) + pickUp);
+    }
+    // Where busy time and service start for an attempt starting at `start`.
+    Nanos busyFrom(Nanos start) const { return std::max(start, actualFree); }
+    // plannedEnd: the start plus the work asked for (a sleep ends there on time); a
+    // job whose length is real behaviour (CPU work, a rate-limited start) passes `end`.
+    void finish(Nanos plannedEnd, Nanos end)
+    {
+        plannedFree = std::min(plannedEnd, end);
+        actualFree = end;
+    }
+};
+
+} // namespace poollab
