@@ -46,11 +46,17 @@ int decimalsFor(double step)
 // on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
 void setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
 {
+    const QString format =
+        QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") % suffix;
+    // Unchanged (most ticks: the record gains a row once per sample interval): touching
+    // the axis would lay out and re-render all its labels for nothing.
+    if (axis->min() == min && axis->max() == max && axis->tickInterval() == step &&
+        axis->labelFormat() == format)
+        return;
     axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
     axis->setRange(min, max);
     axis->setTickInterval(step);
-    axis->setLabelFormat(QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") %
-                         suffix);
+    axis->setLabelFormat(format);
 }
 
 // 0..max in about four round steps; whole-number quantities never get a step below 1.
@@ -459,7 +465,8 @@ void ChartPanel::update()
         m_series[QueueCapacity]->setName(capacityName);
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
-        m_series[i]->replace(m_points[i]);
+        if (m_series[i]->points() != m_points[i]) // else the series would rebuild its path for nothing
+            m_series[i]->replace(m_points[i]);
 
     if (!(x1 > x0))
         x1 = x0 + 1;
