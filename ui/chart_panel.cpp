@@ -325,6 +325,9 @@ void ChartPanel::styleSeries()
     pen(P50, QColor(0x2e, 0xa0, 0x43));
     pen(P95, QColor(0xf5, 0x9e, 0x0b));
     pen(P99, QColor(0xdc, 0x26, 0x26));
+    for (std::size_t i = 0; i < SeriesCount; ++i)
+        for (QLineSeries* more : m_continuations[i])
+            more->setPen(m_series[i]->pen());
 }
 
 void ChartPanel::setChartTheme(QChart::ChartTheme theme)
@@ -465,8 +468,7 @@ void ChartPanel::update()
         m_series[QueueCapacity]->setName(capacityName);
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
-        if (m_series[i]->points() != m_points[i]) // else the series would rebuild its path for nothing
-            m_series[i]->replace(m_points[i]);
+        drawSegments(static_cast<Series>(i));
 
     if (!(x1 > x0))
         x1 = x0 + 1;
@@ -491,6 +493,61 @@ void ChartPanel::update()
     alignPlotAreas();
     for (MarkedChartView* view : m_views)
         view->viewport()->update(); // markers move with the axis
+}
+
+void ChartPanel::drawSegments(Series id)
+{
+    const QList<QPointF>& points = m_points[id];
+    std::vector<QLineSeries*>& more = m_continuations[id];
+    std::size_t used = 0; // continuations drawn
+    qsizetype from = 0;
+    while (true) {
+        qsizetype to = from;
+        while (to < points.size() && !std::isnan(points[to].y()))
+            ++to;
+        m_segment = points.mid(from, to - from);
+        QLineSeries* series = m_series[id];
+        if (from > 0) {
+            if (used == more.size()) {
+                series = new QLineSeries;
+                series->setName(m_series[id]->name());
+                series->setPen(m_series[id]->pen());
+                QChart* chart = m_series[id]->chart();
+                chart->addSeries(series);
+                for (QAbstractAxis* axis : m_series[id]->attachedAxes())
+                    series->attachAxis(axis);
+                for (QLegendMarker* marker : chart->legend()->markers(series))
+                    marker->setVisible(false);
+                more.push_back(series);
+            }
+            series = more[used++];
+        }
+        if (series->points() != m_segment) // else the series would rebuild its path for nothing
+            series->replace(m_segment);
+        if (to >= points.size())
+            break;
+        from = to + 1;
+    }
+    // Gaps that scrolled out of the window: their continuations go (an empty series
+    // left in the chart would still count as one of its lines).
+    while (more.size() > used) {
+        m_series[id]->chart()->removeSeries(more.back());
+        delete more.back();
+        more.pop_back();
+    }
+}
+
+QList<QXYSeries*> ChartPanel::segmentsOf(const QXYSeries* series) const
+{
+    QList<QXYSeries*> out;
+    for (std::size_t i = 0; i < SeriesCount; ++i) {
+        if (m_series[i] != series)
+            continue;
+        out << m_series[i];
+        for (QLineSeries* more : m_continuations[i])
+            out << more;
+    }
+    return out;
 }
 
 void ChartPanel::alignPlotAreas()

@@ -75,6 +75,81 @@ private slots:
         QCOMPARE(out.back().x, 6.0);
     }
 
+    // One row per second; 'v' has a latency (one job finished), '-' none.
+    static std::vector<Sample> latencyRows(const QString& pattern)
+    {
+        std::vector<Sample> rows;
+        for (qsizetype i = 0; i < pattern.size(); ++i) {
+            Sample r;
+            r.runNs = static_cast<Nanos>(i + 1) * kSecond;
+            r.intervalNs = kSecond;
+            if (pattern[i] == u'v')
+                r.total = {.count = 1, .p50 = (i + 1) * kMilli, .p95 = 0, .p99 = 0, .max = 0, .mean = 0};
+            rows.push_back(r);
+        }
+        return rows;
+    }
+    // The steps' segments between breaks as "from-to,from-to" (seconds).
+    static QString segmentsOf(const std::vector<StepPoint>& steps)
+    {
+        QStringList out;
+        double from = 0, to = 0;
+        bool open = false;
+        for (const StepPoint& p : steps) {
+            if (isGap(p)) {
+                if (open)
+                    out << QStringLiteral("%1-%2").arg(from).arg(to);
+                open = false;
+                continue;
+            }
+            if (!open)
+                from = p.x;
+            open = true;
+            to = p.x;
+        }
+        if (open)
+            out << QStringLiteral("%1-%2").arg(from).arg(to);
+        return out.join(u',');
+    }
+
+    void rowsWithoutAValueBreakTheLine_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<int>("buckets");
+        QTest::addColumn<QString>("segments");
+        QTest::newRow("no gap") << QStringLiteral("vvvv") << 10 << QStringLiteral("0-4");
+        QTest::newRow("one gap") << QStringLiteral("vv--vv") << 10 << QStringLiteral("0-2,4-6");
+        QTest::newRow("none at either end") << QStringLiteral("--vv-v--") << 10 << QStringLiteral("2-4,5-6");
+        QTest::newRow("every other row") << QStringLiteral("v-v-v") << 10 << QStringLiteral("0-1,2-3,4-5");
+        QTest::newRow("nothing at all") << QStringLiteral("----") << 10 << QString();
+        // Downsampled: a bucket with no value breaks the line; inside a bucket its
+        // extremes are joined (the gap is narrower than a bucket, ~2 px).
+        QTest::newRow("a whole bucket without")
+            << QStringLiteral("vvvv----vvvv") << 6 << QStringLiteral("0-4,8-12");
+        QTest::newRow("inside a bucket") << QStringLiteral("v-vv") << 2 << QStringLiteral("0-4");
+    }
+    void rowsWithoutAValueBreakTheLine()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(int, buckets);
+        QFETCH(QString, segments);
+        const std::vector<Sample> rows = latencyRows(pattern);
+        std::vector<StepPoint> out;
+        windowSteps(rows, Column::TotalP50, 0, static_cast<double>(rows.size()),
+                    static_cast<std::size_t>(buckets), out);
+        QCOMPARE(segmentsOf(out), segments);
+        QVERIFY(out.empty() || (!isGap(out.front()) && !isGap(out.back())));
+        // The whole run's envelope breaks the same way while every bucket holds one row.
+        if (static_cast<qsizetype>(buckets) >= pattern.size()) {
+            Envelope env(16);
+            for (const Sample& r : rows)
+                env.add(r);
+            out.clear();
+            env.steps(Column::TotalP50, out);
+            QCOMPARE(segmentsOf(out), segments);
+        }
+    }
+
     void windowStepsKeepSpikesAndDips_data()
     {
         QTest::addColumn<int>("rows");
