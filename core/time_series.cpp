@@ -317,4 +317,23 @@ void windowSteps(std::span<const Sample> rows, Column column, double from, doubl
     trimGap(out, begin);
 }
 
+TimeSpan chartSpan(std::optional<double> recordEnd, int seconds)
+{
+    if (!recordEnd)
+        return {0, seconds > 0 ? static_cast<double>(seconds) : 10.0};
+    if (seconds == 0)
+        return {0, *recordEnd};
+    const double to = std::max<double>(seconds, *recordEnd);
+    return {to - seconds, to};
+}
+
+void chartSteps(std::span<const Sample> rows, const Envelope& wholeRun, Column column, int seconds,
+                TimeSpan span, std::size_t maxBuckets, std::vector<StepPoint>& out)
+{
+    if (seconds > 0)
+        windowSteps(rows, column, span.from, span.to, maxBuckets, out);
+    else
+        wholeRun.steps(column, out);
+}
+
 } // namespace poollab

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -119,5 +120,22 @@ private:
 // Cost: O(log n) to find the window plus O(rows in it).
 void windowSteps(std::span<const Sample> rows, Column column, double from, double to, std::size_t maxBuckets,
                  std::vector<StepPoint>& out);
+
+// The span of run time the charts show, in seconds: the last `seconds` of the record
+// (0 to `seconds` until the record is that long); with seconds 0 the whole run, 0 to
+// the record's end. Before any row (no end): 0 to `seconds`, or 0 to 10 for the whole run.
+struct TimeSpan
+{
+    double from = 0;
+    double to = 0;
+    bool operator==(const TimeSpan&) const = default;
+};
+TimeSpan chartSpan(std::optional<double> recordEnd, int seconds);
+
+// One column as the charts draw it over `span` (from chartSpan): with seconds > 0 the
+// rows in the span, min/max-downsampled into at most maxBuckets (windowSteps); with 0
+// the whole run's envelope (its steps). Appends to out.
+void chartSteps(std::span<const Sample> rows, const Envelope& wholeRun, Column column, int seconds,
+                TimeSpan span, std::size_t maxBuckets, std::vector<StepPoint>& out);
 
 } // namespace poollab

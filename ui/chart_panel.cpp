@@ -426,26 +426,16 @@ void ChartPanel::update()
 {
     for (auto& points : m_points)
         points.clear();
-    double x0 = 0;
-    double x1 = m_windowSeconds > 0 ? m_windowSeconds : 10;
+    TimeSpan span = chartSpan(std::nullopt, m_windowSeconds);
     m_controller->withRecord([&](const IntervalRecord& record) {
         if (record.empty())
             return;
         // The record's end: the charts show what the CSV has, no further.
-        const double end = toSeconds(record.back().runNs);
-        if (m_windowSeconds > 0) {
-            x1 = std::max<double>(m_windowSeconds, end);
-            x0 = x1 - m_windowSeconds;
-        } else {
-            x1 = end;
-        }
+        span = chartSpan(toSeconds(record.back().runNs), m_windowSeconds);
         for (std::size_t i = 0; i < SeriesCount; ++i) {
             m_steps.clear();
-            const Column c = column(static_cast<Series>(i));
-            if (m_windowSeconds > 0)
-                windowSteps(record.rows(), c, x0, x1, kMaxBuckets, m_steps);
-            else
-                record.envelope().steps(c, m_steps);
+            chartSteps(record.rows(), record.envelope(), column(static_cast<Series>(i)), m_windowSeconds,
+                       span, kMaxBuckets, m_steps);
             QList<QPointF>& points = m_points[i];
             points.reserve(static_cast<qsizetype>(m_steps.size()));
             for (const StepPoint& p : m_steps)
@@ -470,8 +460,8 @@ void ChartPanel::update()
     for (std::size_t i = 0; i < SeriesCount; ++i)
         drawSegments(static_cast<Series>(i));
 
-    if (!(x1 > x0))
-        x1 = x0 + 1;
+    const double x0 = span.from;
+    const double x1 = span.to > span.from ? span.to : span.from + 1;
     const double timeStep = niceStep((x1 - x0) / 6);
     for (QValueAxis* axis : m_timeAxes)
         setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));

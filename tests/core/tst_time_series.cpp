@@ -150,6 +150,67 @@ private slots:
         }
     }
 
+    void chartSpanIsTheWindowOrTheWholeRun_data()
+    {
+        QTest::addColumn<double>("end"); // < 0: no row yet
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<double>("from");
+        QTest::addColumn<double>("to");
+        QTest::newRow("no row, last minute") << -1.0 << 60 << 0.0 << 60.0;
+        QTest::newRow("no row, whole run") << -1.0 << 0 << 0.0 << 10.0;
+        QTest::newRow("shorter than the window") << 12.5 << 30 << 0.0 << 30.0;
+        QTest::newRow("exactly the window") << 30.0 << 30 << 0.0 << 30.0;
+        QTest::newRow("longer: the last 5 minutes") << 1000.0 << 300 << 700.0 << 1000.0;
+        QTest::newRow("whole run") << 1000.0 << 0 << 0.0 << 1000.0;
+    }
+    void chartSpanIsTheWindowOrTheWholeRun()
+    {
+        QFETCH(double, end);
+        QFETCH(int, seconds);
+        QFETCH(double, from);
+        QFETCH(double, to);
+        const TimeSpan span = chartSpan(end < 0 ? std::nullopt : std::optional<double>(end), seconds);
+        QCOMPARE(span.from, from);
+        QCOMPARE(span.to, to);
+    }
+
+    void chartStepsTakeTheWindowOrTheEnvelope_data()
+    {
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<int>("maxBuckets");
+        QTest::newRow("last 30 s, every row") << 30 << 600;
+        QTest::newRow("last 30 s, downsampled") << 30 << 7;
+        QTest::newRow("whole run") << 0 << 600;
+    }
+    void chartStepsTakeTheWindowOrTheEnvelope()
+    {
+        QFETCH(int, seconds);
+        QFETCH(int, maxBuckets);
+        const std::vector<Sample> rows = rowsWithSpike(100, 80, 90);
+        Envelope env(16); // coarser than the rows: the whole run is downsampled too
+        for (const Sample& r : rows)
+            env.add(r);
+        const TimeSpan span = chartSpan(100.0, seconds);
+        std::vector<StepPoint> out;
+        chartSteps(rows, env, Column::Completions, seconds, span, static_cast<std::size_t>(maxBuckets), out);
+        std::vector<StepPoint> expected;
+        if (seconds > 0)
+            windowSteps(rows, Column::Completions, 70, 100, static_cast<std::size_t>(maxBuckets), expected);
+        else
+            env.steps(Column::Completions, expected);
+        QCOMPARE(out, expected);
+        QVERIFY(!out.empty());
+        QVERIFY(out.front().x >= span.from && out.back().x <= span.to);
+        if (seconds > 0 && maxBuckets >= 30) { // every row of the span, as it is
+            QCOMPARE(out.size(), std::size_t{60});
+            QCOMPARE(out.front().x, 70.0);
+            QCOMPARE(out.back().x, 100.0);
+        }
+        // The spike at row 80 and the dip at row 90 survive either way.
+        QVERIFY(std::any_of(out.begin(), out.end(), [](const StepPoint& p) { return p.y == 1000; }));
+        QVERIFY(std::any_of(out.begin(), out.end(), [](const StepPoint& p) { return p.y == -5; }));
+    }
+
     void windowStepsKeepSpikesAndDips_data()
     {
         QTest::addColumn<int>("rows");

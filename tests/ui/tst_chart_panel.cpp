@@ -97,8 +97,6 @@ private:
         return {x1 - seconds, x1};
     }
 
-    // Every point is the start or end of a row of the record that has that value, and
-    // the window's extremes are all there (min/max downsampling keeps them).
     // The points of a series and of its line's continuations after gaps.
     static QList<QPointF> allPoints(const ChartPanel& panel, const QXYSeries* series)
     {
@@ -147,6 +145,8 @@ private:
         }
     }
 
+    // Every point is the start or end of a row of the record that has that value, and
+    // the window's extremes are all there (min/max downsampling keeps them).
     static void checkDownsampled(const QList<QPointF>& points, const QString& name, Column column,
                                  const std::vector<Sample>& rows, double x0, double x1)
     {
