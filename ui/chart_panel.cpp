@@ -50,9 +50,12 @@ void setAxis(QValueAxis* axis, double min, double max, double step, const QStrin
         QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") % suffix;
     // Unchanged (most ticks: the record gains a row once per sample interval): touching
     // the axis would lay out and re-render all its labels for nothing.
-    if (axis->min() == min && axis->max() == max && axis->tickInterval() == step &&
-        axis->labelFormat() == format)
+    if (axis->tickInterval() == step && axis->labelFormat() == format) {
+        // Same ticks (a rolling window moving on): the range alone, one relayout.
+        if (axis->min() != min || axis->max() != max)
+            axis->setRange(min, max);
         return;
+    }
     axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
     axis->setRange(min, max);
     axis->setTickInterval(step);
