@@ -44,7 +44,8 @@ int decimalsFor(double step)
 
 // Sets range and tick interval without passing through a state where the old interval
 // on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
-void setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
+// Returns whether the axis changed.
+bool setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
 {
     const QString format =
         QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") % suffix;
@@ -52,14 +53,16 @@ void setAxis(QValueAxis* axis, double min, double max, double step, const QStrin
     // the axis would lay out and re-render all its labels for nothing.
     if (axis->tickInterval() == step && axis->labelFormat() == format) {
         // Same ticks (a rolling window moving on): the range alone, one relayout.
-        if (axis->min() != min || axis->max() != max)
-            axis->setRange(min, max);
-        return;
+        if (axis->min() == min && axis->max() == max)
+            return false;
+        axis->setRange(min, max);
+        return true;
     }
     axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
     axis->setRange(min, max);
     axis->setTickInterval(step);
     axis->setLabelFormat(format);
+    return true;
 }
 
 // 0..max in about four round steps; whole-number quantities never get a step below 1.
@@ -466,8 +469,9 @@ void ChartPanel::update()
     const double x0 = span.from;
     const double x1 = span.to > span.from ? span.to : span.from + 1;
     const double timeStep = niceStep((x1 - x0) / 6);
+    bool moved = false; // the time axes: the markers and pause bands move with them
     for (QValueAxis* axis : m_timeAxes)
-        setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
+        moved |= setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
     const double rateMax = std::max({maxY(m_points[Completions]), maxY(m_points[Failures]),
                                      maxY(m_points[Refusals]), maxY(m_points[Retries])});
     const double arrivalMax = maxY(m_points[Arrivals]);
@@ -484,8 +488,27 @@ void ChartPanel::update()
     setNiceRange(m_latencyAxis,
                  std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
     alignPlotAreas();
-    for (MarkedChartView* view : m_views)
-        view->viewport()->update(); // markers move with the axis
+    // The foreground (markers, pauses) is redrawn with the whole plot only when it can
+    // have moved or changed: most ticks change nothing in the charts (a row per second),
+    // and the series and axes schedule their own repaints.
+    QString foreground = QString::number(m_controller->markers().size());
+    if (!m_controller->markers().empty())
+        foreground +=
+            QString::number(m_controller->markers().back().seconds) + m_controller->markers().back().label();
+    foreground += u'|' + QString::number(m_controller->pauses().size());
+    if (!m_controller->pauses().empty())
+        foreground += QString::number(m_controller->pauses().back().to) +
+                      QString::number(m_controller->pauses().back().open);
+    const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
+    for (std::size_t i = 0; i < 3; ++i) {
+        moved |= charts[i]->plotArea() != m_plotAreas[i];
+        m_plotAreas[i] = charts[i]->plotArea();
+    }
+    if (moved || foreground != m_foreground) {
+        m_foreground = foreground;
+        for (MarkedChartView* view : m_views)
+            view->viewport()->update();
+    }
 }
 
 void ChartPanel::drawSegments(Series id)

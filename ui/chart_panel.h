@@ -122,6 +122,8 @@ private:
     std::array<QList<QPointF>, SeriesCount> m_points; // NaN y: a break in the line
     std::array<std::vector<QLineSeries*>, SeriesCount> m_continuations;
     QList<QPointF> m_segment;
+    std::array<QRectF, 3> m_plotAreas; // as last drawn
+    QString m_foreground;              // what the markers and pauses were last drawn from
     std::vector<StepPoint> m_steps;
     bool m_aligning = false;
     QComboBox* m_windowBox;
