@@ -952,7 +952,8 @@ void Pool::snapshot(Snapshot& out) const
     Nanos busyNs = 0;
     int busy = 0;
     int throttled = 0;
-    out.workerStates.resize(static_cast<std::size_t>(slots));
+    // The states for the reader's cells, read in the same pass as the counts.
+    std::vector<WorkerState> states(static_cast<std::size_t>(slots));
     for (int i = 0; i < slots; ++i) {
         const WorkerSlot& s = m_slots[i];
         c.succeeded += s.succeeded.load(std::memory_order_acquire);
@@ -964,7 +965,7 @@ void Pool::snapshot(Snapshot& out) const
         c.attempts += s.attempts.load(std::memory_order_relaxed);
         busyNs += s.busyNs.load(std::memory_order_relaxed);
         const WorkerState state = s.state.load(std::memory_order_acquire);
-        out.workerStates[static_cast<std::size_t>(i)] = state;
+        states[static_cast<std::size_t>(i)] = state;
         if (state == WorkerState::Busy) {
             ++busy;
             busyNs += std::max<Nanos>(0, at - s.busySince.load(std::memory_order_relaxed));
@@ -990,6 +991,7 @@ void Pool::snapshot(Snapshot& out) const
         static_cast<std::int64_t>(accepted) - taken - static_cast<std::int64_t>(c.dropped + cancelledQueued);
     out.busyWorkers = busy;
     out.throttledWorkers = throttled;
+    fillWorkerCells(out.workerCells, states);
     out.elapsedNs = at;
     {
         std::lock_guard lock(m_mutex);

@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "core/histogram.h"
+#include "core/worker_cells.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -16,12 +17,6 @@ enum class OverflowPolicy : std::uint8_t {
     Block,      // the producer waits for room: backpressure
     Reject,     // the new job is refused and counted
     DropOldest, // the oldest queued job is dropped and counted, the new one queued
-};
-enum class WorkerState : std::uint8_t {
-    Idle,      // waiting for a job
-    Busy,      // running a job
-    Throttled, // holding a job, waiting for a rate-limit token
-    Retired,   // no thread in this slot
 };
 
 std::string_view toString(PoolState state);
@@ -81,7 +76,9 @@ struct Snapshot
     Histogram service;  // work time per attempt
     Histogram total;    // per job: planned arrival to final outcome (success or failure)
     Histogram throttle; // per throttled start: taken by a worker to its rate-limit token (not in wait)
-    std::vector<WorkerState> workerStates; // one per worker slot ever used
+    // Per-worker state as cells to draw: set workerCells.limit before snapshot() to
+    // get them (the engine keeps the limit and fills the rest).
+    WorkerCells workerCells;
 
     std::uint64_t completed() const { return counters.succeeded + counters.failed; }
     bool finished() const { return state == PoolState::Stopped; }

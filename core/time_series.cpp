@@ -140,17 +140,34 @@ void appendStep(std::vector<StepPoint>& out, double start, double end, double va
     out.push_back({end, value});
 }
 
+// Rows without a value (nothing finished) between rows with one: a break, so that no
+// line is drawn across them. Only between steps of this call (from `begin` on), once.
+void appendGap(std::vector<StepPoint>& out, std::size_t begin, double x)
+{
+    if (out.size() > begin && !isGap(out.back()))
+        out.push_back({x, kNaN});
+}
+
+// A break at the end leads nowhere.
+void trimGap(std::vector<StepPoint>& out, std::size_t begin)
+{
+    if (out.size() > begin && isGap(out.back()))
+        out.pop_back();
+}
+
 // The smallest and largest value of a run of rows, and where the rows with a value
 // begin and end: what one bucket of a downsampled chart draws.
 struct Extremes
 {
     Envelope::Step min{0, 0, kNaN};
     Envelope::Step max{0, 0, kNaN};
-    double first = 0; // start of the first row with a value
-    double last = 0;  // end of the last one
+    double first = 0;  // start of the first row with a value
+    double last = 0;   // end of the last one
+    bool rows = false; // any row at all, with a value or not
 
     void add(double start, double end, double value)
     {
+        rows = true;
         if (std::isnan(value))
             return;
         if (std::isnan(min.value)) {
@@ -164,10 +181,13 @@ struct Extremes
         }
         last = end;
     }
-    void emit(std::vector<StepPoint>& out) const
+    void emit(std::vector<StepPoint>& out, std::size_t begin) const
     {
-        if (std::isnan(min.value))
-            return; // a gap: nothing here has a value
+        if (std::isnan(min.value)) {
+            if (rows)
+                appendGap(out, begin, last); // a gap: nothing here has a value
+            return;
+        }
         if (min.value == max.value) {
             appendStep(out, first, last, min.value); // flat: keep it flat across the bucket
             return;
@@ -241,6 +261,7 @@ void Envelope::add(const Sample& row)
 void Envelope::steps(Column column, std::vector<StepPoint>& out) const
 {
     const auto c = static_cast<std::size_t>(column);
+    const std::size_t begin = out.size();
     for (std::size_t i = 0; i < size(); ++i) {
         const Bucket& b = bucket(i);
         Extremes e;
@@ -249,8 +270,9 @@ void Envelope::steps(Column column, std::vector<StepPoint>& out) const
         e.add(b.max[c].start, b.max[c].end, b.max[c].value);
         e.first = std::min(b.min[c].start, b.max[c].start);
         e.last = std::max(b.min[c].end, b.max[c].end);
-        e.emit(out);
+        e.emit(out, begin);
     }
+    trimGap(out, begin);
 }
 
 void windowSteps(std::span<const Sample> rows, Column column, double from, double to, std::size_t maxBuckets,
@@ -265,12 +287,16 @@ void windowSteps(std::span<const Sample> rows, Column column, double from, doubl
         return it == rows.begin() ? startOf(*it) : startAfter(*it, std::prev(it)->runNs);
     };
     const auto count = static_cast<std::size_t>(last - first);
+    const std::size_t begin = out.size();
     if (count <= maxBuckets || !(to > from)) {
         for (auto it = first; it != last; ++it) {
             const double v = columnValue(*it, column);
             if (!std::isnan(v))
                 appendStep(out, startOfRow(it), endOf(*it), v);
+            else
+                appendGap(out, begin, startOfRow(it));
         }
+        trimGap(out, begin);
         return;
     }
     const double width = (to - from) / static_cast<double>(maxBuckets);
@@ -281,13 +307,33 @@ void windowSteps(std::span<const Sample> rows, Column column, double from, doubl
         const auto index = static_cast<std::size_t>(
             std::clamp((end - from) / width, 0.0, static_cast<double>(maxBuckets - 1)));
         if (index != current) {
-            e.emit(out);
+            e.emit(out, begin);
             e = Extremes{};
             current = index;
         }
         e.add(startOfRow(it), end, columnValue(*it, column));
     }
-    e.emit(out);
+    e.emit(out, begin);
+    trimGap(out, begin);
+}
+
+TimeSpan chartSpan(std::optional<double> recordEnd, int seconds)
+{
+    if (!recordEnd)
+        return {0, seconds > 0 ? static_cast<double>(seconds) : 10.0};
+    if (seconds == 0)
+        return {0, *recordEnd};
+    const double to = std::max<double>(seconds, *recordEnd);
+    return {to - seconds, to};
+}
+
+void chartSteps(std::span<const Sample> rows, const Envelope& wholeRun, Column column, int seconds,
+                TimeSpan span, std::size_t maxBuckets, std::vector<StepPoint>& out)
+{
+    if (seconds > 0)
+        windowSteps(rows, column, span.from, span.to, maxBuckets, out);
+    else
+        wholeRun.steps(column, out);
 }
 
 } // namespace poollab

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -46,13 +47,19 @@ inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::Ser
 // NaN where the row has none: a latency over an interval in which nothing finished.
 double columnValue(const Sample& row, Column column);
 
-// A chart point in seconds of run time.
+// A chart point in seconds of run time. y NaN is a break in the line: rows without a
+// value (a latency over intervals in which nothing finished) lie between the points
+// before and after it, and the line must not join them.
 struct StepPoint
 {
     double x = 0;
     double y = 0;
     bool operator==(const StepPoint&) const = default;
 };
+inline bool isGap(const StepPoint& p)
+{
+    return p.y != p.y; // NaN; not std::isnan, to spare every includer <cmath>
+}
 
 // Whole-run min/max envelope of every column, fed one row at a time: at most
 // `buckets` buckets of a power-of-two number of rows each; when they are all used,
@@ -87,7 +94,8 @@ public:
 
     // Appends the column's steps, bucket by bucket: the row with the smallest and the
     // one with the largest value, in time order (one step when they are the same row).
-    // While every bucket holds one row, that is every row of the record.
+    // While every bucket holds one row, that is every row of the record. A bucket
+    // whose rows have no value breaks the line (see StepPoint).
     void steps(Column column, std::vector<StepPoint>& out) const;
 
 private:
@@ -107,9 +115,27 @@ private:
 // previous row's end): the rows that overlap [from, to]
 // go into at most `maxBuckets` buckets of equal time; each bucket gives the steps of
 // its smallest and largest value, in time order, so spikes and dips survive (never
-// every n-th row). With no more rows than buckets, every row is drawn as it is.
+// every n-th row). With no more rows than buckets, every row is drawn as it is. Rows
+// without a value break the line (a gap point, see StepPoint) where a whole bucket has none.
 // Cost: O(log n) to find the window plus O(rows in it).
 void windowSteps(std::span<const Sample> rows, Column column, double from, double to, std::size_t maxBuckets,
                  std::vector<StepPoint>& out);
+
+// The span of run time the charts show, in seconds: the last `seconds` of the record
+// (0 to `seconds` until the record is that long); with seconds 0 the whole run, 0 to
+// the record's end. Before any row (no end): 0 to `seconds`, or 0 to 10 for the whole run.
+struct TimeSpan
+{
+    double from = 0;
+    double to = 0;
+    bool operator==(const TimeSpan&) const = default;
+};
+TimeSpan chartSpan(std::optional<double> recordEnd, int seconds);
+
+// One column as the charts draw it over `span` (from chartSpan): with seconds > 0 the
+// rows in the span, min/max-downsampled into at most maxBuckets (windowSteps); with 0
+// the whole run's envelope (its steps). Appends to out.
+void chartSteps(std::span<const Sample> rows, const Envelope& wholeRun, Column column, int seconds,
+                TimeSpan span, std::size_t maxBuckets, std::vector<StepPoint>& out);
 
 } // namespace poollab

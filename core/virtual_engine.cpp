@@ -853,10 +853,12 @@ void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
     out.service = m_service;
     out.total = m_total;
     out.throttle = m_throttle;
-    if (withWorkers)
-        out.workerStates = m_states;
-    else
-        out.workerStates.clear();
+    if (withWorkers) {
+        fillWorkerCells(out.workerCells, m_states);
+    } else {
+        out.workerCells.states.clear();
+        out.workerCells.counts.clear();
+    }
 }
 
 void VirtualEngine::snapshot(Snapshot& out) const

@@ -44,13 +44,25 @@ int decimalsFor(double step)
 
 // Sets range and tick interval without passing through a state where the old interval
 // on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
-void setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
+// Returns whether the axis changed.
+bool setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
 {
+    const QString format =
+        QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") % suffix;
+    // Unchanged (most ticks: the record gains a row once per sample interval): touching
+    // the axis would lay out and re-render all its labels for nothing.
+    if (axis->tickInterval() == step && axis->labelFormat() == format) {
+        // Same ticks (a rolling window moving on): the range alone, one relayout.
+        if (axis->min() == min && axis->max() == max)
+            return false;
+        axis->setRange(min, max);
+        return true;
+    }
     axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
     axis->setRange(min, max);
     axis->setTickInterval(step);
-    axis->setLabelFormat(QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") %
-                         suffix);
+    axis->setLabelFormat(format);
+    return true;
 }
 
 // 0..max in about four round steps; whole-number quantities never get a step below 1.
@@ -319,6 +331,9 @@ void ChartPanel::styleSeries()
     pen(P50, QColor(0x2e, 0xa0, 0x43));
     pen(P95, QColor(0xf5, 0x9e, 0x0b));
     pen(P99, QColor(0xdc, 0x26, 0x26));
+    for (std::size_t i = 0; i < SeriesCount; ++i)
+        for (QLineSeries* more : m_continuations[i])
+            more->setPen(m_series[i]->pen());
 }
 
 void ChartPanel::setChartTheme(QChart::ChartTheme theme)
@@ -417,26 +432,16 @@ void ChartPanel::update()
 {
     for (auto& points : m_points)
         points.clear();
-    double x0 = 0;
-    double x1 = m_windowSeconds > 0 ? m_windowSeconds : 10;
+    TimeSpan span = chartSpan(std::nullopt, m_windowSeconds);
     m_controller->withRecord([&](const IntervalRecord& record) {
         if (record.empty())
             return;
         // The record's end: the charts show what the CSV has, no further.
-        const double end = toSeconds(record.back().runNs);
-        if (m_windowSeconds > 0) {
-            x1 = std::max<double>(m_windowSeconds, end);
-            x0 = x1 - m_windowSeconds;
-        } else {
-            x1 = end;
-        }
+        span = chartSpan(toSeconds(record.back().runNs), m_windowSeconds);
         for (std::size_t i = 0; i < SeriesCount; ++i) {
             m_steps.clear();
-            const Column c = column(static_cast<Series>(i));
-            if (m_windowSeconds > 0)
-                windowSteps(record.rows(), c, x0, x1, kMaxBuckets, m_steps);
-            else
-                record.envelope().steps(c, m_steps);
+            chartSteps(record.rows(), record.envelope(), column(static_cast<Series>(i)), m_windowSeconds,
+                       span, kMaxBuckets, m_steps);
             QList<QPointF>& points = m_points[i];
             points.reserve(static_cast<qsizetype>(m_steps.size()));
             for (const StepPoint& p : m_steps)
@@ -459,13 +464,14 @@ void ChartPanel::update()
         m_series[QueueCapacity]->setName(capacityName);
 
     for (std::size_t i = 0; i < SeriesCount; ++i)
-        m_series[i]->replace(m_points[i]);
+        drawSegments(static_cast<Series>(i));
 
-    if (!(x1 > x0))
-        x1 = x0 + 1;
+    const double x0 = span.from;
+    const double x1 = span.to > span.from ? span.to : span.from + 1;
     const double timeStep = niceStep((x1 - x0) / 6);
+    bool moved = false; // the time axes: the markers and pause bands move with them
     for (QValueAxis* axis : m_timeAxes)
-        setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
+        moved |= setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
     const double rateMax = std::max({maxY(m_points[Completions]), maxY(m_points[Failures]),
                                      maxY(m_points[Refusals]), maxY(m_points[Retries])});
     const double arrivalMax = maxY(m_points[Arrivals]);
@@ -482,8 +488,82 @@ void ChartPanel::update()
     setNiceRange(m_latencyAxis,
                  std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
     alignPlotAreas();
-    for (MarkedChartView* view : m_views)
-        view->viewport()->update(); // markers move with the axis
+    // The foreground (markers, pauses) is redrawn with the whole plot only when it can
+    // have moved or changed: most ticks change nothing in the charts (a row per second),
+    // and the series and axes schedule their own repaints.
+    QString foreground = QString::number(m_controller->markers().size());
+    if (!m_controller->markers().empty())
+        foreground +=
+            QString::number(m_controller->markers().back().seconds) + m_controller->markers().back().label();
+    foreground += u'|' + QString::number(m_controller->pauses().size());
+    if (!m_controller->pauses().empty())
+        foreground += QString::number(m_controller->pauses().back().to) +
+                      QString::number(m_controller->pauses().back().open);
+    const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
+    for (std::size_t i = 0; i < 3; ++i) {
+        moved |= charts[i]->plotArea() != m_plotAreas[i];
+        m_plotAreas[i] = charts[i]->plotArea();
+    }
+    if (moved || foreground != m_foreground) {
+        m_foreground = foreground;
+        for (MarkedChartView* view : m_views)
+            view->viewport()->update();
+    }
+}
+
+void ChartPanel::drawSegments(Series id)
+{
+    const QList<QPointF>& points = m_points[id];
+    std::vector<QLineSeries*>& more = m_continuations[id];
+    std::size_t used = 0; // continuations drawn
+    qsizetype from = 0;
+    while (true) {
+        qsizetype to = from;
+        while (to < points.size() && !std::isnan(points[to].y()))
+            ++to;
+        m_segment = points.mid(from, to - from);
+        QLineSeries* series = m_series[id];
+        if (from > 0) {
+            if (used == more.size()) {
+                series = new QLineSeries;
+                series->setName(m_series[id]->name());
+                series->setPen(m_series[id]->pen());
+                QChart* chart = m_series[id]->chart();
+                chart->addSeries(series);
+                for (QAbstractAxis* axis : m_series[id]->attachedAxes())
+                    series->attachAxis(axis);
+                for (QLegendMarker* marker : chart->legend()->markers(series))
+                    marker->setVisible(false);
+                more.push_back(series);
+            }
+            series = more[used++];
+        }
+        if (series->points() != m_segment) // else the series would rebuild its path for nothing
+            series->replace(m_segment);
+        if (to >= points.size())
+            break;
+        from = to + 1;
+    }
+    // Gaps that scrolled out of the window: their continuations go (an empty series
+    // left in the chart would still count as one of its lines).
+    while (more.size() > used) {
+        m_series[id]->chart()->removeSeries(more.back());
+        delete more.back();
+        more.pop_back();
+    }
+}
+
+QList<QXYSeries*> ChartPanel::segmentsOf(const QXYSeries* series) const
+{
+    QList<QXYSeries*> out;
+    for (std::size_t i = 0; i < SeriesCount; ++i) {
+        if (m_series[i] != series)
+            continue;
+        out << m_series[i];
+        for (QLineSeries* more : m_continuations[i])
+            out << more;
+    }
+    return out;
 }
 
 void ChartPanel::alignPlotAreas()

@@ -70,6 +70,9 @@ public:
     QChart* queueChart() const { return m_queue; }
     QChart* latencyChart() const { return m_latency; }
     MarkedChartView* view(int index) const { return m_views[static_cast<std::size_t>(index)]; }
+    // A series and the continuations of its line after each gap (rows without a value:
+    // no completions), which draw with its pen and stay out of the legend.
+    QList<QXYSeries*> segmentsOf(const QXYSeries* series) const;
     // The record column each series draws now (latency ones follow the latency kind).
     Column columnOf(const QXYSeries* series) const;
     // The part of the panel that export renders (the three charts, without the selectors).
@@ -101,6 +104,7 @@ private:
     void styleSeries();
     Column column(Series id) const;
     void alignPlotAreas();
+    void drawSegments(Series id);
 
     const RunController* m_controller;
     int m_windowSeconds = 60;
@@ -115,7 +119,11 @@ private:
     QValueAxis* m_workerAxis;
     QValueAxis* m_latencyAxis;
     std::array<QLineSeries*, SeriesCount> m_series{};
-    std::array<QList<QPointF>, SeriesCount> m_points;
+    std::array<QList<QPointF>, SeriesCount> m_points; // NaN y: a break in the line
+    std::array<std::vector<QLineSeries*>, SeriesCount> m_continuations;
+    QList<QPointF> m_segment;
+    std::array<QRectF, 3> m_plotAreas; // as last drawn
+    QString m_foreground;              // what the markers and pauses were last drawn from
     std::vector<StepPoint> m_steps;
     bool m_aligning = false;
     QComboBox* m_windowBox;

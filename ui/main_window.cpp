@@ -142,9 +142,11 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
             setScenario(chosen); // a finished run's charts go with it
         }
     });
+    m_controller->setWorkerCellLimit(m_workers->cellLimit());
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
-        m_workers->setStates(s.workerStates, s.workers);
+        m_workers->setCells(s.workerCells, s.workers);
+        m_controller->setWorkerCellLimit(m_workers->cellLimit()); // from the next tick: the view's size now
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {
             m_lastState = s.state;

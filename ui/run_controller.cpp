@@ -179,6 +179,7 @@ void RunController::tick()
 {
     if (!m_engine)
         return;
+    m_snapshot.workerCells.limit = m_workerCellLimit;
     m_engine->snapshot(m_snapshot);
     {
         std::lock_guard lock(m_publishedMutex);

@@ -75,6 +75,9 @@ public:
     TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
 
     const Snapshot& snapshot() const { return m_snapshot; }
+    // How many worker cells the window can show: each tick's snapshot groups the
+    // workers into at most that many (0: none).
+    void setWorkerCellLimit(int limit) { m_workerCellLimit = limit; }
     // Whether a tick has seen the run's clock move: from then on there is a run to export.
     bool hasRunTime() const { return m_lastRunNs > 0; }
     // The snapshot of the last tick, for readers on other threads (the metrics endpoint):
@@ -150,6 +153,7 @@ private:
     std::unique_ptr<Engine> m_engine;
     QTimer m_timer;
     Snapshot m_snapshot;
+    int m_workerCellLimit = 0;
     mutable std::mutex m_publishedMutex;
     Snapshot m_published; // a copy of m_snapshot for other threads
     // The export record is the engine's (Engine::record): the ticks' snapshots feed it

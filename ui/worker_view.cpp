@@ -46,18 +46,26 @@ QColor WorkerView::colorOf(WorkerState state)
     return Qt::transparent;
 }
 
-void WorkerView::setStates(const std::vector<WorkerState>& states, int targetWorkers)
+void WorkerView::setCells(const WorkerCells& cells, int targetWorkers)
 {
-    // Slots past the last live one are history, not workers: leave them out.
-    std::size_t used = states.size();
-    while (used > 0 && states[used - 1] == WorkerState::Retired)
-        --used;
-    const bool relayout = used != m_states.size() || targetWorkers != m_target;
-    m_states.assign(states.begin(), states.begin() + static_cast<std::ptrdiff_t>(used));
+    const bool relayout =
+        cells.shown != m_data.shown || cells.perCell != m_data.perCell || targetWorkers != m_target;
+    m_data.shown = cells.shown;
+    m_data.perCell = cells.perCell;
+    m_data.states = cells.states;
+    m_data.counts = cells.counts;
     m_target = targetWorkers;
     if (relayout)
         layoutCells();
     QWidget::update();
+}
+
+int WorkerView::cellLimit() const
+{
+    // Cells at their smallest, with the legend's scale line ("1 cell = N workers") that
+    // grouping brings: the engine groups only beyond what fits one cell per worker.
+    const QRect area = gridRectFor(2);
+    return std::max(1, (area.width() / kMinCell) * (area.height() / kMinCell));
 }
 
 void WorkerView::setSimulated(bool simulated)
@@ -72,26 +80,28 @@ void WorkerView::setSimulated(bool simulated)
 
 QStringList WorkerView::legendTexts() const
 {
-    int busy = 0, throttled = 0, live = 0;
-    for (WorkerState s : m_states) {
-        busy += s == WorkerState::Busy;
-        throttled += s == WorkerState::Throttled;
-        live += s != WorkerState::Retired;
-    }
-    QStringList texts{tr("idle %1").arg(live - busy - throttled), tr("busy %1").arg(busy),
-                      tr("token wait %1").arg(throttled)};
+    return legendTextsFor(m_perCell);
+}
+
+QStringList WorkerView::legendTextsFor(int perCell) const
+{
+    const WorkerCells::Counts totals = m_data.totals();
+    const auto count = [&](WorkerState s) { return static_cast<int>(totals[static_cast<std::size_t>(s)]); };
+    const int live = count(WorkerState::Idle) + count(WorkerState::Busy) + count(WorkerState::Throttled);
+    QStringList texts{tr("idle %1").arg(count(WorkerState::Idle)),
+                      tr("busy %1").arg(count(WorkerState::Busy)),
+                      tr("token wait %1").arg(count(WorkerState::Throttled))};
     texts << (m_simulated ? tr("%1 workers (target %2)") : tr("%1 threads (target %2)"))
                  .arg(live)
                  .arg(m_target);
-    if (m_perCell > 1)
-        texts << tr("1 cell = %1 workers").arg(m_perCell);
+    if (perCell > 1)
+        texts << tr("1 cell = %1 workers").arg(perCell);
     return texts;
 }
 
-std::vector<WorkerView::LegendItem> WorkerView::layoutLegend(int width) const
+std::vector<WorkerView::LegendItem> WorkerView::layoutLegend(int width, const QStringList& texts) const
 {
     const QFontMetrics fm(font());
-    const QStringList texts = legendTexts();
     std::vector<LegendItem> items;
     int x = 0;
     int y = 0;
@@ -116,7 +126,7 @@ std::vector<WorkerView::LegendItem> WorkerView::layoutLegend(int width) const
 
 int WorkerView::legendHeight(int width) const
 {
-    const std::vector<LegendItem> items = layoutLegend(width);
+    const std::vector<LegendItem> items = layoutLegend(width, legendTexts());
     return items.empty() ? 0 : items.back().rect.bottom() + 1 + kMargin;
 }
 
@@ -129,7 +139,14 @@ QSize WorkerView::minimumSizeHint() const
 
 QRect WorkerView::gridRect() const
 {
-    return rect().adjusted(kMargin, kMargin, -kMargin, -legendHeight(width() - 2 * kMargin) - kMargin);
+    return gridRectFor(m_perCell);
+}
+
+QRect WorkerView::gridRectFor(int perCell) const
+{
+    const std::vector<LegendItem> items = layoutLegend(width() - 2 * kMargin, legendTextsFor(perCell));
+    const int legend = items.empty() ? 0 : items.back().rect.bottom() + 1 + kMargin;
+    return rect().adjusted(kMargin, kMargin, -kMargin, -legend - kMargin);
 }
 
 void WorkerView::resizeEvent(QResizeEvent*)
@@ -150,9 +167,16 @@ void WorkerView::layoutCells()
 void WorkerView::layoutCellsOnce()
 {
     const QRect area = gridRect();
-    const int n = std::max<int>(1, static_cast<int>(m_states.size()));
+    const int n = std::max(1, m_data.shown);
     const double w = std::max(1, area.width());
     const double h = std::max(1, area.height());
+    if (m_data.perCell > 1) { // grouped by the engine to fit cellLimit(): cells at their smallest
+        m_perCell = m_data.perCell;
+        m_cellSize = kMinCell;
+        m_columns = std::max(1, static_cast<int>(w / kMinCell));
+        m_cells = (n + m_perCell - 1) / m_perCell;
+        return;
+    }
     // The largest square cell (with a 1 px gap) that fits n cells.
     int size = static_cast<int>(std::floor(std::sqrt(w * h / n)));
     while (size > kMinCell && std::ceil(n / std::floor(w / size)) * size > h)
@@ -175,17 +199,22 @@ void WorkerView::paintEvent(QPaintEvent*)
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
     const QRect area = gridRect();
-    const int n = static_cast<int>(m_states.size());
+    const int n = static_cast<int>(m_data.states.size());
     const int gap = m_cellSize >= 10 ? 2 : 1;
     for (int cell = 0; cell < m_cells; ++cell) {
-        int counts[4] = {0, 0, 0, 0};
-        const int begin = cell * m_perCell;
-        const int end = std::min(n, begin + m_perCell);
-        for (int i = begin; i < end; ++i)
-            ++counts[static_cast<int>(m_states[static_cast<std::size_t>(i)])];
+        WorkerCells::Counts counts{};
+        if (m_data.perCell > 1 && cell < static_cast<int>(m_data.counts.size())) {
+            counts = m_data.counts[static_cast<std::size_t>(cell)];
+        } else {
+            // One state per worker: grouped here only if the view shrank since it asked.
+            const int begin = cell * m_perCell;
+            const int end = std::min(n, begin + m_perCell);
+            for (int i = begin; i < end; ++i)
+                ++counts[static_cast<std::size_t>(m_data.states[static_cast<std::size_t>(i)])];
+        }
         const QRect r(area.left() + (cell % m_columns) * m_cellSize,
                       area.top() + (cell / m_columns) * m_cellSize, m_cellSize - gap, m_cellSize - gap);
-        const int live = counts[0] + counts[1] + counts[2];
+        const auto live = static_cast<int>(counts[0] + counts[1] + counts[2]);
         if (live == 0) {
             p.setPen(palette().color(QPalette::Mid));
             p.drawRect(r.adjusted(0, 0, -1, -1));
@@ -194,7 +223,7 @@ void WorkerView::paintEvent(QPaintEvent*)
         double red = 0, green = 0, blue = 0;
         for (int state = 0; state < 3; ++state) {
             const QColor c = colorOf(static_cast<WorkerState>(state));
-            const double share = static_cast<double>(counts[state]) / live;
+            const double share = static_cast<double>(counts[static_cast<std::size_t>(state)]) / live;
             red += c.redF() * share;
             green += c.greenF() * share;
             blue += c.blueF() * share;
@@ -207,7 +236,7 @@ void WorkerView::paintEvent(QPaintEvent*)
     const int legendTop = height() - legendHeight(width() - 2 * kMargin);
     const QFontMetrics fm(font());
     p.setPen(palette().color(QPalette::Text));
-    for (const LegendItem& item : layoutLegend(width() - 2 * kMargin)) {
+    for (const LegendItem& item : layoutLegend(width() - 2 * kMargin, legendTexts())) {
         const QRect r = item.rect.translated(kMargin, legendTop);
         if (item.state >= 0)
             p.fillRect(QRect(r.left() - kSwatch - 4, r.top() + (r.height() - kSwatch) / 2, kSwatch, kSwatch),

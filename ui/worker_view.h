@@ -21,7 +21,10 @@ public:
 
     explicit WorkerView(QWidget* parent = nullptr);
 
-    void setStates(const std::vector<WorkerState>& states, int targetWorkers);
+    // Draws the cells the engine filled: one per worker, or groups counted per state.
+    void setCells(const WorkerCells& cells, int targetWorkers);
+    // The most cells the view can show at its size: what to ask the engine for.
+    int cellLimit() const;
     // Virtual time simulates workers: the legend says "workers", not "threads".
     void setSimulated(bool simulated);
     // Workers per cell at the current size (1 = one cell each).
@@ -53,9 +56,11 @@ private:
         int state; // WorkerState, or -1 for none
     };
     // Flows the legend's items into lines within width, from y = 0.
-    std::vector<LegendItem> layoutLegend(int width) const;
+    std::vector<LegendItem> layoutLegend(int width, const QStringList& texts) const;
+    QStringList legendTextsFor(int perCell) const;
+    QRect gridRectFor(int perCell) const;
 
-    std::vector<WorkerState> m_states; // the used slots (trailing retired ones trimmed)
+    WorkerCells m_data; // as the engine grouped them (trailing retired slots left out)
     int m_target = 0;
     int m_perCell = 1;
     int m_cells = 0;

@@ -174,7 +174,7 @@ void TestPool::resizeUnderLoadCompletesEveryJob()
     verifyFinalAccounting(s, ledger, kJobs);
     QCOMPARE(s.counters.succeeded, std::uint64_t{kJobs});
     QCOMPARE(s.liveWorkers, 0);
-    QCOMPARE(static_cast<int>(s.workerStates.size()), 15);
+    QCOMPARE(s.workerCells.slotCount, 15);
 }
 
 void TestPool::drainFinishesEverything()

@@ -75,6 +75,142 @@ private slots:
         QCOMPARE(out.back().x, 6.0);
     }
 
+    // One row per second; 'v' has a latency (one job finished), '-' none.
+    static std::vector<Sample> latencyRows(const QString& pattern)
+    {
+        std::vector<Sample> rows;
+        for (qsizetype i = 0; i < pattern.size(); ++i) {
+            Sample r;
+            r.runNs = static_cast<Nanos>(i + 1) * kSecond;
+            r.intervalNs = kSecond;
+            if (pattern[i] == u'v')
+                r.total = {.count = 1, .p50 = (i + 1) * kMilli, .p95 = 0, .p99 = 0, .max = 0, .mean = 0};
+            rows.push_back(r);
+        }
+        return rows;
+    }
+    // The steps' segments between breaks as "from-to,from-to" (seconds).
+    static QString segmentsOf(const std::vector<StepPoint>& steps)
+    {
+        QStringList out;
+        double from = 0, to = 0;
+        bool open = false;
+        for (const StepPoint& p : steps) {
+            if (isGap(p)) {
+                if (open)
+                    out << QStringLiteral("%1-%2").arg(from).arg(to);
+                open = false;
+                continue;
+            }
+            if (!open)
+                from = p.x;
+            open = true;
+            to = p.x;
+        }
+        if (open)
+            out << QStringLiteral("%1-%2").arg(from).arg(to);
+        return out.join(u',');
+    }
+
+    void rowsWithoutAValueBreakTheLine_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<int>("buckets");
+        QTest::addColumn<QString>("segments");
+        QTest::newRow("no gap") << QStringLiteral("vvvv") << 10 << QStringLiteral("0-4");
+        QTest::newRow("one gap") << QStringLiteral("vv--vv") << 10 << QStringLiteral("0-2,4-6");
+        QTest::newRow("none at either end") << QStringLiteral("--vv-v--") << 10 << QStringLiteral("2-4,5-6");
+        QTest::newRow("every other row") << QStringLiteral("v-v-v") << 10 << QStringLiteral("0-1,2-3,4-5");
+        QTest::newRow("nothing at all") << QStringLiteral("----") << 10 << QString();
+        // Downsampled: a bucket with no value breaks the line; inside a bucket its
+        // extremes are joined (the gap is narrower than a bucket, ~2 px).
+        QTest::newRow("a whole bucket without")
+            << QStringLiteral("vvvv----vvvv") << 6 << QStringLiteral("0-4,8-12");
+        QTest::newRow("inside a bucket") << QStringLiteral("v-vv") << 2 << QStringLiteral("0-4");
+    }
+    void rowsWithoutAValueBreakTheLine()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(int, buckets);
+        QFETCH(QString, segments);
+        const std::vector<Sample> rows = latencyRows(pattern);
+        std::vector<StepPoint> out;
+        windowSteps(rows, Column::TotalP50, 0, static_cast<double>(rows.size()),
+                    static_cast<std::size_t>(buckets), out);
+        QCOMPARE(segmentsOf(out), segments);
+        QVERIFY(out.empty() || (!isGap(out.front()) && !isGap(out.back())));
+        // The whole run's envelope breaks the same way while every bucket holds one row.
+        if (static_cast<qsizetype>(buckets) >= pattern.size()) {
+            Envelope env(16);
+            for (const Sample& r : rows)
+                env.add(r);
+            out.clear();
+            env.steps(Column::TotalP50, out);
+            QCOMPARE(segmentsOf(out), segments);
+        }
+    }
+
+    void chartSpanIsTheWindowOrTheWholeRun_data()
+    {
+        QTest::addColumn<double>("end"); // < 0: no row yet
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<double>("from");
+        QTest::addColumn<double>("to");
+        QTest::newRow("no row, last minute") << -1.0 << 60 << 0.0 << 60.0;
+        QTest::newRow("no row, whole run") << -1.0 << 0 << 0.0 << 10.0;
+        QTest::newRow("shorter than the window") << 12.5 << 30 << 0.0 << 30.0;
+        QTest::newRow("exactly the window") << 30.0 << 30 << 0.0 << 30.0;
+        QTest::newRow("longer: the last 5 minutes") << 1000.0 << 300 << 700.0 << 1000.0;
+        QTest::newRow("whole run") << 1000.0 << 0 << 0.0 << 1000.0;
+    }
+    void chartSpanIsTheWindowOrTheWholeRun()
+    {
+        QFETCH(double, end);
+        QFETCH(int, seconds);
+        QFETCH(double, from);
+        QFETCH(double, to);
+        const TimeSpan span = chartSpan(end < 0 ? std::nullopt : std::optional<double>(end), seconds);
+        QCOMPARE(span.from, from);
+        QCOMPARE(span.to, to);
+    }
+
+    void chartStepsTakeTheWindowOrTheEnvelope_data()
+    {
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<int>("maxBuckets");
+        QTest::newRow("last 30 s, every row") << 30 << 600;
+        QTest::newRow("last 30 s, downsampled") << 30 << 7;
+        QTest::newRow("whole run") << 0 << 600;
+    }
+    void chartStepsTakeTheWindowOrTheEnvelope()
+    {
+        QFETCH(int, seconds);
+        QFETCH(int, maxBuckets);
+        const std::vector<Sample> rows = rowsWithSpike(100, 80, 90);
+        Envelope env(16); // coarser than the rows: the whole run is downsampled too
+        for (const Sample& r : rows)
+            env.add(r);
+        const TimeSpan span = chartSpan(100.0, seconds);
+        std::vector<StepPoint> out;
+        chartSteps(rows, env, Column::Completions, seconds, span, static_cast<std::size_t>(maxBuckets), out);
+        std::vector<StepPoint> expected;
+        if (seconds > 0)
+            windowSteps(rows, Column::Completions, 70, 100, static_cast<std::size_t>(maxBuckets), expected);
+        else
+            env.steps(Column::Completions, expected);
+        QCOMPARE(out, expected);
+        QVERIFY(!out.empty());
+        QVERIFY(out.front().x >= span.from && out.back().x <= span.to);
+        if (seconds > 0 && maxBuckets >= 30) { // every row of the span, as it is
+            QCOMPARE(out.size(), std::size_t{60});
+            QCOMPARE(out.front().x, 70.0);
+            QCOMPARE(out.back().x, 100.0);
+        }
+        // The spike at row 80 and the dip at row 90 survive either way.
+        QVERIFY(std::any_of(out.begin(), out.end(), [](const StepPoint& p) { return p.y == 1000; }));
+        QVERIFY(std::any_of(out.begin(), out.end(), [](const StepPoint& p) { return p.y == -5; }));
+    }
+
     void windowStepsKeepSpikesAndDips_data()
     {
         QTest::addColumn<int>("rows");

@@ -208,9 +208,8 @@ private slots:
         QCOMPARE(snap.total.max(), runNs); // the last job arrived at 0
         QCOMPARE(snap.busyNs, static_cast<Nanos>(succeeded) * 500 * kMilli);
         QCOMPARE(snap.workerNs, 20 * runNs);
-        QCOMPARE(snap.workerStates.size(), std::size_t{20});
-        for (WorkerState w : snap.workerStates)
-            QVERIFY(w == WorkerState::Retired);
+        QCOMPARE(snap.workerCells.slotCount, 20);
+        QCOMPARE(snap.workerCells.shown, 0); // every slot retired
         const RunSummary summary = RunSummary::from(snap, "virtual");
         QCOMPARE(summary.timeMode, std::string("virtual"));
         QCOMPARE(summary.elapsedS, toSeconds(runNs));
@@ -657,7 +656,7 @@ private slots:
         QCOMPARE(snap.runNs, runNs);
         QCOMPARE(snap.workers, workers);
         QCOMPARE(snap.workerNs, 20 * 100 * kSecond + workers * (runNs - 100 * kSecond));
-        QCOMPARE(snap.workerStates.size(), std::size_t(std::max(20, workers)));
+        QCOMPARE(snap.workerCells.slotCount, std::max(20, workers));
     }
 
     // A shrink mid-job: the 15 workers above the new count finish their job first (until
@@ -810,7 +809,7 @@ private slots:
               ms > 0 ? static_cast<double>(engine.events()) / ms / 1e3 : 0.0);
         QVERIFY(snap.invariantHolds());
         QCOMPARE(snap.counters.succeeded, jobs);
-        QCOMPARE(snap.workerStates.size(), std::size_t{100'000});
+        QCOMPARE(snap.workerCells.slotCount, 100'000);
         QCOMPARE(snap.busyNs, static_cast<Nanos>(snap.service.sum()));
         // With 100,000 workers for 95,000 jobs/s of 1 s each nobody waits: the pool is an
         // M/M/infinity system, busy fraction 0.95 * (1 - e^(-t/1s)) while arrivals last.
