@@ -88,8 +88,9 @@ public:
         out.workers = m_scenario.workers;
         out.busyWorkers = m_scenario.workers / 2;
         out.total.record(5 * kMilli, 100);
-        fillWorkerCells(out.workerCells,
-                        std::vector<WorkerState>(static_cast<std::size_t>(m_scenario.workers), WorkerState::Busy));
+        fillWorkerCells(
+            out.workerCells,
+            std::vector<WorkerState>(static_cast<std::size_t>(m_scenario.workers), WorkerState::Busy));
     }
     TimeMode timeMode() const override { return TimeMode::Virtual; }
 
