@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/arrival.h"
+#include "core/attempt.h"
 #include "core/engine.h"
 #include "core/histogram.h"
 #include "core/interval_record.h"
@@ -10,6 +11,8 @@
 #include "core/rng.h"
 #include "core/sampler.h"
 #include "core/token_bucket.h"
+#include "core/worker_limits.h"
+#include "core/worker_time.h"
 
 #include <algorithm>
 #include <atomic>
@@ -40,8 +43,6 @@ namespace poollab {
 class VirtualEngine : public Engine
 {
 public:
-    static constexpr int kMaxWorkers = 1'000'000;
-
     explicit VirtualEngine(const Scenario& scenario);
     ~VirtualEngine() override;
     VirtualEngine(const VirtualEngine&) = delete;
@@ -107,7 +108,7 @@ private:
     {
         Job job;
         Nanos start = 0;
-        bool timesOut = false;
+        AttemptPlan plan;
     };
     struct Command
     {
@@ -151,9 +152,6 @@ private:
     void spawnWorkers();
     void setWorkerCount(int workers);
     void accrueWorkerNs();
-    // Workers that can be busy: the count, and after a shrink also those above it still
-    // finishing a job, so that busy time never exceeds available time.
-    int availableWorkers() const { return std::max(m_target, m_live); }
     bool roomForRetry() const;
     void rebuildPolicy();
     void fillSnapshot(Snapshot& out, bool withWorkers) const;
@@ -218,8 +216,7 @@ private:
     Counters m_counters;
     std::uint64_t m_accepted = 0;
     Nanos m_startNs = 0;
-    Nanos m_workerNsAccrued = 0;
-    Nanos m_workerNsSince = 0;
+    WorkerTime m_workerTime;
     Nanos m_busyNs = 0;        // finished attempts
     Nanos m_busySinceSum = 0;  // sum of start times of running attempts
     double m_areaInSystem = 0; // integral of jobs in the system over time, job-ns
