@@ -611,6 +611,12 @@ void VirtualEngine::drainLocked()
         startLocked();
         return;
     }
+    stopProducing();
+    checkFinished();
+}
+
+void VirtualEngine::stopProducing()
+{
     m_state = PoolState::Draining;
     m_paused = false;
     m_producerDone = true;
@@ -623,7 +629,6 @@ void VirtualEngine::drainLocked()
         m_blocked.pop_front();
         trySubmit(job, false);
     }
-    checkFinished();
 }
 
 void VirtualEngine::cancelLocked()
@@ -636,12 +641,7 @@ void VirtualEngine::cancelLocked()
         return;
     }
     m_cancelled = true;
-    m_state = PoolState::Draining;
-    m_paused = false;
-    m_producerDone = true;
-    m_nextArrival = -1;
-    m_handOffWaiting = false;
-    m_producerBlocked = false;
+    stopProducing();
     const std::size_t queued = m_queue.size();
     m_removed += queued;
     m_counters.cancelled += queued;
@@ -666,11 +666,6 @@ void VirtualEngine::cancelLocked()
     m_throttledCount = 0;
     m_running = 0;
     m_events.clear();
-    while (!m_blocked.empty()) {
-        Job job = m_blocked.front();
-        m_blocked.pop_front();
-        trySubmit(job, false);
-    }
     checkFinished();
 }
 

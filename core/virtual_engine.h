@@ -49,11 +49,19 @@ public:
     VirtualEngine& operator=(const VirtualEngine&) = delete;
 
     void start() override;
-    void pause() override;
-    void resume() override;
     void drain() override;
     void cancel() override;
     void apply(const Scenario& changed) override;
+    // A live change at runNs of simulated run time (or at once if that has passed).
+    void applyAt(Nanos runNs, const Scenario& changed);
+
+    // Simulated time: pause() freezes it; the pace is how fast it runs, in simulated
+    // seconds per wall-clock second: 1, 10, 100, 1000...; 0 = as fast as possible. A
+    // new pace takes effect at once, from the current simulated instant.
+    void pause() override;
+    void resume() override;
+    void setPace(double factor);
+    double pace() const;
 
     void snapshot(Snapshot& out) const override;
     Snapshot snapshot() const;
@@ -63,13 +71,6 @@ public:
 
     const Scenario& scenario() const override { return m_scenario; }
     TimeMode timeMode() const override { return TimeMode::Virtual; }
-
-    // Simulated seconds per wall-clock second: 1, 10, 100, 1000...; 0 = as fast as
-    // possible. Takes effect at once, from the current simulated instant.
-    void setPace(double factor);
-    double pace() const;
-    // A live change at runNs of simulated run time (or at once if that has passed).
-    void applyAt(Nanos runNs, const Scenario& changed);
 
     // One sample per scenario.sampleInterval of simulated run time, plus a last,
     // shorter one when the run ends (coarsened past IntervalRecord's bound). Appends
@@ -128,6 +129,8 @@ private:
     void applyLocked(const Scenario& changed);
     void drainLocked();
     void cancelLocked();
+    // Drain and cancel alike: the pool accepts nothing more, the producer stops.
+    void stopProducing();
     Source nextEvent(Nanos& at) const;
     void processNext(Source source, Nanos at);
     void advanceTo(Nanos t);
