@@ -541,10 +541,10 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
 bool Pool::mustLeave(int slotIndex)
 {
     if (m_stateA.load(std::memory_order_acquire) != PoolState::Stopped &&
-        slotIndex < m_targetA.load(std::memory_order_acquire))
+        !retires(slotIndex, m_targetA.load(std::memory_order_acquire)))
         return false;
     std::unique_lock lock(m_mutex);
-    if (m_state != PoolState::Stopped && slotIndex < m_target)
+    if (m_state != PoolState::Stopped && !retires(slotIndex, m_target))
         return false; // changed back meanwhile
     lock.release();   // leave the loop with m_mutex held
     return true;
@@ -625,7 +625,7 @@ void Pool::park(int slotIndex)
 {
     WorkerSlot& slot = m_slots[slotIndex];
     std::unique_lock lock(m_mutex);
-    if (m_state == PoolState::Stopped || slotIndex >= m_target)
+    if (m_state == PoolState::Stopped || retires(slotIndex, m_target))
         return;
     // Count this worker parked and no longer looking, then look at the queue once
     // more: a push either is seen here or sees this worker parked (wakeForNewWork).

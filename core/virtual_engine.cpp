@@ -401,7 +401,7 @@ int VirtualEngine::takeIdleWorker()
     for (;;) {
         const std::uint32_t slot = m_idle.back();
         m_idle.pop_back();
-        if (m_states[slot] == WorkerState::Idle && static_cast<int>(slot) < m_target) {
+        if (m_states[slot] == WorkerState::Idle && !retires(static_cast<int>(slot), m_target)) {
             --m_idleCount;
             return static_cast<int>(slot);
         }
@@ -477,7 +477,7 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
 
 void VirtualEngine::workerFree(std::uint32_t slot)
 {
-    if (static_cast<int>(slot) >= m_target) {
+    if (retires(static_cast<int>(slot), m_target)) {
         accrueWorkerNs();                      // it was available until now (see availableWorkers())
         m_states[slot] = WorkerState::Retired; // a worker above a lowered count retires after its job
         --m_live;

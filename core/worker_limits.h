@@ -18,4 +18,11 @@ constexpr int clampWorkers(int workers, int limit)
     return std::clamp(workers, 1, limit);
 }
 
+// With the count lowered to `workers`, the worker in `slot` (from 0) retires: at once
+// when idle, after its job when it holds one. Both engines shrink by this rule.
+constexpr bool retires(int slot, int workers)
+{
+    return slot >= workers;
+}
+
 } // namespace poollab
