@@ -14,6 +14,15 @@ namespace poollab {
 std::string_view toString(ArrivalKind kind);
 bool parseArrivalKind(std::string_view text, ArrivalKind& out);
 
+// The random numbers of a run's arrivals (Poisson gaps): one stream of the seed, apart
+// from the attempts' (WorkloadPolicy::Stream), that both engines' producers draw
+// from, so that a seed gives the same arrival times in real and in virtual time.
+inline constexpr std::uint64_t kArrivalStream = 4;
+inline Rng arrivalRng(std::uint64_t seed)
+{
+    return Rng(mixSeed(seed, 0, 0, kArrivalStream));
+}
+
 // Planned arrival times of an open model, in nanoseconds since the run started.
 //   burst     every job at 0
 //   constant  evenly spaced at `rate`, the first at 0

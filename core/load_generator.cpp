@@ -10,7 +10,6 @@
 namespace poollab {
 
 namespace {
-constexpr std::uint64_t kArrivalStream = 4;
 constexpr int kMaxClients = 1'000'000;
 
 bool isOpen(ArrivalKind kind)
@@ -20,7 +19,7 @@ bool isOpen(ArrivalKind kind)
 } // namespace
 
 LoadGenerator::LoadGenerator(const Scenario& scenario)
-    : m_scenario(scenario), m_schedule(scenario), m_rng(mixSeed(scenario.seed, 0, 0, kArrivalStream))
+    : m_scenario(scenario), m_schedule(scenario), m_rng(arrivalRng(scenario.seed))
 {
     m_closedModel.store(scenario.arrival == ArrivalKind::Closed, std::memory_order_relaxed);
 }

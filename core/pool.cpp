@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/pool.h"
 
+#include "core/admission.h"
+#include "core/attempt.h"
 #include "core/attempt_timeline.h"
 #include "core/cpu_relax.h"
+#include "core/drain.h"
 #include "core/precise_wait.h"
 
 #include <algorithm>
@@ -102,17 +105,17 @@ Pool::Pool(PoolConfig config)
     : m_epoch(steadyNowNs()), m_onJobDone(std::move(config.onJobDone)),
       m_cores(static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
       m_capacity(std::clamp(config.queueCapacity, 0, PoolConfig::kMaxQueueCapacity)),
-      m_overflow(config.overflow), m_target(std::clamp(config.workers, 1, PoolConfig::kMaxWorkers)),
-      m_threads(PoolConfig::kMaxWorkers), m_slotAlive(PoolConfig::kMaxWorkers, 0),
+      m_overflow(config.overflow), m_target(clampWorkers(config.workers, kMaxRealWorkers)),
+      m_threads(kMaxRealWorkers), m_slotAlive(kMaxRealWorkers, 0),
       // The ring starts small and doubles on demand: a capacity of millions costs
       // memory only once that many jobs are queued.
       m_queue(static_cast<std::size_t>(std::clamp(m_capacity, 64, 4096))),
-      m_slots(new WorkerSlot[PoolConfig::kMaxWorkers]), m_shards(new HistogramShard[kHistogramShards])
+      m_slots(new WorkerSlot[kMaxRealWorkers]), m_shards(new HistogramShard[kHistogramShards])
 {
     m_capacityA.store(m_capacity, std::memory_order_relaxed);
     m_overflowA.store(m_overflow, std::memory_order_relaxed);
     m_targetA.store(m_target, std::memory_order_relaxed);
-    m_parked.reserve(PoolConfig::kMaxWorkers);
+    m_parked.reserve(kMaxRealWorkers);
 }
 
 int Pool::wakeOneLocked()
@@ -244,7 +247,7 @@ void Pool::beginLocked(PoolState state)
 {
     setStateLocked(state);
     m_startNs = now();
-    m_workerNsSince = m_startNs;
+    m_workerTime.restart(m_startNs);
     m_warmingUp = true;
     m_awaitedWorkers = m_target;
     // No job starts before the run's clock does, or its busy time would fall outside
@@ -267,8 +270,7 @@ void Pool::endWarmUpIfReadyLocked()
     m_warmingUp = false;
     if (m_state != PoolState::Stopped) {
         m_startNs = now();
-        m_workerNsSince = m_startNs;
-        m_workerNsAccrued = 0;
+        m_workerTime.restart(m_startNs);
     }
     releaseHoldLocked();
     m_readyCv.notify_all();
@@ -324,7 +326,7 @@ void Pool::spawnWorkersLocked()
 
 bool Pool::queueFullLocked() const
 {
-    return m_queue.size() >= static_cast<std::uint64_t>(std::max(m_capacity, 1));
+    return !retryMayEnter(m_queue.size(), m_capacity);
 }
 
 void Pool::waitForSpace(bool handOff, std::uint64_t ticket)
@@ -361,10 +363,6 @@ SubmitResult Pool::submit(Job job)
     // A job that finds an idle worker is picked up from its push (see AttemptTimeline);
     // one that finds none waits for a worker to end its job, so the clock read is spared.
     job.pushedNs = arrivedToBusy ? job.arrivalNs : now();
-    const auto onClaimed = [this] {
-        m_accepted.fetch_add(1, std::memory_order_release);
-        m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
-    };
     // After m_accepted (counted by the push), so that a snapshot never sees more of
     // these than accepted jobs.
     const auto countArrival = [this, arrivedToBusy] {
@@ -375,100 +373,136 @@ SubmitResult Pool::submit(Job job)
     for (;;) {
         const int capacity = m_capacityA.load(std::memory_order_relaxed);
         const OverflowPolicy overflow = m_overflowA.load(std::memory_order_relaxed);
-        const bool handOff = capacity == 0;
-        JobQueue::Status status;
         std::uint64_t ticket = 0;
-        if (handOff && overflow != OverflowPolicy::Block &&
-            !(!m_pausedA.load(std::memory_order_relaxed) &&
-              m_stateA.load(std::memory_order_relaxed) == PoolState::Running &&
-              static_cast<std::uint64_t>(std::max(m_idleWaiting.load(std::memory_order_seq_cst), 0)) >
-                  m_queue.size())) {
-            // Unbuffered and not waiting: only a worker ready right now can take it.
-            status = m_queue.closed() ? JobQueue::Status::Closed : JobQueue::Status::Full;
-        } else {
-            status = m_queue.push(job, static_cast<std::uint64_t>(std::max(capacity, 1)), false, &ticket,
-                                  onClaimed);
-        }
-        switch (status) {
-        case JobQueue::Status::Ok:
+        const std::optional<Admission> decision = admitNow(job, capacity, overflow, ticket);
+        if (!decision)
+            continue; // the queue was being grown
+        switch (*decision) {
+        case Admission::Enqueue:
             countArrival();
             wakeForNewWork();
-            if (handOff && overflow == OverflowPolicy::Block) {
-                // Like an unbuffered channel: return once a worker has the job.
-                while (m_queue.popped() <= ticket)
-                    waitForSpace(true, ticket);
-                waitForPopsInProgress(); // the taker has counted it: not queued any more
-            }
+            if (waitsForTaker(capacity, overflow))
+                waitUntilTaken(ticket); // like an unbuffered channel: return once a worker has the job
             return SubmitResult::Accepted;
-        case JobQueue::Status::Closed:
+        case Admission::Refuse:
             m_refused.fetch_add(1, std::memory_order_relaxed);
             m_rejected.fetch_add(1, std::memory_order_release);
             notifyDone(job, Outcome::Rejected);
             return SubmitResult::Closed;
-        case JobQueue::Status::Frozen:
-            waitForGrower();
+        case Admission::Wait:
+            waitForRoom(spun);
             continue;
-        case JobQueue::Status::NeedsGrowth: {
-            std::lock_guard lock(m_mutex);
-            m_queue.growIfFull();
-            continue;
+        case Admission::DropOldest:
+            if (!dropOldestFor(job, capacity))
+                continue; // closed (the push reports it) or emptied meanwhile
+            countArrival();
+            wakeForNewWork();
+            return SubmitResult::Accepted;
+        case Admission::Reject:
+            m_rejected.fetch_add(1, std::memory_order_release);
+            notifyDone(job, Outcome::Rejected);
+            return SubmitResult::Rejected;
         }
-        case JobQueue::Status::Full:
-        case JobQueue::Status::Empty:
-        case JobQueue::Status::Held:
-            break;
-        }
-        if (overflow == OverflowPolicy::Block) {
-            if (!spun) {
-                // Workers free a place within microseconds when jobs are short: watch
-                // for it before paying for a park and a wake-up per job.
-                spun = true;
-                spinUntil([this] {
-                    return m_queue.size() < static_cast<std::uint64_t>(
-                                                std::max(m_capacityA.load(std::memory_order_relaxed), 1)) ||
-                           m_queue.closed();
-                });
-                continue;
-            }
-            spun = false;
-            waitForSpace(false, 0);
-            continue;
-        }
-        if (overflow == OverflowPolicy::DropOldest && !handOff) {
-            Job oldest;
-            JobQueue::Status popped = JobQueue::Status::Empty;
-            JobQueue::Status pushed = JobQueue::Status::Full;
-            {
-                // Under the lock: drain() and cancel() close the queue under it, so no job
-                // is dropped for one that is then refused; and the push takes the place
-                // made even above a shrunk capacity (one drop per submit, as before).
-                std::lock_guard lock(m_mutex);
-                if (!m_queue.closed()) {
-                    const std::uint64_t depth = m_queue.size();
-                    popped = m_queue.pop(oldest, true);
-                    if (popped == JobQueue::Status::Ok) {
-                        m_dropped.fetch_add(1, std::memory_order_release);
-                        m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed);
-                        pushed = m_queue.push(job, std::max<std::uint64_t>(depth, std::max(capacity, 1)),
-                                              false, nullptr, onClaimed);
-                    }
-                }
-            }
-            if (popped == JobQueue::Status::Ok) {
-                notifyDone(oldest, Outcome::Dropped);
-                if (pushed == JobQueue::Status::Ok) {
-                    countArrival();
-                    wakeForNewWork();
-                    return SubmitResult::Accepted;
-                }
-                notifySpace(); // a lock-free push took the place meanwhile; try again
-            }
-            continue; // closed (the push reports it) or emptied meanwhile
-        }
-        m_rejected.fetch_add(1, std::memory_order_release);
-        notifyDone(job, Outcome::Rejected);
-        return SubmitResult::Rejected;
     }
+}
+
+std::optional<Admission> Pool::admitNow(const Job& job, int capacity, OverflowPolicy overflow,
+                                        std::uint64_t& ticket)
+{
+    AdmissionView view;
+    view.capacity = capacity;
+    view.overflow = overflow;
+    // The push tests the room atomically (up to queueBound); only a hand-off that does
+    // not wait needs what the push cannot see: a worker ready for the job right now.
+    if (needsReadyWorker(capacity, overflow)) {
+        view.queued = m_queue.size();
+        view.closed = m_queue.closed();
+        const bool running = !m_pausedA.load(std::memory_order_relaxed) &&
+                             m_stateA.load(std::memory_order_relaxed) == PoolState::Running;
+        view.readyWorkers = running ? m_idleWaiting.load(std::memory_order_seq_cst) : 0;
+        const Admission decision = admit(view);
+        if (decision != Admission::Enqueue)
+            return decision;
+    }
+    switch (m_queue.push(job, queueBound(capacity), false, &ticket, [this] { countAccepted(); })) {
+    case JobQueue::Status::Ok:
+        return Admission::Enqueue;
+    case JobQueue::Status::Closed:
+        return Admission::Refuse;
+    case JobQueue::Status::Frozen:
+        waitForGrower();
+        return std::nullopt;
+    case JobQueue::Status::NeedsGrowth: {
+        std::lock_guard lock(m_mutex);
+        m_queue.growIfFull();
+        return std::nullopt;
+    }
+    case JobQueue::Status::Full:
+    case JobQueue::Status::Empty:
+    case JobQueue::Status::Held:
+        break;
+    }
+    view.queued = queueBound(capacity); // as the push found it
+    return whenFull(view);
+}
+
+void Pool::countAccepted()
+{
+    m_accepted.fetch_add(1, std::memory_order_release);
+    m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed); // before any pop can take it
+}
+
+void Pool::waitUntilTaken(std::uint64_t ticket)
+{
+    while (m_queue.popped() <= ticket)
+        waitForSpace(true, ticket);
+    waitForPopsInProgress(); // the taker has counted it: not queued any more
+}
+
+void Pool::waitForRoom(bool& spun)
+{
+    if (!spun) {
+        // Workers free a place within microseconds when jobs are short: watch for it
+        // before paying for a park and a wake-up per job.
+        spun = true;
+        spinUntil([this] {
+            return m_queue.size() < queueBound(m_capacityA.load(std::memory_order_relaxed)) ||
+                   m_queue.closed();
+        });
+        return;
+    }
+    spun = false;
+    waitForSpace(false, 0);
+}
+
+bool Pool::dropOldestFor(const Job& job, int capacity)
+{
+    Job oldest;
+    JobQueue::Status popped = JobQueue::Status::Empty;
+    JobQueue::Status pushed = JobQueue::Status::Full;
+    {
+        // Under the lock: drain() and cancel() close the queue under it, so no job is
+        // dropped for one that is then refused; and the push takes the place made even
+        // above a shrunk capacity (one drop per submit, as before).
+        std::lock_guard lock(m_mutex);
+        if (!m_queue.closed()) {
+            const std::uint64_t depth = m_queue.size();
+            popped = m_queue.pop(oldest, true);
+            if (popped == JobQueue::Status::Ok) {
+                m_dropped.fetch_add(1, std::memory_order_release);
+                m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed);
+                pushed = m_queue.push(job, std::max(depth, queueBound(capacity)), false, nullptr,
+                                      [this] { countAccepted(); });
+            }
+        }
+    }
+    if (popped != JobQueue::Status::Ok)
+        return false;
+    notifyDone(oldest, Outcome::Dropped);
+    if (pushed == JobQueue::Status::Ok)
+        return true;
+    notifySpace(); // a lock-free push took the place meanwhile; try again
+    return false;
 }
 
 void Pool::workerMain(int slotIndex, std::stop_token stop)
@@ -476,9 +510,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     PreciseWaiter::tightenTimerSlack();
     PreciseWaiter waiter(stop);
     WorkerSlot& slot = m_slots[slotIndex];
-    std::shared_ptr<const AttemptPolicy> policy;
-    std::shared_ptr<StartGate> gate;
-    std::uint64_t policyVersion = ~std::uint64_t{0};
+    Rules rules;
     slot.timeline.reset(now());
 
     m_looking.fetch_add(1, std::memory_order_seq_cst);
@@ -488,59 +520,13 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     }
     bool spun = false;
     for (;;) {
-        if (m_stateA.load(std::memory_order_acquire) == PoolState::Stopped ||
-            slotIndex >= m_targetA.load(std::memory_order_acquire)) {
-            std::unique_lock lock(m_mutex);
-            if (m_state == PoolState::Stopped || slotIndex >= m_target) {
-                lock.release(); // leave the loop with m_mutex held
-                break;
-            }
-            continue;
-        }
-        // Counted before the pop: with the queue empty, m_running == 0 then means no
-        // worker holds a job, which is what ends a drain.
-        m_running.fetch_add(1, std::memory_order_seq_cst);
-        // Pairs with pause(), which holds the queue and then waits for this flag.
-        slot.popping.store(true, std::memory_order_seq_cst);
+        if (mustLeave(slotIndex))
+            break; // with m_mutex held
         Job job;
-        const JobQueue::Status status = m_queue.pop(job);
-        if (status == JobQueue::Status::Ok)
-            m_taken.fetch_add(1, std::memory_order_release);
-        slot.popping.store(false, std::memory_order_release);
+        const JobQueue::Status status = takeJob(slot, job);
         if (status == JobQueue::Status::Ok) {
             spun = false;
-            notifySpace();
-            if (m_policyVersion.load(std::memory_order_acquire) != policyVersion) {
-                std::lock_guard lock(m_mutex);
-                policy = m_policy;
-                gate = m_gate;
-                policyVersion = m_policyVersion.load(std::memory_order_relaxed);
-            }
-            Nanos retryDue = 0;
-            bool away = false;
-            const bool retry =
-                runAttempt(slotIndex, job, policy.get(), gate.get(), stop, waiter, retryDue, away);
-            m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed); // this worker is free again
-            if (away)
-                m_looking.fetch_add(1, std::memory_order_seq_cst);
-            if (retry) {
-                bool cancelled = false;
-                {
-                    std::lock_guard lock(m_mutex);
-                    if (m_cancelled) {
-                        cancelled = true;
-                        m_cancelledBackoff.fetch_add(1, std::memory_order_release);
-                    } else {
-                        const bool first = m_delayed.empty() || retryDue < m_delayed.top().due;
-                        m_delayed.push({retryDue, job});
-                        if (first)
-                            m_retryCv.notify_one();
-                    }
-                }
-                if (cancelled)
-                    notifyDone(job, Outcome::Cancelled);
-            }
-            releaseRunning();
+            runJob(slotIndex, job, rules, stop, waiter);
             continue;
         }
         releaseRunning();
@@ -552,46 +538,129 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
         slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
         if (!spun && !m_pausedA.load(std::memory_order_relaxed) &&
             !m_cancelledA.load(std::memory_order_relaxed)) {
-            // Short jobs arrive faster than a park and wake-up round trip: watch the
-            // queue for a while first (a few spinners at most, so they cannot crowd
-            // out the threads doing work).
             spun = true;
-            if (m_spinners.fetch_add(1, std::memory_order_relaxed) < m_cores) {
-                m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
-                spinUntil([this] { return m_queue.size() > 0 && !m_queue.held(); });
-                m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
-                m_spinners.fetch_sub(1, std::memory_order_relaxed);
+            if (watchQueue())
                 continue;
-            }
-            m_spinners.fetch_sub(1, std::memory_order_relaxed);
         }
         spun = false;
-        std::unique_lock lock(m_mutex);
-        if (m_state == PoolState::Stopped || slotIndex >= m_target)
-            continue;
-        // Count this worker parked and no longer looking, then look at the queue once
-        // more: a push either is seen here or sees this worker parked (wakeForNewWork).
-        slot.woken = false;
-        m_parked.push_back(slotIndex);
-        m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
-        m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
-        m_looking.fetch_sub(1, std::memory_order_seq_cst);
-        if (!m_queue.held() && m_queue.size() > 0) {
-            m_parked.pop_back(); // still last: parked and woken only under the lock
-            m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
-            m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
-            m_looking.fetch_add(1, std::memory_order_seq_cst);
-            continue;
-        }
-        slot.wakeCv.wait(lock, [&] { return slot.woken; });
-        m_idleWaiting.fetch_sub(1, std::memory_order_relaxed); // the waker counted it looking again
+        park(slotIndex);
     }
-    // m_mutex is held here.
+    retireLocked(slotIndex);
+}
+
+bool Pool::mustLeave(int slotIndex)
+{
+    if (m_stateA.load(std::memory_order_acquire) != PoolState::Stopped &&
+        !retires(slotIndex, m_targetA.load(std::memory_order_acquire)))
+        return false;
+    std::unique_lock lock(m_mutex);
+    if (m_state != PoolState::Stopped && !retires(slotIndex, m_target))
+        return false; // changed back meanwhile
+    lock.release();   // leave the loop with m_mutex held
+    return true;
+}
+
+JobQueue::Status Pool::takeJob(WorkerSlot& slot, Job& job)
+{
+    // Counted before the pop: with the queue empty, m_running == 0 then means no
+    // worker holds a job, which is what ends a drain.
+    m_running.fetch_add(1, std::memory_order_seq_cst);
+    // Pairs with pause(), which holds the queue and then waits for this flag.
+    slot.popping.store(true, std::memory_order_seq_cst);
+    const JobQueue::Status status = m_queue.pop(job);
+    if (status == JobQueue::Status::Ok) {
+        m_taken.fetch_add(1, std::memory_order_release);
+    }
+    slot.popping.store(false, std::memory_order_release);
+    return status;
+}
+
+void Pool::runJob(int slotIndex, Job& job, Rules& rules, const std::stop_token& stop, PreciseWaiter& waiter)
+{
+    notifySpace();
+    if (m_policyVersion.load(std::memory_order_acquire) != rules.version) {
+        std::lock_guard lock(m_mutex);
+        rules.policy = m_policy;
+        rules.gate = m_gate;
+        rules.version = m_policyVersion.load(std::memory_order_relaxed);
+    }
+    Nanos retryDue = 0;
+    bool away = false;
+    const bool retry =
+        runAttempt(slotIndex, job, rules.policy.get(), rules.gate.get(), stop, waiter, retryDue, away);
+    m_queuedOrHeld.fetch_sub(1, std::memory_order_relaxed); // this worker is free again
+    if (away)
+        m_looking.fetch_add(1, std::memory_order_seq_cst);
+    if (retry)
+        delayRetry(job, retryDue);
+    releaseRunning();
+}
+
+void Pool::delayRetry(const Job& job, Nanos due)
+{
+    bool cancelled = false;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_cancelled) {
+            cancelled = true;
+            m_cancelledBackoff.fetch_add(1, std::memory_order_release);
+        } else {
+            const bool first = m_delayed.empty() || due < m_delayed.top().due;
+            m_delayed.push({due, job});
+            if (first)
+                m_retryCv.notify_one();
+        }
+    }
+    if (cancelled)
+        notifyDone(job, Outcome::Cancelled);
+}
+
+bool Pool::watchQueue()
+{
+    // Short jobs arrive faster than a park and wake-up round trip: watch the queue for
+    // a while first (a few spinners at most, so they cannot crowd out the threads
+    // doing work).
+    const bool watch = m_spinners.fetch_add(1, std::memory_order_relaxed) < m_cores;
+    if (watch) {
+        m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
+        spinUntil([this] { return m_queue.size() > 0 && !m_queue.held(); });
+        m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
+    }
+    m_spinners.fetch_sub(1, std::memory_order_relaxed);
+    return watch;
+}
+
+void Pool::park(int slotIndex)
+{
+    WorkerSlot& slot = m_slots[slotIndex];
+    std::unique_lock lock(m_mutex);
+    if (m_state == PoolState::Stopped || retires(slotIndex, m_target))
+        return;
+    // Count this worker parked and no longer looking, then look at the queue once
+    // more: a push either is seen here or sees this worker parked (wakeForNewWork).
+    slot.woken = false;
+    m_parked.push_back(slotIndex);
+    m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
+    m_idleWaiting.fetch_add(1, std::memory_order_seq_cst);
+    m_looking.fetch_sub(1, std::memory_order_seq_cst);
+    if (!m_queue.held() && m_queue.size() > 0) {
+        m_parked.pop_back(); // still last: parked and woken only under the lock
+        m_parkedCount.store(static_cast<int>(m_parked.size()), std::memory_order_seq_cst);
+        m_idleWaiting.fetch_sub(1, std::memory_order_relaxed);
+        m_looking.fetch_add(1, std::memory_order_seq_cst);
+        return;
+    }
+    slot.wakeCv.wait(lock, [&] { return slot.woken; });
+    m_idleWaiting.fetch_sub(1, std::memory_order_relaxed); // the waker counted it looking again
+}
+
+void Pool::retireLocked(int slotIndex)
+{
     accrueWorkerNsLocked(now()); // it was available until now (see availableWorkersLocked())
     m_slotAlive[slotIndex] = 0;
     --m_live;
     const int looking = m_looking.fetch_sub(1, std::memory_order_seq_cst) - 1;
-    slot.state.store(WorkerState::Retired, std::memory_order_relaxed);
+    m_slots[slotIndex].state.store(WorkerState::Retired, std::memory_order_relaxed);
     // A wake-up meant for a worker may have reached this retiring one: pass it on.
     const int passOn = m_queue.size() > 0 && looking == 0 && !m_queue.held() ? wakeOneLocked() : -1;
     m_mutex.unlock();
@@ -633,10 +702,8 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     }
 
     const Nanos start = gate ? now() : begun;
-    if (policy)
-        policy->planAttempt(job);
-    const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
-    const Nanos work = timesOut ? job.timeoutNs : std::max<Nanos>(job.serviceNs, 0);
+    const AttemptPlan plan = planAttempt(policy, job);
+    const Nanos work = plan.holdNs;
     // A sleep job's service runs from its start to its start plus its work, so a late
     // wake-up is not carried into the next job; its busy time starts once the previous
     // job has ended (busy intervals never overlap). CPU work and an empty job's
@@ -674,26 +741,19 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         notifyDone(job, Outcome::Cancelled);
         return false;
     }
-    if (timesOut || job.fails) {
-        if (timesOut)
-            bump(slot.timedOut);
-        const Nanos delay = policy ? policy->retryDelay(job) : -1;
-        if (delay >= 0) {
-            bump(slot.retries);
-            ++job.attempt;
-            retryDue = end + delay;
-            return true;
-        }
-        shard.total.record(end - job.arrivalNs);
-        slot.totalSum.add(end - job.arrivalNs);
-        bump(slot.failed);
-        notifyDone(job, Outcome::Failed);
-        return false;
+    const AttemptResult result = endAttempt(policy, plan, end, job);
+    if (result.timedOut)
+        bump(slot.timedOut);
+    if (result.end == AttemptEnd::Retry) {
+        bump(slot.retries);
+        retryDue = result.retryDue;
+        return true;
     }
     shard.total.record(end - job.arrivalNs);
     slot.totalSum.add(end - job.arrivalNs);
-    bump(slot.succeeded);
-    notifyDone(job, Outcome::Succeeded);
+    const bool failed = result.end == AttemptEnd::Failed;
+    bump(failed ? slot.failed : slot.succeeded);
+    notifyDone(job, failed ? Outcome::Failed : Outcome::Succeeded);
     return false;
 }
 
@@ -719,11 +779,10 @@ void Pool::retryMain()
         Job job = m_delayed.top().job;
         job.enqueueNs = now();
         job.pushedNs = job.enqueueNs;
-        const JobQueue::Status status =
-            m_queue.push(job, static_cast<std::uint64_t>(std::max(m_capacity, 1)), true, nullptr, [this] {
-                m_taken.fetch_sub(1, std::memory_order_release);
-                m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
-            });
+        const JobQueue::Status status = m_queue.push(job, queueBound(m_capacity), true, nullptr, [this] {
+            m_taken.fetch_sub(1, std::memory_order_release);
+            m_queuedOrHeld.fetch_add(1, std::memory_order_relaxed);
+        });
         if (status == JobQueue::Status::Ok) {
             m_delayed.pop();
             if (m_looking.load(std::memory_order_seq_cst) == 0 && !m_queue.held())
@@ -743,8 +802,9 @@ void Pool::retryMain()
 
 void Pool::checkFinishedLocked()
 {
-    if (m_state != PoolState::Draining || m_queue.size() != 0 ||
-        m_running.load(std::memory_order_seq_cst) != 0 || !m_delayed.empty())
+    if (!drainFinished(m_state,
+                       {m_queue.size(), static_cast<std::uint64_t>(m_running.load(std::memory_order_seq_cst)),
+                        m_delayed.size(), 0}))
         return;
     accrueWorkerNsLocked(now());
     setStateLocked(PoolState::Stopped);
@@ -759,8 +819,7 @@ void Pool::accrueWorkerNsLocked(Nanos at)
 {
     if (m_state == PoolState::Idle || m_state == PoolState::Stopped)
         return;
-    m_workerNsAccrued += static_cast<Nanos>(availableWorkersLocked()) * (at - m_workerNsSince);
-    m_workerNsSince = at;
+    m_workerTime.accrue(at, availableWorkersLocked());
 }
 
 void Pool::pause()
@@ -792,7 +851,7 @@ void Pool::resume()
 
 void Pool::setWorkerCount(int workers)
 {
-    workers = std::clamp(workers, 1, PoolConfig::kMaxWorkers);
+    workers = clampWorkers(workers, kMaxRealWorkers);
     {
         std::lock_guard lock(m_mutex);
         if (m_state == PoolState::Stopped)
@@ -872,8 +931,10 @@ void Pool::cancel()
         m_cancelled = true;
         m_cancelledA.store(true, std::memory_order_relaxed);
         m_readyCv.notify_all();
-        if (m_state == PoolState::Idle)
-            m_startNs = m_workerNsSince = now();
+        if (m_state == PoolState::Idle) {
+            m_startNs = now();
+            m_workerTime.restart(m_startNs);
+        }
         // Closed and held first, so that no push or pop gets past the clear below.
         m_queue.close();
         m_queue.setHeld(true);
@@ -1005,13 +1066,9 @@ void Pool::snapshot(Snapshot& out) const
         // The run's clock starts once its workers are up (see waitUntilReady()).
         const bool warming = m_warmingUp && m_state != PoolState::Stopped;
         out.runNs = warming || m_state == PoolState::Idle ? 0
-                    : m_state == PoolState::Stopped       ? m_workerNsSince - m_startNs
+                    : m_state == PoolState::Stopped       ? m_workerTime.since() - m_startNs
                                                           : std::max<Nanos>(0, at - m_startNs);
-        out.workerNs = warming
-                           ? 0
-                           : m_workerNsAccrued + (notRunning ? 0
-                                                             : static_cast<Nanos>(availableWorkersLocked()) *
-                                                                   std::max<Nanos>(0, at - m_workerNsSince));
+        out.workerNs = warming ? 0 : m_workerTime.total(at, availableWorkersLocked(), !notRunning);
     }
     out.busyNs = busyNs;
 

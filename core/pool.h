@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/admission.h"
 #include "core/job.h"
 #include "core/job_queue.h"
 #include "core/snapshot.h"
+#include "core/worker_limits.h"
 #include "core/worker_thread.h"
+#include "core/worker_time.h"
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <stop_token>
 #include <thread>
@@ -46,10 +50,10 @@ public:
 
 struct PoolConfig
 {
-    static constexpr int kMaxWorkers = 4096;
+    static constexpr int kMaxWorkers = kMaxRealWorkers; // the same constant, by its older name
     static constexpr int kMaxQueueCapacity = 10'000'000;
 
-    int workers = 4;         // 1 .. kMaxWorkers
+    int workers = 4;         // 1 .. kMaxRealWorkers
     int queueCapacity = 100; // 0 (hand-off) .. kMaxQueueCapacity
     OverflowPolicy overflow = OverflowPolicy::Block;
     // Called once per submitted job when it reaches its final outcome, on whichever
@@ -131,7 +135,27 @@ private:
         bool operator>(const Delayed& other) const { return due > other.due; }
     };
 
+    // The policies a worker runs its jobs by, refreshed when they change.
+    struct Rules
+    {
+        std::shared_ptr<const AttemptPolicy> policy;
+        std::shared_ptr<StartGate> gate;
+        std::uint64_t version = ~std::uint64_t{0};
+    };
+
+    // A worker's life: take a job and run it, else watch the queue a while, else park;
+    // leave when the pool stops or the count drops below it.
     void workerMain(int slot, std::stop_token stop);
+    // True when the worker must leave (m_mutex is then held, for retireLocked()).
+    bool mustLeave(int slot);
+    JobQueue::Status takeJob(WorkerSlot& slot, Job& job);
+    void runJob(int slot, Job& job, Rules& rules, const std::stop_token& stop, class PreciseWaiter& waiter);
+    // A failed attempt with attempts left waits out its backoff in m_delayed.
+    void delayRetry(const Job& job, Nanos due);
+    // Spins a while for a job; false when too many workers spin already.
+    bool watchQueue();
+    void park(int slot);
+    void retireLocked(int slot); // releases m_mutex
     void retryMain();
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
@@ -164,15 +188,23 @@ private:
     // A producer blocked on a full queue (or a hand-off producer until `ticket` is
     // taken): parks until something changes.
     void waitForSpace(bool handOff, std::uint64_t ticket);
+    // submit()'s steps. The admission rule (core/admission.h) for this job now: an
+    // Enqueue has pushed it (ticket: its position); nothing when the queue was being
+    // grown and the submitter must look again.
+    std::optional<Admission> admitNow(const Job& job, int capacity, OverflowPolicy overflow,
+                                      std::uint64_t& ticket);
+    void countAccepted();                      // a submit's push has claimed its place (run under the push)
+    void waitUntilTaken(std::uint64_t ticket); // a hand-off under block
+    void waitForRoom(bool& spun);              // block: spin once, then park
+    // Drops the oldest queued job and queues this one; false when it must decide again.
+    bool dropOldestFor(const Job& job, int capacity);
     bool closedLocked() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
     bool queueFullLocked() const;
     void checkFinishedLocked();
     void setStateLocked(PoolState state);
     PoolState reportedStateLocked() const;
     void accrueWorkerNsLocked(Nanos now);
-    // Workers that can be busy: the count, and after a shrink also the threads above it
-    // still finishing a job, so that busy time never exceeds available time.
-    int availableWorkersLocked() const { return std::max(m_target, m_live); }
+    int availableWorkersLocked() const { return availableWorkers(m_target, m_live); }
     void notifyDone(const Job& job, Outcome outcome) const
     {
         if (m_onJobDone)
@@ -208,8 +240,7 @@ private:
     int m_startedWorkers = 0;
     int m_awaitedWorkers = 0;
     Nanos m_startNs = 0;
-    Nanos m_workerNsAccrued = 0;
-    Nanos m_workerNsSince = 0;
+    WorkerTime m_workerTime;
     std::vector<WorkerThread> m_threads; // by slot
     std::vector<char> m_slotAlive;       // by slot
     WorkerThread m_retryThread;

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/job.h"
 #include "core/snapshot.h"
+#include "core/worker_limits.h"
 
 #include <cstdint>
 #include <string>
@@ -19,8 +20,9 @@ enum class TimeMode : std::uint8_t { Real, Virtual };
 // both engines run it.
 struct Scenario
 {
-    // Real threads stop at PoolConfig::kMaxWorkers; a simulated pool is only numbers.
-    static constexpr int kMaxVirtualWorkers = 100'000;
+    // The virtual-time worker limit (real threads stop at kMaxRealWorkers), by the name
+    // the field table and the window use.
+    static constexpr int kMaxVirtualWorkers = poollab::kMaxVirtualWorkers;
 
     std::string name;
     std::string description;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/virtual_engine.h"
 
+#include "core/admission.h"
+#include "core/attempt.h"
+#include "core/drain.h"
 #include "core/workload.h"
 
 #include <algorithm>
@@ -15,9 +18,6 @@ namespace {
 constexpr Nanos kNever = std::numeric_limits<Nanos>::max();
 // Wall time between pace steps: snapshots see simulated time move this smoothly.
 constexpr Nanos kPaceTickNs = 10 * kMilli;
-// Seed stream of the arrival process: the one LoadGenerator uses, so that both
-// engines plan the same arrivals for a seed (attempt streams are WorkloadPolicy's).
-constexpr std::uint64_t kArrivalStream = 4;
 
 } // namespace
 
@@ -46,8 +46,8 @@ private:
 
 VirtualEngine::VirtualEngine(const Scenario& scenario)
     : m_scenario(scenario), m_capacity(std::clamp(scenario.queueCapacity, 0, PoolConfig::kMaxQueueCapacity)),
-      m_overflow(scenario.overflow), m_target(std::clamp(scenario.workers, 1, kMaxWorkers)),
-      m_schedule(scenario), m_arrivalRng(mixSeed(scenario.seed, 0, 0, kArrivalStream))
+      m_overflow(scenario.overflow), m_target(clampWorkers(scenario.workers, kMaxVirtualWorkers)),
+      m_schedule(scenario), m_arrivalRng(arrivalRng(scenario.seed))
 {
     rebuildPolicy();
     if (scenario.rateLimit > 0)
@@ -90,7 +90,7 @@ void VirtualEngine::startLocked()
         return;
     m_state = PoolState::Running;
     m_startNs = m_now;
-    m_workerNsSince = m_now;
+    m_workerTime.restart(m_now);
     spawnWorkers();
     fillSnapshot(m_sampleSnapshot, false);
     m_recorder.start(m_sampleSnapshot, m_scenario.sampleInterval);
@@ -334,33 +334,36 @@ void VirtualEngine::pushEvent(Nanos time, std::uint32_t index, EventKind kind)
 
 VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer, bool blockedBefore)
 {
-    // As Pool::submit, decided at once: Blocked means the submitter waits for room.
-    if (closed() || m_cancelled) {
+    // Decided at once by the rule Pool::submit applies: Blocked means the submitter
+    // waits for room. Virtual time stands still while paused, so nobody submits then.
+    AdmissionView view;
+    view.capacity = m_capacity;
+    view.overflow = m_overflow;
+    view.queued = m_queue.size();
+    view.closed = closed() || m_cancelled;
+    view.readyWorkers = m_state == PoolState::Running ? m_idleCount : 0;
+    switch (admit(view)) {
+    case Admission::Refuse:
         ++m_counters.rejected;
         ++m_counters.refused;
         jobDone(job);
         return Submit::Rejected;
-    }
-    const bool handOff = m_capacity == 0;
-    bool room = m_queue.size() < static_cast<std::size_t>(std::max(m_capacity, 1));
-    if (handOff && m_overflow != OverflowPolicy::Block)
-        room = m_state == PoolState::Running && static_cast<std::size_t>(m_idleCount) > m_queue.size();
-    if (room) {
+    case Admission::Enqueue: {
         ++m_accepted;
         // Erlang C's "the arrival waits": no idle worker when it came (as Pool::submit).
         if (blockedBefore || m_idleCount == 0)
             ++m_counters.arrivedToBusy;
         const std::uint64_t ticket = m_pushed;
         enqueue(job);
-        if (producer && handOff && m_overflow == OverflowPolicy::Block && m_removed <= ticket) {
+        if (producer && waitsForTaker(m_capacity, m_overflow) && m_removed <= ticket) {
             m_handOffWaiting = true;
             m_handOffTicket = ticket;
         }
         return Submit::Accepted;
     }
-    if (m_overflow == OverflowPolicy::Block)
+    case Admission::Wait:
         return Submit::Blocked;
-    if (m_overflow == OverflowPolicy::DropOldest && !m_queue.empty()) {
+    case Admission::DropOldest: {
         const Job oldest = m_queue.pop();
         ++m_removed;
         ++m_counters.dropped;
@@ -369,6 +372,9 @@ VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer, bool blo
         enqueue(job);
         jobDone(oldest);
         return Submit::Accepted;
+    }
+    case Admission::Reject:
+        break;
     }
     ++m_counters.rejected;
     jobDone(job);
@@ -393,7 +399,7 @@ int VirtualEngine::takeIdleWorker()
     for (;;) {
         const std::uint32_t slot = m_idle.back();
         m_idle.pop_back();
-        if (m_states[slot] == WorkerState::Idle && static_cast<int>(slot) < m_target) {
+        if (m_states[slot] == WorkerState::Idle && !retires(static_cast<int>(slot), m_target)) {
             --m_idleCount;
             return static_cast<int>(slot);
         }
@@ -431,18 +437,15 @@ void VirtualEngine::onThrottleEnd(std::uint32_t slot)
 
 void VirtualEngine::beginWork(std::uint32_t slot, Job& job)
 {
-    if (m_policy)
-        m_policy->planAttempt(job);
-    const bool timesOut = job.timeoutNs > 0 && job.serviceNs > job.timeoutNs;
-    const Nanos work = timesOut ? job.timeoutNs : std::max<Nanos>(job.serviceNs, 0);
+    const AttemptPlan plan = planAttempt(m_policy.get(), job);
     Worker& w = m_workers[slot];
     w.job = job;
     w.start = m_now;
-    w.timesOut = timesOut;
+    w.plan = plan;
     m_states[slot] = WorkerState::Busy;
     ++m_busyCount;
     m_busySinceSum += m_now;
-    pushEvent(m_now + work, slot, EventKind::AttemptEnd);
+    pushEvent(m_now + plan.holdNs, slot, EventKind::AttemptEnd);
 }
 
 void VirtualEngine::onAttemptEnd(std::uint32_t slot)
@@ -455,23 +458,16 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
     m_service.record(spent);
     --m_running;
     Job& job = w.job;
-    if (w.timesOut || job.fails) {
-        if (w.timesOut)
-            ++m_counters.timedOut;
-        const Nanos delay = m_policy ? m_policy->retryDelay(job) : -1;
-        if (delay >= 0) {
-            ++m_counters.retries;
-            ++job.attempt;
-            m_delayed.push_back({m_now + delay, m_seq++, job});
-            std::push_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
-        } else {
-            m_total.record(m_now - job.arrivalNs);
-            ++m_counters.failed;
-            jobDone(job);
-        }
+    const AttemptResult result = endAttempt(m_policy.get(), w.plan, m_now, job);
+    if (result.timedOut)
+        ++m_counters.timedOut;
+    if (result.end == AttemptEnd::Retry) {
+        ++m_counters.retries;
+        m_delayed.push_back({result.retryDue, m_seq++, job});
+        std::push_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
     } else {
         m_total.record(m_now - job.arrivalNs);
-        ++m_counters.succeeded;
+        ++(result.end == AttemptEnd::Failed ? m_counters.failed : m_counters.succeeded);
         jobDone(job);
     }
     workerFree(slot);
@@ -479,7 +475,7 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
 
 void VirtualEngine::workerFree(std::uint32_t slot)
 {
-    if (static_cast<int>(slot) >= m_target) {
+    if (retires(static_cast<int>(slot), m_target)) {
         accrueWorkerNs();                      // it was available until now (see availableWorkers())
         m_states[slot] = WorkerState::Retired; // a worker above a lowered count retires after its job
         --m_live;
@@ -498,7 +494,7 @@ void VirtualEngine::workerFree(std::uint32_t slot)
 
 bool VirtualEngine::roomForRetry() const
 {
-    return m_queue.size() < static_cast<std::size_t>(std::max(m_capacity, 1));
+    return retryMayEnter(m_queue.size(), m_capacity);
 }
 
 void VirtualEngine::settle()
@@ -613,6 +609,12 @@ void VirtualEngine::drainLocked()
         startLocked();
         return;
     }
+    stopProducing();
+    checkFinished();
+}
+
+void VirtualEngine::stopProducing()
+{
     m_state = PoolState::Draining;
     m_paused = false;
     m_producerDone = true;
@@ -625,7 +627,6 @@ void VirtualEngine::drainLocked()
         m_blocked.pop_front();
         trySubmit(job, false);
     }
-    checkFinished();
 }
 
 void VirtualEngine::cancelLocked()
@@ -638,12 +639,7 @@ void VirtualEngine::cancelLocked()
         return;
     }
     m_cancelled = true;
-    m_state = PoolState::Draining;
-    m_paused = false;
-    m_producerDone = true;
-    m_nextArrival = -1;
-    m_handOffWaiting = false;
-    m_producerBlocked = false;
+    stopProducing();
     const std::size_t queued = m_queue.size();
     m_removed += queued;
     m_counters.cancelled += queued;
@@ -668,18 +664,13 @@ void VirtualEngine::cancelLocked()
     m_throttledCount = 0;
     m_running = 0;
     m_events.clear();
-    while (!m_blocked.empty()) {
-        Job job = m_blocked.front();
-        m_blocked.pop_front();
-        trySubmit(job, false);
-    }
     checkFinished();
 }
 
 void VirtualEngine::checkFinished()
 {
-    if (m_state != PoolState::Draining || !m_queue.empty() || m_running != 0 || !m_delayed.empty() ||
-        !m_blocked.empty())
+    if (!drainFinished(m_state, {m_queue.size(), static_cast<std::uint64_t>(m_running), m_delayed.size(),
+                                 m_blocked.size()}))
         return;
     accrueWorkerNs();
     m_state = PoolState::Stopped;
@@ -705,8 +696,7 @@ void VirtualEngine::accrueWorkerNs()
 {
     if (m_state == PoolState::Idle || m_state == PoolState::Stopped)
         return;
-    m_workerNsAccrued += static_cast<Nanos>(availableWorkers()) * (m_now - m_workerNsSince);
-    m_workerNsSince = m_now;
+    m_workerTime.accrue(m_now, availableWorkers(m_target, m_live));
 }
 
 void VirtualEngine::spawnWorkers()
@@ -734,7 +724,7 @@ void VirtualEngine::spawnWorkers()
 
 void VirtualEngine::setWorkerCount(int workers)
 {
-    workers = std::clamp(workers, 1, kMaxWorkers);
+    workers = clampWorkers(workers, kMaxVirtualWorkers);
     if (m_state == PoolState::Stopped || workers == m_target)
         return;
     accrueWorkerNs();
@@ -766,9 +756,9 @@ void VirtualEngine::applyLocked(const Scenario& c)
         m_scenario = c;
         m_capacity = std::clamp(c.queueCapacity, 0, PoolConfig::kMaxQueueCapacity);
         m_overflow = c.overflow;
-        m_target = std::clamp(c.workers, 1, kMaxWorkers);
+        m_target = clampWorkers(c.workers, kMaxVirtualWorkers);
         m_schedule = ArrivalSchedule(c);
-        m_arrivalRng = Rng(mixSeed(c.seed, 0, 0, kArrivalStream));
+        m_arrivalRng = arrivalRng(c.seed);
         m_bucket = rateLimited ? std::make_unique<TokenBucket>(c.rateLimit, c.burst, m_now) : nullptr;
         rebuildPolicy();
         return;
@@ -830,7 +820,7 @@ void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
 {
     out.elapsedNs = m_now;
     out.runNs = m_state == PoolState::Idle      ? 0
-                : m_state == PoolState::Stopped ? m_workerNsSince - m_startNs
+                : m_state == PoolState::Stopped ? m_workerTime.since() - m_startNs
                                                 : m_now - m_startNs;
     out.state = m_paused && m_state == PoolState::Running ? PoolState::Paused : m_state;
     out.overflow = m_overflow;
@@ -845,10 +835,8 @@ void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
     out.busyWorkers = m_busyCount;
     out.throttledWorkers = m_throttledCount;
     out.busyNs = m_busyNs + static_cast<Nanos>(m_busyCount) * m_now - m_busySinceSum;
-    out.workerNs =
-        m_workerNsAccrued + (m_state == PoolState::Stopped || m_state == PoolState::Idle
-                                 ? 0
-                                 : static_cast<Nanos>(availableWorkers()) * (m_now - m_workerNsSince));
+    out.workerNs = m_workerTime.total(m_now, availableWorkers(m_target, m_live),
+                                      m_state != PoolState::Stopped && m_state != PoolState::Idle);
     out.wait = m_wait;
     out.service = m_service;
     out.total = m_total;
@@ -889,7 +877,7 @@ void VirtualEngine::setRecordSink(IntervalRecord::Sink sink)
 double VirtualEngine::meanInSystem() const
 {
     CallerLock lock(*this);
-    const Nanos run = m_state == PoolState::Stopped ? m_workerNsSince - m_startNs : m_now - m_startNs;
+    const Nanos run = m_state == PoolState::Stopped ? m_workerTime.since() - m_startNs : m_now - m_startNs;
     return run > 0 ? m_areaInSystem / static_cast<double>(run) : 0.0;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/arrival.h"
+#include "core/attempt.h"
 #include "core/engine.h"
 #include "core/histogram.h"
 #include "core/interval_recorder.h"
@@ -9,6 +10,8 @@
 #include "core/pool.h"
 #include "core/rng.h"
 #include "core/token_bucket.h"
+#include "core/worker_limits.h"
+#include "core/worker_time.h"
 
 #include <algorithm>
 #include <atomic>
@@ -39,19 +42,25 @@ namespace poollab {
 class VirtualEngine : public Engine
 {
 public:
-    static constexpr int kMaxWorkers = 1'000'000;
-
     explicit VirtualEngine(const Scenario& scenario);
     ~VirtualEngine() override;
     VirtualEngine(const VirtualEngine&) = delete;
     VirtualEngine& operator=(const VirtualEngine&) = delete;
 
     void start() override;
-    void pause() override;
-    void resume() override;
     void drain() override;
     void cancel() override;
     void apply(const Scenario& changed) override;
+    // A live change at runNs of simulated run time (or at once if that has passed).
+    void applyAt(Nanos runNs, const Scenario& changed);
+
+    // Simulated time: pause() freezes it; the pace is how fast it runs, in simulated
+    // seconds per wall-clock second: 1, 10, 100, 1000...; 0 = as fast as possible. A
+    // new pace takes effect at once, from the current simulated instant.
+    void pause() override;
+    void resume() override;
+    void setPace(double factor) override;
+    double pace() const;
 
     void snapshot(Snapshot& out) const override;
     Snapshot snapshot() const;
@@ -61,13 +70,6 @@ public:
 
     const Scenario& scenario() const override { return m_scenario; }
     TimeMode timeMode() const override { return TimeMode::Virtual; }
-
-    // Simulated seconds per wall-clock second: 1, 10, 100, 1000...; 0 = as fast as
-    // possible. Takes effect at once, from the current simulated instant.
-    void setPace(double factor) override;
-    double pace() const;
-    // A live change at runNs of simulated run time (or at once if that has passed).
-    void applyAt(Nanos runNs, const Scenario& changed);
 
     // The record is taken on simulated time, one row per scenario.sampleInterval of
     // it and a last, shorter one when the run ends: the caller's snapshots are not
@@ -102,7 +104,7 @@ private:
     {
         Job job;
         Nanos start = 0;
-        bool timesOut = false;
+        AttemptPlan plan;
     };
     struct Command
     {
@@ -122,6 +124,8 @@ private:
     void applyLocked(const Scenario& changed);
     void drainLocked();
     void cancelLocked();
+    // Drain and cancel alike: the pool accepts nothing more, the producer stops.
+    void stopProducing();
     Source nextEvent(Nanos& at) const;
     void processNext(Source source, Nanos at);
     void advanceTo(Nanos t);
@@ -146,9 +150,6 @@ private:
     void spawnWorkers();
     void setWorkerCount(int workers);
     void accrueWorkerNs();
-    // Workers that can be busy: the count, and after a shrink also those above it still
-    // finishing a job, so that busy time never exceeds available time.
-    int availableWorkers() const { return std::max(m_target, m_live); }
     bool roomForRetry() const;
     void rebuildPolicy();
     void fillSnapshot(Snapshot& out, bool withWorkers) const;
@@ -213,8 +214,7 @@ private:
     Counters m_counters;
     std::uint64_t m_accepted = 0;
     Nanos m_startNs = 0;
-    Nanos m_workerNsAccrued = 0;
-    Nanos m_workerNsSince = 0;
+    WorkerTime m_workerTime;
     Nanos m_busyNs = 0;        // finished attempts
     Nanos m_busySinceSum = 0;  // sum of start times of running attempts
     double m_areaInSystem = 0; // integral of jobs in the system over time, job-ns
