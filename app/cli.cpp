@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 
-#include "app/atomic_file.h"
+#include "io/atomic_file.h"
 #include "app/presets.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 #include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
-#include "app/atomic_file.h"
-#include "app/csv_export.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
 #include "app/metrics_server.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
-#include "app/summary_json.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
+#include "io/summary_json.h"
 #include "core/duration.h"
 #include "core/load_generator.h"
 #include "core/queueing_theory.h"

@@ -2,8 +2,8 @@
 #include "fuzz/fuzz_entry.h"
 
 #include "app/cli.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 #include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"

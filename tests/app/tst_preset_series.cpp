@@ -2,7 +2,7 @@
 // What a preset's description tells a learner to watch is in the window: each phrase
 // below names a series (or a latency view) that the charts must have, and a preset
 // that speaks of something the window does not show fails here.
-#include "app/csv_export.h"
+#include "io/csv_export.h"
 #include "app/presets.h"
 #include "core/virtual_engine.h"
 #include "ui/chart_panel.h"

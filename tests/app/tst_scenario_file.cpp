@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 #include "core/pool.h"
 
 #include <QDir>
