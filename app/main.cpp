@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "io/atomic_file.h"
 #include "app/cli.h"
-#include "io/csv_export.h"
 #include "app/headless.h"
 #include "app/metrics_server.h"
 #include "app/presets.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
 #include "io/scenario_file.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"

@@ -19,8 +19,8 @@ constexpr const char* kOverflowLabels[] = {"Block (backpressure)", "Reject new j
 constexpr const char* kJobKindWords[] = {"sleep", "cpu"};
 constexpr const char* kJobKindLabels[] = {"Sleep (I/O-like)", "CPU (burns a core)"};
 constexpr const char* kArrivalWords[] = {"burst", "constant", "poisson", "ramp", "spike", "closed"};
-constexpr const char* kArrivalLabels[] = {"Burst (all at once)", "Constant rate", "Poisson (random)",
-                                          "Ramp",                "Spike",         "Closed (K clients)"};
+constexpr const char* kArrivalLabels[] = {
+    "Burst (all at once)", "Constant rate", "Poisson (random)", "Ramp", "Spike", "Closed (K clients)"};
 constexpr const char* kJitterWords[] = {"none", "full", "equal", "decorrelated"};
 constexpr const char* kJitterLabels[] = {"None", "Full", "Equal", "Decorrelated"};
 constexpr const char* kTimeModeWords[] = {"real", "virtual"};

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 #include "app/presets.h"
+#include "core/duration.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
-#include "core/duration.h"
 
 #include <QFile>
 #include <QTest>
