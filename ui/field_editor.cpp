@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <type_traits>
 
 namespace poollab {
 
@@ -46,64 +47,38 @@ void markInvalid(QWidget* w, bool invalid)
     w->setStyleSheet(invalid ? QStringLiteral("QLineEdit { border: 2px solid #dc2626; }") : QString());
 }
 
-QString unitSuffix(const ScenarioField& f)
-{
-    return *f.unit ? QLatin1Char(' ') + QString::fromUtf8(f.unit) : QString();
-}
-
-// The settings every spin box shares.
-template <typename Box> void setUpSpinBox(Box* box, const ScenarioField& f)
-{
-    box->setSuffix(unitSuffix(f));
-    if (*f.zero && f.min == 0)
-        box->setSpecialValueText(QString::fromUtf8(f.zero));
-    box->setGroupSeparatorShown(true);
-    // Typing "40" applies 40, not 4 then 40; the arrows still apply each step.
-    box->setKeyboardTracking(false);
-    box->setAccelerated(true);
-}
-
-class IntegerEditor : public FieldEditor
+// A spin box: QSpinBox for Integer fields (std::int64_t), QDoubleSpinBox for Number
+// fields (double).
+template <typename Box, typename Value> class SpinEditor : public FieldEditor
 {
 public:
-    IntegerEditor(const ScenarioField& f, QFormLayout* form, QSpinBox* box)
-        : FieldEditor(f, form, box), m_box(box)
+    SpinEditor(const ScenarioField& f, QFormLayout* form, Box* box) : FieldEditor(f, form, box), m_box(box)
     {
-        // QSpinBox holds an int: the seed's 2^53 does not fit (the window does not show it).
-        box->setRange(static_cast<int>(f.min), static_cast<int>(std::min<double>(f.max, INT_MAX)));
-        setUpSpinBox(box, f);
-        connect(box, &QSpinBox::valueChanged, this, [this](int v) { report(std::int64_t{v}); });
+        if constexpr (std::is_same_v<Box, QDoubleSpinBox>) {
+            box->setDecimals(kDecimals); // before the range, which it rounds
+            box->setRange(f.min, f.max);
+            box->setSingleStep(f.max <= 1 ? 0.01 : 1);
+        } else {
+            // QSpinBox holds an int: the seed's 2^53 does not fit (the window does not show it).
+            box->setRange(static_cast<int>(f.min), static_cast<int>(std::min<double>(f.max, INT_MAX)));
+        }
+        box->setSuffix(*f.unit ? QLatin1Char(' ') + QString::fromUtf8(f.unit) : QString());
+        if (*f.zero && f.min == 0)
+            box->setSpecialValueText(QString::fromUtf8(f.zero));
+        box->setGroupSeparatorShown(true);
+        // Typing "40" applies 40, not 4 then 40; the arrows still apply each step.
+        box->setKeyboardTracking(false);
+        box->setAccelerated(true);
+        connect(box, &Box::valueChanged, this, [this](auto v) { report(Value{v}); });
     }
     void show(const FieldValue& v) override
     {
         const QSignalBlocker blocker(m_box);
-        m_box->setValue(static_cast<int>(std::get<std::int64_t>(v)));
+        m_box->setValue(static_cast<decltype(m_box->value())>(std::get<Value>(v)));
     }
 
 private:
-    QSpinBox* m_box;
-};
-
-class NumberEditor : public FieldEditor
-{
-public:
-    NumberEditor(const ScenarioField& f, QFormLayout* form, QDoubleSpinBox* box)
-        : FieldEditor(f, form, box), m_box(box)
-    {
-        box->setDecimals(kDecimals); // before the range, which it rounds
-        box->setRange(f.min, f.max);
-        box->setSingleStep(f.max <= 1 ? 0.01 : 1);
-        setUpSpinBox(box, f);
-        connect(box, &QDoubleSpinBox::valueChanged, this, [this](double v) { report(v); });
-    }
-    void show(const FieldValue& v) override
-    {
-        const QSignalBlocker blocker(m_box);
-        m_box->setValue(std::get<double>(v));
-    }
-
-private:
-    QDoubleSpinBox* m_box;
+    Box* m_box;
 };
 
 // A line edit whose text parses into the field's value; applied when editing finishes.
@@ -303,10 +278,10 @@ FieldEditor* FieldEditor::create(const ScenarioField& field, QFormLayout* form)
     FieldEditor* editor = nullptr;
     switch (field.type) {
     case FieldType::Integer:
-        editor = new IntegerEditor(field, form, new QSpinBox);
+        editor = new SpinEditor<QSpinBox, std::int64_t>(field, form, new QSpinBox);
         break;
     case FieldType::Number:
-        editor = new NumberEditor(field, form, new QDoubleSpinBox);
+        editor = new SpinEditor<QDoubleSpinBox, double>(field, form, new QDoubleSpinBox);
         break;
     case FieldType::Duration:
     case FieldType::Text:
