@@ -189,7 +189,7 @@ void ControlsPanel::setPresets(const QList<PresetEntry>& presets)
 void ControlsPanel::setScenario(const Scenario& scenario)
 {
     m_scenario = scenario;
-    // Before the fillers: the old range would clamp a virtual scenario's workers.
+    // Before the editors: the old range would clamp a virtual scenario's workers.
     updateWorkersRange();
     for (FieldEditor* editor : m_editors)
         editor->show(editor->field().get(m_scenario));
