@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
-#include "io/atomic_file.h"
-#include "io/csv_export.h"
 #include "app/metrics_server.h"
-#include "io/scenario_fields.h"
-#include "io/scenario_file.h"
-#include "io/summary_json.h"
 #include "core/duration.h"
 #include "core/load_generator.h"
 #include "core/queueing_theory.h"
@@ -14,6 +9,11 @@
 #include "core/sampler.h"
 #include "core/summary.h"
 #include "core/virtual_engine.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
+#include "io/summary_json.h"
 
 #include <QDateTime>
 #include <QDir>
