@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 
-#include "app/atomic_file.h"
 #include "app/presets.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
 #include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"
+#include "io/atomic_file.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 
 #include <QCommandLineParser>
 #include <QHostAddress>
@@ -331,6 +331,240 @@ QString rangeError(const QString& flag, const QString& value, const QString& all
     return QStringLiteral("--%1: '%2' is out of range; allowed: %3").arg(flag, value, allowed);
 }
 
+// The parsed options, by name.
+struct Flags
+{
+    const QCommandLineParser& p;
+    bool isSet(const char* name) const { return p.isSet(latin(name)); }
+    QString value(const char* name) const { return p.value(latin(name)); }
+};
+
+// Each step below reads one kind of flag into cl and returns what is wrong, or
+// nothing.
+
+QString checkRepeatedFlags(const Flags& flags, const std::vector<Section>& all)
+{
+    const QCommandLineParser& p = flags.p;
+    // A flag given twice would silently keep its last value: say so instead.
+    for (const Section& s : all) {
+        for (const OptionDef& d : s.options) {
+            const QStringList values = p.values(d.names.first());
+            if (d.valueName.isEmpty() || values.size() < 2)
+                continue;
+            QStringList shown;
+            for (const QString& v : values)
+                shown << quoted(v);
+            return QStringLiteral("--%1 is given %2 times (%3): give it once")
+                .arg(d.names.first())
+                .arg(values.size())
+                .arg(shown.join(QStringLiteral(", ")));
+        }
+    }
+    return {};
+}
+
+// --grab, --grab-at, --chart-window, --theme, --pace.
+QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
+{
+    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window"}) {
+        if (headless && flags.isSet(flag))
+            return QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag));
+    }
+    cl.grabPath = flags.value("grab");
+    if (flags.isSet("grab") && !cl.grabPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+        return QStringLiteral("--grab: '%1' is not allowed; allowed: a file name ending in .png")
+            .arg(cl.grabPath);
+    if (flags.isSet("grab-at")) {
+        if (!flags.isSet("grab") || !flags.isSet("start"))
+            return QStringLiteral("--grab-at needs --grab FILE.png and --start");
+        const QString text = flags.value("grab-at");
+        const auto ns = parseDuration(text.trimmed().toStdString());
+        if (!ns || *ns < 0 || *ns > 24 * 3600 * kSecond)
+            return rangeError(QStringLiteral("grab-at"), text,
+                              QStringLiteral("a duration from 0ms to 24h with a unit (us, ms, s, m, h), "
+                                             "e.g. 90s"));
+        cl.grabAtNs = *ns;
+    }
+    if (flags.isSet("chart-window")) {
+        const QString text = flags.value("chart-window").trimmed();
+        static const std::pair<const char*, int> windows[] = {
+            {"30s", 30}, {"1m", 60}, {"5m", 300}, {"all", 0}};
+        for (const auto& [name, seconds] : windows)
+            if (text == QLatin1String(name))
+                cl.chartWindowS = seconds;
+        if (cl.chartWindowS < 0)
+            return QStringLiteral("--chart-window: '%1' is not allowed; allowed: 30s, 1m, 5m, all")
+                .arg(flags.value("chart-window"));
+    }
+    if (flags.isSet("theme")) {
+        cl.theme = flags.value("theme").trimmed();
+        if (cl.theme != QLatin1String("light") && cl.theme != QLatin1String("dark"))
+            return QStringLiteral("--theme: '%1' is not allowed; allowed: light, dark")
+                .arg(flags.value("theme"));
+    }
+    if (flags.isSet("pace")) {
+        const QString text = flags.value("pace").trimmed();
+        static const std::pair<const char*, double> paces[] = {
+            {"1", 1}, {"10", 10}, {"100", 100}, {"1000", 1000}, {"max", 0}};
+        for (const auto& [name, factor] : paces)
+            if (text == QLatin1String(name))
+                cl.pace = factor;
+        if (cl.pace < 0)
+            return QStringLiteral("--pace: '%1' is not allowed; allowed: 1, 10, 100, 1000, max")
+                .arg(flags.value("pace"));
+    }
+    return {};
+}
+
+// --csv, --summary-csv, --summary-json, --quiet, --save-scenario and where they go.
+QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
+{
+    for (const char* flag : {"csv", "summary-csv", "summary-json", "quiet"}) {
+        if (!headless && flags.isSet(flag))
+            return QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
+                .arg(latin(flag));
+    }
+    for (const char* flag : {"csv", "summary-csv", "summary-json", "save-scenario", "scenario"}) {
+        if (flags.isSet(flag) && flags.value(flag).isEmpty())
+            return QStringLiteral("--%1: a file name is needed").arg(latin(flag));
+    }
+    // Two outputs into one file would leave only the last one written, and an output
+    // over the scenario file would replace the input with a result.
+    const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
+                                 {latin("summary-csv"), cl.summaryCsvPath},
+                                 {latin("summary-json"), cl.summaryJsonPath},
+                                 {latin("save-scenario"), cl.saveScenarioPath}};
+    std::vector<NamedPath> given;
+    for (const NamedPath& o : outputs) {
+        if (!o.path.isEmpty())
+            given.push_back(o);
+    }
+    // --csv streams to FILE.partial first: that file is written too.
+    if (!cl.csvPath.isEmpty() && !isOwnStdout(cl.csvPath))
+        given.push_back({latin("csv"), StreamingFile::partialPathFor(cl.csvPath)});
+    std::vector<NamedPath> inputs;
+    if (flags.isSet("scenario"))
+        inputs.push_back({latin("scenario"), flags.value("scenario")});
+    if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
+        return why;
+    return {};
+}
+
+// The starting point: a preset, a scenario file or the defaults.
+QString readStartingScenario(const Flags& flags, CommandLine& cl)
+{
+    Scenario& s = cl.scenario;
+    cl.preset = flags.value("preset");
+    cl.scenarioPath = flags.value("scenario");
+    if (flags.isSet("preset") && flags.isSet("scenario"))
+        return QStringLiteral("--preset and --scenario cannot be used together: start from one of them "
+                              "and change it with flags");
+    if (flags.isSet("preset")) {
+        QStringList ids;
+        for (const PresetInfo& info : listPresets())
+            ids << info.id;
+        QString why;
+        if (!ids.contains(cl.preset))
+            return QStringLiteral("--preset: unknown preset '%1'; valid presets: %2")
+                .arg(cl.preset, ids.join(QStringLiteral(", ")));
+        if (!loadPreset(cl.preset, s, &why))
+            return QStringLiteral("--preset: ") + why;
+    }
+    if (flags.isSet("scenario")) {
+        QString why;
+        if (!loadScenarioFile(cl.scenarioPath, s, &why))
+            return QStringLiteral("--scenario: ") + why;
+    }
+    return {};
+}
+
+QString readScenarioFlags(const Flags& flags, CommandLine& cl)
+{
+    const QCommandLineParser& p = flags.p;
+    Scenario& s = cl.scenario;
+    // Each flag over what the file or preset said.
+    QString err;
+    if (flags.isSet("backoff")) {
+        std::string why;
+        if (!parseBackoff(flags.value("backoff").toStdString(), s.backoffBase, s.backoffCap, &why))
+            return QStringLiteral("--backoff: ") + QString::fromStdString(why);
+    }
+    const QStringList typedNames = p.optionNames(); // as typed, so errors name the alias used
+    for (const ScenarioField& f : scenarioFields()) {
+        const QStringList names = flagNames(f);
+        if (!p.isSet(names.first()))
+            continue;
+        QString typed = names.first();
+        for (const QString& n : typedNames) {
+            if (names.contains(n))
+                typed = n;
+        }
+        if (!applyField(f, typed, p.value(names.first()), s, err))
+            return err;
+    }
+    // A duration alone means "for that long", not "1000 jobs or that long".
+    if (flags.isSet("duration") && !flags.isSet("jobs")) {
+        s.jobs = 0;
+        // Name what was typed, not the --jobs the rule above emptied.
+        if (s.arrival == ArrivalKind::Burst)
+            return QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
+                                  "submits all its jobs at once and needs a count: add --jobs N (a whole "
+                                  "number from 1 to %2) or choose a rate with --arrival constant, "
+                                  "poisson, ramp or spike")
+                .arg(elided(flags.value("duration").trimmed()))
+                .arg(static_cast<qint64>(findScenarioField(u"jobs")->max));
+    }
+    if (const QString why = crossCheckScenario(s); !why.isEmpty())
+        return withFlagNames(why);
+    if (cl.pace >= 0 && s.timeMode != TimeMode::Virtual)
+        return QStringLiteral("--pace applies to virtual time only: add --time virtual");
+    return {};
+}
+
+// The metrics endpoint.
+QString readMetricsFlags(const Flags& flags, bool headless, CommandLine& cl)
+{
+    if (flags.isSet("metrics-port")) {
+        const QString text = flags.value("metrics-port");
+        bool ok = false;
+        const qlonglong port = text.trimmed().toLongLong(&ok);
+        if (!ok)
+            return QStringLiteral("--metrics-port: %1 is not a whole number; allowed: a whole number "
+                                  "from 1 to 65535")
+                .arg(quoted(text));
+        if (port < 1 || port > 65535)
+            return rangeError(QStringLiteral("metrics-port"), text,
+                              QStringLiteral("a whole number from 1 to 65535"));
+        cl.metricsPort = static_cast<int>(port);
+    }
+    if (flags.isSet("metrics-linger")) {
+        const QString text = flags.value("metrics-linger");
+        const auto ns = parseDuration(text.toStdString());
+        const QString allowed =
+            QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms");
+        if (!ns)
+            return QStringLiteral("--metrics-linger: %1 is not a duration; allowed: %2")
+                .arg(quoted(text), allowed);
+        if (*ns > 3600 * kSecond)
+            return rangeError(QStringLiteral("metrics-linger"), elided(text), allowed);
+        cl.metricsLinger = *ns;
+    }
+    if (flags.isSet("metrics-address")) {
+        const QString text = flags.value("metrics-address");
+        if (QHostAddress(text).isNull())
+            return QStringLiteral("--metrics-address: %1 is not an IP address; allowed: an IPv4 or IPv6 "
+                                  "address, e.g. 127.0.0.1 or ::1")
+                .arg(quoted(text));
+        cl.metricsAddress = text;
+    }
+    if (cl.metricsPort == 0 && (flags.isSet("metrics-address") || flags.isSet("metrics-linger")))
+        return QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)");
+    if (!headless && flags.isSet("metrics-linger"))
+        return QStringLiteral("--metrics-linger needs --headless (the window serves metrics until it "
+                              "closes)");
+    return {};
+}
+
 } // namespace
 
 QString manPageText()
@@ -408,226 +642,45 @@ CommandLine parseCommandLine(const QStringList& arguments)
         cl.error = message;
         return cl;
     };
-    const auto isSet = [&p](const char* name) { return p.isSet(latin(name)); };
-    const auto value = [&p](const char* name) { return p.value(latin(name)); };
-
+    const Flags flags{p};
     if (!p.parse(arguments))
         return fail(p.errorText() + QStringLiteral(" (see --help)"));
-    if (isSet("help")) {
+    if (flags.isSet("help")) {
         cl.action = CommandLine::Action::Help;
         return cl;
     }
-    if (isSet("version")) {
+    if (flags.isSet("version")) {
         cl.action = CommandLine::Action::Version;
         return cl;
     }
-    if (isSet("list-presets")) {
+    if (flags.isSet("list-presets")) {
         cl.action = CommandLine::Action::ListPresets;
         return cl;
     }
     if (!p.positionalArguments().isEmpty())
         return fail(
             QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first()));
-    // A flag given twice would silently keep its last value: say so instead.
-    for (const Section& s : all) {
-        for (const OptionDef& d : s.options) {
-            const QStringList values = p.values(d.names.first());
-            if (d.valueName.isEmpty() || values.size() < 2)
-                continue;
-            QStringList shown;
-            for (const QString& v : values)
-                shown << quoted(v);
-            return fail(QStringLiteral("--%1 is given %2 times (%3): give it once")
-                            .arg(d.names.first())
-                            .arg(values.size())
-                            .arg(shown.join(QStringLiteral(", "))));
-        }
-    }
 
-    const bool headless = isSet("headless");
-    cl.startImmediately = isSet("start");
-    cl.quiet = isSet("quiet");
-    cl.csvPath = value("csv");
-    cl.summaryCsvPath = value("summary-csv");
-    cl.summaryJsonPath = value("summary-json");
-    cl.saveScenarioPath = value("save-scenario");
-    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window"}) {
-        if (headless && isSet(flag))
-            return fail(QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag)));
-    }
-    cl.grabPath = value("grab");
-    if (isSet("grab") && !cl.grabPath.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
-        return fail(QStringLiteral("--grab: '%1' is not allowed; allowed: a file name ending in .png")
-                        .arg(cl.grabPath));
-    if (isSet("grab-at")) {
-        if (!isSet("grab") || !isSet("start"))
-            return fail(QStringLiteral("--grab-at needs --grab FILE.png and --start"));
-        const QString text = value("grab-at");
-        const auto ns = parseDuration(text.trimmed().toStdString());
-        if (!ns || *ns < 0 || *ns > 24 * 3600 * kSecond)
-            return fail(rangeError(QStringLiteral("grab-at"), text,
-                                   QStringLiteral("a duration from 0ms to 24h with a unit (us, ms, s, m, h), "
-                                                  "e.g. 90s")));
-        cl.grabAtNs = *ns;
-    }
-    if (isSet("chart-window")) {
-        const QString text = value("chart-window").trimmed();
-        static const std::pair<const char*, int> windows[] = {
-            {"30s", 30}, {"1m", 60}, {"5m", 300}, {"all", 0}};
-        for (const auto& [name, seconds] : windows)
-            if (text == QLatin1String(name))
-                cl.chartWindowS = seconds;
-        if (cl.chartWindowS < 0)
-            return fail(QStringLiteral("--chart-window: '%1' is not allowed; allowed: 30s, 1m, 5m, all")
-                            .arg(value("chart-window")));
-    }
-    if (isSet("theme")) {
-        cl.theme = value("theme").trimmed();
-        if (cl.theme != QLatin1String("light") && cl.theme != QLatin1String("dark"))
-            return fail(
-                QStringLiteral("--theme: '%1' is not allowed; allowed: light, dark").arg(value("theme")));
-    }
-    if (isSet("pace")) {
-        const QString text = value("pace").trimmed();
-        static const std::pair<const char*, double> paces[] = {
-            {"1", 1}, {"10", 10}, {"100", 100}, {"1000", 1000}, {"max", 0}};
-        for (const auto& [name, factor] : paces)
-            if (text == QLatin1String(name))
-                cl.pace = factor;
-        if (cl.pace < 0)
-            return fail(QStringLiteral("--pace: '%1' is not allowed; allowed: 1, 10, 100, 1000, max")
-                            .arg(value("pace")));
-    }
-    for (const char* flag : {"csv", "summary-csv", "summary-json", "quiet"}) {
-        if (!headless && isSet(flag))
-            return fail(QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
-                            .arg(latin(flag)));
-    }
-    for (const char* flag : {"csv", "summary-csv", "summary-json", "save-scenario", "scenario"}) {
-        if (isSet(flag) && value(flag).isEmpty())
-            return fail(QStringLiteral("--%1: a file name is needed").arg(latin(flag)));
-    }
-    // Two outputs into one file would leave only the last one written, and an output
-    // over the scenario file would replace the input with a result.
-    const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
-                                 {latin("summary-csv"), cl.summaryCsvPath},
-                                 {latin("summary-json"), cl.summaryJsonPath},
-                                 {latin("save-scenario"), cl.saveScenarioPath}};
-    std::vector<NamedPath> given;
-    for (const NamedPath& o : outputs) {
-        if (!o.path.isEmpty())
-            given.push_back(o);
-    }
-    // --csv streams to FILE.partial first: that file is written too.
-    if (!cl.csvPath.isEmpty() && !isOwnStdout(cl.csvPath))
-        given.push_back({latin("csv"), StreamingFile::partialPathFor(cl.csvPath)});
-    std::vector<NamedPath> inputs;
-    if (isSet("scenario"))
-        inputs.push_back({latin("scenario"), value("scenario")});
-    if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
+    const bool headless = flags.isSet("headless");
+    cl.startImmediately = flags.isSet("start");
+    cl.quiet = flags.isSet("quiet");
+    cl.csvPath = flags.value("csv");
+    cl.summaryCsvPath = flags.value("summary-csv");
+    cl.summaryJsonPath = flags.value("summary-json");
+    cl.saveScenarioPath = flags.value("save-scenario");
+    // In this order: each step may rely on the ones before it.
+    if (QString why = checkRepeatedFlags(flags, all); !why.isEmpty())
         return fail(why);
-
-    // The starting point: a preset, a scenario file or the defaults.
-    Scenario& s = cl.scenario;
-    cl.preset = value("preset");
-    cl.scenarioPath = value("scenario");
-    if (isSet("preset") && isSet("scenario"))
-        return fail(QStringLiteral("--preset and --scenario cannot be used together: start from one of them "
-                                   "and change it with flags"));
-    if (isSet("preset")) {
-        QStringList ids;
-        for (const PresetInfo& info : listPresets())
-            ids << info.id;
-        QString why;
-        if (!ids.contains(cl.preset))
-            return fail(QStringLiteral("--preset: unknown preset '%1'; valid presets: %2")
-                            .arg(cl.preset, ids.join(QStringLiteral(", "))));
-        if (!loadPreset(cl.preset, s, &why))
-            return fail(QStringLiteral("--preset: ") + why);
-    }
-    if (isSet("scenario")) {
-        QString why;
-        if (!loadScenarioFile(cl.scenarioPath, s, &why))
-            return fail(QStringLiteral("--scenario: ") + why);
-    }
-
-    // Then the flags, each over what the file or preset said.
-    QString err;
-    if (isSet("backoff")) {
-        std::string why;
-        if (!parseBackoff(value("backoff").toStdString(), s.backoffBase, s.backoffCap, &why))
-            return fail(QStringLiteral("--backoff: ") + QString::fromStdString(why));
-    }
-    const QStringList typedNames = p.optionNames(); // as typed, so errors name the alias used
-    for (const ScenarioField& f : scenarioFields()) {
-        const QStringList names = flagNames(f);
-        if (!p.isSet(names.first()))
-            continue;
-        QString typed = names.first();
-        for (const QString& n : typedNames) {
-            if (names.contains(n))
-                typed = n;
-        }
-        if (!applyField(f, typed, p.value(names.first()), s, err))
-            return fail(err);
-    }
-    // A duration alone means "for that long", not "1000 jobs or that long".
-    if (isSet("duration") && !isSet("jobs")) {
-        s.jobs = 0;
-        // Name what was typed, not the --jobs the rule above emptied.
-        if (s.arrival == ArrivalKind::Burst)
-            return fail(
-                QStringLiteral("--duration %1 without --jobs means no job limit, but --arrival burst "
-                               "submits all its jobs at once and needs a count: add --jobs N (a whole "
-                               "number from 1 to %2) or choose a rate with --arrival constant, "
-                               "poisson, ramp or spike")
-                    .arg(elided(value("duration").trimmed()))
-                    .arg(static_cast<qint64>(findScenarioField(u"jobs")->max)));
-    }
-    if (const QString why = crossCheckScenario(s); !why.isEmpty())
-        return fail(withFlagNames(why));
-    if (cl.pace >= 0 && s.timeMode != TimeMode::Virtual)
-        return fail(QStringLiteral("--pace applies to virtual time only: add --time virtual"));
-
-    // The metrics endpoint.
-    if (isSet("metrics-port")) {
-        const QString text = value("metrics-port");
-        bool ok = false;
-        const qlonglong port = text.trimmed().toLongLong(&ok);
-        if (!ok)
-            return fail(QStringLiteral("--metrics-port: %1 is not a whole number; allowed: a whole number "
-                                       "from 1 to 65535")
-                            .arg(quoted(text)));
-        if (port < 1 || port > 65535)
-            return fail(rangeError(QStringLiteral("metrics-port"), text,
-                                   QStringLiteral("a whole number from 1 to 65535")));
-        cl.metricsPort = static_cast<int>(port);
-    }
-    if (isSet("metrics-linger")) {
-        const QString text = value("metrics-linger");
-        const auto ns = parseDuration(text.toStdString());
-        const QString allowed =
-            QStringLiteral("a duration from 0ms to 1h with a unit (us, ms, s, m, h), e.g. 50ms");
-        if (!ns)
-            return fail(QStringLiteral("--metrics-linger: %1 is not a duration; allowed: %2")
-                            .arg(quoted(text), allowed));
-        if (*ns > 3600 * kSecond)
-            return fail(rangeError(QStringLiteral("metrics-linger"), elided(text), allowed));
-        cl.metricsLinger = *ns;
-    }
-    if (isSet("metrics-address")) {
-        const QString text = value("metrics-address");
-        if (QHostAddress(text).isNull())
-            return fail(QStringLiteral("--metrics-address: %1 is not an IP address; allowed: an IPv4 or IPv6 "
-                                       "address, e.g. 127.0.0.1 or ::1")
-                            .arg(quoted(text)));
-        cl.metricsAddress = text;
-    }
-    if (cl.metricsPort == 0 && (isSet("metrics-address") || isSet("metrics-linger")))
-        return fail(QStringLiteral("--metrics-address and --metrics-linger need --metrics-port (1..65535)"));
-    if (!headless && isSet("metrics-linger"))
-        return fail(QStringLiteral("--metrics-linger needs --headless (the window serves metrics until it "
-                                   "closes)"));
+    if (QString why = readWindowFlags(flags, headless, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readOutputFlags(flags, headless, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readStartingScenario(flags, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readScenarioFlags(flags, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readMetricsFlags(flags, headless, cl); !why.isEmpty())
+        return fail(why);
 
     if (headless)
         cl.action = CommandLine::Action::Headless;

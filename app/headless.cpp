@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
-#include "app/atomic_file.h"
-#include "app/csv_export.h"
 #include "app/metrics_server.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
-#include "app/summary_json.h"
 #include "core/duration.h"
 #include "core/interval_record.h"
 #include "core/load_generator.h"
@@ -14,6 +9,11 @@
 #include "core/real_engine.h"
 #include "core/summary.h"
 #include "core/virtual_engine.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
+#include "io/summary_json.h"
 
 #include <QDateTime>
 #include <QDir>

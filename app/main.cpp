@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/atomic_file.h"
 #include "app/cli.h"
-#include "app/csv_export.h"
 #include "app/headless.h"
 #include "app/metrics_server.h"
 #include "app/presets.h"
-#include "app/scenario_file.h"
+#include "io/atomic_file.h"
+#include "io/csv_export.h"
+#include "io/scenario_file.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
@@ -125,15 +125,14 @@ int runWindow(const CommandLine& cl)
     }
     // Flags given on the command line win over the remembered scenario, and over the
     // preset: cl.scenario is the preset (or --scenario file) with the flags applied.
-    // (Scenario has no operator==; its file form tells whether a flag changed it.)
-    if (scenarioToJson(cl.scenario) != scenarioToJson(Scenario{})) {
+    if (cl.scenario != Scenario{}) {
         window.setScenario(cl.scenario);
         // --preset X --workers 40 is the preset changed, as an edit in the window is.
         Scenario presetScenario;
         // The time mode is not the preset's (a preset keeps the mode it is opened in).
         const bool loaded = !preset.isEmpty() && loadPreset(preset, presetScenario, nullptr);
         presetScenario.timeMode = cl.scenario.timeMode;
-        if (loaded && scenarioToJson(presetScenario) != scenarioToJson(cl.scenario))
+        if (loaded && presetScenario != cl.scenario)
             window.controls()->setModified(true);
     }
     if (cl.pace >= 0)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/presets.h"
 
-#include "app/scenario_file.h"
+#include "io/scenario_file.h"
 
 #include <QDir>
 #include <QFile>

@@ -158,6 +158,18 @@ std::string stabilityText(const QueueMetrics& m)
 
 TheoryPrediction predict(const Scenario& s)
 {
+    std::string error;
+    const auto latency = LatencyDistribution::parse(s.latency, &error);
+    // The overload looks at the arrivals first; only then does a spec that does not parse matter.
+    if (latency || s.arrival != ArrivalKind::Poisson || !(s.rate > 0))
+        return predict(s, latency.value_or(LatencyDistribution{}));
+    TheoryPrediction p;
+    p.reason = "formulas do not apply: the latency spec does not parse: " + error;
+    return p;
+}
+
+TheoryPrediction predict(const Scenario& s, const LatencyDistribution& latency)
+{
     TheoryPrediction p;
     const auto no = [&p](const std::string& why) {
         p.reason = "formulas do not apply: " + why;
@@ -167,13 +179,9 @@ TheoryPrediction predict(const Scenario& s)
         return no("arrivals are not Poisson");
     if (!(s.rate > 0))
         return no("the arrival rate is not positive");
-    std::string error;
-    const auto latency = LatencyDistribution::parse(s.latency, &error);
-    if (!latency)
-        return no("the latency spec does not parse: " + error);
-    if (!latency->isExponential())
+    if (!latency.isExponential())
         return no("service times are not exponential (latency \"" + s.latency + "\")");
-    if (!(latency->meanNs() > 0))
+    if (!(latency.meanNs() > 0))
         return no("the mean service time is 0");
     if (s.failureRate > 0)
         return no("attempts fail (failure rate > 0)");
@@ -187,7 +195,7 @@ TheoryPrediction predict(const Scenario& s)
         return no("drop-oldest overflow pushes queued jobs out, which M/M/c/K does not model");
 
     const double lambda = s.rate;
-    const double mu = 1e9 / latency->meanNs();
+    const double mu = 1e9 / latency.meanNs();
     p.applies = true;
     if (s.overflow == OverflowPolicy::Reject) {
         p.model = "M/M/c/K";
@@ -214,8 +222,14 @@ LittleCheck littleCheck(double meanInSystem, double arrivalRate, double meanResp
 
 TheoryComparison compareWithTheory(const Scenario& scenario, const Snapshot& snap, double meanInSystem)
 {
+    return compareWithTheory(predict(scenario), snap, meanInSystem);
+}
+
+TheoryComparison compareWithTheory(const TheoryPrediction& prediction, const Snapshot& snap,
+                                   double meanInSystem)
+{
     TheoryComparison t;
-    t.prediction = predict(scenario);
+    t.prediction = prediction;
     const double runS = toSeconds(snap.runNs);
     const Counters& c = snap.counters;
     if (runS > 0) {

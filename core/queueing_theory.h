@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/distribution.h"
 #include "core/scenario.h"
 #include "core/snapshot.h"
 
@@ -60,7 +61,10 @@ struct TheoryPrediction
 // but it keeps its planned arrival, so waits count as if the queue were unbounded.
 // Overflow reject is M/M/c/K with K = workers + queue capacity. Drop-oldest is
 // neither.
+// Parses the scenario's latency spec, then as below.
 TheoryPrediction predict(const Scenario& scenario);
+// With the spec already parsed (the window predicts once per scenario, not per tick).
+TheoryPrediction predict(const Scenario& scenario, const LatencyDistribution& latency);
 
 // Little's law, L = lambda W, checked on measured quantities.
 struct LittleCheck
@@ -97,6 +101,9 @@ struct TheoryComparison
 };
 // meanInSystem < 0 means unknown (no Little's check).
 TheoryComparison compareWithTheory(const Scenario& scenario, const Snapshot& finalSnapshot,
+                                   double meanInSystem = -1);
+// The same with the prediction made beforehand.
+TheoryComparison compareWithTheory(const TheoryPrediction& prediction, const Snapshot& finalSnapshot,
                                    double meanInSystem = -1);
 
 } // namespace poollab

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/real_engine.h"
 
+#include "core/scenario_fields.h"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -98,11 +100,8 @@ void RealEngine::apply(const Scenario& changed)
     if (next.overflow != old.overflow)
         m_pool->setOverflowPolicy(next.overflow);
 
-    const bool policyChanged = next.latency != old.latency || next.jobKind != old.jobKind ||
-                               next.failureRate != old.failureRate || next.timeout != old.timeout ||
-                               next.maxAttempts != old.maxAttempts || next.backoffBase != old.backoffBase ||
-                               next.backoffCap != old.backoffCap || next.jitter != old.jitter ||
-                               next.seed != old.seed;
+    const ScenarioDiff changes = diff(old, next);
+    const bool policyChanged = changes.has(AffectsWorkload);
     if (policyChanged) {
         auto policy = WorkloadPolicy::make(next);
         if (!policy) {
@@ -112,7 +111,7 @@ void RealEngine::apply(const Scenario& changed)
         m_pool->setAttemptPolicy(std::move(policy));
     }
 
-    if (next.rateLimit != old.rateLimit || next.burst != old.burst) {
+    if (changes.has(AffectsRateLimit)) {
         if (next.rateLimit > 0) {
             if (m_gate) {
                 m_gate->setRate(next.rateLimit, next.burst);
@@ -128,11 +127,7 @@ void RealEngine::apply(const Scenario& changed)
         }
     }
 
-    if (next.arrival != old.arrival || next.rate != old.rate || next.rateEnd != old.rateEnd ||
-        next.rampDuration != old.rampDuration || next.spikeRate != old.spikeRate ||
-        next.spikeStart != old.spikeStart || next.spikeDuration != old.spikeDuration ||
-        next.clients != old.clients || next.thinkTime != old.thinkTime || next.jobs != old.jobs ||
-        next.duration != old.duration)
+    if (changes.has(AffectsArrivals))
         m_generator->apply(next);
     m_scenario = next;
 }

@@ -67,6 +67,9 @@ struct Scenario
     std::uint64_t seed = 1;
     TimeMode timeMode = TimeMode::Real;
     Nanos sampleInterval = kSecond;
+
+    // Field by field; diff() in core/scenario_fields.h says what differs.
+    bool operator==(const Scenario&) const = default;
 };
 
 } // namespace poollab

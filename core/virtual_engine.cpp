@@ -4,6 +4,7 @@
 #include "core/admission.h"
 #include "core/attempt.h"
 #include "core/drain.h"
+#include "core/scenario_fields.h"
 #include "core/workload.h"
 
 #include <algorithm>
@@ -768,12 +769,10 @@ void VirtualEngine::applyLocked(const Scenario& c)
     m_capacity = std::clamp(c.queueCapacity, 0, PoolConfig::kMaxQueueCapacity);
     m_overflow = c.overflow;
     setWorkerCount(c.workers);
-    if (c.latency != old.latency || c.failureRate != old.failureRate || c.timeout != old.timeout ||
-        c.maxAttempts != old.maxAttempts || c.backoffBase != old.backoffBase ||
-        c.backoffCap != old.backoffCap || c.jitter != old.jitter || c.jobKind != old.jobKind ||
-        c.seed != old.seed)
+    const ScenarioDiff changes = diff(old, c);
+    if (changes.has(AffectsWorkload))
         rebuildPolicy();
-    if (c.rateLimit != old.rateLimit || c.burst != old.burst) {
+    if (changes.has(AffectsRateLimit)) {
         if (c.rateLimit <= 0)
             m_bucket.reset();
         else if (m_bucket)
@@ -781,7 +780,7 @@ void VirtualEngine::applyLocked(const Scenario& c)
         else
             m_bucket = std::make_unique<TokenBucket>(c.rateLimit, c.burst, m_now);
     }
-    if (c.sampleInterval != old.sampleInterval && m_state != PoolState::Idle)
+    if (changes.has(AffectsSampling) && m_state != PoolState::Idle)
         m_recorder.setInterval(c.sampleInterval);
 
     // The load: only while still producing.

@@ -2,13 +2,13 @@
 #include "fuzz/fuzz_entry.h"
 
 #include "app/cli.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
 #include "core/backoff.h"
 #include "core/distribution.h"
 #include "core/duration.h"
 #include "core/rng.h"
 #include "core/workload.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 
 #include <QByteArray>
 #include <QString>

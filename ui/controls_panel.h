@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "core/scenario.h"
+#include "core/scenario_fields.h"
 
 #include <QList>
 #include <QString>
 #include <QWidget>
 
-#include <functional>
+#include <vector>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
-class QLineEdit;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace poollab {
+
+class FieldEditor;
 
 struct PresetEntry
 {
@@ -28,9 +29,11 @@ struct PresetEntry
     bool setsTimeMode = false;
 };
 
-// The scenario as a form, grouped as the model is. Every edit is reported at once
-// (the window applies it live); values outside their range cannot be entered, and a
-// malformed duration or latency spec is shown red and not applied.
+// The scenario as a form, grouped as the model is, one editor per field of the table
+// (core/scenario_fields.h): ranges, defaults, words and tooltips are the table's.
+// Every edit is reported at once (the window applies it live); values outside their
+// range cannot be entered, and a malformed duration or latency spec is shown red and
+// not applied.
 class ControlsPanel : public QWidget
 {
     Q_OBJECT
@@ -51,6 +54,8 @@ public:
     void setModified(bool modified);
     // Shows the pace (1, 10, 100, 1000; 0 = max) and reports it with paceChanged.
     void setPace(double factor);
+    // One editor per field the window shows, in the order shown.
+    const std::vector<FieldEditor*>& editors() const { return m_editors; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -67,46 +72,32 @@ signals:
     void notice(const QString& message);
 
 private:
-    QSpinBox* intBox(const char* name, int min, int max, const QString& suffix, const QString& tip);
-    QDoubleSpinBox* realBox(const char* name, double min, double max, int decimals, const QString& suffix,
-                            const QString& tip);
-    QLineEdit* durationEdit(const char* name, Nanos min, Nanos max, const QString& tip);
-    // A whole-number field bound to the scenario, applied live.
-    QSpinBox* addIntRow(QFormLayout* form, const char* name, int Scenario::*field, int min, int max,
-                        const QString& suffix, const QString& label, const QString& tip, const QString& key);
-    // A duration field bound to the scenario: applied when editing finishes and valid.
-    void addDurationRow(QFormLayout* form, const char* name, Nanos Scenario::*field, Nanos min, Nanos max,
-                        const QString& label, const QString& tip, const QString& key);
-    QComboBox* choiceBox(const char* name, const QStringList& items, const QString& tip);
+    void addPresetGroup(QVBoxLayout* layout);
+    // One group box per heading, each row an editor made from the field table.
+    void addFieldGroups(QVBoxLayout* layout);
+    QComboBox* addPaceRow(QFormLayout* form);
+    // A field's editor reported a valid value.
+    void fieldEdited(const ScenarioField& field, const FieldValue& value);
+    // The time mode changed from `old`: real threads lower a larger worker count.
+    void timeModeChanged(TimeMode old);
+    void edited(const ScenarioField& field, const FieldValue& from, const FieldValue& to);
     void edited(const QString& key, const QString& from, const QString& to);
     // The description's height for its width: a word-wrapped label in a form in a scroll
     // area is otherwise laid out for a stale width and clipped at top and bottom.
     void fitDescription();
+    // Shows only the rows the chosen arrival pattern reads.
     void updateVisibility();
     // The workers box's range and tooltip for the time mode; shows m_scenario.workers.
     void updateWorkersRange();
-    void updateLatencyLabels();
-    void latencyEdited();
-    QString latencySpec() const;
 
     Scenario m_scenario;
     QList<PresetEntry> m_presets;
-    bool m_filling = false;
     bool m_modified = false;
-    // Fills every widget from m_scenario.
-    std::vector<std::function<void()>> m_fillers;
+    std::vector<FieldEditor*> m_editors; // each a child of its control
 
     QComboBox* m_preset = nullptr;
     QSpinBox* m_workers = nullptr;
     QLabel* m_presetDescription = nullptr;
-    QFormLayout* m_arrivalForm = nullptr;
-    QComboBox* m_arrival = nullptr;
-    QComboBox* m_latencyKind = nullptr;
-    QLineEdit* m_latencyA = nullptr;
-    QLineEdit* m_latencyB = nullptr;
-    QLineEdit* m_latencyC = nullptr;
-    QFormLayout* m_jobForm = nullptr;
-    QLabel* m_latencyError = nullptr;
     QComboBox* m_pace = nullptr;
 };
 

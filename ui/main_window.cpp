@@ -36,6 +36,9 @@ namespace poollab {
 
 namespace {
 
+// The progress bar counts in tenths of a percent.
+constexpr int kProgressSteps = 1000;
+
 QString lastScenarioPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
@@ -110,7 +113,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_stateLabel = new QLabel;
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_progress = new QProgressBar;
-    m_progress->setRange(0, 1000);
+    m_progress->setMaximum(kProgressSteps); // from 0
     m_progress->setMaximumWidth(360);
     // Room for the longest it says without cutting it.
     m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
@@ -190,21 +193,38 @@ void MainWindow::createActions()
     menuBar()->insertMenu(runMenu->menuAction(), fileMenu);
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
 
-    const auto make = [this](const QString& name, const QString& text, QStyle::StandardPixmap icon,
-                             const QKeySequence& key, const QString& tip, auto slot) {
-        auto* a = new QAction(themedIcon(icon, m_theme), text, this);
-        a->setObjectName(name);
-        m_icons.insert(name, icon);
-        a->setShortcut(key);
-        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
-        a->setStatusTip(tip);
-        connect(a, &QAction::triggered, this, slot);
-        m_actions.insert(name, a);
-        return a;
-    };
-    QAction* start = make(QStringLiteral("start"), tr("Start"), QStyle::SP_MediaPlay, Qt::Key_F5,
-                          tr("Start a run of the scenario"), [this] { m_controller->start(); });
-    QAction* pause = make(
+    for (QAction* a : createRunActions())
+        bar->addAction(a), runMenu->addAction(a);
+    bar->addSeparator();
+    for (QAction* a : createFileActions())
+        bar->addAction(a), fileMenu->addAction(a);
+    fileMenu->addSeparator();
+    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    runMenu->addSeparator();
+    runMenu->addAction(createMetricsAction());
+    createThemeActions(viewMenu);
+}
+
+QAction* MainWindow::makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
+                                const QKeySequence& key, const QString& tip,
+                                const std::function<void()>& slot)
+{
+    auto* a = new QAction(themedIcon(icon, m_theme), text, this);
+    a->setObjectName(name);
+    m_icons.insert(name, icon);
+    a->setShortcut(key);
+    a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+    a->setStatusTip(tip);
+    connect(a, &QAction::triggered, this, slot);
+    m_actions.insert(name, a);
+    return a;
+}
+
+QList<QAction*> MainWindow::createRunActions()
+{
+    QAction* start = makeAction(QStringLiteral("start"), tr("Start"), QStyle::SP_MediaPlay, Qt::Key_F5,
+                                tr("Start a run of the scenario"), [this] { m_controller->start(); });
+    QAction* pause = makeAction(
         QStringLiteral("pause"), tr("Pause"), QStyle::SP_MediaPause, Qt::Key_F6,
         tr("Pause: freeze the run (no arrivals, no new starts; the queue holds); again to resume"), [this] {
             if (m_controller->isPaused())
@@ -212,61 +232,63 @@ void MainWindow::createActions()
             else
                 m_controller->pause();
         });
-    QAction* drain = make(QStringLiteral("drain"), tr("Drain"), QStyle::SP_MediaSeekForward, Qt::Key_F7,
-                          tr("Drain: stop arrivals, finish every job already accepted, then stop"),
-                          [this] { m_controller->drain(); });
-    QAction* stop =
-        make(QStringLiteral("stop"), tr("Stop"), QStyle::SP_MediaStop, QKeySequence(Qt::SHIFT | Qt::Key_F5),
-             tr("Stop: cancel queued and running jobs now"), [this] { m_controller->cancel(); });
-    QAction* reset = make(QStringLiteral("reset"), tr("Reset"), QStyle::SP_BrowserReload,
-                          QKeySequence(Qt::CTRL | Qt::Key_R), tr("Reset: forget the run, keep the settings"),
-                          [this] { m_controller->reset(); });
-    QAction* open = make(QStringLiteral("open"), tr("Open…"), QStyle::SP_DialogOpenButton, QKeySequence::Open,
-                         tr("Open a scenario file"), [this] {
-                             const QString path =
-                                 QFileDialog::getOpenFileName(this, tr("Open scenario"), m_lastDir,
-                                                              tr("Scenarios (*.json);;All files (*)"));
-                             if (!path.isEmpty())
-                                 openScenarioFile(path);
-                         });
-    QAction* save = make(QStringLiteral("save"), tr("Save…"), QStyle::SP_DialogSaveButton, QKeySequence::Save,
-                         tr("Save the settings as a scenario file"), [this] {
-                             const QString path = QFileDialog::getSaveFileName(
-                                 this, tr("Save scenario"), m_lastDir, tr("Scenarios (*.json)"));
-                             if (!path.isEmpty())
-                                 saveScenarioFile(path);
-                         });
+    QAction* drain = makeAction(QStringLiteral("drain"), tr("Drain"), QStyle::SP_MediaSeekForward, Qt::Key_F7,
+                                tr("Drain: stop arrivals, finish every job already accepted, then stop"),
+                                [this] { m_controller->drain(); });
+    QAction* stop = makeAction(
+        QStringLiteral("stop"), tr("Stop"), QStyle::SP_MediaStop, QKeySequence(Qt::SHIFT | Qt::Key_F5),
+        tr("Stop: cancel queued and running jobs now"), [this] { m_controller->cancel(); });
+    QAction* reset = makeAction(
+        QStringLiteral("reset"), tr("Reset"), QStyle::SP_BrowserReload, QKeySequence(Qt::CTRL | Qt::Key_R),
+        tr("Reset: forget the run, keep the settings"), [this] { m_controller->reset(); });
+    return {start, pause, drain, stop, reset};
+}
+
+QList<QAction*> MainWindow::createFileActions()
+{
+    QAction* open = makeAction(QStringLiteral("open"), tr("Open…"), QStyle::SP_DialogOpenButton,
+                               QKeySequence::Open, tr("Open a scenario file"), [this] {
+                                   const QString path =
+                                       QFileDialog::getOpenFileName(this, tr("Open scenario"), m_lastDir,
+                                                                    tr("Scenarios (*.json);;All files (*)"));
+                                   if (!path.isEmpty())
+                                       openScenarioFile(path);
+                               });
+    QAction* save = makeAction(QStringLiteral("save"), tr("Save…"), QStyle::SP_DialogSaveButton,
+                               QKeySequence::Save, tr("Save the settings as a scenario file"), [this] {
+                                   const QString path = QFileDialog::getSaveFileName(
+                                       this, tr("Save scenario"), m_lastDir, tr("Scenarios (*.json)"));
+                                   if (!path.isEmpty())
+                                       saveScenarioFile(path);
+                               });
     QAction* csv =
-        make(QStringLiteral("exportCsv"), tr("Export CSV…"), QStyle::SP_FileIcon,
-             QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the run's time series as CSV"), [this] {
-                 const QString path =
-                     QFileDialog::getSaveFileName(this, tr("Export CSV"), m_lastDir, tr("CSV (*.csv)"));
-                 if (!path.isEmpty())
-                     exportCsvFile(path);
-             });
-    QAction* image =
-        make(QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
-             QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), tr("Export the charts as a PNG or SVG image"),
-             [this] {
-                 const QString png = tr("PNG image (*.png)");
-                 const QString svg = tr("SVG image (*.svg)");
-                 QString filter = png;
-                 const QString path = QFileDialog::getSaveFileName(
-                     this, tr("Export chart image"), QDir(m_lastDir).filePath(suggestedImageName()),
-                     png + QStringLiteral(";;") + svg, &filter);
-                 if (!path.isEmpty())
-                     exportChartImage(path, filter == svg ? QStringLiteral("svg") : QStringLiteral("png"));
-             });
-    for (QAction* a : {start, pause, drain, stop, reset})
-        bar->addAction(a), runMenu->addAction(a);
-    bar->addSeparator();
-    for (QAction* a : {open, save, csv, image})
-        bar->addAction(a), fileMenu->addAction(a);
-    fileMenu->addSeparator();
-    fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+        makeAction(QStringLiteral("exportCsv"), tr("Export CSV…"), QStyle::SP_FileIcon,
+                   QKeySequence(Qt::CTRL | Qt::Key_E), tr("Export the run's time series as CSV"), [this] {
+                       const QString path =
+                           QFileDialog::getSaveFileName(this, tr("Export CSV"), m_lastDir, tr("CSV (*.csv)"));
+                       if (!path.isEmpty())
+                           exportCsvFile(path);
+                   });
+    QAction* image = makeAction(
+        QStringLiteral("exportImage"), tr("Export chart…"), QStyle::SP_DesktopIcon,
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), tr("Export the charts as a PNG or SVG image"),
+        [this] {
+            const QString png = tr("PNG image (*.png)");
+            const QString svg = tr("SVG image (*.svg)");
+            QString filter = png;
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export chart image"),
+                                                              QDir(m_lastDir).filePath(suggestedImageName()),
+                                                              png + QStringLiteral(";;") + svg, &filter);
+            if (!path.isEmpty())
+                exportChartImage(path, filter == svg ? QStringLiteral("svg") : QStringLiteral("png"));
+        });
     open->setEnabled(bool(m_hooks.loadScenario));
     save->setEnabled(bool(m_hooks.saveScenario));
+    return {open, save, csv, image};
+}
 
+QAction* MainWindow::createMetricsAction()
+{
     auto* metrics = new QAction(tr("Serve Prometheus &metrics…"), this);
     metrics->setObjectName(QStringLiteral("serveMetrics"));
     metrics->setCheckable(true);
@@ -285,9 +307,11 @@ void MainWindow::createActions()
             metrics->setChecked(false);
     });
     m_actions.insert(metrics->objectName(), metrics);
-    runMenu->addSeparator();
-    runMenu->addAction(metrics);
+    return metrics;
+}
 
+void MainWindow::createThemeActions(QMenu* viewMenu)
+{
     auto* themes = new QActionGroup(this);
     QAction* light = viewMenu->addAction(tr("&Light theme"), this, [this] { setTheme(Theme::Light); });
     QAction* dark = viewMenu->addAction(tr("&Dark theme"), this, [this] { setTheme(Theme::Dark); });
@@ -385,7 +409,7 @@ void MainWindow::updateStatus()
     // A finished run always says how it ended, limited or not.
     m_progress->setVisible(m_controller->hasRun() && (finite || m_controller->isFinished()));
     const double fraction = m_controller->progress();
-    m_progress->setValue(static_cast<int>(fraction * 1000));
+    m_progress->setValue(static_cast<int>(fraction * kProgressSteps));
     if (m_controller->isFinished()) {
         m_progress->setFormat(outcomeText());
         return;

@@ -5,6 +5,7 @@
 #include "ui/run_controller.h"
 #include "ui/theme.h"
 
+#include <QKeySequence>
 #include <QMainWindow>
 
 #include <functional>
@@ -13,6 +14,7 @@
 class QAction;
 class QPainter;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSplitter;
 
@@ -88,7 +90,14 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // The toolbar and menus: run control, files, metrics, themes.
     void createActions();
+    QAction* makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
+                        const QKeySequence& key, const QString& tip, const std::function<void()>& slot);
+    QList<QAction*> createRunActions();
+    QList<QAction*> createFileActions();
+    QAction* createMetricsAction();
+    void createThemeActions(QMenu* viewMenu);
     void updateActions();
     void updateStatus();
     // "virtual time: asked 1000×, running 22×"; empty for real threads.

@@ -174,7 +174,11 @@ void SummaryPanel::update()
 
 void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
 {
-    const TheoryComparison t = compareWithTheory(m_controller->scenario(), s, averageL);
+    if (m_predictedFor != m_controller->scenario()) {
+        m_predictedFor = m_controller->scenario();
+        m_prediction = predict(*m_predictedFor);
+    }
+    const TheoryComparison t = compareWithTheory(m_prediction, s, averageL);
     QLabel* wait = m_values.value(QStringLiteral("theoryWait"));
     QLabel* share = m_values.value(QStringLiteral("theoryShare"));
     if (!t.prediction.applies) {

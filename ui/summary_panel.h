@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/queueing_theory.h"
 #include "ui/run_controller.h"
 
 #include <QMap>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 
@@ -35,6 +38,10 @@ private:
     void updateTheory(const Snapshot& snapshot, double averageL);
 
     const RunController* m_controller;
+    // What queueing theory predicts for m_predictedFor: made when the scenario
+    // changes, so a tick does not parse the latency spec again.
+    std::optional<Scenario> m_predictedFor;
+    TheoryPrediction m_prediction;
     QMap<QString, QLabel*> m_values;
     QList<QPair<QLabel*, QLabel*>> m_rows;
 };

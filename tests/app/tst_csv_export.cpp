@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/csv_export.h"
-#include "app/csv_writer.h"
 #include "core/sampler.h"
+#include "io/csv_export.h"
+#include "io/csv_writer.h"
 
 #include <QDir>
 #include <QFile>

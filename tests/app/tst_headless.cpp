@@ -2,10 +2,10 @@
 // The headless command line end to end: the built poollab binary, run as a user
 // would, its exit codes, messages and the files it writes.
 #include "app/cli.h"
-#include "app/csv_export.h"
 #include "app/presets.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
+#include "io/csv_export.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,9 +2,9 @@
 // What a preset's description tells a learner to watch is in the window: each phrase
 // below names a series (or a latency view) that the charts must have, and a preset
 // that speaks of something the window does not show fails here.
-#include "app/csv_export.h"
 #include "app/presets.h"
 #include "core/virtual_engine.h"
+#include "io/csv_export.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/presets.h"
-#include "app/scenario_fields.h"
-#include "app/scenario_file.h"
 #include "core/distribution.h"
 #include "core/queueing_theory.h"
 #include "core/real_engine.h"
+#include "io/scenario_fields.h"
+#include "io/scenario_file.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's Export CSV against the command line's --csv: the same rows, one per
 // sample interval of the whole run, however long the run.
-#include "app/csv_export.h"
 #include "core/virtual_engine.h"
+#include "io/csv_export.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"

@@ -300,6 +300,15 @@ private slots:
         QVERIFY(std::abs(p.metrics.probWait - probWait) < 1e-15);
         if (s.overflow == OverflowPolicy::Reject) // capacity 0: Erlang B
             QVERIFY(std::abs(p.metrics.blocking - 4.0 / 19.0) < 1e-15);
+        // With the spec parsed beforehand (as the window does once per scenario): the same.
+        const auto parsed = LatencyDistribution::parse(s.latency, nullptr);
+        QVERIFY(parsed);
+        const TheoryPrediction q = predict(s, *parsed);
+        QVERIFY(q.applies);
+        QCOMPARE(q.model, p.model);
+        QCOMPARE(q.metrics.probWait, p.metrics.probWait);
+        QCOMPARE(q.metrics.meanWait, p.metrics.meanWait);
+        QCOMPARE(compareWithTheory(q, Snapshot{}).prediction.metrics.meanWait, p.metrics.meanWait);
     }
 
     void predictRefuses_data()
@@ -314,6 +323,8 @@ private slots:
         QTest::newRow("rate limit") << 5 << "a rate limit holds starts back";
         QTest::newRow("drop-oldest") << 6 << "drop-oldest overflow";
         QTest::newRow("bad latency") << 7 << "the latency spec does not parse";
+        // The arrivals are looked at before the spec.
+        QTest::newRow("bad latency, constant arrivals") << 8 << "arrivals are not Poisson";
     }
     void predictRefuses()
     {
@@ -346,6 +357,10 @@ private slots:
             break;
         case 7:
             s.latency = "exp(banana)";
+            break;
+        case 8:
+            s.latency = "exp(banana)";
+            s.arrival = ArrivalKind::Constant;
             break;
         }
         const TheoryPrediction p = predict(s);

@@ -1,59 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "core/scenario.h"
+#include "core/scenario_fields.h"
 
 #include <QString>
 #include <QStringList>
 #include <QStringView>
 
-#include <cstdint>
 #include <optional>
-#include <span>
-#include <string>
-#include <variant>
 
 namespace poollab {
 
-// How a field is spelled in a file and on the command line.
-enum class FieldType : std::uint8_t {
-    Integer,  // a whole number (JSON number, CLI "4")
-    Number,   // a real number (JSON number, CLI "2.5")
-    Duration, // a string with a unit: "500ms" (core/duration.h)
-    Choice,   // one of a fixed list of words: "block"
-    Latency,  // a latency spec string: "50ms", "exp(50ms)"
-    Text,     // free text (name, description)
-};
+// The field table's text: what the command line, scenario files, --help and the
+// window's tooltips say about a field of core/scenario_fields.h, and how typed text
+// becomes a value.
 
-// Integer and Duration fields hold std::int64_t (Duration in nanoseconds), Number
-// fields double, Choice, Latency and Text fields the string as written.
-using FieldValue = std::variant<std::int64_t, double, std::string>;
-
-// One setting of a Scenario. The command line, scenario files and the window all
-// read their names, ranges, defaults and help from this table, so they cannot drift.
-struct ScenarioField
-{
-    const char* key;   // snake_case: the JSON key; the CLI flag is the same with '-' for '_'
-    const char* group; // heading for the window and --help
-    FieldType type;
-    // Integer, Number: the value range. Duration: the range in nanoseconds.
-    // Text, Latency: max length in characters (min is the min length).
-    double min;
-    double max;
-    std::span<const char* const> choices; // Choice only
-    const char* unit;                     // for display: "jobs/s", "" if none
-    const char* help;                     // one sentence, for --help and tooltips
-    FieldValue (*get)(const Scenario&);
-    void (*set)(Scenario&, const FieldValue&); // only with a value that passed check()
-};
-
-// Every field, in the order files are written and help is shown.
-std::span<const ScenarioField> scenarioFields();
 const ScenarioField* findScenarioField(QStringView key);
-
-// Rates (Number fields in something per second) take 0, or at least this much
-// (0.001/s); 0 for other fields. checkFieldValue() and allowedText() apply it.
-double minimumAboveZero(const ScenarioField& field);
 
 QString cliFlagName(const ScenarioField& field); // "queue-capacity"
 
@@ -73,6 +35,10 @@ QString fieldHelpText(const ScenarioField& field);
 // The value as a user would type it: "500ms", "4", "block", "0.25".
 QString formatFieldValue(const ScenarioField& field, const FieldValue& value);
 QString formatFieldValue(const ScenarioField& field, const Scenario& scenario);
+
+// A control's tooltip: the field's longer explanation (or its help), then what is
+// allowed and the default, as fieldHelpText() ends.
+QString fieldToolTip(const ScenarioField& field);
 
 // Whether value has the field's type and lies in its range. On failure error says
 // why, without naming the field (callers prefix "--workers: " or "'workers': ").

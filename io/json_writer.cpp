@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/json_writer.h"
+#include "io/json_writer.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/scenario_fields.h"
+#include "io/scenario_fields.h"
 
 #include "core/backoff.h"
 #include "core/distribution.h"
@@ -13,164 +13,6 @@
 namespace poollab {
 
 namespace {
-
-constexpr double kMaxRate = 1'000'000; // jobs/s: far beyond what one machine's pool does
-// The smallest rate above 0 (one job in about 17 minutes): below it the gaps between
-// jobs leave what a run can reach, and 1e-12 used to overflow the schedule's clock.
-constexpr double kMinRate = 0.001;
-constexpr double kHour = 3600.0 * kSecond;
-constexpr double kDay = 24 * kHour;
-// JSON numbers are doubles: larger integers would not read back exactly.
-constexpr double kMaxExactInteger = 9007199254740991.0; // 2^53 - 1
-
-// Choice words, indexed by the enum's value.
-constexpr const char* kOverflowWords[] = {"block", "reject", "drop-oldest"};
-constexpr const char* kJobKindWords[] = {"sleep", "cpu"};
-constexpr const char* kArrivalWords[] = {"burst", "constant", "poisson", "ramp", "spike", "closed"};
-constexpr const char* kJitterWords[] = {"none", "full", "equal", "decorrelated"};
-constexpr const char* kTimeModeWords[] = {"real", "virtual"};
-
-template <typename E, std::size_t N> FieldValue word(const char* const (&words)[N], E value)
-{
-    const auto i = static_cast<std::size_t>(value);
-    return std::string(i < N ? words[i] : "");
-}
-
-template <typename E, std::size_t N> E fromWord(const char* const (&words)[N], const FieldValue& v)
-{
-    const std::string& s = std::get<std::string>(v);
-    for (std::size_t i = 0; i < N; ++i) {
-        if (s == words[i])
-            return static_cast<E>(i);
-    }
-    return E{};
-}
-
-std::int64_t asInt(const FieldValue& v)
-{
-    return std::get<std::int64_t>(v);
-}
-
-// Accessor pairs for a member of each kind, as capture-less lambdas.
-#define POOLLAB_INT(member, T)                                                                               \
-    [](const Scenario& s) { return FieldValue(static_cast<std::int64_t>(s.member)); },                       \
-        [](Scenario& s, const FieldValue& v) { s.member = static_cast<T>(asInt(v)); }
-#define POOLLAB_NUMBER(member)                                                                               \
-    [](const Scenario& s) { return FieldValue(s.member); },                                                  \
-        [](Scenario& s, const FieldValue& v) { s.member = std::get<double>(v); }
-#define POOLLAB_STRING(member)                                                                               \
-    [](const Scenario& s) { return FieldValue(s.member); },                                                  \
-        [](Scenario& s, const FieldValue& v) { s.member = std::get<std::string>(v); }
-#define POOLLAB_CHOICE(member, words, E)                                                                     \
-    [](const Scenario& s) { return word(words, s.member); },                                                 \
-        [](Scenario& s, const FieldValue& v) { s.member = fromWord<E>(words, v); }
-
-// One field per entry, laid out as a table.
-// clang-format off
-const ScenarioField kFields[] = {
-    {"name", "Scenario", FieldType::Text, 0, 200, {}, "",
-     "A short title for the scenario.",
-     POOLLAB_STRING(name)},
-    {"description", "Scenario", FieldType::Text, 0, 4000, {}, "",
-     "What the scenario shows and what to watch.",
-     POOLLAB_STRING(description)},
-
-    {"workers", "Workers & queue", FieldType::Integer, 1, Scenario::kMaxVirtualWorkers, {}, "",
-     "Worker count: how many jobs run at once (real threads: up to 4096; virtual time: up to 100000).",
-     POOLLAB_INT(workers, int)},
-    {"queue_capacity", "Workers & queue", FieldType::Integer, 0, PoolConfig::kMaxQueueCapacity, {}, "jobs",
-     "Queue capacity; 0 is a direct hand-off (an unbuffered channel).",
-     POOLLAB_INT(queueCapacity, int)},
-    {"overflow", "Workers & queue", FieldType::Choice, 0, 0, kOverflowWords, "",
-     "What a full queue does to a new job: block (the producer waits), reject (refused and counted), "
-     "drop-oldest (the oldest queued job is dropped).",
-     POOLLAB_CHOICE(overflow, kOverflowWords, OverflowPolicy)},
-
-    {"job_kind", "Job", FieldType::Choice, 0, 0, kJobKindWords, "",
-     "sleep (waits, like I/O) or cpu (burns a core for the service time).",
-     POOLLAB_CHOICE(jobKind, kJobKindWords, JobKind)},
-    {"latency", "Job", FieldType::Latency, 1, 200, {}, "",
-     "Service time of a job: a duration (500ms) or a distribution such as exp(50ms).",
-     POOLLAB_STRING(latency)},
-
-    {"arrival", "Arrivals", FieldType::Choice, 0, 0, kArrivalWords, "",
-     "How jobs arrive: burst (all at once), constant or poisson at `rate`, ramp from `rate` to "
-     "`rate_end`, spike (`spike_rate` for a while), closed (`clients` each with one job at a time).",
-     POOLLAB_CHOICE(arrival, kArrivalWords, ArrivalKind)},
-    {"rate", "Arrivals", FieldType::Number, 0, kMaxRate, {}, "jobs/s",
-     "Arrival rate: constant and poisson; the start of a ramp; the base of a spike.",
-     POOLLAB_NUMBER(rate)},
-    {"rate_end", "Arrivals", FieldType::Number, 0, kMaxRate, {}, "jobs/s",
-     "Ramp: the rate reached at the end of ramp_duration.",
-     POOLLAB_NUMBER(rateEnd)},
-    {"ramp_duration", "Arrivals", FieldType::Duration, 0, kDay, {}, "",
-     "Ramp: how long the ramp takes.",
-     POOLLAB_INT(rampDuration, Nanos)},
-    {"spike_rate", "Arrivals", FieldType::Number, 0, kMaxRate, {}, "jobs/s",
-     "Spike: the rate inside the spike window.",
-     POOLLAB_NUMBER(spikeRate)},
-    {"spike_start", "Arrivals", FieldType::Duration, 0, kDay, {}, "",
-     "Spike: when the spike begins.",
-     POOLLAB_INT(spikeStart, Nanos)},
-    {"spike_duration", "Arrivals", FieldType::Duration, 0, kDay, {}, "",
-     "Spike: how long it lasts.",
-     POOLLAB_INT(spikeDuration, Nanos)},
-    {"clients", "Arrivals", FieldType::Integer, 1, 100'000, {}, "",
-     "Closed model: clients, each with one job in the system at a time.",
-     POOLLAB_INT(clients, int)},
-    {"think_time", "Arrivals", FieldType::Duration, 0, kHour, {}, "",
-     "Closed model: a client's pause between its jobs.",
-     POOLLAB_INT(thinkTime, Nanos)},
-
-    {"jobs", "Run length", FieldType::Integer, 0, 1'000'000'000, {}, "",
-     "Jobs to submit; 0 = no limit (then duration must be set).",
-     POOLLAB_INT(jobs, std::uint64_t)},
-    {"duration", "Run length", FieldType::Duration, 0, kDay, {}, "",
-     "How long to submit jobs; 0 = no limit (then jobs must be set).",
-     POOLLAB_INT(duration, Nanos)},
-
-    {"failure_rate", "Failures & retries", FieldType::Number, 0, 1, {}, "",
-     "Probability that an attempt fails.",
-     POOLLAB_NUMBER(failureRate)},
-    {"timeout", "Failures & retries", FieldType::Duration, 0, kHour, {}, "",
-     "Per-attempt timeout; 0 = none.",
-     POOLLAB_INT(timeout, Nanos)},
-    {"max_attempts", "Failures & retries", FieldType::Integer, 1, WorkloadPolicy::kMaxAttempts, {}, "",
-     "Attempts per job, the first included; 1 = no retries.",
-     POOLLAB_INT(maxAttempts, int)},
-    {"backoff_base", "Failures & retries", FieldType::Duration, 0, kHour, {}, "",
-     "Retry delay before the first retry; it doubles per retry up to backoff_cap.",
-     POOLLAB_INT(backoffBase, Nanos)},
-    {"backoff_cap", "Failures & retries", FieldType::Duration, 0, kHour, {}, "",
-     "Longest retry delay.",
-     POOLLAB_INT(backoffCap, Nanos)},
-    {"jitter", "Failures & retries", FieldType::Choice, 0, 0, kJitterWords, "",
-     "Randomness added to retry delays: none, full, equal, decorrelated.",
-     POOLLAB_CHOICE(jitter, kJitterWords, Jitter)},
-
-    {"rate_limit", "Rate limit", FieldType::Number, 0, kMaxRate, {}, "starts/s",
-     "Token bucket on job starts; 0 = off.",
-     POOLLAB_NUMBER(rateLimit)},
-    {"burst", "Rate limit", FieldType::Integer, 1, 1'000'000, {}, "tokens",
-     "Token bucket size: starts allowed back to back.",
-     POOLLAB_INT(burst, int)},
-
-    {"seed", "Run", FieldType::Integer, 0, kMaxExactInteger, {}, "",
-     "Random seed: the same seed gives the same jobs.",
-     POOLLAB_INT(seed, std::uint64_t)},
-    {"time_mode", "Run", FieldType::Choice, 0, 0, kTimeModeWords, "",
-     "real (threads, wall clock) or virtual (simulated time, as fast as possible).",
-     POOLLAB_CHOICE(timeMode, kTimeModeWords, TimeMode)},
-    {"sample_interval", "Run", FieldType::Duration, 10 * kMilli, kHour, {}, "",
-     "How often the metrics are sampled (one chart point / CSV row).",
-     POOLLAB_INT(sampleInterval, Nanos)},
-};
-// clang-format on
-
-#undef POOLLAB_INT
-#undef POOLLAB_NUMBER
-#undef POOLLAB_STRING
-#undef POOLLAB_CHOICE
 
 QString fromStd(const std::string& s)
 {
@@ -203,21 +45,9 @@ QString durationText(double ns)
 
 } // namespace
 
-std::span<const ScenarioField> scenarioFields()
-{
-    return kFields;
-}
-
-double minimumAboveZero(const ScenarioField& field)
-{
-    return field.type == FieldType::Number && QLatin1String(field.unit).endsWith(QLatin1String("/s"))
-               ? kMinRate
-               : 0.0;
-}
-
 const ScenarioField* findScenarioField(QStringView key)
 {
-    for (const ScenarioField& f : kFields) {
+    for (const ScenarioField& f : scenarioFields()) {
         if (key == QLatin1String(f.key))
             return &f;
     }
@@ -261,14 +91,28 @@ QString allowedText(const ScenarioField& f)
     return {};
 }
 
-QString fieldHelpText(const ScenarioField& f)
+namespace {
+
+// `lead`, then what is allowed and the default.
+QString withAllowedAndDefault(const ScenarioField& f, const char* lead)
 {
-    QString text =
-        QString::fromUtf8(f.help) + QStringLiteral(" Allowed: ") + allowedText(f) + QLatin1Char('.');
-    const QString defaultValue = formatFieldValue(f, Scenario{});
+    QString text = QString::fromUtf8(lead) + QStringLiteral(" Allowed: ") + allowedText(f) + QLatin1Char('.');
+    const QString defaultValue = formatFieldValue(f, defaultFieldValue(f));
     if (!defaultValue.isEmpty())
         text += QStringLiteral(" Default: ") + defaultValue + QLatin1Char('.');
     return text;
+}
+
+} // namespace
+
+QString fieldHelpText(const ScenarioField& f)
+{
+    return withAllowedAndDefault(f, f.help);
+}
+
+QString fieldToolTip(const ScenarioField& f)
+{
+    return withAllowedAndDefault(f, *f.explain ? f.explain : f.help);
 }
 
 QString formatFieldValue(const ScenarioField& f, const FieldValue& v)
@@ -464,7 +308,7 @@ QString crossCheckScenario(const Scenario& s)
 
 QString validateScenario(const Scenario& s)
 {
-    for (const ScenarioField& f : kFields) {
+    for (const ScenarioField& f : scenarioFields()) {
         QString why;
         if (!checkFieldValue(f, f.get(s), &why))
             return QStringLiteral("'%1': %2").arg(QLatin1String(f.key), why);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/atomic_file.h"
+#include "io/atomic_file.h"
 
 #include <QFileInfo>
 #include <QSaveFile>

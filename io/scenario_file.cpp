@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/scenario_file.h"
+#include "io/scenario_file.h"
 
-#include "app/atomic_file.h"
-#include "app/json_writer.h"
-#include "app/scenario_fields.h"
 #include "core/duration.h"
+#include "io/atomic_file.h"
+#include "io/json_writer.h"
+#include "io/scenario_fields.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/csv_writer.h"
+#include "io/csv_writer.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/summary_json.h"
+#include "io/summary_json.h"
 
-#include "app/json_writer.h"
+#include "io/json_writer.h"
 
 #include <cmath>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "app/atomic_file.h"
-#include "app/csv_writer.h"
 #include "core/sampler.h"
 #include "core/snapshot.h"
+#include "io/atomic_file.h"
+#include "io/csv_writer.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/csv_export.h"
+#include "io/csv_export.h"
 
-#include "app/atomic_file.h"
+#include "io/atomic_file.h"
 
 namespace poollab {
 
