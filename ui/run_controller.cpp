@@ -124,10 +124,13 @@ void RunController::resume()
 {
     if (!isActive() || !m_paused)
         return;
-    m_engine->resume();
-    m_paused = false;
+    // The pause ends at the run clock read while still paused: read after the resume,
+    // a virtual run would already have moved on (its pause would not stand still).
     tick();
     closePause();
+    m_engine->resume();
+    m_paused = false;
+    tick(); // the state the window shows: running again
     emit stateChanged();
 }
 
