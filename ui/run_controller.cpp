@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/run_controller.h"
 
+#include "core/scenario_fields.h"
 #include "core/workload.h"
 
 #include <QDateTime>
@@ -53,11 +54,15 @@ void RunController::setScenario(const Scenario& scenario, const QString& key, co
     if (!isActive())
         return;
     // A running engine would clamp it quietly; keep the running settings and say why.
-    if (const std::string why = checkWorkload(scenario); !why.empty()) {
-        emit failed(tr("Not applied to the running pool: %1").arg(QString::fromStdString(why)));
-        return;
+    // The latency spec is parsed only when an edit touches the workload.
+    if (diff(m_applied, scenario).has(AffectsWorkload)) {
+        if (const std::string why = checkWorkload(scenario); !why.empty()) {
+            emit failed(tr("Not applied to the running pool: %1").arg(QString::fromStdString(why)));
+            return;
+        }
     }
     m_engine->apply(scenario);
+    m_applied = scenario;
     if (!key.isEmpty())
         addMarker(key, from, to);
     emit ticked();
@@ -83,6 +88,7 @@ bool RunController::start()
     reset();
     try {
         m_engine = m_factory(m_scenario);
+        m_applied = m_scenario;
     } catch (const std::exception& e) {
         emit failed(QString::fromUtf8(e.what()));
         return false;

@@ -150,6 +150,7 @@ private:
 
     EngineFactory m_factory;
     Scenario m_scenario;
+    Scenario m_applied; // what the engine runs: m_scenario less an edit it refused
     std::unique_ptr<Engine> m_engine;
     QTimer m_timer;
     Snapshot m_snapshot;
