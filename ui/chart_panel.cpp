@@ -82,6 +82,17 @@ QValueAxis* timeAxisOf(QChart* chart)
     return axes.isEmpty() ? nullptr : qobject_cast<QValueAxis*>(axes.first());
 }
 
+// 950, 2k, 12.3k, 1.5M: short enough for a legend entry, which Qt Charts cuts off.
+QString compactNumber(double v)
+{
+    const QLocale locale;
+    if (v < 1000)
+        return locale.toString(v, 'f', 0);
+    if (v < 1e6)
+        return locale.toString(v / 1e3, 'g', 3) + u'k';
+    return locale.toString(v / 1e6, 'g', 3) + u'M';
+}
+
 double maxY(const QList<QPointF>& points)
 {
     double m = 0;
@@ -479,6 +490,12 @@ void ChartPanel::update()
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
     setNiceRange(m_rateAxis, rateScale * 1.1);
+    // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
+    const QString arrivalsName = arrivalMax > m_rateAxis->max()
+                                     ? tr("arrived/s (peak %1)").arg(compactNumber(arrivalMax))
+                                     : tr("arrived/s");
+    if (m_series[Arrivals]->name() != arrivalsName)
+        m_series[Arrivals]->setName(arrivalsName);
     setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
     setNiceRange(m_workerAxis,
                  std::max({maxY(m_points[Workers]), maxY(m_points[Busy]), maxY(m_points[Throttled]),

@@ -403,6 +403,36 @@ private slots:
         QCOMPARE(capacity->name(), QStringLiteral("capacity %1 (off scale)").arg(QLocale().toString(100000)));
     }
 
+    // A burst's arrivals run far above the completions the rate axis is scaled to: the
+    // legend gives their peak instead of the line ending at the top as if that were it.
+    void arrivalsOffTheScaleSayTheirPeak()
+    {
+        RunController c(makeEngineFor);
+        Scenario s = smallRun(TimeMode::Virtual);
+        s.arrival = ArrivalKind::Burst;
+        s.jobs = 2000;
+        s.queueCapacity = 2000;
+        s.failureRate = 0;
+        s.sampleInterval = kSecond;
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        panel.setWindowSeconds(0);
+        QXYSeries* arrivals = nullptr;
+        for (QXYSeries* series : panel.allSeries())
+            if (panel.columnOf(series) == Column::Arrivals)
+                arrivals = series;
+        QVERIFY(arrivals);
+        double peak = 0;
+        for (const QPointF& p : arrivals->points())
+            peak = std::max(peak, p.y());
+        QCOMPARE(peak, 2000.0); // every job in the first 1 s row
+        const auto* axis = qobject_cast<QValueAxis*>(arrivals->attachedAxes().last());
+        QVERIFY(axis->max() < peak);
+        QCOMPARE(arrivals->name(), QStringLiteral("arrived/s (peak 2k)"));
+    }
+
     void axisLabelsAreDistinctAndRound_data()
     {
         QTest::addColumn<bool>("run");
