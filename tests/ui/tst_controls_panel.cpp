@@ -127,9 +127,11 @@ private slots:
     // No literal ranges in ui/: they come from the table (or a named limit).
     void uiHasNoLiteralRanges()
     {
-        const QRegularExpression literal(QStringLiteral(R"(set(Range|Minimum|Maximum)\(\s*-?[0-9.])"));
+        const QRegularExpression literal(
+            QStringLiteral(R"(set(Range|Minimum|Maximum)\((\s*-?[0-9.]|[^)]*[,(]\s*-?[0-9.]))"));
         QDirIterator it(QStringLiteral(POOLLAB_SOURCE_DIR "/ui"),
-                        {QStringLiteral("*.cpp"), QStringLiteral("*.h")});
+                        {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files,
+                        QDirIterator::Subdirectories);
         int files = 0;
         while (it.hasNext()) {
             QFile file(it.next());
@@ -238,6 +240,39 @@ private slots:
         emit edit->editingFinished();
         QCOMPARE(panel.scenario().thinkTime != 0, applied && text != QStringLiteral("0s"));
         QCOMPARE(edit->styleSheet().isEmpty(), applied);
+    }
+
+    // A duration control takes exactly its field's range: the bounds themselves, and
+    // nothing a millisecond beyond them.
+    void everyDurationControlTakesItsFieldsRange_data()
+    {
+        QTest::addColumn<QString>("key");
+        for (const ScenarioField& f : scenarioFields())
+            if (f.type == FieldType::Duration && std::string_view(f.key) != "sample_interval")
+                QTest::newRow(f.key) << QString::fromUtf8(f.key);
+    }
+    void everyDurationControlTakesItsFieldsRange()
+    {
+        QFETCH(QString, key);
+        const ScenarioField& f = *findScenarioField(key.toStdString());
+        ControlsPanel panel;
+        const FieldEditor* editor = editorFor(panel, f.key);
+        QVERIFY(editor);
+        auto* edit = qobject_cast<QLineEdit*>(editor->control());
+        QVERIFY(edit);
+        const auto tryText = [&](std::int64_t ns) {
+            edit->setText(formatFieldValue(f, FieldValue{ns}));
+            emit edit->editingFinished();
+            return std::get<std::int64_t>(f.get(panel.scenario())) == ns && edit->styleSheet().isEmpty();
+        };
+        const auto min = static_cast<std::int64_t>(f.min);
+        const auto max = static_cast<std::int64_t>(f.max);
+        QVERIFY2(tryText(max), qPrintable(formatFieldValue(f, FieldValue{max})));
+        QVERIFY2(tryText(min), qPrintable(formatFieldValue(f, FieldValue{min})));
+        QVERIFY(!tryText(max + kMilli));
+        QCOMPARE(std::get<std::int64_t>(f.get(panel.scenario())), min); // the last good value stays
+        if (min > 0)
+            QVERIFY(!tryText(min - 1));
     }
 
     void rowsFollowTheArrivalKind()
