@@ -6,7 +6,6 @@
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLegendMarker>
 #include <QLocale>
 #include <QPainter>
 #include <QStringBuilder>
@@ -106,7 +105,7 @@ double maxY(const QList<QPointF>& points)
 MarkedChartView::MarkedChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
 {
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(150);
+    setMinimumHeight(110); // the plot and its axes: title and legend are in a ChartHeader above
 }
 
 void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
@@ -197,9 +196,11 @@ void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
 ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller)
 {
-    m_throughput = makeChart(tr("Throughput (jobs/s per sample interval)"));
-    m_queue = makeChart(tr("Queue and workers"));
-    m_latency = makeChart(tr("Latency (ms)"));
+    m_throughput = makeChart();
+    m_queue = makeChart();
+    m_latency = makeChart();
+    m_headers = {new ChartHeader(tr("Throughput (jobs/s per sample interval)")),
+                 new ChartHeader(tr("Queue and workers")), new ChartHeader(tr("Latency (ms)"))};
 
     m_rateAxis = new QValueAxis;
     m_queueAxis = new QValueAxis;
@@ -208,7 +209,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis})
         axis->setTickType(QValueAxis::TicksDynamic);
     m_queueAxis->setTitleText(tr("jobs queued"));
-    m_workerAxis->setTitleText(tr("workers, jobs"));
+    m_workerAxis->setTitleText(tr("workers, jobs")); // in flight counts jobs backing off too
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
     m_queue->addAxis(m_queueAxis, Qt::AlignLeft);
     m_queue->addAxis(m_workerAxis, Qt::AlignRight);
@@ -279,7 +280,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
         m_views[i]->setMarkers(&m_controller->markers());
         m_views[i]->setPauses(&m_controller->pauses());
         connect(charts[i], &QChart::plotAreaChanged, this, &ChartPanel::alignPlotAreas);
-        chartsLayout->addWidget(m_views[i]);
+        chartsLayout->addWidget(m_headers[i]);
+        chartsLayout->addWidget(m_views[i], 1);
     }
     m_views[1]->setShowLabels(false);
     m_views[2]->setShowLabels(false);
@@ -293,18 +295,15 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     update();
 }
 
-QChart* ChartPanel::makeChart(const QString& title)
+QChart* ChartPanel::makeChart()
 {
     auto* chart = new QChart;
-    chart->setTitle(title);
+    // Title and legend are drawn above the view by a ChartHeader, which wraps them.
+    chart->legend()->hide();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setMargins(QMargins(2, 2, 2, 2));
     chart->layout()->setContentsMargins(0, 0, 0, 0);
     chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignTop);
-    QFont font = chart->titleFont();
-    font.setBold(true);
-    chart->setTitleFont(font);
     return chart;
 }
 
@@ -345,6 +344,19 @@ void ChartPanel::styleSeries()
     for (std::size_t i = 0; i < SeriesCount; ++i)
         for (QLineSeries* more : m_continuations[i])
             more->setPen(m_series[i]->pen());
+    refreshLegends();
+}
+
+void ChartPanel::refreshLegends()
+{
+    const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
+    for (std::size_t c = 0; c < charts.size(); ++c) {
+        std::vector<LegendEntry> entries;
+        for (const QLineSeries* series : m_series)
+            if (series->chart() == charts[c])
+                entries.push_back({series->name(), series->pen().color()});
+        m_headers[c]->setEntries(std::move(entries));
+    }
 }
 
 void ChartPanel::setChartTheme(QChart::ChartTheme theme)
@@ -355,9 +367,7 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         // The window's own colours, so the charts sit in it rather than on it.
         chart->setBackgroundBrush(QApplication::palette().color(QPalette::Base));
         chart->setPlotAreaBackgroundVisible(false);
-        QFont font = chart->titleFont();
-        font.setBold(true);
-        chart->setTitleFont(font);
+        chart->legend()->hide(); // setTheme() may show it again
     }
     styleSeries(); // setTheme() recolours the series
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
@@ -496,6 +506,7 @@ void ChartPanel::update()
                                      : tr("arrived/s");
     if (m_series[Arrivals]->name() != arrivalsName)
         m_series[Arrivals]->setName(arrivalsName);
+    refreshLegends();
     setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
     setNiceRange(m_workerAxis,
                  std::max({maxY(m_points[Workers]), maxY(m_points[Busy]), maxY(m_points[Throttled]),
@@ -549,8 +560,6 @@ void ChartPanel::drawSegments(Series id)
                 chart->addSeries(series);
                 for (QAbstractAxis* axis : m_series[id]->attachedAxes())
                     series->attachAxis(axis);
-                for (QLegendMarker* marker : chart->legend()->markers(series))
-                    marker->setVisible(false);
                 more.push_back(series);
             }
             series = more[used++];

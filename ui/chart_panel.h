@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "ui/chart_legend.h"
 #include "ui/run_controller.h"
 
 #include <QChart>
@@ -70,6 +71,8 @@ public:
     QChart* queueChart() const { return m_queue; }
     QChart* latencyChart() const { return m_latency; }
     MarkedChartView* view(int index) const { return m_views[static_cast<std::size_t>(index)]; }
+    // A chart's title and legend, above its view.
+    ChartHeader* header(int index) const { return m_headers[static_cast<std::size_t>(index)]; }
     // A series and the continuations of its line after each gap (rows without a value:
     // no completions), which draw with its pen and stay out of the legend.
     QList<QXYSeries*> segmentsOf(const QXYSeries* series) const;
@@ -99,7 +102,8 @@ private:
         P99,
         SeriesCount
     };
-    QChart* makeChart(const QString& title);
+    QChart* makeChart();
+    void refreshLegends(); // the headers' entries: each series' name and colour
     QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
     void styleSeries();
     Column column(Series id) const;
@@ -113,6 +117,7 @@ private:
     QChart* m_queue;
     QChart* m_latency;
     std::array<MarkedChartView*, 3> m_views{};
+    std::array<ChartHeader*, 3> m_headers{};
     std::array<QValueAxis*, 3> m_timeAxes{};
     QValueAxis* m_rateAxis;
     QValueAxis* m_queueAxis;

@@ -9,7 +9,6 @@
 namespace poollab {
 
 namespace {
-constexpr int kSwatch = 10;
 constexpr int kMargin = 4;
 } // namespace
 
@@ -99,35 +98,24 @@ QStringList WorkerView::legendTextsFor(int perCell) const
     return texts;
 }
 
-std::vector<WorkerView::LegendItem> WorkerView::layoutLegend(int width, const QStringList& texts) const
+std::vector<LegendEntry> WorkerView::legendEntries(const QStringList& texts) const
 {
-    const QFontMetrics fm(font());
-    std::vector<LegendItem> items;
-    int x = 0;
-    int y = 0;
-    const int gap = fm.horizontalAdvance(QLatin1Char(' ')) * 3;
+    std::vector<LegendEntry> entries;
     for (int i = 0; i < texts.size(); ++i) {
-        const int state = i < 3 ? i : -1; // Idle, Busy, Throttled swatches first
-        const int lead = state >= 0 ? kSwatch + 4 : 0;
-        // The scale starts a line of its own: it reads as one sentence.
-        const bool newLine = i == 3 && x > 0;
-        // +2: horizontalAdvance() rounds, and elidedText() cuts a text a fraction too wide.
-        int textWidth = fm.horizontalAdvance(texts[i]) + 2;
-        if (x > 0 && (newLine || x + lead + textWidth > width)) {
-            x = 0;
-            y += fm.height();
-        }
-        textWidth = std::min(textWidth, std::max(0, width - lead)); // elided below if it must
-        items.push_back({QRect(x + lead, y, textWidth, fm.height()), texts[i], state});
-        x += lead + textWidth + gap;
+        LegendEntry e{texts[i]};
+        if (i < 3) // Idle, Busy, Throttled swatches first
+            e.swatch = colorOf(static_cast<WorkerState>(i));
+        e.startsLine = i == 3; // the count and the scale read as one sentence
+        entries.push_back(e);
     }
-    return items;
+    return entries;
 }
 
 int WorkerView::legendHeight(int width) const
 {
-    const std::vector<LegendItem> items = layoutLegend(width, legendTexts());
-    return items.empty() ? 0 : items.back().rect.bottom() + 1 + kMargin;
+    const std::vector<PlacedLegendEntry> placed =
+        flowLegend(QFontMetrics(font()), width, legendEntries(legendTexts()), false);
+    return placed.empty() ? 0 : flowLegendHeight(placed) + kMargin;
 }
 
 QSize WorkerView::minimumSizeHint() const
@@ -144,8 +132,9 @@ QRect WorkerView::gridRect() const
 
 QRect WorkerView::gridRectFor(int perCell) const
 {
-    const std::vector<LegendItem> items = layoutLegend(width() - 2 * kMargin, legendTextsFor(perCell));
-    const int legend = items.empty() ? 0 : items.back().rect.bottom() + 1 + kMargin;
+    const std::vector<PlacedLegendEntry> placed = flowLegend(QFontMetrics(font()), width() - 2 * kMargin,
+                                                             legendEntries(legendTextsFor(perCell)), false);
+    const int legend = placed.empty() ? 0 : flowLegendHeight(placed) + kMargin;
     return rect().adjusted(kMargin, kMargin, -kMargin, -legend - kMargin);
 }
 
@@ -234,15 +223,10 @@ void WorkerView::paintEvent(QPaintEvent*)
 
     // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
     const int legendTop = height() - legendHeight(width() - 2 * kMargin);
-    const QFontMetrics fm(font());
-    p.setPen(palette().color(QPalette::Text));
-    for (const LegendItem& item : layoutLegend(width() - 2 * kMargin, legendTexts())) {
-        const QRect r = item.rect.translated(kMargin, legendTop);
-        if (item.state >= 0)
-            p.fillRect(QRect(r.left() - kSwatch - 4, r.top() + (r.height() - kSwatch) / 2, kSwatch, kSwatch),
-                       colorOf(static_cast<WorkerState>(item.state)));
-        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(item.text, Qt::ElideRight, r.width()));
-    }
+    const std::vector<LegendEntry> entries = legendEntries(legendTexts());
+    paintLegend(p, QPoint(kMargin, legendTop), entries,
+                flowLegend(QFontMetrics(font()), width() - 2 * kMargin, entries, false),
+                palette().color(QPalette::Text));
 }
 
 } // namespace poollab

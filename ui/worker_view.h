@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/snapshot.h"
+#include "ui/chart_legend.h"
 
 #include <QWidget>
 
@@ -49,14 +50,8 @@ private:
     void layoutCellsOnce();
     void updateToolTip();
     QRect gridRect() const;
-    struct LegendItem
-    {
-        QRect rect; // the text's, with its swatch to the left when there is one
-        QString text;
-        int state; // WorkerState, or -1 for none
-    };
-    // Flows the legend's items into lines within width, from y = 0.
-    std::vector<LegendItem> layoutLegend(int width, const QStringList& texts) const;
+    // The legend's texts with their swatches and line breaks.
+    std::vector<LegendEntry> legendEntries(const QStringList& texts) const;
     QStringList legendTextsFor(int perCell) const;
     QRect gridRectFor(int perCell) const;
 

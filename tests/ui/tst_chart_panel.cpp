@@ -433,6 +433,37 @@ private slots:
         QCOMPARE(arrivals->name(), QStringLiteral("arrived/s (peak 2k)"));
     }
 
+    // Each chart's header lists its series, with their names (as they change: an
+    // off-scale capacity) and colours, in the order they were added.
+    void headersNameEverySeries()
+    {
+        RunController c(makeEngineFor);
+        Scenario s = smallRun(TimeMode::Virtual);
+        s.queueCapacity = 100000;
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        panel.setWindowSeconds(0);
+        const std::array<QChart*, 3> charts{panel.throughputChart(), panel.queueChart(),
+                                            panel.latencyChart()};
+        std::size_t listed = 0;
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(!charts[static_cast<std::size_t>(i)]->legend()->isVisible());
+            std::vector<LegendEntry> expected;
+            for (const QXYSeries* series : panel.allSeries())
+                if (series->chart() == charts[static_cast<std::size_t>(i)])
+                    expected.push_back({series->name(), series->pen().color()});
+            QVERIFY(!expected.empty());
+            QVERIFY(panel.header(i)->entries() == expected);
+            listed += expected.size();
+        }
+        QCOMPARE(listed, static_cast<std::size_t>(panel.allSeries().size()));
+        QCOMPARE(panel.header(1)->entries()[1].text,
+                 QStringLiteral("capacity %1 (off scale)").arg(QLocale().toString(100000)));
+        QCOMPARE(panel.header(0)->title(), QStringLiteral("Throughput (jobs/s per sample interval)"));
+    }
+
     void axisLabelsAreDistinctAndRound_data()
     {
         QTest::addColumn<bool>("run");

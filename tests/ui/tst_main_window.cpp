@@ -236,6 +236,24 @@ QStringList clippedTexts(const QWidget& window)
                 problems << name(w, button->text()) + QStringLiteral(": %1 px wide, needs %2")
                                                           .arg(button->width())
                                                           .arg(button->sizeHint().width());
+        } else if (const auto* header = qobject_cast<const ChartHeader*>(w)) {
+            // A chart's title and legend: every entry whole, every line of them shown.
+            if (header->height() < header->heightForWidth(header->width()))
+                problems << name(w, header->title()) + QStringLiteral(": %1 px high, needs %2")
+                                                           .arg(header->height())
+                                                           .arg(header->heightForWidth(header->width()));
+            const std::vector<PlacedLegendEntry> placed = header->placed();
+            for (std::size_t i = 0; i < placed.size(); ++i) {
+                const QString& text = header->entries()[i].text;
+                if (placed[i].text.width() < header->fontMetrics().horizontalAdvance(text))
+                    problems << name(w, text) + QStringLiteral(": legend entry %1 px wide, needs %2")
+                                                    .arg(placed[i].text.width())
+                                                    .arg(header->fontMetrics().horizontalAdvance(text));
+            }
+        } else if (const auto* view = qobject_cast<const QChartView*>(w);
+                   view && w->height() < w->minimumHeight()) {
+            problems << name(w, w->objectName()) +
+                            QStringLiteral(": squeezed to %1 px high").arg(w->height());
         } else if (const auto* bar = qobject_cast<const QProgressBar*>(w)) {
             if (bar->width() < bar->fontMetrics().horizontalAdvance(bar->text()) + 8)
                 problems << name(w, bar->text()) + QStringLiteral(": %1 px wide").arg(bar->width());
