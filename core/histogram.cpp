@@ -14,13 +14,41 @@ static_assert(HistogramLayout::kBuckets / HistogramLayout::kSubBuckets <= 64, "u
 
 Histogram::Histogram() : m_buckets(HistogramLayout::kBuckets, 0) {}
 
+Histogram& Histogram::operator=(const Histogram& other)
+{
+    if (this == &other)
+        return *this;
+    zeroUsed();
+    if (other.m_lo < other.m_hi)
+        std::copy(other.m_buckets.begin() + other.m_lo, other.m_buckets.begin() + other.m_hi,
+                  m_buckets.begin() + other.m_lo);
+    m_lo = other.m_lo;
+    m_hi = other.m_hi;
+    m_count = other.m_count;
+    m_sum = other.m_sum;
+    m_min = other.m_min;
+    m_max = other.m_max;
+    m_exactExtremes = other.m_exactExtremes;
+    return *this;
+}
+
+void Histogram::zeroUsed()
+{
+    if (m_lo < m_hi)
+        std::fill(m_buckets.begin() + m_lo, m_buckets.begin() + m_hi, 0);
+    m_lo = HistogramLayout::kBuckets;
+    m_hi = 0;
+}
+
 void Histogram::record(Nanos value, std::uint64_t times)
 {
     if (times == 0)
         return;
     if (value < 0)
         value = 0;
-    m_buckets[HistogramLayout::indexOf(value)] += times;
+    const int index = HistogramLayout::indexOf(value);
+    m_buckets[static_cast<std::size_t>(index)] += times;
+    widen(index, index + 1);
     if (m_count == 0) {
         m_min = m_max = value;
     } else {
@@ -33,7 +61,7 @@ void Histogram::record(Nanos value, std::uint64_t times)
 
 void Histogram::clear()
 {
-    std::fill(m_buckets.begin(), m_buckets.end(), 0);
+    zeroUsed();
     m_count = 0;
     m_sum = 0;
     m_min = m_max = 0;
@@ -44,8 +72,9 @@ void Histogram::merge(const Histogram& other)
 {
     if (other.m_count == 0)
         return;
-    for (std::size_t i = 0; i < m_buckets.size(); ++i)
-        m_buckets[i] += other.m_buckets[i];
+    for (int i = other.m_lo; i < other.m_hi; ++i)
+        m_buckets[static_cast<std::size_t>(i)] += other.m_buckets[static_cast<std::size_t>(i)];
+    widen(other.m_lo, other.m_hi);
     m_exactExtremes = m_exactExtremes && other.m_exactExtremes;
     if (m_count == 0) {
         m_min = other.m_min;
@@ -60,19 +89,22 @@ void Histogram::merge(const Histogram& other)
 
 void Histogram::assignDifference(const Histogram& later, const Histogram& earlier)
 {
+    zeroUsed();
     m_count = 0;
     m_sum = later.m_sum - earlier.m_sum;
     int first = -1;
     int last = -1;
-    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
-        const std::uint64_t a = later.m_buckets[i];
-        const std::uint64_t b = earlier.m_buckets[i];
-        m_buckets[i] = a > b ? a - b : 0;
-        if (m_buckets[i]) {
-            m_count += m_buckets[i];
+    // Only where later has values can the difference be above 0.
+    for (int i = later.m_lo; i < later.m_hi; ++i) {
+        const auto at = static_cast<std::size_t>(i);
+        const std::uint64_t a = later.m_buckets[at];
+        const std::uint64_t b = earlier.m_buckets[at];
+        m_buckets[at] = a > b ? a - b : 0;
+        if (m_buckets[at]) {
+            m_count += m_buckets[at];
             if (first < 0)
-                first = static_cast<int>(i);
-            last = static_cast<int>(i);
+                first = i;
+            last = i;
         }
     }
     if (m_count == 0) {
@@ -80,6 +112,7 @@ void Histogram::assignDifference(const Histogram& later, const Histogram& earlie
         m_min = m_max = 0;
         return;
     }
+    widen(first, last + 1);
     // Interval extremes are known to the bucket; clamp them by the exact overall ones.
     m_min = std::max(HistogramLayout::lowerBound(first), later.min());
     m_max = std::min(HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1, later.max());
@@ -113,10 +146,9 @@ Nanos Histogram::percentile(double q) const
     if (m_exactExtremes && rank == 1)
         return m_min;
     std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < m_buckets.size(); ++i) {
-        seen += m_buckets[i];
+    for (int index = m_lo; index < m_hi; ++index) {
+        seen += m_buckets[static_cast<std::size_t>(index)];
         if (seen >= rank) {
-            const int index = static_cast<int>(i);
             const Nanos mid = HistogramLayout::lowerBound(index) + (HistogramLayout::width(index) - 1) / 2;
             // Never outside what was recorded: a midpoint may lie past min or max.
             return std::clamp(mid, m_min, m_max);
@@ -131,7 +163,7 @@ std::uint64_t Histogram::countAtOrBelow(Nanos bound) const
         return 0;
     std::uint64_t total = 0;
     const int last = HistogramLayout::indexOf(bound);
-    for (int i = 0; i < last; ++i)
+    for (int i = m_lo; i < std::min(last, m_hi); ++i)
         total += m_buckets[static_cast<std::size_t>(i)];
     // The bucket holding the bound counts only if it lies wholly at or below it.
     if (HistogramLayout::lowerBound(last) + HistogramLayout::width(last) - 1 <= bound)
@@ -172,6 +204,7 @@ void AtomicHistogram::addTo(Histogram& out) const
     // The count is what this walk saw: the percentiles use the same buckets.
     if (seen == 0)
         return;
+    out.widen(first, last + 1);
     // A record racing this read may have filled its bucket before its min or max:
     // keep the extremes within what the buckets say.
     Nanos lo = m_min.load(std::memory_order_relaxed);

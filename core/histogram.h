@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -47,11 +48,16 @@ struct HistogramLayout
     }
 };
 
-// A plain (single-threaded) histogram: what readers merge into and compute from.
+// A plain (single-threaded) histogram: what readers merge into and compute from. It
+// keeps the range of buckets that may hold values, so copies, differences and
+// percentiles walk that range rather than all 2,432 buckets: a snapshot per sample
+// interval copies four of these, a million times in a long virtual run.
 class Histogram
 {
 public:
     Histogram();
+    Histogram(const Histogram&) = default;
+    Histogram& operator=(const Histogram& other);
 
     void record(Nanos value, std::uint64_t times = 1);
     void clear();
@@ -78,7 +84,17 @@ public:
 
 private:
     friend class AtomicHistogram;
+    void zeroUsed(); // the buckets in [m_lo, m_hi), and the range with them
+    void widen(int first, int end)
+    {
+        m_lo = std::min(m_lo, first);
+        m_hi = std::max(m_hi, end);
+    }
+
     std::vector<std::uint64_t> m_buckets;
+    // Every non-zero bucket lies in [m_lo, m_hi) (empty: m_lo >= m_hi).
+    int m_lo = HistogramLayout::kBuckets;
+    int m_hi = 0;
     std::uint64_t m_count = 0;
     double m_sum = 0;
     Nanos m_min = 0;

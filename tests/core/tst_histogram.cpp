@@ -25,6 +25,8 @@ private slots:
     void atomicMatchesPlain();
     void countAtOrBelow();
     void emptyHistogram();
+    void reuseLeavesNoStaleBuckets_data();
+    void reuseLeavesNoStaleBuckets();
 };
 
 void TestHistogram::layoutCoversEveryValue()
@@ -256,6 +258,65 @@ void TestHistogram::emptyHistogram()
     AtomicHistogram atomic;
     atomic.addTo(h);
     QVERIFY(h.empty());
+}
+
+// Copies, clears and differences walk only the buckets in use: a histogram reused for
+// other values (as a snapshot's are each interval) must hold exactly the new ones.
+void TestHistogram::reuseLeavesNoStaleBuckets_data()
+{
+    QTest::addColumn<int>("op");
+    QTest::newRow("assign") << 0;
+    QTest::newRow("clear and record") << 1;
+    QTest::newRow("difference") << 2;
+    QTest::newRow("merge into cleared") << 3;
+}
+
+void TestHistogram::reuseLeavesNoStaleBuckets()
+{
+    QFETCH(int, op);
+    Histogram fresh; // recorded from scratch: what the reused one must equal
+    fresh.record(10 * kMicro, 3);
+    fresh.record(2 * kMilli);
+    Histogram reused; // first far wider, below and above fresh's range
+    reused.record(5);
+    reused.record(3 * kSecond, 7);
+    reused.record(kMilli);
+    switch (op) {
+    case 0:
+        reused = fresh;
+        break;
+    case 1:
+        reused.clear();
+        reused.record(10 * kMicro, 3);
+        reused.record(2 * kMilli);
+        break;
+    case 2: {
+        Histogram earlier = fresh;
+        earlier.record(7 * kSecond, 2);
+        Histogram later = earlier;
+        later.merge(fresh); // later - earlier = fresh
+        reused.assignDifference(later, earlier);
+        // A difference's extremes are bucket bounds; the buckets must be fresh's.
+        QCOMPARE(reused.buckets(), fresh.buckets());
+        QCOMPARE(reused.count(), fresh.count());
+        QCOMPARE(reused.percentile(50), fresh.since(Histogram()).percentile(50));
+        return;
+    }
+    case 3:
+        reused.clear();
+        reused.merge(fresh);
+        break;
+    }
+    QCOMPARE(reused.buckets(), fresh.buckets());
+    QCOMPARE(reused.count(), fresh.count());
+    QCOMPARE(reused.min(), fresh.min());
+    QCOMPARE(reused.max(), fresh.max());
+    for (const double q : {0.0, 50.0, 75.0, 99.0, 100.0})
+        QCOMPARE(reused.percentile(q), fresh.percentile(q));
+    QCOMPARE(reused.countAtOrBelow(kMilli), fresh.countAtOrBelow(kMilli));
+    Histogram copy(reused); // and a copy of the reused one is the same again
+    QCOMPARE(copy.buckets(), fresh.buckets());
+    QCOMPARE(copy.percentile(99), fresh.percentile(99));
 }
 
 QTEST_APPLESS_MAIN(TestHistogram)
