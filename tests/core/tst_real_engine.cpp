@@ -266,6 +266,14 @@ private slots:
     // arrivals; successive ones see nearly the same pool, and 300 virtual-time runs of
     // 2,000 jobs spread 6.0x wider (SD 0.066 against 0.011). Tolerance: 4 of those.
     // Before arrivals were counted, real time measured 1.00 here.
+    //
+    // A loaded machine wakes workers late, so each job holds its worker longer than
+    // drawn, the load rises above 0.8 and more arrivals find every worker busy: 0.46-0.57
+    // at load 6-11 on 2 cores. That is the machine, not the count; the run measures it
+    // as its mean service time over the virtual twin's, which draws the same service
+    // times (0.05-0.1 % longer on a quiet machine, 1.3-8 % at load 6-12). Up to kTries runs
+    // for one within kFair; the least late is checked at the rates it ran at, and fails
+    // if even it was starved beyond kStarved.
     void mmcQueueProbWaitMatchesErlangC()
     {
         Scenario s = base();
@@ -278,29 +286,67 @@ private slots:
         s.seed = 1;
         const TheoryPrediction p = predict(s);
         QVERIFY(p.applies);
-        RealEngine engine(s);
-        const Snapshot snap = runToEnd(engine);
-        const TheoryComparison cmp = compareWithTheory(s, snap);
-        const double n = static_cast<double>(snap.counters.submitted);
-        const double binomial = std::sqrt(p.metrics.probWait * (1 - p.metrics.probWait) / n);
-        const double tolerance = 4 * 6.0 * binomial;
-        qInfo("P(wait) measured %.4f, Erlang C %.4f, tolerance %.3f (binomial SE %.4f)", cmp.measuredProbWait,
-              p.metrics.probWait, tolerance, binomial);
-        QCOMPARE(snap.counters.submitted, std::uint64_t{2000});
-        QVERIFY2(std::abs(cmp.measuredProbWait - p.metrics.probWait) <= tolerance,
-                 qPrintable(QString::number(cmp.measuredProbWait)));
         // The same seed in virtual time has the same arrivals and service times, so the
-        // two engines differ only by real time's delays: 0.001-0.002 apart on a quiet
-        // machine, 0.03 on an overloaded one before sleeps were aimed early. Allowed: 4
-        // binomial standard errors (0.044).
+        // two engines differ only by real time's delays.
         VirtualEngine twin(s);
         twin.start();
         QVERIFY(twin.waitFinished(60 * kSecond));
-        const double virtualShare = twin.snapshot().counters.arrivedToBusyShare();
-        qInfo("same seed in virtual time: %.4f", virtualShare);
-        QVERIFY2(
-            std::abs(cmp.measuredProbWait - virtualShare) <= 4 * binomial,
-            qPrintable(QStringLiteral("real %1, virtual %2").arg(cmp.measuredProbWait).arg(virtualShare)));
+        const Snapshot virt = twin.snapshot();
+        const double virtualShare = virt.counters.arrivedToBusyShare();
+
+        constexpr int kTries = 3;
+        constexpr double kFair = 0.01;
+        constexpr double kStarved = 0.10; // Erlang C moves 0.41 -> 0.61: still far from 1
+        const auto fairest = test::fairestOf(
+            kTries, kFair,
+            [&] {
+                RealEngine engine(s);
+                return runToEnd(engine);
+            },
+            [&](const Snapshot& run) { return run.service.mean() / virt.service.mean() - 1; });
+        const Snapshot& snap = fairest.result;
+        qInfo("service %.2f %% longer than drawn, the least late of %d runs", 100 * fairest.lateness,
+              fairest.runs);
+        QVERIFY2(fairest.lateness <= kStarved,
+                 qPrintable(QStringLiteral("the machine starved every run: service %1 % longer than drawn "
+                                           "in the least late of %2; P(wait) then says nothing of the pool")
+                                .arg(100 * fairest.lateness)
+                                .arg(fairest.runs)));
+        QCOMPARE(snap.counters.submitted, std::uint64_t{2000});
+
+        // Erlang C at the rates measured: arrivals per second of run time and one over
+        // the mean service time (the run's tail of last jobs makes both a little low).
+        const TheoryComparison cmp = compareWithTheory(s, snap);
+        const double measuredLoad = cmp.measuredLambda * snap.service.mean() / static_cast<double>(kSecond);
+        const double measuredC = erlangC(s.workers, measuredLoad);
+        const double n = static_cast<double>(snap.counters.submitted);
+        const double binomial = std::sqrt(measuredC * (1 - measuredC) / n);
+        const double tolerance = 4 * 6.0 * binomial;
+        qInfo("P(wait) measured %.4f, Erlang C %.4f at the model's load %.3f, %.4f at the measured %.3f, "
+              "tolerance %.3f (binomial SE %.4f)",
+              cmp.measuredProbWait, p.metrics.probWait, p.metrics.offeredLoad, measuredC, measuredLoad,
+              tolerance, binomial);
+        QVERIFY2(std::abs(cmp.measuredProbWait - measuredC) <= tolerance,
+                 qPrintable(QString::number(cmp.measuredProbWait)));
+
+        // Against the twin: its share, moved by what the lateness moves Erlang C (0.002
+        // on a quiet machine, where the two were 0.001-0.002 apart). Allowed: 4 binomial
+        // standard errors (0.044), plus the move again, as the move is an estimate:
+        // service time leaves out a late pick-up (a parked worker woken late holds its
+        // job before serving it; the share came up to 0.055 above the moved one in 40
+        // runs at load 6-12), and a stall holding several workers at once is in each of
+        // their services (0.06 below it in single runs 5-8 % late).
+        const double a = p.metrics.offeredLoad;
+        const double moved = erlangC(s.workers, a * (1 + fairest.lateness)) - erlangC(s.workers, a);
+        const double expected = virtualShare + moved;
+        const double twinTolerance = 4 * binomial + std::abs(moved);
+        qInfo("same seed in virtual time: %.4f, moved by the lateness to %.4f, tolerance %.3f", virtualShare,
+              expected, twinTolerance);
+        QVERIFY2(std::abs(cmp.measuredProbWait - expected) <= twinTolerance,
+                 qPrintable(QStringLiteral("real %1, virtual %2 moved to %3")
+                                .arg(cmp.measuredProbWait)
+                                .arg(virtualShare)
+                                .arg(expected)));
     }
 
     void retriesAreAccounted()
