@@ -6,6 +6,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -331,18 +332,23 @@ private slots:
 
         // Against the twin: its share, moved by what the lateness moves Erlang C (0.002
         // on a quiet machine, where the two were 0.001-0.002 apart). Allowed: 4 binomial
-        // standard errors (0.044), plus the move again, as the move is an estimate:
-        // service time leaves out a late pick-up (a parked worker woken late holds its
-        // job before serving it; the share came up to 0.055 above the moved one in 40
-        // runs at load 6-12), and a stall holding several workers at once is in each of
-        // their services (0.06 below it in single runs 5-8 % late).
+        // standard errors (0.044), plus some of the move, as the move is an estimate.
+        // Above it, the move again: service time leaves out a late pick-up (a parked
+        // worker woken late holds its job before serving it; the share came up to 0.055
+        // above the moved one in 60 runs at load 6-12). Below it, half the move: a stall
+        // holding several workers at once is in each of their services (0.06 below it
+        // in single runs 5-8 % late, moves 0.10-0.15). Counting an arrival as finding an
+        // idle worker when all were just busy gives 0.33 here, 0.39-0.41 under load: it
+        // still failed 3 of 4 runs at load 10.
         const double a = p.metrics.offeredLoad;
-        const double moved = erlangC(s.workers, a * (1 + fairest.lateness)) - erlangC(s.workers, a);
+        const double moved =
+            std::max(0.0, erlangC(s.workers, a * (1 + fairest.lateness)) - erlangC(s.workers, a));
         const double expected = virtualShare + moved;
-        const double twinTolerance = 4 * binomial + std::abs(moved);
-        qInfo("same seed in virtual time: %.4f, moved by the lateness to %.4f, tolerance %.3f", virtualShare,
-              expected, twinTolerance);
-        QVERIFY2(std::abs(cmp.measuredProbWait - expected) <= twinTolerance,
+        const double above = 4 * binomial + moved;
+        const double below = 4 * binomial + moved / 2;
+        qInfo("same seed in virtual time: %.4f, moved by the lateness to %.4f, allowed -%.3f/+%.3f",
+              virtualShare, expected, below, above);
+        QVERIFY2(cmp.measuredProbWait >= expected - below && cmp.measuredProbWait <= expected + above,
                  qPrintable(QStringLiteral("real %1, virtual %2 moved to %3")
                                 .arg(cmp.measuredProbWait)
                                 .arg(virtualShare)
