@@ -198,39 +198,7 @@ void WorkerView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
-    const QRect area = gridRect();
-    const int n = static_cast<int>(m_data.states.size());
-    const int gap = m_cellSize >= 10 ? 2 : 1;
-    for (int cell = 0; cell < m_cells; ++cell) {
-        WorkerCells::Counts counts{};
-        if (m_data.perCell > 1 && cell < static_cast<int>(m_data.counts.size())) {
-            counts = m_data.counts[static_cast<std::size_t>(cell)];
-        } else {
-            // One state per worker: grouped here only if the view shrank since it asked.
-            const int begin = cell * m_perCell;
-            const int end = std::min(n, begin + m_perCell);
-            for (int i = begin; i < end; ++i)
-                ++counts[static_cast<std::size_t>(m_data.states[static_cast<std::size_t>(i)])];
-        }
-        const QRect r(area.left() + (cell % m_columns) * m_cellSize,
-                      area.top() + (cell / m_columns) * m_cellSize, m_cellSize - gap, m_cellSize - gap);
-        const auto live = static_cast<int>(counts[0] + counts[1] + counts[2]);
-        if (live == 0) {
-            p.setPen(palette().color(QPalette::Mid));
-            p.drawRect(r.adjusted(0, 0, -1, -1));
-            continue;
-        }
-        double red = 0, green = 0, blue = 0;
-        for (int state = 0; state < 3; ++state) {
-            const QColor c = colorOf(static_cast<WorkerState>(state));
-            const double share = static_cast<double>(counts[static_cast<std::size_t>(state)]) / live;
-            red += c.redF() * share;
-            green += c.greenF() * share;
-            blue += c.blueF() * share;
-        }
-        p.fillRect(r, QColor::fromRgbF(static_cast<float>(red), static_cast<float>(green),
-                                       static_cast<float>(blue)));
-    }
+    paintCells(p, gridRect());
 
     // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
     const int legendTop = height() - legendHeight(width() - 2 * kMargin);
@@ -243,6 +211,76 @@ void WorkerView::paintEvent(QPaintEvent*)
                        colorOf(static_cast<WorkerState>(item.state)));
         p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(item.text, Qt::ElideRight, r.width()));
     }
+}
+
+QRect WorkerView::cellRectInGrid(int cell) const
+{
+    const int gap = m_cellSize >= 10 ? 2 : 1;
+    return {(cell % m_columns) * m_cellSize, (cell / m_columns) * m_cellSize, m_cellSize - gap,
+            m_cellSize - gap};
+}
+
+void WorkerView::paintCells(QPainter& p, const QRect& area)
+{
+    // The cells go into an image, pixel by pixel, drawn at once: at 100,000 workers the
+    // view has thousands of cells, and a fillRect() each cost ~1 ms a paint. A cell
+    // covers the device pixels a fillRect() of it would: its edges rounded after scaling.
+    const qreal dpr = devicePixelRatioF();
+    const QSize size(static_cast<int>(std::ceil(area.width() * dpr)),
+                     static_cast<int>(std::ceil(area.height() * dpr)));
+    if (size.isEmpty())
+        return;
+    if (m_image.size() != size)
+        m_image = QImage(size, QImage::Format_RGB32);
+    m_image.setDevicePixelRatio(1);
+    m_image.fill(palette().color(QPalette::Base));
+    const auto device = [dpr](int logical) { return static_cast<int>(std::lround(logical * dpr)); };
+    const int n = static_cast<int>(m_data.states.size());
+    m_retired.clear();
+    for (int cell = 0; cell < m_cells; ++cell) {
+        WorkerCells::Counts counts{};
+        if (m_data.perCell > 1 && cell < static_cast<int>(m_data.counts.size())) {
+            counts = m_data.counts[static_cast<std::size_t>(cell)];
+        } else {
+            // One state per worker: grouped here only if the view shrank since it asked.
+            const int begin = cell * m_perCell;
+            const int end = std::min(n, begin + m_perCell);
+            for (int i = begin; i < end; ++i)
+                ++counts[static_cast<std::size_t>(m_data.states[static_cast<std::size_t>(i)])];
+        }
+        const QRect r = cellRectInGrid(cell);
+        const auto live = static_cast<int>(counts[0] + counts[1] + counts[2]);
+        if (live == 0) {
+            m_retired.push_back(r.translated(area.topLeft()));
+            continue;
+        }
+        double red = 0, green = 0, blue = 0;
+        for (int state = 0; state < 3; ++state) {
+            const QColor c = colorOf(static_cast<WorkerState>(state));
+            const double share = static_cast<double>(counts[static_cast<std::size_t>(state)]) / live;
+            red += c.redF() * share;
+            green += c.greenF() * share;
+            blue += c.blueF() * share;
+        }
+        // As fillRect() converts a QColor for a 32-bit image.
+        const QRgb rgb =
+            QColor::fromRgbF(static_cast<float>(red), static_cast<float>(green), static_cast<float>(blue))
+                .rgba64()
+                .toArgb32();
+        const int x0 = std::clamp(device(r.left()), 0, size.width());
+        const int x1 = std::clamp(device(r.left() + r.width()), 0, size.width());
+        const int y1 = std::clamp(device(r.top() + r.height()), 0, size.height());
+        for (int y = std::clamp(device(r.top()), 0, size.height()); y < y1; ++y) {
+            auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(y));
+            std::fill(line + x0, line + x1, rgb);
+        }
+    }
+    m_image.setDevicePixelRatio(dpr);
+    p.drawImage(area.topLeft(), m_image);
+    // Retired slots: an outline, rare enough to draw one by one.
+    p.setPen(palette().color(QPalette::Mid));
+    for (const QRect& r : m_retired)
+        p.drawRect(r.adjusted(0, 0, -1, -1));
 }
 
 } // namespace poollab
