@@ -117,6 +117,16 @@ private:
         QTRY_VERIFY_WITH_TIMEOUT(c.isFinished(), 60000);
     }
 
+    // Shows the panel (1000x800) and runs its controller's scenario to the end at full pace.
+    static void showAndRunToEnd(RunController& c, ChartPanel& panel)
+    {
+        c.setPace(0);
+        panel.resize(1000, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        runToEnd(c);
+    }
+
     // The window the panel shows, as the record defines it.
     static std::pair<double, double> windowOf(const std::vector<Sample>& rows, int seconds)
     {
@@ -410,12 +420,8 @@ private slots:
         s.queueCapacity = 100000; // a wide label on one axis only
         s.overflow = OverflowPolicy::Block;
         c.setScenario(s);
-        c.setPace(0);
         ChartPanel panel(&c);
-        panel.resize(1000, 800);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        runToEnd(c);
+        showAndRunToEnd(c, panel);
         panel.update();
         const auto left = [&](int i) { return panel.view(i)->chart()->plotArea().left(); };
         const auto right = [&](int i) { return panel.view(i)->chart()->plotArea().right(); };
@@ -431,12 +437,8 @@ private slots:
     {
         RunController c(makeEngineFor);
         c.setScenario(busyRun()); // 30 s
-        c.setPace(0);
         ChartPanel panel(&c);
-        panel.resize(1000, 800);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        runToEnd(c);
+        showAndRunToEnd(c, panel);
         const auto deliver = [] {
             for (int round = 0; round < 3; ++round)
                 QCoreApplication::sendPostedEvents();
