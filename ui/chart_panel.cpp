@@ -95,7 +95,9 @@ double maxY(const QList<QPointF>& points)
 
 MarkedChartView::MarkedChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
 {
-    setRenderHint(QPainter::Antialiasing);
+    // No antialiasing: the lines are steps, horizontal and vertical, which it would only
+    // blur at their edges, and it doubled the cost of painting their 2 px strokes.
+    setRenderHint(QPainter::Antialiasing, false);
     setMinimumHeight(150);
     // The panel repaints a chart whole, once, after a refresh that changed it. Qt's own
     // minimal updates arrived after that paint, so each chart painted again through a
