@@ -451,16 +451,8 @@ void ChartPanel::update()
                        span, kMaxBuckets, m_steps);
             QList<QPointF>& points = m_points[i];
             points.reserve(static_cast<qsizetype>(m_steps.size()));
-            for (const StepPoint& p : m_steps) {
-                // Rows of equal value draw one straight line: its inner points would only
-                // add joins to stroke (x never decreases, so the line is the same).
-                const qsizetype n = points.size();
-                if (n >= 2 && points[n - 1].y() == p.y && points[n - 2].y() == p.y) {
-                    points[n - 1].setX(p.x);
-                    continue;
-                }
+            for (const StepPoint& p : m_steps)
                 points.append({p.x, p.y});
-            }
         }
     });
 

@@ -42,8 +42,7 @@ private:
 
 // The three live charts on one time axis: throughput, queue and workers, latency.
 // They draw the run's interval record (the rows the CSV export writes), each row as a
-// step over its interval (a run of rows of equal value as one step: the same line with
-// fewer points). update() takes only what it shows: the rows of a rolling
+// step over its interval. update() takes only what it shows: the rows of a rolling
 // window (min/max per bucket past kMaxBuckets) or the record's whole-run envelope, so
 // the cost per tick depends neither on the job rate nor on the run's length.
 class ChartPanel : public QWidget
