@@ -198,13 +198,16 @@ void WorkerView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
-    paintCells(p, gridRect());
+    // The legend laid out once a paint (gridRect() and legendHeight() each lay it out).
+    const std::vector<LegendItem> legend = layoutLegend(width() - 2 * kMargin, legendTexts());
+    const int legendHeight = legend.empty() ? 0 : legend.back().rect.bottom() + 1 + kMargin;
+    paintCells(p, rect().adjusted(kMargin, kMargin, -kMargin, -legendHeight - kMargin));
 
     // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
-    const int legendTop = height() - legendHeight(width() - 2 * kMargin);
+    const int legendTop = height() - legendHeight;
     const QFontMetrics fm(font());
     p.setPen(palette().color(QPalette::Text));
-    for (const LegendItem& item : layoutLegend(width() - 2 * kMargin, legendTexts())) {
+    for (const LegendItem& item : legend) {
         const QRect r = item.rect.translated(kMargin, legendTop);
         if (item.state >= 0)
             p.fillRect(QRect(r.left() - kSwatch - 4, r.top() + (r.height() - kSwatch) / 2, kSwatch, kSwatch),
