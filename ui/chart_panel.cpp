@@ -65,14 +65,15 @@ bool setAxis(QValueAxis* axis, double min, double max, double step, const QStrin
 }
 
 // 0..max in about four round steps; whole-number quantities never get a step below 1.
-void setNiceRange(QValueAxis* axis, double maxValue, bool wholeNumbers = false)
+// Returns whether the axis changed.
+bool setNiceRange(QValueAxis* axis, double maxValue, bool wholeNumbers = false)
 {
     if (!(maxValue > 0))
         maxValue = 1;
     double step = niceStep(maxValue / 4);
     if (wholeNumbers)
         step = std::max(1.0, std::round(step));
-    setAxis(axis, 0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step);
+    return setAxis(axis, 0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step);
 }
 
 QValueAxis* timeAxisOf(QChart* chart)
@@ -104,8 +105,14 @@ double maxY(const QList<QPointF>& points)
 
 MarkedChartView::MarkedChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
 {
-    setRenderHint(QPainter::Antialiasing);
+    // No antialiasing: the lines are steps, horizontal and vertical, which it would only
+    // blur at their edges, and it doubled the cost of painting their 2 px strokes.
+    setRenderHint(QPainter::Antialiasing, false);
     setMinimumHeight(110); // the plot and its axes: title and legend are in a ChartHeader above
+    // The panel repaints a chart whole, once, after a refresh that changed it. Qt's own
+    // minimal updates arrived after that paint, so each chart painted again through a
+    // clip of dozens of rectangles: twice the cost of one whole paint.
+    setViewportUpdateMode(QGraphicsView::NoViewportUpdate);
 }
 
 void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
@@ -481,11 +488,17 @@ void ChartPanel::update()
         showCapacity || m_points[QueueDepth].isEmpty() ? tr("capacity")
         : capacityMax > 0 ? tr("capacity %1 (off scale)").arg(QLocale().toString(capacityMax, 'f', 0))
                           : tr("capacity 0 (hand-off)");
-    if (m_series[QueueCapacity]->name() != capacityName)
-        m_series[QueueCapacity]->setName(capacityName);
 
+    std::array<bool, 3> changed{}; // per chart: it repaints (whole) only then
+    const auto chartOf = [](std::size_t id) -> std::size_t {
+        return id <= Retries ? 0 : id <= Workers ? 1 : 2;
+    };
+    if (m_series[QueueCapacity]->name() != capacityName) {
+        m_series[QueueCapacity]->setName(capacityName);
+        changed[1] = true;
+    }
     for (std::size_t i = 0; i < SeriesCount; ++i)
-        drawSegments(static_cast<Series>(i));
+        changed[chartOf(i)] |= drawSegments(static_cast<Series>(i));
 
     const double x0 = span.from;
     const double x1 = span.to > span.from ? span.to : span.from + 1;
@@ -499,7 +512,7 @@ void ChartPanel::update()
     // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
-    setNiceRange(m_rateAxis, rateScale * 1.1);
+    changed[0] |= setNiceRange(m_rateAxis, rateScale * 1.1);
     // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
     const QString arrivalsName = arrivalMax > m_rateAxis->max()
                                      ? tr("arrived/s (peak %1)").arg(compactNumber(arrivalMax))
@@ -507,18 +520,19 @@ void ChartPanel::update()
     if (m_series[Arrivals]->name() != arrivalsName)
         m_series[Arrivals]->setName(arrivalsName);
     refreshLegends();
-    setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
-    setNiceRange(m_workerAxis,
-                 std::max({maxY(m_points[Workers]), maxY(m_points[Busy]), maxY(m_points[Throttled]),
-                           maxY(m_points[InFlight])}) *
-                     1.05,
-                 true);
-    setNiceRange(m_latencyAxis,
-                 std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
+    changed[1] |=
+        setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
+    changed[1] |= setNiceRange(m_workerAxis,
+                               std::max({maxY(m_points[Workers]), maxY(m_points[Busy]),
+                                         maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
+                                   1.05,
+                               true);
+    changed[2] |= setNiceRange(
+        m_latencyAxis, std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
     alignPlotAreas();
-    // The foreground (markers, pauses) is redrawn with the whole plot only when it can
-    // have moved or changed: most ticks change nothing in the charts (a row per second),
-    // and the series and axes schedule their own repaints.
+    // The foreground (markers, pauses) moves with the time axes and the plot areas, and
+    // changes with the markers and pauses: then all three charts repaint. Most ticks
+    // change nothing in the charts (a row per second) and repaint none.
     QString foreground = QString::number(m_controller->markers().size());
     if (!m_controller->markers().empty())
         foreground +=
@@ -532,15 +546,16 @@ void ChartPanel::update()
         moved |= charts[i]->plotArea() != m_plotAreas[i];
         m_plotAreas[i] = charts[i]->plotArea();
     }
-    if (moved || foreground != m_foreground) {
-        m_foreground = foreground;
-        for (MarkedChartView* view : m_views)
-            view->viewport()->update();
-    }
+    const bool all = moved || foreground != m_foreground;
+    m_foreground = foreground;
+    for (std::size_t i = 0; i < 3; ++i)
+        if (all || changed[i])
+            m_views[i]->viewport()->update();
 }
 
-void ChartPanel::drawSegments(Series id)
+bool ChartPanel::drawSegments(Series id)
 {
+    bool changed = false;
     const QList<QPointF>& points = m_points[id];
     std::vector<QLineSeries*>& more = m_continuations[id];
     std::size_t used = 0; // continuations drawn
@@ -561,11 +576,14 @@ void ChartPanel::drawSegments(Series id)
                 for (QAbstractAxis* axis : m_series[id]->attachedAxes())
                     series->attachAxis(axis);
                 more.push_back(series);
+                changed = true;
             }
             series = more[used++];
         }
-        if (series->points() != m_segment) // else the series would rebuild its path for nothing
+        if (series->points() != m_segment) { // else the series would rebuild its path for nothing
             series->replace(m_segment);
+            changed = true;
+        }
         if (to >= points.size())
             break;
         from = to + 1;
@@ -576,7 +594,9 @@ void ChartPanel::drawSegments(Series id)
         m_series[id]->chart()->removeSeries(more.back());
         delete more.back();
         more.pop_back();
+        changed = true;
     }
+    return changed;
 }
 
 QList<QXYSeries*> ChartPanel::segmentsOf(const QXYSeries* series) const
@@ -622,6 +642,8 @@ void ChartPanel::alignPlotAreas()
             continue;
         charts[i]->setMargins(base + extra);
         charts[i]->layout()->activate();
+        if (m_views[i]) // views repaint only when told (NoViewportUpdate); null while built
+            m_views[i]->viewport()->update();
     }
     m_aligning = false;
 }

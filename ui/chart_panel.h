@@ -108,7 +108,7 @@ private:
     void styleSeries();
     Column column(Series id) const;
     void alignPlotAreas();
-    void drawSegments(Series id);
+    bool drawSegments(Series id); // whether any of its lines changed
 
     const RunController* m_controller;
     int m_windowSeconds = 60;

@@ -187,9 +187,41 @@ void WorkerView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
-    const QRect area = gridRect();
-    const int n = static_cast<int>(m_data.states.size());
+    // The legend laid out once a paint (gridRect() and legendHeight() each lay it out).
+    const std::vector<LegendEntry> entries = legendEntries(legendTexts());
+    const std::vector<PlacedLegendEntry> legend =
+        flowLegend(fontMetrics(), width() - 2 * kMargin, entries, false);
+    const int legendHeight = legend.empty() ? 0 : flowLegendHeight(legend) + kMargin;
+    paintCells(p, rect().adjusted(kMargin, kMargin, -kMargin, -legendHeight - kMargin));
+    // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
+    paintLegend(p, QPoint(kMargin, height() - legendHeight), entries, legend,
+                palette().color(QPalette::Text));
+}
+
+QRect WorkerView::cellRectInGrid(int cell) const
+{
     const int gap = m_cellSize >= 10 ? 2 : 1;
+    return {(cell % m_columns) * m_cellSize, (cell / m_columns) * m_cellSize, m_cellSize - gap,
+            m_cellSize - gap};
+}
+
+void WorkerView::paintCells(QPainter& p, const QRect& area)
+{
+    // The cells go into an image, pixel by pixel, drawn at once: at 100,000 workers the
+    // view has thousands of cells, and a fillRect() each cost ~1 ms a paint. A cell
+    // covers the device pixels a fillRect() of it would: its edges rounded after scaling.
+    const qreal dpr = devicePixelRatioF();
+    const QSize size(static_cast<int>(std::ceil(area.width() * dpr)),
+                     static_cast<int>(std::ceil(area.height() * dpr)));
+    if (size.isEmpty())
+        return;
+    if (m_image.size() != size)
+        m_image = QImage(size, QImage::Format_RGB32);
+    m_image.setDevicePixelRatio(1);
+    m_image.fill(palette().color(QPalette::Base));
+    const auto device = [dpr](int logical) { return static_cast<int>(std::lround(logical * dpr)); };
+    const int n = static_cast<int>(m_data.states.size());
+    m_retired.clear();
     for (int cell = 0; cell < m_cells; ++cell) {
         WorkerCells::Counts counts{};
         if (m_data.perCell > 1 && cell < static_cast<int>(m_data.counts.size())) {
@@ -201,12 +233,10 @@ void WorkerView::paintEvent(QPaintEvent*)
             for (int i = begin; i < end; ++i)
                 ++counts[static_cast<std::size_t>(m_data.states[static_cast<std::size_t>(i)])];
         }
-        const QRect r(area.left() + (cell % m_columns) * m_cellSize,
-                      area.top() + (cell / m_columns) * m_cellSize, m_cellSize - gap, m_cellSize - gap);
+        const QRect r = cellRectInGrid(cell);
         const auto live = static_cast<int>(counts[0] + counts[1] + counts[2]);
         if (live == 0) {
-            p.setPen(palette().color(QPalette::Mid));
-            p.drawRect(r.adjusted(0, 0, -1, -1));
+            m_retired.push_back(r.translated(area.topLeft()));
             continue;
         }
         double red = 0, green = 0, blue = 0;
@@ -217,16 +247,25 @@ void WorkerView::paintEvent(QPaintEvent*)
             green += c.greenF() * share;
             blue += c.blueF() * share;
         }
-        p.fillRect(r, QColor::fromRgbF(static_cast<float>(red), static_cast<float>(green),
-                                       static_cast<float>(blue)));
+        // As fillRect() converts a QColor for a 32-bit image.
+        const QRgb rgb =
+            QColor::fromRgbF(static_cast<float>(red), static_cast<float>(green), static_cast<float>(blue))
+                .rgba64()
+                .toArgb32();
+        const int x0 = std::clamp(device(r.left()), 0, size.width());
+        const int x1 = std::clamp(device(r.left() + r.width()), 0, size.width());
+        const int y1 = std::clamp(device(r.top() + r.height()), 0, size.height());
+        for (int y = std::clamp(device(r.top()), 0, size.height()); y < y1; ++y) {
+            auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(y));
+            std::fill(line + x0, line + x1, rgb);
+        }
     }
-
-    // Legend and scale, wrapped to the width; a text wider than a whole line is elided.
-    const int legendTop = height() - legendHeight(width() - 2 * kMargin);
-    const std::vector<LegendEntry> entries = legendEntries(legendTexts());
-    paintLegend(p, QPoint(kMargin, legendTop), entries,
-                flowLegend(QFontMetrics(font()), width() - 2 * kMargin, entries, false),
-                palette().color(QPalette::Text));
+    m_image.setDevicePixelRatio(dpr);
+    p.drawImage(area.topLeft(), m_image);
+    // Retired slots: an outline, rare enough to draw one by one.
+    p.setPen(palette().color(QPalette::Mid));
+    for (const QRect& r : m_retired)
+        p.drawRect(r.adjusted(0, 0, -1, -1));
 }
 
 } // namespace poollab

@@ -4,6 +4,7 @@
 #include "core/snapshot.h"
 #include "ui/chart_legend.h"
 
+#include <QImage>
 #include <QWidget>
 
 #include <vector>
@@ -31,6 +32,8 @@ public:
     // Workers per cell at the current size (1 = one cell each).
     int workersPerCell() const { return m_perCell; }
     int cellCount() const { return m_cells; }
+    // Where a cell is drawn, in the view's coordinates (for tests).
+    QRect cellRect(int cell) const { return cellRectInGrid(cell).translated(gridRect().topLeft()); }
 
     static QColor colorOf(WorkerState state);
 
@@ -46,6 +49,8 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void paintCells(QPainter& p, const QRect& area);
+    QRect cellRectInGrid(int cell) const; // from the grid's top left
     void layoutCells();
     void layoutCellsOnce();
     void updateToolTip();
@@ -62,6 +67,8 @@ private:
     int m_columns = 1;
     int m_cellSize = 16;
     bool m_simulated = false;
+    QImage m_image;               // the cells, in device pixels (kept to reuse its memory)
+    std::vector<QRect> m_retired; // cells of retired slots, drawn as outlines
 };
 
 } // namespace poollab

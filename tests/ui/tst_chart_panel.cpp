@@ -10,6 +10,9 @@
 #include "tests/chart_pixels.h"
 #include <QApplication>
 #include <QLegendMarker>
+#include <QMultiMap>
+#include <QPaintEvent>
+#include <QScreen>
 
 #include <QTest>
 #include <QXYSeries>
@@ -69,6 +72,33 @@ Scenario busyRun()
     return s;
 }
 
+// Pixels that differ between two images of one size (every pixel when the sizes differ).
+int pixelsDiffering(const QImage& a, const QImage& b)
+{
+    if (a.size() != b.size())
+        return a.width() * a.height();
+    int differing = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            differing += a.pixel(x, y) != b.pixel(x, y) ? 1 : 0;
+    return differing;
+}
+
+// The paint events each widget it watches gets.
+class PaintLog : public QObject
+{
+public:
+    QMultiMap<QObject*, QRegion> regions;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint)
+            regions.insert(watched, static_cast<QPaintEvent*>(event)->region());
+        return false;
+    }
+};
+
 QString kindName(ChartPanel::LatencyKind kind)
 {
     return QString::number(static_cast<int>(kind));
@@ -85,6 +115,16 @@ private:
     {
         QVERIFY(c.start());
         QTRY_VERIFY_WITH_TIMEOUT(c.isFinished(), 60000);
+    }
+
+    // Shows the panel (1000x800) and runs its controller's scenario to the end at full pace.
+    static void showAndRunToEnd(RunController& c, ChartPanel& panel)
+    {
+        c.setPace(0);
+        panel.resize(1000, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        runToEnd(c);
     }
 
     // The window the panel shows, as the record defines it.
@@ -362,18 +402,66 @@ private slots:
         s.queueCapacity = 100000; // a wide label on one axis only
         s.overflow = OverflowPolicy::Block;
         c.setScenario(s);
-        c.setPace(0);
         ChartPanel panel(&c);
-        panel.resize(1000, 800);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        runToEnd(c);
+        showAndRunToEnd(c, panel);
         panel.update();
         const auto left = [&](int i) { return panel.view(i)->chart()->plotArea().left(); };
         const auto right = [&](int i) { return panel.view(i)->chart()->plotArea().right(); };
         QTRY_VERIFY(std::abs(left(0) - left(1)) < 1 && std::abs(left(1) - left(2)) < 1);
         QTRY_VERIFY(std::abs(right(0) - right(1)) < 1 && std::abs(right(1) - right(2)) < 1);
         QVERIFY(panel.view(0)->chart()->plotArea().width() > 500);
+    }
+
+    // A refresh that changes the charts repaints each one once, whole, with what the
+    // record now says; one that changes nothing repaints none. (Qt's own minimal updates
+    // used to repaint each chart a second time through a clip of many rectangles.)
+    void aRefreshRepaintsEachChangedChartOnceAndWhole()
+    {
+        RunController c(makeEngineFor);
+        c.setScenario(busyRun()); // 30 s
+        ChartPanel panel(&c);
+        showAndRunToEnd(c, panel);
+        const auto deliver = [] {
+            for (int round = 0; round < 3; ++round)
+                QCoreApplication::sendPostedEvents();
+        };
+        deliver();
+
+        // What the screen shows of a chart's viewport (the offscreen platform's backing store).
+        const auto shown = [&](int v) {
+            QWidget* viewport = panel.view(v)->viewport();
+            const QPoint at = viewport->mapTo(&panel, QPoint(0, 0));
+            return panel.screen()
+                ->grabWindow(panel.winId(), at.x(), at.y(), viewport->width(), viewport->height())
+                .toImage()
+                .convertToFormat(QImage::Format_RGB32);
+        };
+        std::array<QImage, 3> before;
+        for (int v = 0; v < 3; ++v)
+            before[static_cast<std::size_t>(v)] = shown(v);
+
+        PaintLog log;
+        for (int v = 0; v < 3; ++v)
+            panel.view(v)->viewport()->installEventFilter(&log);
+        panel.setWindowSeconds(30); // 0-60 s to 0-30 s: every chart changes
+        deliver();
+        for (int v = 0; v < 3; ++v) {
+            QWidget* viewport = panel.view(v)->viewport();
+            QCOMPARE(log.regions.count(viewport), 1);
+            QCOMPARE(log.regions.value(viewport), QRegion(viewport->rect()));
+            // On screen is what the chart draws now (rendered afresh; a few antialiased
+            // pixels may round apart), not the 0-60 s view, which differs in thousands.
+            const QImage now = viewport->grab().toImage().convertToFormat(QImage::Format_RGB32);
+            const int changed = pixelsDiffering(before[static_cast<std::size_t>(v)], now);
+            QVERIFY2(changed > 1000,
+                     qPrintable(QStringLiteral("chart %1: %2 pixels changed").arg(v).arg(changed)));
+            const int off = pixelsDiffering(shown(v), now);
+            QVERIFY2(off <= 10, qPrintable(QStringLiteral("chart %1: %2 pixels differ").arg(v).arg(off)));
+        }
+        log.regions.clear();
+        panel.update(); // the same record and window: nothing to draw
+        deliver();
+        QCOMPARE(log.regions.size(), 0);
     }
 
     void queueAxisScalesToTheQueue()
