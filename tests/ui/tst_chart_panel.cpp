@@ -9,7 +9,6 @@
 
 #include "tests/chart_pixels.h"
 #include <QApplication>
-#include <QLegendMarker>
 #include <QMultiMap>
 #include <QPaintEvent>
 #include <QScreen>
