@@ -148,7 +148,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_controller->setWorkerCellLimit(m_workers->cellLimit());
     connect(m_controller, &RunController::ticked, this, [this] {
         const Snapshot& s = m_controller->snapshot();
-        m_workers->setCells(s.workerCells, s.workers);
+        m_workers->setCells(s.workerCells, s.workers, s.state);
         m_controller->setWorkerCellLimit(m_workers->cellLimit()); // from the next tick: the view's size now
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {

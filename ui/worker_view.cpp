@@ -45,15 +45,16 @@ QColor WorkerView::colorOf(WorkerState state)
     return Qt::transparent;
 }
 
-void WorkerView::setCells(const WorkerCells& cells, int targetWorkers)
+void WorkerView::setCells(const WorkerCells& cells, int targetWorkers, PoolState state)
 {
-    const bool relayout =
-        cells.shown != m_data.shown || cells.perCell != m_data.perCell || targetWorkers != m_target;
+    const bool relayout = cells.shown != m_data.shown || cells.perCell != m_data.perCell ||
+                          targetWorkers != m_target || state != m_state;
     m_data.shown = cells.shown;
     m_data.perCell = cells.perCell;
     m_data.states = cells.states;
     m_data.counts = cells.counts;
     m_target = targetWorkers;
+    m_state = state;
     if (relayout)
         layoutCells();
     QWidget::update();
@@ -90,9 +91,18 @@ QStringList WorkerView::legendTextsFor(int perCell) const
     QStringList texts{tr("idle %1").arg(count(WorkerState::Idle)),
                       tr("busy %1").arg(count(WorkerState::Busy)),
                       tr("token wait %1").arg(count(WorkerState::Throttled))};
-    texts << (m_simulated ? tr("%1 workers (target %2)") : tr("%1 threads (target %2)"))
-                 .arg(live)
-                 .arg(m_target);
+    // Once no worker is left, say why rather than "0 workers (target 10)", which reads
+    // like a fault: the run has not started, or it is over and its workers have exited.
+    if (live == 0 && m_state == PoolState::Idle)
+        texts << tr("not started");
+    else if (live == 0 && m_state == PoolState::Stopped)
+        texts << (m_simulated ? tr("run over: its %1 workers have exited")
+                              : tr("run over: its %1 threads have exited"))
+                     .arg(m_target);
+    else
+        texts << (m_simulated ? tr("%1 workers (target %2)") : tr("%1 threads (target %2)"))
+                     .arg(live)
+                     .arg(m_target);
     if (perCell > 1)
         texts << tr("1 cell = %1 workers").arg(perCell);
     return texts;
@@ -156,7 +166,12 @@ void WorkerView::layoutCells()
 void WorkerView::layoutCellsOnce()
 {
     const QRect area = gridRect();
-    const int n = std::max(1, m_data.shown);
+    if (m_data.shown <= 0) { // no worker slot left (not started, or every worker exited): no cells
+        m_perCell = 1;
+        m_cells = 0;
+        return;
+    }
+    const int n = m_data.shown;
     const double w = std::max(1, area.width());
     const double h = std::max(1, area.height());
     if (m_data.perCell > 1) { // grouped by the engine to fit cellLimit(): cells at their smallest

@@ -24,7 +24,8 @@ public:
     explicit WorkerView(QWidget* parent = nullptr);
 
     // Draws the cells the engine filled: one per worker, or groups counted per state.
-    void setCells(const WorkerCells& cells, int targetWorkers);
+    // The pool's state words the legend once no worker is left (not started, run over).
+    void setCells(const WorkerCells& cells, int targetWorkers, PoolState state = PoolState::Running);
     // The most cells the view can show at its size: what to ask the engine for.
     int cellLimit() const;
     // Virtual time simulates workers: the legend says "workers", not "threads".
@@ -62,6 +63,7 @@ private:
 
     WorkerCells m_data; // as the engine grouped them (trailing retired slots left out)
     int m_target = 0;
+    PoolState m_state = PoolState::Idle; // Idle until the first snapshot: no run yet
     int m_perCell = 1;
     int m_cells = 0;
     int m_columns = 1;

@@ -115,6 +115,38 @@ private slots:
                                         .arg(shown.pixel(x, y), 0, 16)
                                         .arg(reference.pixel(x, y), 0, 16)));
     }
+
+    void legendSaysWhyNoWorkerIsLeft_data()
+    {
+        QTest::addColumn<PoolState>("state");
+        QTest::addColumn<bool>("simulated");
+        QTest::addColumn<int>("target");
+        QTest::addColumn<QString>("last");
+        QTest::newRow("before a run") << PoolState::Idle << true << 0 << QStringLiteral("not started");
+        QTest::newRow("virtual run over")
+            << PoolState::Stopped << true << 10 << QStringLiteral("run over: its 10 workers have exited");
+        QTest::newRow("real run over")
+            << PoolState::Stopped << false << 4 << QStringLiteral("run over: its 4 threads have exited");
+        QTest::newRow("running, threads not up yet")
+            << PoolState::Running << false << 4 << QStringLiteral("0 threads (target 4)");
+    }
+    void legendSaysWhyNoWorkerIsLeft()
+    {
+        QFETCH(PoolState, state);
+        QFETCH(bool, simulated);
+        QFETCH(int, target);
+        QFETCH(QString, last);
+        // What an engine reports once every worker has left: their slots retired, none shown.
+        WorkerCells cells;
+        cells.slotCount = target;
+        cells.shown = 0;
+        WorkerView view;
+        view.resize(340, 520);
+        view.setSimulated(simulated);
+        view.setCells(cells, target, state);
+        QCOMPARE(view.legendTexts().last(), last);
+        QCOMPARE(view.cellCount(), 0); // no empty outline standing for a worker
+    }
 };
 
 QTEST_MAIN(TstWorkerView)
