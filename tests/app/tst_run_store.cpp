@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "io/csv_export.h"
+#include "io/run_store.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace poollab;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Samples whose doubles do not print short (0.1 + 0.2, a third, a denormal), so a
+// lossy store would show in the regenerated CSV.
+std::vector<Sample> awkwardSamples(int n)
+{
+    std::vector<Sample> out;
+    for (int i = 0; i < n; ++i) {
+        Sample s;
+        s.runNs = (i + 1) * kSecond + 123;
+        s.intervalNs = kSecond + i;
+        s.arrivalsPerSec = 0.1 + 0.2 + i;
+        s.completionsPerSec = 1.0 / 3.0 * i;
+        s.failuresPerSec = std::numeric_limits<double>::denorm_min();
+        s.rejectionsPerSec = 1e300;
+        s.dropsPerSec = -0.0;
+        s.retriesPerSec = 2.5;
+        s.cancellationsPerSec = 7;
+        s.queueDepth = std::int64_t{1} << 40;
+        s.queueCapacity = 100;
+        s.busyWorkers = i % 5;
+        s.throttledWorkers = 1;
+        s.workers = 4;
+        s.inFlight = -3;
+        s.utilization = 0.987654321012345;
+        s.total = {static_cast<std::uint64_t>(i), 11, 22, 33, 44, 5.5};
+        s.wait = {1, 2, 3, 4, 5, 6.25};
+        s.service = {7, 8, 9, 10, 11, 0.1};
+        s.throttle = {12, 13, 14, 15, 16, 1e-9};
+        s.totals.submitted = std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(i);
+        s.totals.rejected = 2;
+        s.totals.refused = 3;
+        s.totals.dropped = 4;
+        s.totals.succeeded = 5;
+        s.totals.failed = 6;
+        s.totals.cancelled = 7;
+        s.totals.attempts = 8;
+        s.totals.retries = 9;
+        s.totals.timedOut = 10;
+        s.totals.throttled = 11;
+        s.totals.arrivedToBusy = 12;
+        out.push_back(s);
+    }
+    return out;
+}
+
+StoredRun sampleRun(const QString& name, int samples = 5)
+{
+    StoredRun run;
+    run.name = name;
+    run.startUnixS = 1764547200.125;
+    run.timeMode = TimeMode::Virtual;
+    run.scenario.name = "store test";
+    run.scenario.workers = 7;
+    run.scenario.queueCapacity = 33;
+    run.scenario.seed = 9007199254740991; // the largest seed a scenario file takes
+    run.scenario.timeMode = TimeMode::Virtual;
+    run.summaryJson =
+        "{\n  \"format\": \"poollab-summary/1\",\n  \"submitted\": 1234,\n  \"throughput_per_s\": "
+        "98.5,\n  \"latency_ms\": {\"total\": {\"p99\": 12.75}}\n}\n";
+    run.summaryCsv = "Type,Name\r\nwait,x\r\n";
+    run.samples = awkwardSamples(samples);
+    run.changes = {{1.5, u"workers"_s, u"4"_s, u"8"_s}, {3.25, u"rate"_s, u"100"_s, u"é200"_s}};
+    run.pauses = {{2.0, 2.5}};
+    for (Nanos v : {Nanos{50}, Nanos{1'000}, Nanos{1'234'567}, Nanos{99'000'000}})
+        run.total.record(v, 3);
+    run.wait.record(17);
+    run.service.record(123'456'789);
+    return run;
+}
+
+void compareHistograms(const Histogram& a, const Histogram& b)
+{
+    QCOMPARE(a.count(), b.count());
+    QCOMPARE(a.sum(), b.sum());
+    QCOMPARE(a.min(), b.min());
+    QCOMPARE(a.max(), b.max());
+    QCOMPARE(a.exactExtremes(), b.exactExtremes());
+    QVERIFY(a.buckets() == b.buckets());
+    QCOMPARE(a.percentile(99), b.percentile(99));
+}
+
+} // namespace
+
+class TestRunStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void newFileIsCreatedAtSchemaOne();
+    void roundTripFieldByField();
+    void listReadsTheListColumns();
+    void unknownIdIsReported();
+    void renameAndRemove();
+};
+
+void TestRunStore::newFileIsCreatedAtSchemaOne()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"sub/folder/runs.sqlite"_s);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QVERIFY(store.isOpen());
+    QCOMPARE(store.path(), path);
+    QVERIFY(QFileInfo::exists(path));
+    store.close();
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
+    db.setDatabaseName(path);
+    QVERIFY(db.open());
+    QSqlQuery q(db);
+    QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), RunStore::kSchemaVersion);
+    QVERIFY(q.exec(u"PRAGMA application_id"_s) && q.next());
+    QCOMPARE(q.value(0).toInt(), RunStore::kApplicationId);
+    QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
+    QCOMPARE(q.value(0).toString(), u"wal"_s);
+    q.finish();
+    db.close();
+    db = {};
+    QSqlDatabase::removeDatabase(u"check"_s);
+}
+
+void TestRunStore::roundTripFieldByField()
+{
+    QTemporaryDir dir;
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    const StoredRun run = sampleRun(u"first"_s, 600);
+    const std::int64_t id = store.save(run, &error);
+    QVERIFY2(id > 0, qPrintable(error));
+
+    const auto back = store.load(id, &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(back->id, id);
+    QCOMPARE(back->name, run.name);
+    QCOMPARE(back->startUnixS, run.startUnixS);
+    QCOMPARE(back->timeMode, run.timeMode);
+    QVERIFY(back->scenario == run.scenario);
+    QCOMPARE(back->summaryJson, run.summaryJson);
+    QCOMPARE(back->summaryCsv, run.summaryCsv);
+    QCOMPARE(back->samples.size(), run.samples.size());
+    QCOMPARE(back->changes, run.changes);
+    QCOMPARE(back->pauses, run.pauses);
+    compareHistograms(back->wait, run.wait);
+    compareHistograms(back->service, run.service);
+    compareHistograms(back->total, run.total);
+    compareHistograms(back->throttle, run.throttle);
+    // The bytes --csv wrote come back: every Sample field is kept exactly.
+    QCOMPARE(timeSeriesToCsv(back->samples, back->startUnixS), timeSeriesToCsv(run.samples, run.startUnixS));
+    const Sample& a = back->samples.back();
+    const Sample& b = run.samples.back();
+    QCOMPARE(std::signbit(back->samples[0].dropsPerSec), true);
+    QCOMPARE(a.failuresPerSec, b.failuresPerSec);
+    QCOMPARE(a.totals.submitted, b.totals.submitted);
+    QCOMPARE(a.queueDepth, b.queueDepth);
+    QCOMPARE(a.inFlight, b.inFlight);
+    QCOMPARE(a.throttle.mean, b.throttle.mean);
+    QCOMPARE(a.totals.arrivedToBusy, b.totals.arrivedToBusy);
+}
+
+void TestRunStore::listReadsTheListColumns()
+{
+    QTemporaryDir dir;
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    const std::int64_t first = store.save(sampleRun(u"first"_s, 3), &error);
+    const std::int64_t second = store.save(sampleRun(u"second"_s, 4), &error);
+    QVERIFY2(first > 0 && second > first, qPrintable(error));
+    const auto runs = store.list(&error);
+    QCOMPARE(runs.size(), std::size_t{2});
+    QCOMPARE(runs[0].id, second); // newest first
+    QCOMPARE(runs[0].name, u"second"_s);
+    QCOMPARE(runs[0].sampleCount, std::int64_t{4});
+    QCOMPARE(runs[1].id, first);
+    QCOMPARE(runs[1].startUnixS, 1764547200.125);
+    QCOMPARE(runs[1].timeMode, TimeMode::Virtual);
+    QCOMPARE(runs[1].workers, 7);
+    QCOMPARE(runs[1].queueCapacity, 33);
+    QCOMPARE(runs[1].jobs, std::uint64_t{1234});
+    QCOMPARE(runs[1].throughputPerS, 98.5);
+    QCOMPARE(runs[1].totalP99Ms, 12.75);
+    QCOMPARE(runs[1].sampleCount, std::int64_t{3});
+    QCOMPARE(runs[1].scenarioName, u"store test"_s);
+}
+
+void TestRunStore::unknownIdIsReported()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QVERIFY(!store.contains(42));
+    QVERIFY(!store.load(42, &error));
+    QCOMPARE(error, u"no run 42 in %1"_s.arg(path));
+}
+
+void TestRunStore::renameAndRemove()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    const std::int64_t a = store.save(sampleRun(u"a"_s), &error);
+    const std::int64_t b = store.save(sampleRun(u"b"_s), &error);
+    QVERIFY(store.rename(a, u"renamed"_s, &error));
+    const auto renamed = store.load(a, &error);
+    QVERIFY2(renamed, qPrintable(error));
+    QCOMPARE(renamed->name, u"renamed"_s);
+    QVERIFY(store.remove(a, &error));
+    QVERIFY(!store.contains(a));
+    QVERIFY(store.contains(b));
+    QVERIFY(!store.remove(a, &error));
+    QCOMPARE(error, u"no run %1 in %2"_s.arg(a).arg(path));
+    QVERIFY(!store.rename(a, u"x"_s, &error));
+    QCOMPARE(store.list(&error).size(), std::size_t{1});
+}
+
+QTEST_GUILESS_MAIN(TestRunStore)
+#include "tst_run_store.moc"
