@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -69,11 +70,14 @@ std::optional<double> measureOf(const QJsonObject& summary, const MeasureSpec& m
     return v.toDouble() * m.scale;
 }
 
-// Numbers as the JSON writes them (no exponent, trailing zeros dropped), so a table
-// and the JSON agree; thousands are not grouped, so a column can be pasted anywhere.
+// Six significant digits, as the JSON's theory numbers: enough to tell runs apart
+// without a column of noise; thousands are not grouped, so a column pastes anywhere.
 QString numberText(double v)
 {
-    return QString::fromLatin1(JsonWriter::number(v));
+    // Whole and large numbers in full (a count of 1234567 jobs, not 1.23457e+06).
+    if (std::isfinite(v) && (v == std::floor(v) || std::fabs(v) >= 1e6) && std::fabs(v) < 1e15)
+        return QString::number(v, 'f', 0);
+    return QString::fromLatin1(JsonWriter::significantNumber(v, 6));
 }
 
 QString signedText(double v)
@@ -173,18 +177,26 @@ QString comparisonToText(const RunComparison& c)
         }
         table.push_back(line);
     }
-    std::vector<qsizetype> widths(static_cast<std::size_t>(header.size()), 0);
-    for (const QStringList& line : table)
-        for (qsizetype i = 0; i < line.size(); ++i)
+    std::vector<bool> left(static_cast<std::size_t>(header.size()), false);
+    left[0] = left[1] = true; // measure and unit; the numbers right-aligned
+    return alignedTable(table, left);
+}
+
+QString alignedTable(const std::vector<QStringList>& rows, const std::vector<bool>& leftAligned)
+{
+    std::vector<qsizetype> widths(leftAligned.size(), 0);
+    for (const QStringList& line : rows)
+        for (qsizetype i = 0; i < line.size() && i < static_cast<qsizetype>(widths.size()); ++i)
             widths[static_cast<std::size_t>(i)] =
                 std::max(widths[static_cast<std::size_t>(i)], line[i].size());
     QString out;
-    for (const QStringList& line : table) {
+    for (const QStringList& line : rows) {
         QString text;
         for (qsizetype i = 0; i < line.size(); ++i) {
-            const auto w = static_cast<int>(widths[static_cast<std::size_t>(i)]);
-            // Names left, numbers right, so digits line up.
-            text += i < 2 ? line[i].leftJustified(w) : line[i].rightJustified(w);
+            const auto at = static_cast<std::size_t>(i);
+            const int w = at < widths.size() ? static_cast<int>(widths[at]) : 0;
+            const bool left = at < leftAligned.size() && leftAligned[at];
+            text += left ? line[i].leftJustified(w) : line[i].rightJustified(w);
             if (i + 1 < line.size())
                 text += u"  "_s;
         }

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <optional>
@@ -49,6 +50,11 @@ struct RunComparison
 // poollab-summary/1. At least one run; the first is the baseline.
 std::optional<RunComparison> compareRuns(std::span<const CompareInput> runs, QString* error);
 std::optional<RunComparison> compareRuns(std::span<const StoredRun> runs, QString* error);
+
+// Rows of cells as text, each column as wide as its widest cell and two spaces apart;
+// a column is padded on the right (leftAligned) or on the left (numbers, so digits
+// line up). No trailing spaces; a newline after each row.
+QString alignedTable(const std::vector<QStringList>& rows, const std::vector<bool>& leftAligned);
 
 // An aligned text table: a row per measure with each run's value, and after the
 // baseline each run's difference and % difference.

@@ -550,8 +550,9 @@ private slots:
             ++flags;
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
-        // The table, --backoff and 19 others (--pace, --theme, --grab and --grab-at among them).
-        QCOMPARE(flags, int(scenarioFields().size()) + 21);
+        // The table, --backoff and 22 others (--pace, --theme, --grab, --grab-at, --record,
+        // --run-name and --runs-db among them).
+        QCOMPARE(flags, int(scenarioFields().size()) + 24);
     }
 
     // --help opens with what PoolLab is (not Qt's usage line) and the version.
