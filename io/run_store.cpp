@@ -15,6 +15,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QUrl>
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -260,6 +261,18 @@ std::optional<qint64> pragmaInt(QSqlDatabase& db, const QString& pragma, QString
     return q.value(0).toLongLong();
 }
 
+// Tables of any kind: a SQLite file without any (and no ids set) may become ours.
+std::optional<qint64> tableCount(QSqlDatabase& db, QString* why)
+{
+    QSqlQuery q(db);
+    if (!q.exec(u"SELECT count(*) FROM sqlite_master"_s) || !q.next()) {
+        if (why)
+            *why = reasonOf(q.lastError());
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
 // Schema version 1: the run's list columns in `runs` (so the list reads no blob), the
 // bulky parts in `run_data`.
 bool migrateTo1(QSqlDatabase& db, QString* why)
@@ -328,8 +341,18 @@ bool checkExistingFile(const QString& path, QString* error)
     bool ok = false;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"_s);
+        // A file nobody has open in WAL mode (no -wal beside it) is read as immutable:
+        // a read-only connection would still leave -wal and -shm files next to it.
+        // One in use is read the ordinary way, through the journal its writers keep.
+        if (QFileInfo::exists(path + u"-wal"_s)) {
+            db.setDatabaseName(path);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"_s);
+        } else {
+            db.setDatabaseName(
+                QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                u"?immutable=1"_s);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+        }
         QString why;
         if (!db.open()) {
             setError(error, u"%1: cannot open: %2"_s.arg(path, reasonOf(db.lastError())));
@@ -337,7 +360,7 @@ bool checkExistingFile(const QString& path, QString* error)
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
         } else if (const auto version = pragmaInt(db, u"user_version"_s, &why); !version) {
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
-        } else if (const auto tables = pragmaInt(db, u"schema_version"_s, &why); !tables) {
+        } else if (const auto tables = tableCount(db, &why); !tables) {
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
         } else if (*appId != RunStore::kApplicationId && (*appId != 0 || *tables != 0 || *version != 0)) {
             // An empty SQLite file (no tables, no ids) may become a runs database.
@@ -447,7 +470,7 @@ bool RunStore::open(const QString& path, QString* error)
         if (ok) {
             const auto appId = pragmaInt(db, u"application_id"_s, &why);
             const auto version = pragmaInt(db, u"user_version"_s, &why);
-            const auto tables = pragmaInt(db, u"schema_version"_s, &why);
+            const auto tables = tableCount(db, &why);
             ok = appId && version && tables;
             if (ok && *appId != kApplicationId && (*appId != 0 || *tables != 0 || *version != 0)) {
                 ok = false;
