@@ -268,7 +268,7 @@ std::vector<Section> sections()
                            "files asked for are still written).")),
           o({"run-name"}, "NAME",
             QStringLiteral("With --record: the run's name. Default: the scenario's name and the start time, "
-                           "e.g. 'retry-storm 2026-12-01 07:30:00'.")),
+                           "e.g. 'Retry storm 2026-12-01 07:30:00'.")),
           o({"runs-db"}, "FILE",
             QStringLiteral("The runs database (SQLite) that --record, the window and every poollab runs "
                            "command use. Default: runs.sqlite in PoolLab's data folder "

@@ -182,15 +182,24 @@ void BM_OpenAndList1000(benchmark::State& state)
     setRatio(state, total / static_cast<double>(state.iterations()));
 }
 
-void BM_List1000(benchmark::State& state)
+// The file of 1,000 runs, opened; false (the benchmark skipped) if it cannot be.
+bool openThousand(benchmark::State& state, RunStore& store)
 {
     const QString path = thousandRuns();
-    RunStore store;
     QString error;
     if (path.isEmpty() || !store.open(path, &error)) {
         state.SkipWithError("cannot open the file of 1,000 runs");
-        return;
+        return false;
     }
+    return true;
+}
+
+void BM_List1000(benchmark::State& state)
+{
+    RunStore store;
+    QString error;
+    if (!openThousand(state, store))
+        return;
     double total = 0;
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -202,13 +211,10 @@ void BM_List1000(benchmark::State& state)
 
 void BM_Load600(benchmark::State& state)
 {
-    const QString path = thousandRuns();
     RunStore store;
     QString error;
-    if (path.isEmpty() || !store.open(path, &error)) {
-        state.SkipWithError("cannot open the file of 1,000 runs");
+    if (!openThousand(state, store))
         return;
-    }
     double total = 0;
     std::int64_t id = 1;
     for (auto _ : state) {

@@ -88,6 +88,31 @@ StoredRun sampleRun(const QString& name, int samples = 5)
     return run;
 }
 
+// A new store in a folder of its own, removed with it.
+struct TempStore
+{
+    QTemporaryDir dir;
+    QString path = dir.filePath(u"runs.sqlite"_s);
+    RunStore store;
+    QString error;
+    bool open() { return store.open(path, &error); }
+};
+
+// A PRAGMA of a file, read through a connection of its own.
+QVariant pragmaOf(const QString& path, const QString& pragma)
+{
+    QVariant value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"pragma"_s);
+        db.setDatabaseName(path);
+        QSqlQuery q(db);
+        if (db.open() && q.exec(u"PRAGMA "_s + pragma) && q.next())
+            value = q.value(0);
+    }
+    QSqlDatabase::removeDatabase(u"pragma"_s);
+    return value;
+}
+
 // Runs SQL on a file through a connection of its own (to build files of other kinds).
 bool execOn(const QString& path, const QStringList& statements)
 {
@@ -175,28 +200,17 @@ void TestRunStore::newFileIsCreatedAtSchemaOne()
     QVERIFY(QFileInfo::exists(path));
     store.close();
 
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
-    db.setDatabaseName(path);
-    QVERIFY(db.open());
-    QSqlQuery q(db);
-    QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
-    QCOMPARE(q.value(0).toInt(), RunStore::kSchemaVersion);
-    QVERIFY(q.exec(u"PRAGMA application_id"_s) && q.next());
-    QCOMPARE(q.value(0).toInt(), RunStore::kApplicationId);
-    QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
-    QCOMPARE(q.value(0).toString(), u"wal"_s);
-    q.finish();
-    db.close();
-    db = {};
-    QSqlDatabase::removeDatabase(u"check"_s);
+    QCOMPARE(pragmaOf(path, u"user_version"_s).toInt(), RunStore::kSchemaVersion);
+    QCOMPARE(pragmaOf(path, u"application_id"_s).toInt(), RunStore::kApplicationId);
+    QCOMPARE(pragmaOf(path, u"journal_mode"_s).toString(), u"wal"_s);
 }
 
 void TestRunStore::roundTripFieldByField()
 {
-    QTemporaryDir dir;
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
     const StoredRun run = sampleRun(u"first"_s, 600);
     const std::int64_t id = store.save(run, &error);
     QVERIFY2(id > 0, qPrintable(error));
@@ -232,10 +246,10 @@ void TestRunStore::roundTripFieldByField()
 
 void TestRunStore::listReadsTheListColumns()
 {
-    QTemporaryDir dir;
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
     const std::int64_t first = store.save(sampleRun(u"first"_s, 3), &error);
     const std::int64_t second = store.save(sampleRun(u"second"_s, 4), &error);
     QVERIFY2(first > 0 && second > first, qPrintable(error));
@@ -258,11 +272,11 @@ void TestRunStore::listReadsTheListColumns()
 
 void TestRunStore::unknownIdIsReported()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"runs.sqlite"_s);
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(path, &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
     QVERIFY(!store.contains(42));
     QVERIFY(!store.load(42, &error));
     QCOMPARE(error, u"no run 42 in %1"_s.arg(path));
@@ -270,11 +284,11 @@ void TestRunStore::unknownIdIsReported()
 
 void TestRunStore::renameAndRemove()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"runs.sqlite"_s);
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(path, &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
     const std::int64_t a = store.save(sampleRun(u"a"_s), &error);
     const std::int64_t b = store.save(sampleRun(u"b"_s), &error);
     QVERIFY(store.rename(a, u"renamed"_s, &error));
@@ -312,17 +326,8 @@ void TestRunStore::emptyFileBecomesSchemaOne()
     QVERIFY2(store.open(path, &error), qPrintable(error));
     QVERIFY2(store.save(sampleRun(u"first"_s), &error) > 0, qPrintable(error));
     store.close();
-    bool ok = false;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        ok = q.exec(u"PRAGMA user_version"_s) && q.next() && q.value(0).toInt() == 1 &&
-             q.exec(u"PRAGMA application_id"_s) && q.next() && q.value(0).toInt() == RunStore::kApplicationId;
-    }
-    QSqlDatabase::removeDatabase(u"check"_s);
-    QVERIFY(ok);
+    QCOMPARE(pragmaOf(path, u"user_version"_s).toInt(), 1);
+    QCOMPARE(pragmaOf(path, u"application_id"_s).toInt(), RunStore::kApplicationId);
 }
 
 void TestRunStore::refusedFileIsNotModified_data()
@@ -385,29 +390,19 @@ void TestRunStore::refusedFileIsNotModified()
 
 void TestRunStore::fullDiskLosesNoEarlierRun()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"runs.sqlite"_s);
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(path, &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 3; ++i) {
         ids.push_back(store.save(sampleRun(u"run %1"_s.arg(i), 100), &error));
         QVERIFY2(ids.back() > 0, qPrintable(error));
     }
     // No room for one more page: the next save hits SQLITE_FULL half-way through.
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"count"_s);
-    std::int64_t pages = 0;
-    {
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(u"PRAGMA page_count"_s) && q.next());
-        pages = q.value(0).toLongLong();
-    }
-    db.close();
-    db = {};
-    QSqlDatabase::removeDatabase(u"count"_s);
+    const qint64 pages = pragmaOf(path, u"page_count"_s).toLongLong();
+    QVERIFY(pages > 0);
     QCOMPARE(store.setMaxPageCount(pages), pages);
 
     error.clear();
@@ -436,10 +431,10 @@ void TestRunStore::fullDiskLosesNoEarlierRun()
 
 void TestRunStore::histogramsMergeAfterTheRoundTrip()
 {
-    QTemporaryDir dir;
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
     StoredRun a = sampleRun(u"a"_s);
     StoredRun b = sampleRun(u"b"_s);
     b.total.clear();

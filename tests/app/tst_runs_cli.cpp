@@ -2,6 +2,7 @@
 // The run history from the command line: the built binary records, lists, shows,
 // exports, compares and deletes runs, as a user would run it.
 #include "io/run_store.h"
+#include "tests/app/binary_run.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -24,34 +25,26 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using binary::readAll;
+using binary::Result;
 
 Result run(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(POOLLAB_BINARY), args);
-    Result r;
-    if (!p.waitForFinished(120'000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return binary::run(args, {}, env);
 }
 
-QByteArray readAll(const QString& path)
+// Runs SQL on a file through a connection of its own (to make files of other kinds).
+void execSql(const QString& path, const QStringList& statements)
 {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"raw"_s);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        for (const QString& sql : statements)
+            QVERIFY2(q.exec(sql), qPrintable(sql));
+    }
+    QSqlDatabase::removeDatabase(u"raw"_s);
 }
 
 // A short virtual run of a preset that retries and fails: every column has data.
@@ -274,28 +267,14 @@ void TestRunsCli::badFileIsRefusedByEveryCommand()
         f.write("not a database\n");
     }
     const QString foreign = dir.filePath(u"other.sqlite"_s);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other"_s);
-        db.setDatabaseName(foreign);
-        QVERIFY(db.open());
-        QSqlQuery(db).exec(u"CREATE TABLE t (x)"_s);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(u"other"_s);
+    execSql(foreign, {u"CREATE TABLE t (x)"_s});
     const QString newer = dir.filePath(u"newer.sqlite"_s);
     {
         RunStore store;
         QString error;
         QVERIFY(store.open(newer, &error));
     }
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"newer"_s);
-        db.setDatabaseName(newer);
-        QVERIFY(db.open());
-        QSqlQuery(db).exec(u"PRAGMA user_version=2"_s);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(u"newer"_s);
+    execSql(newer, {u"PRAGMA user_version=2"_s});
 
     const std::pair<QString, QString> files[] = {
         {text, u"not a SQLite database"_s},
