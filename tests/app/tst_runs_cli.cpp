@@ -279,7 +279,7 @@ void TestRunsCli::badFileIsRefusedByEveryCommand()
     QFETCH(QStringList, args);
     QFETCH(QString, prefix);
     QTemporaryDir dir;
-    // Three kinds of file, each refused the same way by this command.
+    // Four kinds of file, each refused the same way by this command.
     const QString text = dir.filePath(u"notes.txt"_s);
     {
         QFile f(text);
@@ -295,17 +295,29 @@ void TestRunsCli::badFileIsRefusedByEveryCommand()
         QVERIFY(store.open(newer, &error));
     }
     execSql(newer, {u"PRAGMA user_version=2"_s});
+    // A runs database whose second page (the runs table) is scribbled over.
+    const QString corrupt = dir.filePath(u"corrupt.sqlite"_s);
+    QCOMPARE(run(quickRun(corrupt)).exitCode, 0);
+    QByteArray bytes = readAll(corrupt);
+    QVERIFY(bytes.size() > 3 * 4096);
+    bytes.replace(4096 + 8, 192, QByteArray(192, '\xa5'));
+    {
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+    }
 
     const std::pair<QString, QString> files[] = {
-        {text, u"not a SQLite database"_s},
-        {foreign, u"not a PoolLab runs database"_s},
-        {newer, u"written by a newer PoolLab (schema 2, this one reads up to 1)"_s}};
+        {text, u"not a SQLite database\n"_s},
+        {foreign, u"not a PoolLab runs database\n"_s},
+        {newer, u"written by a newer PoolLab (schema 2, this one reads up to 1)\n"_s},
+        {corrupt, u"corrupt (quick_check: "_s}};
     for (const auto& [path, why] : files) {
         const QByteArray before = readAll(path);
         const QDateTime mtime = QFileInfo(path).lastModified();
         const Result r = run(args + QStringList{u"--runs-db"_s, path});
         QCOMPARE(r.exitCode, 1);
-        QCOMPARE(r.err, prefix + path + u": "_s + why + u'\n');
+        QVERIFY2(r.err.startsWith(prefix + path + u": "_s + why), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
         QCOMPARE(readAll(path), before);
         QCOMPARE(QFileInfo(path).lastModified(), mtime);
