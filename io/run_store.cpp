@@ -485,6 +485,7 @@ bool RunStore::open(const QString& path, QString* error)
     const QString name = nextConnectionName();
     QString why;
     bool ok = false;
+    bool refused = false; // what the checks above refuse, found again under the write lock
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
         db.setDatabaseName(path);
@@ -515,9 +516,11 @@ bool RunStore::open(const QString& path, QString* error)
             ok = appId && version && tables;
             if (ok && *appId != kApplicationId && (*appId != 0 || *tables != 0 || *version != 0)) {
                 ok = false;
+                refused = true;
                 why = u"not a PoolLab runs database"_s;
             } else if (ok && *version > kSchemaVersion) {
                 ok = false;
+                refused = true;
                 why = u"written by a newer PoolLab (schema %1, this one reads up to %2)"_s.arg(*version).arg(
                     kSchemaVersion);
             }
@@ -542,7 +545,7 @@ bool RunStore::open(const QString& path, QString* error)
     }
     if (!ok) {
         QSqlDatabase::removeDatabase(name);
-        setError(error, u"%1: cannot open: %2"_s.arg(path, why));
+        setError(error, (refused ? u"%1: %2"_s : u"%1: cannot open: %2"_s).arg(path, why));
         return false;
     }
     m_connection = name;
