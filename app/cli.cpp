@@ -14,6 +14,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <span>
 #include <vector>
 
 namespace poollab {
@@ -258,6 +260,24 @@ std::vector<Section> sections()
             QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
                            "summary."))}});
     out.push_back(
+        {QStringLiteral("Run history"),
+         {o({"record"}, "",
+            QStringLiteral("With --headless: keep the run in the runs database (--runs-db): its scenario, "
+                           "summary, time series, live changes and final latency histograms. The summary "
+                           "JSON then ends with \"run_id\". Exit status 1 if it cannot be stored (the "
+                           "files asked for are still written).")),
+          o({"run-name"}, "NAME",
+            QStringLiteral("With --record: the run's name. Default: the scenario's name and the start time, "
+                           "e.g. 'Retry storm 2026-12-01 07:30:00'.")),
+          o({"runs-db"}, "FILE",
+            QStringLiteral("The runs database (SQLite) that --record, the window and every poollab runs "
+                           "command use. Default: runs.sqlite in PoolLab's data folder "
+                           "(~/.local/share/PoolLab/PoolLab on Linux). A file that is not a PoolLab runs "
+                           "database, is corrupt or was written by a newer PoolLab is refused (exit "
+                           "status 1) and left as it is."))},
+         QStringLiteral("Recorded runs are listed, shown, exported, compared and deleted with poollab runs "
+                        "list|show|export|compare|delete; poollab runs --help says how.")});
+    out.push_back(
         {QStringLiteral("Metrics endpoint"),
          {o({"metrics-port"}, "P",
             QStringLiteral(
@@ -296,14 +316,18 @@ const QString kDescription =
 const QString kConventions = QStringLiteral(
     "Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per second: 50, 50/s, or "
     "3000/m per minute.");
-const QString kExitStatus = QStringLiteral(
-    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written), 2 bad input, 130, "
-    "143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
+const QString kExitStatus =
+    QStringLiteral("Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written, a "
+                   "runs database that cannot be used), 2 bad input (for poollab runs also an unknown run "
+                   "id), 130, 143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
 
 QString helpText(const std::vector<Section>& all)
 {
     QString text = QStringLiteral("PoolLab ") + QStringLiteral(POOLLAB_VERSION) + QStringLiteral(": ") +
-                   kSummary + QStringLiteral(".\n\nUsage: poollab [options]\n\n");
+                   kSummary +
+                   QStringLiteral(".\n\nUsage: poollab [options]\n"
+                                  "       poollab runs list|show|export|compare|delete ... (see poollab runs "
+                                  "--help)\n\n");
     text += wrap(kDescription, 0, kHelpWidth);
     text += wrap(kConventions + QLatin1Char(' ') + kExitStatus, 0, kHelpWidth);
     for (const Section& s : all) {
@@ -445,6 +469,8 @@ QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
     std::vector<NamedPath> inputs;
     if (flags.isSet("scenario"))
         inputs.push_back({latin("scenario"), flags.value("scenario")});
+    if (flags.isSet("runs-db"))
+        inputs.push_back({latin("runs-db"), flags.value("runs-db")});
     if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
         return why;
     return {};
@@ -519,6 +545,149 @@ QString readScenarioFlags(const Flags& flags, CommandLine& cl)
     if (cl.pace >= 0 && s.timeMode != TimeMode::Virtual)
         return QStringLiteral("--pace applies to virtual time only: add --time virtual");
     return {};
+}
+
+// --record, --run-name, --runs-db.
+QString readRunFlags(const Flags& flags, bool headless, CommandLine& cl)
+{
+    cl.record = flags.isSet("record");
+    cl.runName = flags.value("run-name");
+    cl.runsDbPath = flags.value("runs-db");
+    if (cl.record && !headless)
+        return QStringLiteral("--record needs --headless (the window records every finished run itself)");
+    if (flags.isSet("run-name") && !cl.record)
+        return QStringLiteral("--run-name needs --record");
+    if (flags.isSet("run-name") && cl.runName.trimmed().isEmpty())
+        return QStringLiteral("--run-name: a name is needed");
+    if (flags.isSet("runs-db") && cl.runsDbPath.isEmpty())
+        return QStringLiteral("--runs-db: a file name is needed");
+    return {};
+}
+
+// `poollab runs` verbs: usage and what each does (runs --help and the man page).
+std::span<const std::pair<const char*, const char*>> runsVerbHelp()
+{
+    static constexpr std::pair<const char*, const char*> verbs[] = {
+        {"list [--json]", "The runs, newest first: id, name, start, time mode, workers, queue, jobs, "
+                          "throughput, total p99 and samples."},
+        {"show ID [--json]", "One run: its scenario, summary and number of samples."},
+        {"export ID --csv FILE [--summary-csv FILE]",
+         "Write the run's time series and summary CSV byte for byte as --csv and --summary-csv wrote them; "
+         "- is stdout. Files are replaced atomically."},
+        {"compare ID ID... [--json]",
+         "The runs' summaries side by side, the first as the baseline: each measure with its difference and "
+         "% difference from the baseline."},
+        {"delete ID", "Delete a run."},
+    };
+    return verbs;
+}
+
+const QStringList kRunsVerbs = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("export"),
+                                QStringLiteral("compare"), QStringLiteral("delete")};
+
+// The ids after a runs verb, each a whole number from 1 up.
+QString readRunIds(const QString& verb, const QStringList& words, CommandLine& cl)
+{
+    for (const QString& word : words) {
+        bool ok = false;
+        const qlonglong id = word.trimmed().toLongLong(&ok);
+        if (!ok || id < 1)
+            return QStringLiteral("runs %1: %2 is not a run id; allowed: a whole number from 1 to %3 (see "
+                                  "poollab runs list)")
+                .arg(verb, quoted(word))
+                .arg(std::numeric_limits<qint64>::max());
+        cl.runIds.push_back(id);
+    }
+    return {};
+}
+
+// What each verb takes besides --runs-db: its ids and flags.
+QString checkRunsVerb(const QCommandLineParser& p, const QString& verb, CommandLine& cl)
+{
+    const qsizetype ids = static_cast<qsizetype>(cl.runIds.size());
+    const bool exporting = verb == QLatin1String("export");
+    if ((verb == QLatin1String("list") && ids != 0) ||
+        (verb != QLatin1String("list") && verb != QLatin1String("compare") && ids != 1) ||
+        (verb == QLatin1String("compare") && ids < 2)) {
+        const QString wanted = verb == QLatin1String("list")      ? QStringLiteral("no run id")
+                               : verb == QLatin1String("compare") ? QStringLiteral("two run ids or more")
+                                                                  : QStringLiteral("one run id");
+        return QStringLiteral("runs %1 takes %2, not %3 (see poollab runs --help)")
+            .arg(verb, wanted)
+            .arg(ids);
+    }
+    if (p.isSet(QStringLiteral("json")) && (exporting || verb == QLatin1String("delete")))
+        return QStringLiteral("runs %1: --json is for list, show and compare").arg(verb);
+    for (const char* flag : {"csv", "summary-csv"}) {
+        if (p.isSet(latin(flag)) && !exporting)
+            return QStringLiteral("runs %1: --%2 is for runs export").arg(verb, latin(flag));
+        if (p.isSet(latin(flag)) && p.value(latin(flag)).isEmpty())
+            return QStringLiteral("runs export: --%1: a file name is needed").arg(latin(flag));
+    }
+    if (exporting && cl.csvPath.isEmpty() && cl.summaryCsvPath.isEmpty())
+        return QStringLiteral("runs export needs --csv FILE and/or --summary-csv FILE");
+    const NamedPath outputs[] = {{latin("csv"), cl.csvPath}, {latin("summary-csv"), cl.summaryCsvPath}};
+    std::vector<NamedPath> given;
+    for (const NamedPath& o : outputs)
+        if (!o.path.isEmpty())
+            given.push_back(o);
+    std::vector<NamedPath> inputs;
+    if (!cl.runsDbPath.isEmpty())
+        inputs.push_back({latin("runs-db"), cl.runsDbPath});
+    return findPathCollision(given, inputs);
+}
+
+// `poollab runs VERB [ID...] [--runs-db FILE] [--json] [--csv FILE] [--summary-csv FILE]`.
+CommandLine parseRunsCommand(QStringList arguments)
+{
+    CommandLine cl;
+    cl.helpText = runsHelpText();
+    const auto fail = [&cl](const QString& message) {
+        cl.action = CommandLine::Action::Error;
+        cl.error = message;
+        return cl;
+    };
+    arguments.removeAt(1); // "runs"
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addOption(QCommandLineOption(QStringList{QStringLiteral("help"), QStringLiteral("h")}));
+    p.addOption(QCommandLineOption(QStringLiteral("json")));
+    for (const char* flag : {"runs-db", "csv", "summary-csv"})
+        p.addOption(QCommandLineOption(latin(flag), QString(), QStringLiteral("FILE")));
+    if (!p.parse(arguments))
+        return fail(QStringLiteral("runs: ") + p.errorText() + QStringLiteral(" (see poollab runs --help)"));
+    if (p.isSet(QStringLiteral("help"))) {
+        cl.action = CommandLine::Action::Runs;
+        cl.runsVerb = QStringLiteral("help");
+        return cl;
+    }
+    for (const char* flag : {"runs-db", "csv", "summary-csv"}) {
+        if (p.values(latin(flag)).size() > 1)
+            return fail(QStringLiteral("--%1 is given %2 times: give it once")
+                            .arg(latin(flag))
+                            .arg(p.values(latin(flag)).size()));
+    }
+    QStringList words = p.positionalArguments();
+    if (words.isEmpty())
+        return fail(QStringLiteral("runs: a subcommand is needed: %1 (see poollab runs --help)")
+                        .arg(kRunsVerbs.join(QStringLiteral(", "))));
+    const QString verb = words.takeFirst();
+    if (!kRunsVerbs.contains(verb))
+        return fail(QStringLiteral("runs: unknown subcommand %1; allowed: %2")
+                        .arg(quoted(verb), kRunsVerbs.join(QStringLiteral(", "))));
+    cl.runsVerb = verb;
+    cl.runsJson = p.isSet(QStringLiteral("json"));
+    cl.runsDbPath = p.value(QStringLiteral("runs-db"));
+    cl.csvPath = p.value(QStringLiteral("csv"));
+    cl.summaryCsvPath = p.value(QStringLiteral("summary-csv"));
+    if (p.isSet(QStringLiteral("runs-db")) && cl.runsDbPath.isEmpty())
+        return fail(QStringLiteral("--runs-db: a file name is needed"));
+    if (QString why = readRunIds(verb, words, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = checkRunsVerb(p, verb, cl); !why.isEmpty())
+        return fail(why);
+    cl.action = CommandLine::Action::Runs;
+    return cl;
 }
 
 // The metrics endpoint.
@@ -597,13 +766,19 @@ QString manPageText()
             page += QStringLiteral(".TP\n") + head + QLatin1Char('\n') + line(o.help);
         }
     }
+    page += QStringLiteral(".SH RUNS SUBCOMMANDS\n") +
+            line(QStringLiteral("poollab runs VERB [ID...] [--runs-db FILE] works on the recorded runs:"));
+    for (const auto& [usage, help] : runsVerbHelp())
+        page += QStringLiteral(".TP\n\\fBpoollab runs ") + roffEscape(latin(usage)) +
+                QStringLiteral("\\fR\n") + line(latin(help));
     page += QStringLiteral(".SH EXIT STATUS\n") + line(kExitStatus);
     page += QStringLiteral(".SH EXAMPLES\n");
     for (const char* example :
          {"poollab --list-presets",
           "poollab --headless --preset signup-burst --time virtual --summary-json -",
           "poollab --headless --preset retry-storm --csv run.csv --summary-csv summary.csv",
-          "poollab --preset mmc-queue --start"})
+          "poollab --headless --preset retry-storm --time virtual --record --run-name before",
+          "poollab runs list", "poollab runs compare 1 2", "poollab --preset mmc-queue --start"})
         page += QStringLiteral(".PP\n.nf\n") + line(latin(example)) + QStringLiteral(".fi\n");
     page += QStringLiteral(".SH LICENSE\nGPL\\-3.0\\-or\\-later.\n");
     return page;
@@ -621,8 +796,30 @@ QString presetListText()
     return text;
 }
 
+QString runsHelpText()
+{
+    QString text = QStringLiteral("Usage: poollab runs VERB [ID...] [--runs-db FILE] [options]\n\n");
+    text +=
+        wrap(QStringLiteral("The runs kept by poollab --headless --record (and by the window), in the runs "
+                            "database: --runs-db FILE, or runs.sqlite in PoolLab's data folder "
+                            "(~/.local/share/PoolLab/PoolLab on Linux)."),
+             0, kHelpWidth);
+    text += QStringLiteral("\nVerbs:\n");
+    for (const auto& [usage, help] : runsVerbHelp())
+        text += QStringLiteral("  ") + latin(usage) + QLatin1Char('\n') +
+                wrap(latin(help), kHelpIndent, kHelpWidth);
+    text += QLatin1Char('\n') +
+            wrap(QStringLiteral("Exit status: 0 done, 1 a database that cannot be read or written (not a "
+                                "PoolLab runs database, corrupt, newer, full), 2 bad input or an unknown run "
+                                "id."),
+                 0, kHelpWidth);
+    return text;
+}
+
 CommandLine parseCommandLine(const QStringList& arguments)
 {
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("runs"))
+        return parseRunsCommand(arguments);
     CommandLine cl;
     const std::vector<Section> all = sections();
     QCommandLineParser p;
@@ -680,6 +877,8 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (QString why = readScenarioFlags(flags, cl); !why.isEmpty())
         return fail(why);
     if (QString why = readMetricsFlags(flags, headless, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readRunFlags(flags, headless, cl); !why.isEmpty())
         return fail(why);
 
     if (headless)

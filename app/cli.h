@@ -6,6 +6,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
+#include <vector>
+
 namespace poollab {
 
 // What the command line asks for.
@@ -18,6 +21,7 @@ struct CommandLine
         Version,      // print the version
         ListPresets,  // print the built-in presets
         SaveScenario, // --save-scenario without --headless: write the file, run nothing
+        Runs,         // poollab runs VERB ...: the run history (runsVerb, runIds, ...)
         Error,        // print error; exit code 2
     };
     Action action = Action::Window;
@@ -46,6 +50,17 @@ struct CommandLine
     int metricsPort = 0;
     QString metricsAddress = QStringLiteral("127.0.0.1");
     Nanos metricsLinger = 0;
+    // Run history (docs/CLI.md, "Run history"): --record stores a headless run in the
+    // runs database, --run-name names it; --runs-db chooses the database (empty: the
+    // default, RunStore::defaultPath()) for the window, --record and every runs verb.
+    bool record = false;
+    QString runName;
+    QString runsDbPath;
+    // Action::Runs: "list", "show", "export", "compare", "delete", or "help" for
+    // `poollab runs --help`; the ids it names, in order.
+    QString runsVerb;
+    std::vector<std::int64_t> runIds;
+    bool runsJson = false; // --json
 };
 
 // Parses argv (including the program name), loads the preset or scenario file it
@@ -54,6 +69,9 @@ CommandLine parseCommandLine(const QStringList& arguments);
 
 // The man page, poollab.1 (roff), built from the same option table as --help.
 QString manPageText();
+
+// `poollab runs --help`: the runs subcommands and their options.
+QString runsHelpText();
 
 // --list-presets: id, title and description of each built-in preset.
 QString presetListText();

@@ -2,6 +2,7 @@
 #include "app/headless.h"
 
 #include "app/metrics_server.h"
+#include "app/runs_command.h"
 #include "core/duration.h"
 #include "core/interval_record.h"
 #include "core/load_generator.h"
@@ -11,6 +12,7 @@
 #include "core/virtual_engine.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
+#include "io/run_store.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
 #include "io/summary_json.h"
@@ -342,6 +344,8 @@ public:
             state->rows.push_back(row);
         };
     }
+    // --record: every row is kept here too (the stored run's samples).
+    void keepRowsIn(std::vector<Sample>* rows) { m_keep = rows; }
     // Appends the rows not taken yet to the stream (if open) and flushes it.
     void moveTo(TimeSeriesCsvStream& csv)
     {
@@ -350,6 +354,8 @@ public:
             std::lock_guard lock(m_state->mutex);
             m_taken.swap(m_state->rows);
         }
+        if (m_keep)
+            m_keep->insert(m_keep->end(), m_taken.begin(), m_taken.end());
         if (m_taken.empty() || !csv.isOpen())
             return;
         for (const Sample& s : m_taken)
@@ -366,6 +372,7 @@ private:
     // Shared: the engine keeps the sink as long as it lives.
     std::shared_ptr<State> m_state = std::make_shared<State>();
     std::vector<Sample> m_taken;
+    std::vector<Sample>* m_keep = nullptr;
 };
 
 // ---- runHeadless(), in its order: prepare outputs, metrics, monitor, report.
@@ -526,12 +533,58 @@ private:
     int m_cancelSignal = 0;
 };
 
+// --record: the runs database, opened before the run so that a bad file costs no run,
+// and what the stored run needs besides the final snapshot.
+struct Recorder
+{
+    RunStore store;
+    double startUnixS = 0;
+    std::vector<Sample> samples;
+};
+
+bool openRecorder(const CommandLine& cl, Recorder& recorder, QTextStream& err)
+{
+    QString why;
+    const QString path = cl.runsDbPath.isEmpty() ? RunStore::defaultPath() : cl.runsDbPath;
+    if (!recorder.store.open(path, &why)) {
+        err << "poollab: --record: " << why << "\n";
+        return false;
+    }
+    return true;
+}
+
+// Stores the run; its id, or 0 after saying why on err.
+std::int64_t recordRun(const CommandLine& cl, Recorder& recorder, TimeMode mode,
+                       const Snapshot& finalSnapshot, const QByteArray& summaryJson,
+                       const QByteArray& summaryCsv, QTextStream& err)
+{
+    StoredRun run;
+    run.name = cl.runName.isEmpty() ? defaultRunName(cl.scenario, recorder.startUnixS) : cl.runName;
+    run.startUnixS = recorder.startUnixS;
+    run.timeMode = mode;
+    run.scenario = cl.scenario;
+    run.summaryJson = summaryJson;
+    run.summaryCsv = summaryCsv;
+    run.samples = std::move(recorder.samples);
+    run.wait = finalSnapshot.wait;
+    run.service = finalSnapshot.service;
+    run.total = finalSnapshot.total;
+    run.throttle = finalSnapshot.throttle;
+    QString why;
+    const std::int64_t id = recorder.store.save(run, &why);
+    if (id == 0)
+        err << "poollab: --record: " << why << "\n";
+    else if (!cl.quiet)
+        err << "poollab: recorded as run " << id << " in " << recorder.store.path() << "\n";
+    return id;
+}
+
 // After the run: the summary and the time series' end go to the files, then stdout
 // gets what "-" names (at most one output may), else the human summary. Each file is
 // written even if another failed, so that one bad path costs only its file and a
 // closed stdout costs none. Returns the exit code.
 int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSnapshot,
-           TimeSeriesCsvStream& csv, const Monitor& monitor, QTextStream& err)
+           TimeSeriesCsvStream& csv, const Monitor& monitor, Recorder* recorder, QTextStream& err)
 {
     const Scenario& sc = cl.scenario;
     if (monitor.interrupts() > 0 && !cl.quiet)
@@ -540,11 +593,21 @@ int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSna
         RunSummary::from(finalSnapshot, engine.timeMode() == TimeMode::Virtual ? "virtual" : "real");
     const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, engine.meanInSystem());
     const QString name = QString::fromStdString(sc.name);
-    const QByteArray json = summaryToJson(summary, name, theory);
+    QByteArray json = summaryToJson(summary, name, theory);
+    const QByteArray summaryCsv = summaryToCsv(finalSnapshot, finalSnapshot.runNs);
 
     // One stop signal drains: the run ends the way a drain ends it, every accepted job
     // done, so it counts as done. A second cancels jobs: 128 + that signal's number.
     int code = monitor.cancelSignal() != 0 ? 128 + monitor.cancelSignal() : kExitDone;
+    // Stored first, so the summary JSON written can name the id it got.
+    if (recorder) {
+        const std::int64_t id =
+            recordRun(cl, *recorder, engine.timeMode(), finalSnapshot, json, summaryCsv, err);
+        if (id != 0)
+            json = summaryJsonWithRunId(json, id);
+        else
+            code = kExitFailure;
+    }
     const auto check = [&](const char* flag, const QString& path, bool ok, const QString& why) {
         if (!ok) {
             err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";
@@ -556,7 +619,6 @@ int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSna
         check("summary-json", cl.summaryJsonPath, writeOutputFile(cl.summaryJsonPath, json, &why), why);
     if (csv.isOpen())
         check("csv", cl.csvPath, csv.finish(&why), why);
-    const QByteArray summaryCsv = summaryToCsv(finalSnapshot, finalSnapshot.runNs);
     if (!cl.summaryCsvPath.isEmpty() && !isStdoutName(cl.summaryCsvPath))
         check("summary-csv", cl.summaryCsvPath, writeOutputFile(cl.summaryCsvPath, summaryCsv, &why), why);
 
@@ -603,6 +665,13 @@ int runHeadless(const CommandLine& cl)
 {
     const Scenario& sc = cl.scenario;
     QTextStream err(stderr);
+    // A database that cannot be used stops everything before a file is written.
+    std::unique_ptr<Recorder> recorder;
+    if (cl.record) {
+        recorder = std::make_unique<Recorder>();
+        if (!openRecorder(cl, *recorder, err))
+            return kExitFailure;
+    }
     if (!prepareOutputs(cl, err))
         return kExitFailure;
 
@@ -621,15 +690,20 @@ int runHeadless(const CommandLine& cl)
     MetricsEndpoint metrics(metricsOptions);
     if (!startMetrics(cl, metrics, *engine, err))
         return kExitFailure;
-    TimeSeriesCsvStream csv(static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
+    const double startUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    TimeSeriesCsvStream csv(startUnixS);
     if (!openTimeSeries(cl, *engine, csv, rows, err))
         return kExitFailure;
+    if (recorder) {
+        recorder->startUnixS = startUnixS;
+        rows.keepRowsIn(&recorder->samples);
+    }
 
     InterruptGuard interruptGuard; // until the end: a signal also cuts the lingering short
     Monitor monitor(*engine, cl, rows, csv);
     Snapshot finalSnapshot;
     monitor.run(finalSnapshot);
-    const int code = report(cl, *engine, finalSnapshot, csv, monitor, err);
+    const int code = report(cl, *engine, finalSnapshot, csv, monitor, recorder.get(), err);
     lingerForMetrics(cl, metrics, monitor.interrupts());
     return code;
 }
@@ -661,6 +735,8 @@ int runWithoutWindow(const CommandLine& cl)
     }
     case CommandLine::Action::Headless:
         return runHeadless(cl);
+    case CommandLine::Action::Runs:
+        return runRunsCommand(cl);
     case CommandLine::Action::Window:
         break;
     }

@@ -175,6 +175,10 @@ int main(int argc, char* argv[])
         // the files are written, not a SIGPIPE that kills the run first.
         std::signal(SIGPIPE, SIG_IGN);
         QCoreApplication app(argc, argv);
+        // As the window's: the runs database's default folder (AppDataLocation) is
+        // named after them, and --record must find the window's runs.
+        QCoreApplication::setApplicationName(QStringLiteral("PoolLab"));
+        QCoreApplication::setOrganizationName(QStringLiteral("PoolLab"));
         int code = runWithoutWindow(cl);
         // What went through stdio (--help, --list-presets) is checked here; the run's
         // own stdout writes report their errors themselves.

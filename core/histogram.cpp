@@ -68,6 +68,27 @@ void Histogram::clear()
     m_exactExtremes = true;
 }
 
+void Histogram::assign(const std::vector<std::uint64_t>& buckets, double sum, Nanos min, Nanos max,
+                       bool exactExtremes)
+{
+    clear();
+    const int n = std::min(static_cast<int>(buckets.size()), HistogramLayout::kBuckets);
+    for (int i = 0; i < n; ++i) {
+        const std::uint64_t c = buckets[static_cast<std::size_t>(i)];
+        if (c == 0)
+            continue;
+        m_buckets[static_cast<std::size_t>(i)] = c;
+        widen(i, i + 1);
+        m_count += c;
+    }
+    if (m_count == 0)
+        return;
+    m_sum = sum;
+    m_min = min;
+    m_max = max;
+    m_exactExtremes = exactExtremes;
+}
+
 void Histogram::merge(const Histogram& other)
 {
     if (other.m_count == 0)

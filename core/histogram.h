@@ -81,6 +81,13 @@ public:
     std::uint64_t countAtOrBelow(Nanos bound) const;
 
     const std::vector<std::uint64_t>& buckets() const { return m_buckets; }
+    // false for an interval's difference, whose min and max are bucket bounds.
+    bool exactExtremes() const { return m_exactExtremes; }
+    // Rebuilds a histogram that was kept as its parts (a stored run): the bucket counts
+    // (kBuckets of them; count is their sum), sum and extremes, so that percentiles,
+    // mean and merges read back exactly as before.
+    void assign(const std::vector<std::uint64_t>& buckets, double sum, Nanos min, Nanos max,
+                bool exactExtremes);
 
 private:
     friend class AtomicHistogram;

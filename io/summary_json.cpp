@@ -116,6 +116,16 @@ void writeTheory(JsonWriter& w, const TheoryComparison& t)
 }
 } // namespace
 
+QByteArray summaryJsonWithRunId(const QByteArray& summaryJson, std::int64_t runId)
+{
+    // summaryToJson() closes its object with "\n}\n" and indents top-level keys by two.
+    const qsizetype end = summaryJson.lastIndexOf("\n}");
+    if (end < 0)
+        return summaryJson;
+    return summaryJson.left(end) + ",\n  \"run_id\": " + QByteArray::number(static_cast<qint64>(runId)) +
+           summaryJson.mid(end);
+}
+
 double relativeDifference(double measured, double predicted)
 {
     return predicted != 0 ? (measured - predicted) / predicted : 0.0;

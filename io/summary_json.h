@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <cstdint>
+
 namespace poollab {
 
 // The summary as one JSON object ("format": "poollab-summary/1"), keys in a fixed
@@ -18,6 +20,10 @@ QByteArray summaryToJson(const RunSummary& summary);
 // formulas do not apply.
 QByteArray summaryToJson(const RunSummary& summary, const QString& scenarioName,
                          const TheoryComparison& theory);
+
+// A summary written by summaryToJson() with "run_id": ID added as its last key: the id
+// a recorded run got (--record). The other keys keep their order and bytes.
+QByteArray summaryJsonWithRunId(const QByteArray& summaryJson, std::int64_t runId);
 
 // (measured - predicted) / predicted; 0 when predicted is 0, as in TheoryComparison.
 double relativeDifference(double measured, double predicted);
