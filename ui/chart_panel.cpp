@@ -93,9 +93,9 @@ AxisRange niceRange(double maxValue, bool wholeNumbers = false)
     return {0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step};
 }
 
-// The time axes have no ticks of their own (one far off any run's range): Qt Charts
-// would lay out every tick label again as rich text on each move of the window, the
-// largest part of a refresh. The views draw the time ticks, labels and grid instead.
+// The time axes are hidden and have no ticks of their own (one far off any run's
+// range): Qt Charts would lay out every tick label again as rich text on each move of
+// the window, and then the whole chart. The views draw the time ticks, labels and grid.
 constexpr double kNoTickAnchor = -1e15;
 constexpr double kNoTickInterval = 1e16;
 // Qt Charts' gap between an axis and its labels, and its tick marks' length.
@@ -147,7 +147,7 @@ void MarkedChartView::drawBackground(QPainter* painter, const QRectF& rect)
     painter->fillRect(rect, chart()->backgroundBrush());
     m_timeLabels.clear();
     const QValueAxis* axis = timeAxisOf(chart());
-    if (!m_timeTicks || !axis || !axis->isVisible() || axis->max() <= axis->min())
+    if (!m_timeTicks || !axis || axis->max() <= axis->min())
         return;
     const QRectF plot = chart()->plotArea();
     const auto xOf = [&](double seconds) {
@@ -163,8 +163,10 @@ void MarkedChartView::drawBackground(QPainter* painter, const QRectF& rect)
         painter->setPen(axis->linePen());
         painter->drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + kLabelPadding));
     }
-    painter->setPen(axis->linePen());
-    painter->drawLine(plot.bottomLeft(), plot.bottomRight());
+    if (axis->isLineVisible()) {
+        painter->setPen(axis->linePen());
+        painter->drawLine(plot.bottomLeft(), plot.bottomRight());
+    }
     if (axis->labelsVisible()) {
         // Centred under their ticks; one that would overlap the one before or run out of
         // the view is left out, as Qt Charts does.
@@ -174,8 +176,9 @@ void MarkedChartView::drawBackground(QPainter* painter, const QRectF& rect)
         double end = -1e9;
         for (const TimeTick& tick : *m_timeTicks) {
             const double width = fm.horizontalAdvance(tick.text);
-            const QRectF box(xOf(tick.seconds) - width / 2, plot.bottom() + kLabelPadding, width,
-                             fm.height());
+            // On whole pixels, as Qt Charts places its labels.
+            const QRectF box(std::round(xOf(tick.seconds) - width / 2), plot.bottom() + kLabelPadding + 1,
+                             width, fm.height());
             if (box.left() < end || box.left() < 0 || box.right() > viewport()->width())
                 continue;
             painter->drawText(box, Qt::AlignCenter, tick.text);
@@ -300,7 +303,9 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
         axis->setTickType(QValueAxis::TicksDynamic);
         axis->setTickAnchor(kNoTickAnchor);
         axis->setTickInterval(kNoTickInterval);
-        axis->setLineVisible(false); // drawn by the view, with the ticks
+        // Hidden, it is left out of the chart's layout: a range change lays nothing out
+        // (a visible axis without ticks asked for a whole relayout on every one).
+        axis->setVisible(false);
         charts[static_cast<std::size_t>(i)]->addAxis(axis, Qt::AlignBottom);
         m_timeAxes[static_cast<std::size_t>(i)] = axis;
     }
@@ -455,8 +460,6 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
     styleSeries(); // setTheme() recolours the series
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
     m_workerAxis->setGridLineVisible(false);
-    for (QValueAxis* axis : m_timeAxes)
-        axis->setLineVisible(false);
     for (MarkedChartView* view : m_views)
         view->viewport()->update();
 }
@@ -738,7 +741,7 @@ void ChartPanel::alignPlotAreas()
     double halfLabel = 0;
     for (const TimeTick& tick : m_timeTicks)
         halfLabel = std::max(halfLabel, std::ceil(fm.horizontalAdvance(tick.text) / 2));
-    const double labelsBelow = base.bottom() + kLabelPadding + std::ceil(fm.height()) + 1;
+    const double labelsBelow = base.bottom() + kLabelPadding + 1 + std::ceil(fm.height()) + 2;
     std::array<double, 3> left{}, right{}, bottom{};
     double maxLeft = base.left() + halfLabel, maxRight = base.right() + halfLabel;
     for (std::size_t i = 0; i < 3; ++i) {

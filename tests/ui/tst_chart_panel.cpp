@@ -633,7 +633,7 @@ private slots:
                     drawn << text;
                     const double x = plot.left() + (panel.timeTicks()[i].seconds - axis->min()) /
                                                        (axis->max() - axis->min()) * plot.width();
-                    QVERIFY(std::abs(box.center().x() - x) < 0.5);
+                    QVERIFY(std::abs(box.center().x() - x) <= 0.5);
                     QVERIFY(box.top() >= plot.bottom() && box.bottom() <= view->height());
                     // Text pixels in the box: the label colour on the background.
                     int ink = 0;
