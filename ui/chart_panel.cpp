@@ -175,13 +175,13 @@ void MarkedChartView::drawBackground(QPainter* painter, const QRectF& rect)
         const QFontMetricsF fm(axis->labelsFont());
         double end = -1e9;
         for (const TimeTick& tick : *m_timeTicks) {
-            const double width = fm.horizontalAdvance(tick.text);
+            const double width = tick.width;
             // On whole pixels, as Qt Charts places its labels.
             const QRectF box(std::round(xOf(tick.seconds) - width / 2), plot.bottom() + kLabelPadding + 1,
                              width, fm.height());
             if (box.left() < end || box.left() < 0 || box.right() > viewport()->width())
                 continue;
-            painter->drawText(box, Qt::AlignCenter, tick.text);
+            painter->drawText(QPointF(box.left(), box.top() + fm.ascent()), tick.text); // no layout
             m_timeLabels.append({tick.text, box});
             end = box.right() + 2;
         }
@@ -457,7 +457,8 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         chart->setBackgroundVisible(false);
         chart->legend()->hide(); // setTheme() may show it again
     }
-    styleSeries(); // setTheme() recolours the series
+    styleSeries();  // setTheme() recolours the series
+    m_timeStep = 0; // the time labels are measured again, in the theme's font
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
     m_workerAxis->setGridLineVisible(false);
     for (MarkedChartView* view : m_views)
@@ -629,9 +630,12 @@ void ChartPanel::update()
         m_timeStep = timeStep;
         m_timeTicks.clear();
         const QByteArray format = (labelFormatFor(timeStep) + QStringLiteral(" s")).toLatin1();
+        const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
         for (auto k = static_cast<long long>(std::ceil(x0 / timeStep - 1e-9));
-             k * timeStep <= x1 + 1e-9 * timeStep; ++k)
-            m_timeTicks.append({k * timeStep, QString::asprintf(format.constData(), k * timeStep)});
+             k * timeStep <= x1 + 1e-9 * timeStep; ++k) {
+            const QString text = QString::asprintf(format.constData(), k * timeStep);
+            m_timeTicks.append({k * timeStep, text, fm.horizontalAdvance(text)});
+        }
     }
 
     // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
@@ -740,7 +744,7 @@ void ChartPanel::alignPlotAreas()
     const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
     double halfLabel = 0;
     for (const TimeTick& tick : m_timeTicks)
-        halfLabel = std::max(halfLabel, std::ceil(fm.horizontalAdvance(tick.text) / 2));
+        halfLabel = std::max(halfLabel, std::ceil(tick.width / 2));
     const double labelsBelow = base.bottom() + kLabelPadding + 1 + std::ceil(fm.height()) + 2;
     std::array<double, 3> left{}, right{}, bottom{};
     double maxLeft = base.left() + halfLabel, maxRight = base.right() + halfLabel;

@@ -17,11 +17,13 @@ class QComboBox;
 
 namespace poollab {
 
-// A tick of the time axes: where (run seconds) and its label ("40 s").
+// A tick of the time axes: where (run seconds), its label ("40 s") and the label's
+// width in the axes' label font (measured once, not on every paint).
 struct TimeTick
 {
     double seconds = 0;
     QString text;
+    double width = 0;
 };
 
 // A chart view that draws the live-change markers over its plot (a dashed vertical
