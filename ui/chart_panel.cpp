@@ -287,8 +287,13 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_queueAxis = new QValueAxis;
     m_workerAxis = new QValueAxis;
     m_latencyAxis = new QValueAxis;
-    for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis})
+    for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis}) {
         axis->setTickType(QValueAxis::TicksDynamic);
+        // Qt Charts gives each label the plot's height over the tick count, less 8 px:
+        // without the time axis in its layout (the views draw it) a 100 px plot left 12
+        // px for 14 px labels and showed "..." for every one at 1024x640.
+        axis->setTruncateLabels(false);
+    }
     m_queueAxis->setTitleText(tr("jobs queued"));
     m_workerAxis->setTitleText(tr("workers, jobs")); // in flight counts jobs backing off too
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
