@@ -250,9 +250,9 @@ void SummaryPanel::paintEvent(QPaintEvent*)
         // One line each (nearly always): drawn at the baseline, without a text layout.
         painter.drawText(QPoint(p.label.left(), p.label.top() + fm.ascent()), r.label);
         if (p.value.height() == fm.height())
-            painter.drawText(
-                QPoint(p.value.right() + 1 - fm.horizontalAdvance(r.value), p.value.top() + fm.ascent()),
-                r.value);
+            painter.drawText(QPointF(p.value.right() + 1 - QFontMetricsF(font()).horizontalAdvance(r.value),
+                                     p.value.top() + fm.ascent()),
+                             r.value); // right-aligned on the fractional advance, as QLabel did
         else
             painter.drawText(p.value, Qt::TextWordWrap | Qt::AlignRight | Qt::AlignVCenter, r.value);
     }
