@@ -41,40 +41,65 @@ int decimalsFor(double step)
     return decimals;
 }
 
+struct AxisRange
+{
+    double min = 0;
+    double max = 1;
+    double step = 1;
+};
+
+QString labelFormatFor(double step)
+{
+    return QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f");
+}
+
+// Whether the axis shows this range with these ticks already.
+bool axisShows(const QValueAxis* axis, const AxisRange& r)
+{
+    return axis->min() == r.min && axis->max() == r.max && axis->tickInterval() == r.step &&
+           axis->labelFormat() == labelFormatFor(r.step);
+}
+
 // Sets range and tick interval without passing through a state where the old interval
 // on the new range (or the reverse) would ask the axis for hundreds of thousands of ticks.
 // Returns whether the axis changed.
-bool setAxis(QValueAxis* axis, double min, double max, double step, const QString& suffix = {})
+bool setAxis(QValueAxis* axis, const AxisRange& r)
 {
-    const QString format =
-        QStringLiteral("%.") % QString::number(decimalsFor(step)) % QStringLiteral("f") % suffix;
+    const QString format = labelFormatFor(r.step);
     // Unchanged (most ticks: the record gains a row once per sample interval): touching
     // the axis would lay out and re-render all its labels for nothing.
-    if (axis->tickInterval() == step && axis->labelFormat() == format) {
+    if (axis->tickInterval() == r.step && axis->labelFormat() == format) {
         // Same ticks (a rolling window moving on): the range alone, one relayout.
-        if (axis->min() == min && axis->max() == max)
+        if (axis->min() == r.min && axis->max() == r.max)
             return false;
-        axis->setRange(min, max);
+        axis->setRange(r.min, r.max);
         return true;
     }
-    axis->setTickInterval(std::max(axis->max() - axis->min(), max - min));
-    axis->setRange(min, max);
-    axis->setTickInterval(step);
+    axis->setTickInterval(std::max(axis->max() - axis->min(), r.max - r.min));
+    axis->setRange(r.min, r.max);
+    axis->setTickInterval(r.step);
     axis->setLabelFormat(format);
     return true;
 }
 
 // 0..max in about four round steps; whole-number quantities never get a step below 1.
-// Returns whether the axis changed.
-bool setNiceRange(QValueAxis* axis, double maxValue, bool wholeNumbers = false)
+AxisRange niceRange(double maxValue, bool wholeNumbers = false)
 {
     if (!(maxValue > 0))
         maxValue = 1;
     double step = niceStep(maxValue / 4);
     if (wholeNumbers)
         step = std::max(1.0, std::round(step));
-    return setAxis(axis, 0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step);
+    return {0, step * std::max(1.0, std::ceil(maxValue / step - 1e-9)), step};
 }
+
+// The time axes are hidden and have no ticks of their own (one far off any run's
+// range): Qt Charts would lay out every tick label again as rich text on each move of
+// the window, and then the whole chart. The views draw the time ticks, labels and grid.
+constexpr double kNoTickAnchor = -1e15;
+constexpr double kNoTickInterval = 1e16;
+// Qt Charts' gap between an axis and its labels, and its tick marks' length.
+constexpr double kLabelPadding = 4;
 
 QValueAxis* timeAxisOf(QChart* chart)
 {
@@ -113,6 +138,55 @@ MarkedChartView::MarkedChartView(QChart* chart, QWidget* parent) : QChartView(ch
     // minimal updates arrived after that paint, so each chart painted again through a
     // clip of dozens of rectangles: twice the cost of one whole paint.
     setViewportUpdateMode(QGraphicsView::NoViewportUpdate);
+}
+
+void MarkedChartView::drawBackground(QPainter* painter, const QRectF& rect)
+{
+    // The chart's own background is off: painted here, the time grid can go over it and
+    // under everything else, where the axis' own grid lines were.
+    painter->fillRect(rect, chart()->backgroundBrush());
+    m_timeLabels.clear();
+    const QValueAxis* axis = timeAxisOf(chart());
+    if (!m_timeTicks || !axis || axis->max() <= axis->min())
+        return;
+    const QRectF plot = chart()->plotArea();
+    const auto xOf = [&](double seconds) {
+        return plot.left() + (seconds - axis->min()) / (axis->max() - axis->min()) * plot.width();
+    };
+    painter->save();
+    for (const TimeTick& tick : *m_timeTicks) {
+        const double x = xOf(tick.seconds);
+        if (axis->isGridLineVisible()) {
+            painter->setPen(axis->gridLinePen());
+            painter->drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        }
+        painter->setPen(axis->linePen());
+        painter->drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + kLabelPadding));
+    }
+    if (axis->isLineVisible()) {
+        painter->setPen(axis->linePen());
+        painter->drawLine(plot.bottomLeft(), plot.bottomRight());
+    }
+    if (axis->labelsVisible()) {
+        // Centred under their ticks; one that would overlap the one before or run out of
+        // the view is left out, as Qt Charts does.
+        painter->setFont(axis->labelsFont());
+        painter->setPen(axis->labelsBrush().color());
+        const QFontMetricsF fm(axis->labelsFont());
+        double end = -1e9;
+        for (const TimeTick& tick : *m_timeTicks) {
+            const double width = tick.width;
+            // On whole pixels, as Qt Charts places its labels.
+            const QRectF box(std::round(xOf(tick.seconds) - width / 2), plot.bottom() + kLabelPadding + 1,
+                             width, fm.height());
+            if (box.left() < end || box.left() < 0 || box.right() > viewport()->width())
+                continue;
+            painter->drawText(QPointF(box.left(), box.top() + fm.ascent()), tick.text); // no layout
+            m_timeLabels.append({tick.text, box});
+            end = box.right() + 2;
+        }
+    }
+    painter->restore();
 }
 
 void MarkedChartView::drawForeground(QPainter* painter, const QRectF& rect)
@@ -213,8 +287,13 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     m_queueAxis = new QValueAxis;
     m_workerAxis = new QValueAxis;
     m_latencyAxis = new QValueAxis;
-    for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis})
+    for (QValueAxis* axis : {m_rateAxis, m_queueAxis, m_workerAxis, m_latencyAxis}) {
         axis->setTickType(QValueAxis::TicksDynamic);
+        // Qt Charts gives each label the plot's height over the tick count, less 8 px:
+        // without the time axis in its layout (the views draw it) a 100 px plot left 12
+        // px for 14 px labels and showed "..." for every one at 1024x640.
+        axis->setTruncateLabels(false);
+    }
     m_queueAxis->setTitleText(tr("jobs queued"));
     m_workerAxis->setTitleText(tr("workers, jobs")); // in flight counts jobs backing off too
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
@@ -227,7 +306,11 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     for (int i = 0; i < 3; ++i) {
         auto* axis = new QValueAxis;
         axis->setTickType(QValueAxis::TicksDynamic);
-        axis->setTickAnchor(0);
+        axis->setTickAnchor(kNoTickAnchor);
+        axis->setTickInterval(kNoTickInterval);
+        // Hidden, it is left out of the chart's layout: a range change lays nothing out
+        // (a visible axis without ticks asked for a whole relayout on every one).
+        axis->setVisible(false);
         charts[static_cast<std::size_t>(i)]->addAxis(axis, Qt::AlignBottom);
         m_timeAxes[static_cast<std::size_t>(i)] = axis;
     }
@@ -286,6 +369,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
         m_views[i] = new MarkedChartView(charts[i]);
         m_views[i]->setMarkers(&m_controller->markers());
         m_views[i]->setPauses(&m_controller->pauses());
+        m_views[i]->setTimeTicks(&m_timeTicks);
         connect(charts[i], &QChart::plotAreaChanged, this, &ChartPanel::alignPlotAreas);
         chartsLayout->addWidget(m_headers[i]);
         chartsLayout->addWidget(m_views[i], 1);
@@ -311,6 +395,7 @@ QChart* ChartPanel::makeChart()
     chart->setMargins(QMargins(2, 2, 2, 2));
     chart->layout()->setContentsMargins(0, 0, 0, 0);
     chart->setBackgroundRoundness(0);
+    chart->setBackgroundVisible(false); // the view paints it, under the time grid
     return chart;
 }
 
@@ -374,9 +459,11 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         // The window's own colours, so the charts sit in it rather than on it.
         chart->setBackgroundBrush(QApplication::palette().color(QPalette::Base));
         chart->setPlotAreaBackgroundVisible(false);
+        chart->setBackgroundVisible(false);
         chart->legend()->hide(); // setTheme() may show it again
     }
-    styleSeries(); // setTheme() recolours the series
+    styleSeries();  // setTheme() recolours the series
+    m_timeStep = 0; // the time labels are measured again, in the theme's font
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
     m_workerAxis->setGridLineVisible(false);
     for (MarkedChartView* view : m_views)
@@ -497,22 +584,65 @@ void ChartPanel::update()
         m_series[QueueCapacity]->setName(capacityName);
         changed[1] = true;
     }
-    for (std::size_t i = 0; i < SeriesCount; ++i)
-        changed[chartOf(i)] |= drawSegments(static_cast<Series>(i));
 
+    // Where every axis goes, before anything is drawn.
     const double x0 = span.from;
     const double x1 = span.to > span.from ? span.to : span.from + 1;
-    const double timeStep = niceStep((x1 - x0) / 6);
-    bool moved = false; // the time axes: the markers and pause bands move with them
-    for (QValueAxis* axis : m_timeAxes)
-        moved |= setAxis(axis, x0, x1, timeStep, QStringLiteral(" s"));
     const double rateMax = std::max({maxY(m_points[Completions]), maxY(m_points[Failures]),
                                      maxY(m_points[Refusals]), maxY(m_points[Retries])});
     const double arrivalMax = maxY(m_points[Arrivals]);
     // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
-    changed[0] |= setNiceRange(m_rateAxis, rateScale * 1.1);
+    const AxisRange rate = niceRange(rateScale * 1.1);
+    const AxisRange queue = niceRange(std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
+    const AxisRange workers = niceRange(std::max({maxY(m_points[Workers]), maxY(m_points[Busy]),
+                                                  maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
+                                            1.05,
+                                        true);
+    const AxisRange latency =
+        niceRange(std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
+    const bool timeMoves = m_timeAxes[0]->min() != x0 || m_timeAxes[0]->max() != x1;
+    const std::array<bool, 3> axesMove{timeMoves || !axisShows(m_rateAxis, rate),
+                                       timeMoves || !axisShows(m_queueAxis, queue) ||
+                                           !axisShows(m_workerAxis, workers),
+                                       timeMoves || !axisShows(m_latencyAxis, latency)};
+    // A line's shape is stroked again (Qt Charts, for hit tests) on every range change of
+    // its axes and on every new set of points: with the old points emptied first, the
+    // axes move without redrawing them, and each line is stroked once, with its new points.
+    for (std::size_t i = 0; i < SeriesCount; ++i) {
+        if (!axesMove[chartOf(i)])
+            continue;
+        m_series[i]->clear();
+        for (QLineSeries* more : m_continuations[i])
+            more->clear();
+    }
+    bool moved = false; // the time axes: the markers and pause bands move with them
+    if (timeMoves)
+        for (QValueAxis* axis : m_timeAxes)
+            axis->setRange(x0, x1);
+    moved |= timeMoves;
+    changed[0] |= setAxis(m_rateAxis, rate);
+    changed[1] |= setAxis(m_queueAxis, queue);
+    changed[1] |= setAxis(m_workerAxis, workers);
+    changed[2] |= setAxis(m_latencyAxis, latency);
+    for (std::size_t i = 0; i < SeriesCount; ++i)
+        changed[chartOf(i)] |= drawSegments(static_cast<Series>(i));
+
+    // The time ticks the views draw: round steps from 0, as the axes' own would be.
+    const double timeStep = niceStep((x1 - x0) / 6);
+    if (timeMoves || timeStep != m_timeStep) {
+        m_timeStep = timeStep;
+        m_timeTicks.clear();
+        const QByteArray format = (labelFormatFor(timeStep) + QStringLiteral(" s")).toLatin1();
+        const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
+        for (auto k = static_cast<long long>(std::ceil(x0 / timeStep - 1e-9));
+             k * timeStep <= x1 + 1e-9 * timeStep; ++k) {
+            const QString text = QString::asprintf(format.constData(), k * timeStep);
+            m_timeTicks.append({k * timeStep, text, fm.horizontalAdvance(text)});
+        }
+    }
+
     // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
     const QString arrivalsName = arrivalMax > m_rateAxis->max()
                                      ? tr("arrived/s (peak %1)").arg(compactNumber(arrivalMax))
@@ -520,15 +650,6 @@ void ChartPanel::update()
     if (m_series[Arrivals]->name() != arrivalsName)
         m_series[Arrivals]->setName(arrivalsName);
     refreshLegends();
-    changed[1] |=
-        setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
-    changed[1] |= setNiceRange(m_workerAxis,
-                               std::max({maxY(m_points[Workers]), maxY(m_points[Busy]),
-                                         maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
-                                   1.05,
-                               true);
-    changed[2] |= setNiceRange(
-        m_latencyAxis, std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
     alignPlotAreas();
     // The foreground (markers, pauses) moves with the time axes and the plot areas, and
     // changes with the markers and pauses: then all three charts repaint. Most ticks
@@ -623,8 +744,15 @@ void ChartPanel::alignPlotAreas()
     m_aligning = true;
     const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
     const QMargins base(2, 2, 2, 2);
-    std::array<double, 3> left{}, right{};
-    double maxLeft = 0, maxRight = 0;
+    // The time labels the views draw under the plots: room below for a line of them,
+    // and at each side for half the widest (it may sit on the plot's edge).
+    const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
+    double halfLabel = 0;
+    for (const TimeTick& tick : m_timeTicks)
+        halfLabel = std::max(halfLabel, std::ceil(tick.width / 2));
+    const double labelsBelow = base.bottom() + kLabelPadding + 1 + std::ceil(fm.height()) + 2;
+    std::array<double, 3> left{}, right{}, bottom{};
+    double maxLeft = base.left() + halfLabel, maxRight = base.right() + halfLabel;
     for (std::size_t i = 0; i < 3; ++i) {
         charts[i]->layout()->activate(); // lay out what changed since, with the current margins
         const QRectF plot = charts[i]->plotArea();
@@ -632,12 +760,14 @@ void ChartPanel::alignPlotAreas()
         const QMargins added = charts[i]->margins() - base;
         left[i] = plot.left() - all.left() - added.left(); // what the chart needs by itself
         right[i] = all.right() - plot.right() - added.right();
+        bottom[i] = all.bottom() - plot.bottom() - added.bottom();
         maxLeft = std::max(maxLeft, left[i]);
         maxRight = std::max(maxRight, right[i]);
     }
     for (std::size_t i = 0; i < 3; ++i) {
         const QMargins extra(static_cast<int>(std::round(maxLeft - left[i])), 0,
-                             static_cast<int>(std::round(maxRight - right[i])), 0);
+                             static_cast<int>(std::round(maxRight - right[i])),
+                             static_cast<int>(std::ceil(std::max(0.0, labelsBelow - bottom[i]))));
         if (charts[i]->margins() == base + extra)
             continue;
         charts[i]->setMargins(base + extra);

@@ -17,6 +17,15 @@ class QComboBox;
 
 namespace poollab {
 
+// A tick of the time axes: where (run seconds), its label ("40 s") and the label's
+// width in the axes' label font (measured once, not on every paint).
+struct TimeTick
+{
+    double seconds = 0;
+    QString text;
+    double width = 0;
+};
+
 // A chart view that draws the live-change markers over its plot (a dashed vertical
 // line and a short label per change, without a series per marker) and shades pauses.
 class MarkedChartView : public QChartView
@@ -28,13 +37,22 @@ public:
     void setMarkers(const std::deque<ChangeMarker>* markers) { m_markers = markers; }
     void setPauses(const std::deque<PauseSpan>* pauses) { m_pauses = pauses; }
     void setShowLabels(bool show) { m_showLabels = show; }
+    // The time axis' ticks, drawn by the view: grid lines, tick marks and labels under
+    // the plot (the axis has none of its own: Qt Charts' rich-text labels cost most of a
+    // refresh to lay out again on every scroll).
+    void setTimeTicks(const QList<TimeTick>* ticks) { m_timeTicks = ticks; }
+    // The time labels drawn last, and where, in view coordinates (for tests).
+    const QList<QPair<QString, QRectF>>& timeLabels() const { return m_timeLabels; }
     // Where each marker label was drawn last, in view coordinates (for tests).
     const QList<QRectF>& labelBoxes() const { return m_labelBoxes; }
 
 protected:
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
+    const QList<TimeTick>* m_timeTicks = nullptr;
+    QList<QPair<QString, QRectF>> m_timeLabels;
     const std::deque<ChangeMarker>* m_markers = nullptr;
     const std::deque<PauseSpan>* m_pauses = nullptr;
     bool m_showLabels = true;
@@ -80,6 +98,8 @@ public:
     Column columnOf(const QXYSeries* series) const;
     // The part of the panel that export renders (the three charts, without the selectors).
     QWidget* chartsArea() const { return m_chartsArea; }
+    // The time axes' ticks and labels as the views draw them.
+    const QList<TimeTick>& timeTicks() const { return m_timeTicks; }
 
 public slots:
     void update();
@@ -127,6 +147,8 @@ private:
     std::array<QList<QPointF>, SeriesCount> m_points; // NaN y: a break in the line
     std::array<std::vector<QLineSeries*>, SeriesCount> m_continuations;
     QList<QPointF> m_segment;
+    QList<TimeTick> m_timeTicks;
+    double m_timeStep = 0;
     std::array<QRectF, 3> m_plotAreas; // as last drawn
     QString m_foreground;              // what the markers and pauses were last drawn from
     std::vector<StepPoint> m_steps;

@@ -2,10 +2,17 @@
 #include "ui/summary_panel.h"
 
 #include "core/queueing_theory.h"
+#include "ui/theme.h"
 
-#include <QFormLayout>
-#include <QLabel>
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QHelpEvent>
 #include <QLocale>
+#include <QMenu>
+#include <QPainter>
+#include <QStyle>
+#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -31,14 +38,9 @@ QString formatSeconds(double seconds)
 SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller)
 {
-    auto* form = new QFormLayout(this);
-    form->setContentsMargins(6, 6, 6, 6);
-    form->setVerticalSpacing(3);
-    form->setLabelAlignment(Qt::AlignLeft);
-    // In a narrow column (a 1024 px window) a value that does not fit beside its label
-    // goes under it, rather than cutting either.
-    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
-    setLayout(form);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true); // what QScrollArea asks, to give it its height at its width
+    setSizePolicy(policy);
     addRow(QStringLiteral("state"), tr("State"), tr("Idle, running, paused, draining or stopped."));
     addRow(QStringLiteral("submitted"), tr("Submitted"), tr("Every job the load generator offered."));
     addRow(QStringLiteral("succeeded"), tr("Succeeded"), tr("Finished without error (maybe after retries)."));
@@ -81,47 +83,209 @@ SummaryPanel::SummaryPanel(const RunController* controller, QWidget* parent)
     update();
 }
 
+namespace {
+
+constexpr int kMargin = 6;
+constexpr int kRowSpacing = 3;
+
+} // namespace
+
 void SummaryPanel::addRow(const QString& key, const QString& label, const QString& tip)
 {
-    auto* name = new QLabel(label);
-    auto* value = new QLabel;
-    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    value->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    // Long values ("arrivals are not Poisson") wrap onto a second line when the column
-    // is narrow (1024 px windows) rather than being cut off.
-    value->setWordWrap(true);
-    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("000,000,000")));
-    name->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    name->setToolTip(tip);
-    value->setToolTip(tip);
-    static_cast<QFormLayout*>(layout())->addRow(name, value);
-    m_values.insert(key, value);
-    m_rows.append(qMakePair(name, value));
+    m_rows.push_back({key, label, QString(), tip, QString()});
+}
+
+SummaryPanel::Row* SummaryPanel::row(const char* key)
+{
+    const QLatin1String name(key);
+    for (Row& r : m_rows)
+        if (r.key == name)
+            return &r;
+    Q_ASSERT_X(false, "SummaryPanel::row", key);
+    return &m_rows.front();
+}
+
+void SummaryPanel::setValue(const char* key, const QString& text)
+{
+    Row* r = row(key);
+    if (r->value == text)
+        return;
+    r->value = text;
+    m_changed = true;
+}
+
+void SummaryPanel::setValueTip(const char* key, const QString& tip)
+{
+    row(key)->valueTip = tip;
+}
+
+int SummaryPanel::spacing() const
+{
+    // What QFormLayout put between a label and its value.
+    const int fromStyle = style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing, nullptr, this);
+    return fromStyle >= 0 ? fromStyle : 6;
+}
+
+int SummaryPanel::labelColumn() const
+{
+    const QFontMetrics fm = fontMetrics();
+    int widest = 0;
+    for (const Row& r : m_rows)
+        widest = std::max(widest, fm.horizontalAdvance(r.label));
+    return widest;
+}
+
+std::vector<SummaryPanel::Placed> SummaryPanel::place(int width) const
+{
+    const QFontMetrics fm = fontMetrics();
+    const int left = kMargin;
+    const int right = std::max(left + 1, width - kMargin);
+    const int line = fm.height();
+    // As QFormLayout::WrapLongRows did: a row whose label and narrowest value (as wide as
+    // 000,000,000) do not fit side by side has its value under the label.
+    const int narrowest = fm.horizontalAdvance(QStringLiteral("000,000,000"));
+    std::vector<Placed> out;
+    out.reserve(m_rows.size());
+    int y = kMargin;
+    for (const Row& r : m_rows) {
+        Placed p;
+        p.label = QRect(left, y, fm.horizontalAdvance(r.label), line);
+        const int valueLeft = p.label.right() + 1 + spacing();
+        const int value = fm.horizontalAdvance(r.value);
+        if (valueLeft + std::max(value, narrowest) <= right) {
+            p.value = QRect(valueLeft, y, right - valueLeft, line);
+        } else {
+            // In a narrow column (a 1024 px window) a value goes under its label, wrapped
+            // if need be, rather than cutting either.
+            y += line + kRowSpacing;
+            const QRect needed = fm.boundingRect(QRect(0, 0, right - left, 1 << 20),
+                                                 Qt::TextWordWrap | Qt::AlignRight, r.value);
+            p.value = QRect(left, y, right - left, std::max(line, needed.height()));
+        }
+        y = p.value.bottom() + 1 + kRowSpacing;
+        out.push_back(p);
+    }
+    return out;
+}
+
+int SummaryPanel::heightForWidth(int width) const
+{
+    const std::vector<Placed> placed = place(width);
+    return placed.empty() ? 2 * kMargin : placed.back().value.bottom() + 1 + kMargin;
+}
+
+QSize SummaryPanel::sizeHint() const
+{
+    // As high as its narrowest layout, as the form's was (its scroll area caps that at
+    // 24 lines, which the window's layout has always been given).
+    return {preferredWidth(), heightForWidth(minimumSizeHint().width())};
+}
+
+QSize SummaryPanel::minimumSizeHint() const
+{
+    // Labels whole, and beside or under them a value column as wide as 000,000,000.
+    const int values = fontMetrics().horizontalAdvance(QStringLiteral("000,000,000"));
+    // The height is heightForWidth() at the width given; at least a row each.
+    return {2 * kMargin + std::max(labelColumn(), values), heightForWidth(preferredWidth())};
 }
 
 int SummaryPanel::preferredWidth() const
 {
-    int labels = 0;
-    for (const auto& [name, value] : m_rows)
-        labels = std::max(labels, name->sizeHint().width());
-    const auto* form = static_cast<const QFormLayout*>(layout());
-    const QMargins margins = form->contentsMargins();
     const int values = fontMetrics().horizontalAdvance(QStringLiteral("arrivals are not Poisson")) + 4;
-    return margins.left() + labels + form->horizontalSpacing() + values + margins.right();
+    return kMargin + labelColumn() + spacing() + values + kMargin;
+}
+
+QRect SummaryPanel::labelRect(int row) const
+{
+    const std::vector<Placed> placed = place(width());
+    return row >= 0 && row < static_cast<int>(placed.size()) ? placed[static_cast<std::size_t>(row)].label
+                                                             : QRect();
+}
+
+QRect SummaryPanel::valueRect(int row) const
+{
+    const std::vector<Placed> placed = place(width());
+    return row >= 0 && row < static_cast<int>(placed.size()) ? placed[static_cast<std::size_t>(row)].value
+                                                             : QRect();
+}
+
+QString SummaryPanel::toolTipAt(const QPoint& pos) const
+{
+    const std::vector<Placed> placed = place(width());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row& r = m_rows[i];
+        if (placed[i].value.contains(pos))
+            return r.valueTip.isEmpty() ? r.tip : r.valueTip;
+        if (placed[i].label.contains(pos))
+            return r.tip;
+    }
+    return {};
+}
+
+bool SummaryPanel::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const QString tip = toolTipAt(help->pos());
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), wrapToolTip(tip), this);
+        return true;
+    }
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        updateGeometry();
+    return QWidget::event(event);
+}
+
+void SummaryPanel::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    painter.setPen(palette().color(foregroundRole()));
+    const QFontMetrics fm = fontMetrics();
+    const std::vector<Placed> placed = place(width());
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        const Row& r = m_rows[i];
+        const Placed& p = placed[i];
+        // One line each (nearly always): drawn at the baseline, without a text layout.
+        painter.drawText(QPoint(p.label.left(), p.label.top() + fm.ascent()), r.label);
+        if (p.value.height() == fm.height())
+            painter.drawText(QPointF(p.value.right() + 1 - QFontMetricsF(font()).horizontalAdvance(r.value),
+                                     p.value.top() + fm.ascent()),
+                             r.value); // right-aligned on the fractional advance, as QLabel did
+        else
+            painter.drawText(p.value, Qt::TextWordWrap | Qt::AlignRight | Qt::AlignVCenter, r.value);
+    }
+    m_changed = false;
+}
+
+void SummaryPanel::contextMenuEvent(QContextMenuEvent* event)
+{
+    // The values cannot be selected as a QLabel's could: they copy, every row at once.
+    QMenu menu(this);
+    menu.addAction(tr("Copy summary"), this, [this] {
+        QStringList lines;
+        for (const auto& [label, value] : rows())
+            lines << label + u'\t' + value;
+        QApplication::clipboard()->setText(lines.join(u'\n'));
+    });
+    menu.exec(event->globalPos());
 }
 
 QList<QPair<QString, QString>> SummaryPanel::rows() const
 {
     QList<QPair<QString, QString>> out;
-    for (const auto& [name, value] : m_rows)
-        out.append({name->text(), value->text()});
+    for (const Row& r : m_rows)
+        out.append({r.label, r.value});
     return out;
 }
 
 QString SummaryPanel::value(const QString& key) const
 {
-    const QLabel* label = m_values.value(key);
-    return label ? label->text() : QString();
+    for (const Row& r : m_rows)
+        if (r.key == key)
+            return r.value;
+    return {};
 }
 
 void SummaryPanel::update()
@@ -130,9 +294,8 @@ void SummaryPanel::update()
     const Counters& c = s.counters;
     const QLocale locale;
     const auto count = [&locale](std::uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
-    const auto set = [this](const char* key, const QString& text) {
-        m_values.value(QLatin1String(key))->setText(text);
-    };
+    const int height = heightForWidth(width());
+    const auto set = [this](const char* key, const QString& text) { setValue(key, text); };
     const double seconds = toSeconds(s.runNs);
     const double throughput = seconds > 0 ? static_cast<double>(s.completed()) / seconds : 0.0;
     QString state = QString::fromUtf8(toString(s.state).data());
@@ -170,6 +333,12 @@ void SummaryPanel::update()
     // NaN (not known yet) shows as a dash.
     const QString remaining = formatSeconds(m_controller->remainingRunSeconds());
     set("remaining", remaining);
+    // One repaint for every value that changed; a new layout only when a value moved
+    // under its label or back (the panel's height changes).
+    if (heightForWidth(width()) != height)
+        updateGeometry();
+    if (m_changed)
+        QWidget::update();
 }
 
 void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
@@ -179,8 +348,8 @@ void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
         m_prediction = predict(*m_predictedFor);
     }
     const TheoryComparison t = compareWithTheory(m_prediction, s, averageL);
-    QLabel* wait = m_values.value(QStringLiteral("theoryWait"));
-    QLabel* share = m_values.value(QStringLiteral("theoryShare"));
+    const auto wait = [this](const QString& text) { setValue("theoryWait", text); };
+    const auto share = [this](const QString& text) { setValue("theoryShare", text); };
     if (!t.prediction.applies) {
         // The full reason is long ("formulas do not apply: arrivals are not Poisson"):
         // the cells say so briefly and the tooltip has all of it.
@@ -188,32 +357,32 @@ void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
         QString why = full.section(QStringLiteral(": "), 1);
         if (why.size() > 26)
             why = why.left(25) + QStringLiteral("\u2026");
-        wait->setText(tr("does not apply"));
-        share->setText(why);
-        wait->setToolTip(full);
-        share->setToolTip(full);
+        wait(tr("does not apply"));
+        share(why);
+        setValueTip("theoryWait", full);
+        setValueTip("theoryShare", full);
         return;
     }
     const QueueMetrics& m = t.prediction.metrics;
     const QString model = QString::fromStdString(t.prediction.model) + QStringLiteral(": ") +
                           QString::fromStdString(stabilityText(m));
-    wait->setToolTip(model);
+    setValueTip("theoryWait", model);
     // Measured P(wait) counts arrivals, as Erlang C does, not waits above 0 ns (in real
     // time every job waits the moment a worker takes to pick it up).
-    share->setToolTip(model + QLatin1Char('\n') +
-                      tr("Measured: the share of jobs that found every worker busy when they arrived."));
+    setValueTip("theoryShare",
+                model + QLatin1Char('\n') +
+                    tr("Measured: the share of jobs that found every worker busy when they arrived."));
     if (!m.stable) {
-        wait->setText(tr("unstable (\u03c1 %1 \u2265 1)").arg(m.rho, 0, 'f', 2));
-        share->setText(QStringLiteral("1 (%1)").arg(t.measuredProbWait, 0, 'f', 2));
+        wait(tr("unstable (\u03c1 %1 \u2265 1)").arg(m.rho, 0, 'f', 2));
+        share(QStringLiteral("1 (%1)").arg(t.measuredProbWait, 0, 'f', 2));
         return;
     }
-    wait->setText(tr("%1 ms (%2)").arg(m.meanWait * 1e3, 0, 'f', 1).arg(t.measuredMeanWait * 1e3, 0, 'f', 1));
+    wait(tr("%1 ms (%2)").arg(m.meanWait * 1e3, 0, 'f', 1).arg(t.measuredMeanWait * 1e3, 0, 'f', 1));
     if (m.limit > 0)
-        share->setText(
+        share(
             tr("%1 % lost (%2 %)").arg(m.blocking * 100, 0, 'f', 1).arg(t.measuredBlocking * 100, 0, 'f', 1));
     else
-        share->setText(
-            QStringLiteral("%1 (%2)").arg(m.probWait, 0, 'f', 2).arg(t.measuredProbWait, 0, 'f', 2));
+        share(QStringLiteral("%1 (%2)").arg(m.probWait, 0, 'f', 2).arg(t.measuredProbWait, 0, 'f', 2));
 }
 
 } // namespace poollab

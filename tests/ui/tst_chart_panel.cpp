@@ -568,19 +568,82 @@ private slots:
         ChartPanel panel(&c);
         if (run)
             runToEnd(c);
+        const auto check = [](const QStringList& labels) {
+            QVERIFY2(labels.size() >= 2 && labels.size() <= 12, qPrintable(labels.join(u',')));
+            QVERIFY2(QSet<QString>(labels.begin(), labels.end()).size() == labels.size(),
+                     qPrintable(labels.join(u',')));
+        };
         for (const int window : ChartPanel::kWindows) {
             panel.setWindowSeconds(window);
             for (QChart* chart : {panel.throughputChart(), panel.queueChart(), panel.latencyChart()})
-                for (QAbstractAxis* abstract : chart->axes()) {
+                for (QAbstractAxis* abstract : chart->axes(Qt::Vertical)) {
                     auto* axis = qobject_cast<QValueAxis*>(abstract);
                     QVERIFY(axis);
                     QStringList labels;
                     for (double t = axis->min(); t <= axis->max() + 1e-9; t += axis->tickInterval())
                         labels << QString::asprintf(qPrintable(axis->labelFormat()), t);
-                    QVERIFY2(labels.size() >= 2 && labels.size() <= 12, qPrintable(labels.join(u',')));
-                    QVERIFY2(QSet<QString>(labels.begin(), labels.end()).size() == labels.size(),
-                             qPrintable(labels.join(u',')));
+                    check(labels);
                 }
+            // The time labels the views draw: round steps from 0 across the window.
+            const auto* time =
+                qobject_cast<QValueAxis*>(panel.throughputChart()->axes(Qt::Horizontal).first());
+            QStringList labels;
+            const QList<TimeTick>& ticks = panel.timeTicks();
+            for (qsizetype i = 0; i < ticks.size(); ++i) {
+                labels << ticks[i].text;
+                QVERIFY(ticks[i].seconds >= time->min() && ticks[i].seconds <= time->max() + 1e-9);
+                if (i > 0) // evenly spaced
+                    QCOMPARE_LE(std::abs(ticks[i].seconds - ticks[i - 1].seconds -
+                                         (ticks[1].seconds - ticks[0].seconds)),
+                                1e-9);
+            }
+            check(labels);
+            QVERIFY2(ticks.front().seconds - time->min() < ticks[1].seconds - ticks[0].seconds,
+                     qPrintable(labels.join(u',')));
+            QVERIFY2(time->max() - ticks.back().seconds < ticks[1].seconds - ticks[0].seconds,
+                     qPrintable(labels.join(u',')));
+        }
+    }
+
+    // The time axes' labels are drawn by the views (the axes have no ticks of their own):
+    // under each plot, centred on their ticks, the same in all three charts, every one.
+    void timeLabelsAreDrawnUnderEachPlot()
+    {
+        RunController c(makeEngineFor);
+        c.setScenario(busyRun()); // 30 s
+        ChartPanel panel(&c);
+        showAndRunToEnd(c, panel);
+        for (const int window : {60, 0}) {
+            panel.setWindowSeconds(window);
+            QStringList expected;
+            for (const TimeTick& tick : panel.timeTicks()) {
+                expected << tick.text;
+                QCOMPARE(tick.text, QStringLiteral("%1 s").arg(tick.seconds)); // whole seconds here
+            }
+            QCOMPARE(expected.first(), QStringLiteral("0 s"));
+            for (int v = 0; v < 3; ++v) {
+                MarkedChartView* view = panel.view(v);
+                const QImage image = view->grab().toImage();
+                QStringList drawn;
+                const QRectF plot = view->chart()->plotArea();
+                const auto* axis = qobject_cast<QValueAxis*>(view->chart()->axes(Qt::Horizontal).first());
+                QVERIFY(axis->labelsVisible());
+                for (qsizetype i = 0; i < view->timeLabels().size(); ++i) {
+                    const auto& [text, box] = view->timeLabels()[i];
+                    drawn << text;
+                    const double x = plot.left() + (panel.timeTicks()[i].seconds - axis->min()) /
+                                                       (axis->max() - axis->min()) * plot.width();
+                    QVERIFY(std::abs(box.center().x() - x) <= 0.5);
+                    QVERIFY(box.top() >= plot.bottom() && box.bottom() <= view->height());
+                    // Text pixels in the box: the label colour on the background.
+                    int ink = 0;
+                    for (int y = static_cast<int>(box.top()); y < static_cast<int>(box.bottom()); ++y)
+                        for (int px = static_cast<int>(box.left()); px < static_cast<int>(box.right()); ++px)
+                            ink += image.pixelColor(px, y).lightness() < 160;
+                    QVERIFY2(ink >= 10, qPrintable(text));
+                }
+                QCOMPARE(drawn, expected);
+            }
         }
     }
 

@@ -250,6 +250,28 @@ QStringList clippedTexts(const QWidget& window)
                                                     .arg(placed[i].text.width())
                                                     .arg(header->fontMetrics().horizontalAdvance(text));
             }
+        } else if (const auto* summary = qobject_cast<const SummaryPanel*>(w)) {
+            // Its rows are painted: as high as they need, each label and value whole
+            // inside the panel, a value beside its label clear of it.
+            if (summary->height() < summary->heightForWidth(summary->width()))
+                problems << name(w, QString()) + QStringLiteral(": %1 px high, needs %2")
+                                                     .arg(summary->height())
+                                                     .arg(summary->heightForWidth(summary->width()));
+            const QFontMetrics fm = summary->fontMetrics();
+            const auto rows = summary->rows();
+            for (int i = 0; i < rows.size(); ++i) {
+                const auto& [label, value] = rows[i];
+                const QRect labelBox = summary->labelRect(i);
+                const QRect valueBox = summary->valueRect(i);
+                const QRect text = fm.boundingRect(valueBox, Qt::TextWordWrap | Qt::AlignRight, value);
+                if (labelBox.width() < fm.horizontalAdvance(label) || labelBox.right() >= summary->width())
+                    problems << name(w, label) + QStringLiteral(": label cut");
+                if (!valueBox.contains(text) || valueBox.right() >= summary->width() ||
+                    valueBox.bottom() >= summary->height())
+                    problems << name(w, value) + QStringLiteral(": value cut");
+                if (valueBox.top() == labelBox.top() && text.left() <= labelBox.right())
+                    problems << name(w, value) + QStringLiteral(": over its label");
+            }
         } else if (const auto* view = qobject_cast<const QChartView*>(w);
                    view && w->height() < w->minimumHeight()) {
             problems << name(w, w->objectName()) +
@@ -423,6 +445,29 @@ private slots:
         QCOMPARE(w.summary()->value(QStringLiteral("theoryWait")), QStringLiteral("does not apply"));
         QCOMPARE(w.summary()->value(QStringLiteral("theoryShare")),
                  QStringLiteral("arrivals are not Poisson"));
+
+        // The painted rows keep their tooltips: the row's over its label, the full reason
+        // over the shortened value.
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const SummaryPanel* summary = w.summary();
+        const auto rows = summary->rows();
+        int row = 0;
+        while (row < rows.size() && rows[row].first != QStringLiteral("Theory: P(wait)"))
+            ++row;
+        QVERIFY(row < rows.size());
+        QVERIFY(summary->toolTipAt(summary->labelRect(row).center())
+                    .startsWith(QStringLiteral("The predicted share")));
+        const QString reason = summary->toolTipAt(summary->valueRect(row).center());
+        QVERIFY2(reason.startsWith(QStringLiteral("formulas do not apply: arrivals are not Poisson")),
+                 qPrintable(reason));
+        QHelpEvent help(QEvent::ToolTip, summary->valueRect(row).center(),
+                        summary->mapToGlobal(summary->valueRect(row).center()));
+        QCoreApplication::sendEvent(const_cast<SummaryPanel*>(summary), &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QCOMPARE(QToolTip::text(), wrapToolTip(reason));
+        QToolTip::hideText();
     }
 
     void startFeedsTheCharts()
