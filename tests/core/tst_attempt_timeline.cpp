@@ -86,35 +86,29 @@ private slots:
         QCOMPARE(t.actualFree, Nanos{5500});
     }
 
-    // Ten queued jobs of 100 us whose sleeps wake alternately 20 us early and 20 us late,
-    // each taken 1 us after the previous one ended: the starts keep to 101 us apart
-    // either way (before, each early wake-up moved every later start 20 us earlier).
-    void earlyAndLateWakeUpsCancelOut()
+    // Ten queued jobs of 100 us whose sleeps end early or late (us, for even and odd
+    // jobs), each taken 1 us after the previous one ended: the starts keep to 101 us apart
+    // (the pick-up kept) either way. Before, a late end was left out but an early one
+    // moved every later start earlier.
+    void sleepMissesDoNotAccumulate_data()
     {
-        AttemptTimeline t;
-        t.reset(0);
-        Nanos taken = 0;
-        for (int k = 0; k < 10; ++k) {
-            const Nanos start = t.start(0, 0, taken);
-            QCOMPARE(start, k * 101 * kMicro);
-            const Nanos miss = (k % 2 ? 20 : -20) * kMicro;
-            const Nanos end = std::max(start + 100 * kMicro + miss, taken);
-            t.finish(start + 100 * kMicro, end);
-            taken = t.actualFree + kMicro;
-        }
+        QTest::addColumn<int>("evenMiss");
+        QTest::addColumn<int>("oddMiss");
+        QTest::newRow("each 20 us late") << 20 << 20;
+        QTest::newRow("each 20 us early") << -20 << -20;
+        QTest::newRow("alternately early and late") << -20 << 20;
     }
-
-    // Ten queued jobs of 100 us, each sleep ending 20 us late and the next pop 1 us after:
-    // the starts keep to 101 us apart (the pick-up kept), not 121 us.
-    void lateSleepsDoNotAccumulate()
+    void sleepMissesDoNotAccumulate()
     {
+        QFETCH(int, evenMiss);
+        QFETCH(int, oddMiss);
         AttemptTimeline t;
         t.reset(0);
         Nanos taken = 0;
         for (int k = 0; k < 10; ++k) {
             const Nanos start = t.start(0, 0, taken);
             QCOMPARE(start, k * 101 * kMicro);
-            const Nanos end = start + 100 * kMicro + 20 * kMicro; // the sleep aimed at start + 100
+            const Nanos end = start + (100 + (k % 2 ? oddMiss : evenMiss)) * kMicro; // aimed at start + 100
             t.finish(start + 100 * kMicro, std::max(end, taken));
             taken = t.actualFree + kMicro;
         }
