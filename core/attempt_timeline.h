@@ -22,8 +22,11 @@ namespace poollab {
 // So an attempt starts at its on-time instant, the later of its planned arrival (or
 // re-queue) and this worker's planned end of its previous attempt, plus the measured
 // pick-up. The queue wait ends there, and a sleep job sleeps until that start plus its
-// service, so neither lateness nor earliness carries from one job to the next. Busy time starts no earlier
-// than the previous attempt actually ended, so busy intervals never overlap.
+// service, so neither lateness nor earliness carries from one job to the next. Busy
+// time starts no earlier than the previous attempt actually ended, so busy intervals
+// never overlap. The plan is per worker: after a stall of the whole process one worker
+// may take several piled-up jobs and run them back to back on its own timeline while
+// the plan had other workers free (not compensated; docs/PERFORMANCE.md).
 struct AttemptTimeline
 {
     Nanos plannedFree = 0; // the previous attempt's planned end
@@ -32,13 +35,12 @@ struct AttemptTimeline
     void reset(Nanos now) { plannedFree = actualFree = now; }
 
     // enqueueNs: the planned arrival (or re-queue) the wait counts from; pushedNs: when
-    // it was actually put in the queue; taken: when this worker took it. After taken
-    // when the job was pushed ahead of its planned arrival (the producer aims early by
-    // its mean lateness) or the previous sleep woke early: the producer's and the
-    // sleep's timing errors are left out both ways, as virtual time has neither. Only
-    // early ones kept, every early push and early wake-up moved later jobs earlier
-    // (real time measured 0.1-0.6 % below virtual). A sleep job then sleeps until this
-    // start plus its service; its worker is held meanwhile, which on the plan it is.
+    // it was actually put in the queue; taken: when this worker took it. The result may
+    // be after taken: when the producer pushed the job ahead of its planned arrival (it
+    // aims early by its mean lateness) or the previous sleep woke early (so does a
+    // sleep). Those errors are left out as late ones are; kept, each one moved every
+    // later job on this worker earlier, and real time read below virtual time. A sleep
+    // job holds its worker until then, as on the plan it does.
     Nanos start(Nanos enqueueNs, Nanos pushedNs, Nanos taken) const
     {
         const Nanos pickUp = std::max<Nanos>(0, taken - std::max(pushedNs, actualFree));
