@@ -680,7 +680,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // apart (throttle); total latency counts both.
     const Nanos taken = now();
     const Nanos begun = slot.timeline.start(job.enqueueNs, job.pushedNs, taken);
-    const Nanos queueWait = std::max<Nanos>(0, begun - job.enqueueNs); // 0 if taken before its arrival
+    const Nanos queueWait = std::max<Nanos>(0, begun - job.enqueueNs); // begun is never before enqueueNs
     shard.wait.record(queueWait);
     slot.waitSum.add(queueWait);
 
@@ -701,7 +701,10 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
     }
 
-    const Nanos start = gate ? now() : begun;
+    // A sleep runs on the timeline: from begun (which may be after taken, see
+    // AttemptTimeline::start), or once the token came if that is later.
+    const Nanos tokenAt = gate ? now() : taken;
+    const Nanos start = gate ? std::max(begun, tokenAt) : begun;
     const AttemptPlan plan = planAttempt(policy, job);
     const Nanos work = plan.holdNs;
     // A sleep job's service runs from its start to its start plus its work, so a late
@@ -709,7 +712,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     // job has ended (busy intervals never overlap). CPU work and an empty job's
     // bookkeeping last what the machine makes them (real behaviour), from when they begin.
     const bool paced = job.kind == JobKind::Sleep && work > 0;
-    const Nanos serviceFrom = paced ? start : std::max(start, taken); // taken, or the token's arrival
+    const Nanos serviceFrom = paced ? start : tokenAt;
     const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
     const bool share = m_shareCores.load(std::memory_order_relaxed);
 
@@ -728,10 +731,11 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         finished = false;
     }
     const Nanos end = now();
-    slot.timeline.finish(paced ? start + work : end, end);
+    slot.timeline.finish(paced && finished ? start + work : end, end); // a cancelled one ended when it did
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-    const Nanos busy = end - busyFrom;
-    const Nanos service = end - serviceFrom;
+    // Both 0 if cancelled before a sleep's start on the timeline.
+    const Nanos busy = std::max<Nanos>(0, end - busyFrom);
+    const Nanos service = std::max<Nanos>(0, end - serviceFrom);
     slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
     shard.service.record(service);
     slot.serviceSum.add(service);
