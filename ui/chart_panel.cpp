@@ -232,6 +232,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
         m_timeAxes[static_cast<std::size_t>(i)] = axis;
     }
 
+    m_overlay = std::make_unique<ChartOverlay>(
+        charts, m_timeAxes, std::array<QValueAxis*, 3>{m_rateAxis, m_queueAxis, m_latencyAxis}, kMaxBuckets);
     addSeries(m_throughput, Completions, tr("completed/s"), m_rateAxis);
     addSeries(m_throughput, Arrivals, tr("arrived/s"), m_rateAxis);
     addSeries(m_throughput, Failures, tr("failed/s"), m_rateAxis);
@@ -362,6 +364,8 @@ void ChartPanel::refreshLegends()
         for (const QLineSeries* series : m_series)
             if (series->chart() == charts[c])
                 entries.push_back({series->name(), series->pen().color()});
+        for (LegendEntry& overlay : m_overlay->legendEntries(static_cast<int>(c)))
+            entries.push_back(std::move(overlay));
         m_headers[c]->setEntries(std::move(entries));
     }
 }
@@ -376,6 +380,7 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         chart->setPlotAreaBackgroundVisible(false);
         chart->legend()->hide(); // setTheme() may show it again
     }
+    m_overlay->setDark(theme == QChart::ChartThemeDark);
     styleSeries(); // setTheme() recolours the series
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
     m_workerAxis->setGridLineVisible(false);
@@ -397,7 +402,16 @@ void ChartPanel::setLatencyKind(LatencyKind kind)
     m_latencyKind = kind;
     if (m_latencyBox->currentIndex() != static_cast<int>(kind))
         m_latencyBox->setCurrentIndex(static_cast<int>(kind));
+    m_overlay->setLatencyColumn(column(P99));
     update();
+}
+
+void ChartPanel::setOverlays(std::vector<OverlayRun> runs)
+{
+    m_overlay->setRuns(std::move(runs));
+    update();
+    for (MarkedChartView* view : m_views)
+        view->viewport()->update(); // static lines: drawn now, not on a tick
 }
 
 QList<QXYSeries*> ChartPanel::allSeries() const
@@ -460,7 +474,10 @@ void ChartPanel::update()
 {
     for (auto& points : m_points)
         points.clear();
-    TimeSpan span = chartSpan(std::nullopt, m_windowSeconds);
+    // Without a live record the overlaid runs set the time axis, as a record of their
+    // length would.
+    TimeSpan span = chartSpan(
+        m_overlay->runCount() > 0 ? std::optional<double>(m_overlay->end()) : std::nullopt, m_windowSeconds);
     m_controller->withRecord([&](const IntervalRecord& record) {
         if (record.empty())
             return;
@@ -512,7 +529,7 @@ void ChartPanel::update()
     // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
-    changed[0] |= setNiceRange(m_rateAxis, rateScale * 1.1);
+    changed[0] |= setNiceRange(m_rateAxis, std::max(rateScale, m_overlay->maxY(0, x0, x1)) * 1.1);
     // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
     const QString arrivalsName = arrivalMax > m_rateAxis->max()
                                      ? tr("arrived/s (peak %1)").arg(compactNumber(arrivalMax))
@@ -520,15 +537,17 @@ void ChartPanel::update()
     if (m_series[Arrivals]->name() != arrivalsName)
         m_series[Arrivals]->setName(arrivalsName);
     refreshLegends();
-    changed[1] |=
-        setNiceRange(m_queueAxis, std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
+    changed[1] |= setNiceRange(
+        m_queueAxis,
+        std::max({depthMax, showCapacity ? capacityMax : 0.0, m_overlay->maxY(1, x0, x1)}) * 1.05, true);
     changed[1] |= setNiceRange(m_workerAxis,
                                std::max({maxY(m_points[Workers]), maxY(m_points[Busy]),
                                          maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
                                    1.05,
                                true);
-    changed[2] |= setNiceRange(
-        m_latencyAxis, std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
+    changed[2] |= setNiceRange(m_latencyAxis, std::max({maxY(m_points[P50]), maxY(m_points[P95]),
+                                                        maxY(m_points[P99]), m_overlay->maxY(2, x0, x1)}) *
+                                                  1.1);
     alignPlotAreas();
     // The foreground (markers, pauses) moves with the time axes and the plot areas, and
     // changes with the markers and pauses: then all three charts repaint. Most ticks

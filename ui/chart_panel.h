@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ui/chart_legend.h"
+#include "ui/chart_overlay.h"
 #include "ui/run_controller.h"
 
 #include <QChart>
@@ -11,6 +12,7 @@
 #include <QWidget>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 class QComboBox;
@@ -80,6 +82,11 @@ public:
     Column columnOf(const QXYSeries* series) const;
     // The part of the panel that export renders (the three charts, without the selectors).
     QWidget* chartsArea() const { return m_chartsArea; }
+    // Stored runs drawn over the live ones (at most ChartOverlay::kMaxRuns), each in its
+    // own colour and named in the legends; an empty list removes them.
+    void setOverlays(std::vector<OverlayRun> runs);
+    // The overlaid runs' lines on chart 0 (throughput), 1 (queue) or 2 (latency).
+    QList<QLineSeries*> overlaySeries(int chart) const { return m_overlay->series(chart); }
 
 public slots:
     void update();
@@ -134,6 +141,7 @@ private:
     QComboBox* m_windowBox;
     QComboBox* m_latencyBox;
     QWidget* m_chartsArea;
+    std::unique_ptr<ChartOverlay> m_overlay;
 };
 
 } // namespace poollab
