@@ -96,9 +96,11 @@ public:
             return bold;
         }
         if (role == Qt::ToolTipRole && index.column() == Name)
-            return RunsPanel::tr("Run %1%2. Tick to overlay it on the charts; double-click to rename.")
+            return RunsPanel::tr(
+                       "Run %1, \u201c%2\u201d%3. Tick to overlay it on the charts; double-click to "
+                       "rename.")
                 .arg(r.id)
-                .arg(baseline ? RunsPanel::tr(", the baseline") : QString());
+                .arg(r.name, baseline ? RunsPanel::tr(", the baseline") : QString());
         if (role == Qt::TextAlignmentRole)
             return index.column() <= Date ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                                           : QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -202,6 +204,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false); // one line a run; a long name is elided, its tooltip has it whole
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
     m_table->horizontalHeader()->setMinimumSectionSize(40);
@@ -212,6 +215,10 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_compareView->setModel(m_comparison);
     m_compareView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_compareView->verticalHeader()->hide();
+    for (QTableView* view : {m_table, m_compareView}) {
+        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    }
     m_compareView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_compareTitle = new QLabel;
     m_compareTitle->setWordWrap(true);
@@ -305,9 +312,12 @@ QAction* RunsPanel::action(const QString& name) const
 
 void RunsPanel::updateActions()
 {
-    const bool one = m_store.isOpen() && selectedId() != 0;
+    const std::int64_t id = selectedId();
+    const bool one = m_store.isOpen() && id != 0;
     for (QAction* a : std::as_const(m_actions))
         a->setEnabled(one);
+    m_actions.value(QStringLiteral("baseline"))
+        ->setText(one && id == m_baseline ? tr("Unpin baseline") : tr("Pin baseline"));
 }
 
 std::int64_t RunsPanel::selectedId() const
@@ -487,6 +497,7 @@ void RunsPanel::setBaseline(std::int64_t id)
         return;
     m_baseline = id;
     m_model->changed();
+    updateActions();
     updateComparison();
 }
 

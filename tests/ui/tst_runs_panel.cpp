@@ -10,6 +10,7 @@
 #include "ui/runs_panel.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -390,6 +391,55 @@ private slots:
         QVERIFY(w.controller()->start());
         QTRY_VERIFY(w.controller()->isFinished());
         QCOMPARE(readAll(path), junk);
+    }
+
+    // Not a check: makes the README's pictures of two runs overlaid (the charts, then
+    // the Runs tab) from a database scripts/runs-screenshot.sh fills. Skipped unless
+    // POOLLAB_SHOT_DB names that database and POOLLAB_SHOT_DIR the folder for the PNGs.
+    void readmeScreenshots()
+    {
+        const QString db = qEnvironmentVariable("POOLLAB_SHOT_DB");
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (db.isEmpty() || out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DB and POOLLAB_SHOT_DIR are not set");
+        // The preset box names the runs' preset, as the app's list would.
+        std::optional<StoredRun> first;
+        {
+            RunStore store;
+            QString error;
+            QVERIFY2(store.open(db, &error), qPrintable(error));
+            first = store.load(store.list(&error).back().id, &error);
+            QVERIFY2(first, qPrintable(error));
+        }
+        WindowHooks h = hooks();
+        const Scenario presetScenario = first->scenario;
+        h.presets = [presetScenario] {
+            return QList<PresetEntry>{{QStringLiteral("signup-burst"),
+                                       QString::fromStdString(presetScenario.name),
+                                       QString::fromStdString(presetScenario.description), presetScenario}};
+        };
+        MainWindow w(h);
+        w.resize(1280, 800);
+        w.setTheme(Theme::Light);
+        w.setRunsDatabase(db);
+        RunsPanel* p = w.runs();
+        QVERIFY2(p->runs().size() >= 2, qPrintable(p->reason()));
+        // The list is newest first: the older run is the baseline.
+        const std::int64_t before = p->runs()[1].id;
+        const std::int64_t after = p->runs()[0].id;
+        p->setBaseline(before);
+        QVERIFY(p->setOverlaid(before, true));
+        QVERIFY(p->setOverlaid(after, true));
+        w.charts()->setWindowSeconds(0);
+        QVERIFY(p->reopenScenario(before));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-runs-overlaid.png"))));
+        w.centreTabs()->setCurrentWidget(p);
+        p->table()->selectRow(0);
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-runs-panel.png"))));
     }
 };
 
