@@ -22,6 +22,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace poollab {
@@ -58,24 +59,11 @@ public:
     {
         if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
             return {};
-        switch (section) {
-        case Name:
-            return RunsPanel::tr("Name");
-        case Date:
-            return RunsPanel::tr("Date");
-        case Workers:
-            return RunsPanel::tr("Workers");
-        case Queue:
-            return RunsPanel::tr("Queue");
-        case Jobs:
-            return RunsPanel::tr("Jobs");
-        case Throughput:
-            return RunsPanel::tr("Jobs/s");
-        case TotalP99:
-            return RunsPanel::tr("Total p99");
-        default:
-            return {};
-        }
+        const std::array<QString, ColumnCount> names{
+            RunsPanel::tr("Name"), RunsPanel::tr("Date"),   RunsPanel::tr("Workers"),  RunsPanel::tr("Queue"),
+            RunsPanel::tr("Jobs"), RunsPanel::tr("Jobs/s"), RunsPanel::tr("Total p99")};
+        return section >= 0 && section < ColumnCount ? QVariant(names[static_cast<std::size_t>(section)])
+                                                     : QVariant();
     }
 
     QVariant data(const QModelIndex& index, int role) const override

@@ -101,6 +101,30 @@ int rowOf(const RunsPanel* panel, std::int64_t id)
     return -1;
 }
 
+// Two made-up runs in a fresh database, 20 workers at 40/s (a) and 40 workers at 80/s
+// (b), and a window on it.
+struct TwoRuns
+{
+    QTemporaryDir dir;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+    MainWindow w{hooks()};
+
+    TwoRuns()
+    {
+        {
+            RunStore store;
+            QString error;
+            if (!store.open(path, &error))
+                qFatal("%s", qPrintable(error));
+            a = store.save(storedRun(QStringLiteral("twenty"), 20, 40, 30, 250), &error);
+            b = store.save(storedRun(QStringLiteral("forty"), 40, 80, 15, 125), &error);
+        }
+        w.setRunsDatabase(path);
+    }
+};
+
 } // namespace
 
 class TstRunsPanel : public QObject
@@ -108,19 +132,6 @@ class TstRunsPanel : public QObject
     Q_OBJECT
 
     QTemporaryDir m_settings;
-
-    // Two made-up runs in a fresh database: 20 workers at 40/s and 40 workers at 80/s.
-    QString twoRuns(const QTemporaryDir& dir, std::int64_t& a, std::int64_t& b)
-    {
-        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
-        RunStore store;
-        QString error;
-        if (!store.open(path, &error))
-            qFatal("%s", qPrintable(error));
-        a = store.save(storedRun(QStringLiteral("twenty"), 20, 40, 30, 250), &error);
-        b = store.save(storedRun(QStringLiteral("forty"), 40, 80, 15, 125), &error);
-        return path;
-    }
 
 private slots:
     void initTestCase()
@@ -194,11 +205,8 @@ private slots:
 
     void renameFilterAndDelete()
     {
-        QTemporaryDir dir;
-        std::int64_t a = 0, b = 0;
-        const QString path = twoRuns(dir, a, b);
-        MainWindow w(hooks());
-        w.setRunsDatabase(path);
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
         RunsPanel* p = w.runs();
         QCOMPARE(p->visibleRuns()->rowCount(), 2);
         // In place, as a double-click's editor commits it.
@@ -238,12 +246,9 @@ private slots:
     void overlaysOnAllThreeCharts()
     {
         QFETCH(bool, dark);
-        QTemporaryDir dir;
-        std::int64_t a = 0, b = 0;
-        const QString path = twoRuns(dir, a, b);
-        MainWindow w(hooks());
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
         w.setTheme(dark ? Theme::Dark : Theme::Light);
-        w.setRunsDatabase(path);
         ChartPanel* charts = w.charts();
         const qsizetype live = charts->throughputChart()->series().size();
         QVERIFY(w.runs()->setOverlaid(a, true));
@@ -314,11 +319,8 @@ private slots:
     // difference and the % difference, as run_compare reckons them.
     void comparisonAgainstTheBaseline()
     {
-        QTemporaryDir dir;
-        std::int64_t a = 0, b = 0;
-        const QString path = twoRuns(dir, a, b);
-        MainWindow w(hooks());
-        w.setRunsDatabase(path);
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
         RunsPanel* p = w.runs();
         p->setBaseline(a);
         QVERIFY(p->setOverlaid(b, true));
@@ -346,11 +348,8 @@ private slots:
 
     void exportAndReopen()
     {
-        QTemporaryDir dir;
-        std::int64_t a = 0, b = 0;
-        const QString path = twoRuns(dir, a, b);
-        MainWindow w(hooks());
-        w.setRunsDatabase(path);
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
         const QString csv = dir.filePath(QStringLiteral("a.csv"));
         QVERIFY2(w.runs()->exportRunCsv(a, csv), qPrintable(w.runs()->lastError()));
         const StoredRun expected = storedRun(QStringLiteral("twenty"), 20, 40, 30, 250);
