@@ -268,7 +268,7 @@ std::vector<Section> sections()
                            "files asked for are still written).")),
           o({"run-name"}, "NAME",
             QStringLiteral("With --record: the run's name. Default: the scenario's name and the start time, "
-                           "e.g. 'retry-storm 2026-12-01 07:30:00'.")),
+                           "e.g. 'Retry storm 2026-12-01 07:30:00'.")),
           o({"runs-db"}, "FILE",
             QStringLiteral("The runs database (SQLite) that --record, the window and every poollab runs "
                            "command use. Default: runs.sqlite in PoolLab's data folder "
@@ -316,9 +316,10 @@ const QString kDescription =
 const QString kConventions = QStringLiteral(
     "Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per second: 50, 50/s, or "
     "3000/m per minute.");
-const QString kExitStatus = QStringLiteral(
-    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written), 2 bad input, 130, "
-    "143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
+const QString kExitStatus =
+    QStringLiteral("Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written, a "
+                   "runs database that cannot be used), 2 bad input (for poollab runs also an unknown run "
+                   "id), 130, 143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
 
 QString helpText(const std::vector<Section>& all)
 {
@@ -765,7 +766,7 @@ QString manPageText()
             page += QStringLiteral(".TP\n") + head + QLatin1Char('\n') + line(o.help);
         }
     }
-    page += QStringLiteral(".SH RUN HISTORY\n") +
+    page += QStringLiteral(".SH RUNS SUBCOMMANDS\n") +
             line(QStringLiteral("poollab runs VERB [ID...] [--runs-db FILE] works on the recorded runs:"));
     for (const auto& [usage, help] : runsVerbHelp())
         page += QStringLiteral(".TP\n\\fBpoollab runs ") + roffEscape(latin(usage)) +

@@ -223,7 +223,9 @@ QString runShowText(const StoredRun& run)
     const std::vector<QStringList> facts = {
         {u"  started"_s, localTime(run.startUnixS)},
         {u"  time mode"_s, modeName(run.timeMode)},
-        {u"  scenario"_s, u"%1 (seed %2)"_s.arg(QString::fromStdString(sc.name)).arg(sc.seed)},
+        {u"  scenario"_s,
+         u"%1 (seed %2)"_s.arg(sc.name.empty() ? u"(no name)"_s : QString::fromStdString(sc.name))
+             .arg(sc.seed)},
         {u"  samples"_s, u"%1 (every %2)"_s.arg(run.samples.size())
                              .arg(QString::fromStdString(formatDuration(sc.sampleInterval)))},
         {u"  changes"_s, QString::number(run.changes.size())},

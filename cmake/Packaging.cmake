@@ -17,6 +17,9 @@ set(CPACK_PACKAGE_HOMEPAGE_URL "${POOLLAB_HOMEPAGE}")
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_SOURCE_DIR}/LICENSE")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The runs database opens SQLite through Qt SQL's QSQLITE plugin, which is loaded at run
+# time, not linked, so dpkg-shlibdeps cannot see it; CPack adds the shlibdeps to this.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite")
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_STRIP_FILES ON)

@@ -15,7 +15,10 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QUrl>
 #include <QVariant>
+
+#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
@@ -260,6 +263,18 @@ std::optional<qint64> pragmaInt(QSqlDatabase& db, const QString& pragma, QString
     return q.value(0).toLongLong();
 }
 
+// Tables of any kind: a SQLite file without any (and no ids set) may become ours.
+std::optional<qint64> tableCount(QSqlDatabase& db, QString* why)
+{
+    QSqlQuery q(db);
+    if (!q.exec(u"SELECT count(*) FROM sqlite_master"_s) || !q.next()) {
+        if (why)
+            *why = reasonOf(q.lastError());
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
 // Schema version 1: the run's list columns in `runs` (so the list reads no blob), the
 // bulky parts in `run_data`.
 bool migrateTo1(QSqlDatabase& db, QString* why)
@@ -309,27 +324,24 @@ static_assert(std::size(kMigrations) == RunStore::kSchemaVersion);
 constexpr char kSqliteHeader[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
                                     'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
 
-// The checks that come before any write: a file that fails one is left as it was.
-// Through a read-only connection that is closed again before returning.
-bool checkExistingFile(const QString& path, QString* error)
+// What the checks read through one read-only connection: false with *error naming the
+// file. `immutable` reads the file as it is on disk, taking no lock and creating no
+// -wal or -shm beside it; otherwise SQLite's locks and the writers' WAL are used.
+bool checkContents(const QString& path, bool immutable, QString* error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        setError(error, u"%1: cannot read: %2"_s.arg(path, file.errorString()));
-        return false;
-    }
-    const QByteArray head = file.read(16);
-    file.close();
-    if (head != QByteArray::fromRawData(kSqliteHeader, 16)) {
-        setError(error, u"%1: not a SQLite database"_s.arg(path));
-        return false;
-    }
     const QString name = nextConnectionName();
     bool ok = false;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"_s);
+        if (immutable) {
+            db.setDatabaseName(
+                QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                u"?immutable=1"_s);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+        } else {
+            db.setDatabaseName(path);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"_s);
+        }
         QString why;
         if (!db.open()) {
             setError(error, u"%1: cannot open: %2"_s.arg(path, reasonOf(db.lastError())));
@@ -337,7 +349,7 @@ bool checkExistingFile(const QString& path, QString* error)
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
         } else if (const auto version = pragmaInt(db, u"user_version"_s, &why); !version) {
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
-        } else if (const auto tables = pragmaInt(db, u"schema_version"_s, &why); !tables) {
+        } else if (const auto tables = tableCount(db, &why); !tables) {
             setError(error, u"%1: cannot read: %2"_s.arg(path, why));
         } else if (*appId != RunStore::kApplicationId && (*appId != 0 || *tables != 0 || *version != 0)) {
             // An empty SQLite file (no tables, no ids) may become a runs database.
@@ -360,6 +372,58 @@ bool checkExistingFile(const QString& path, QString* error)
     }
     QSqlDatabase::removeDatabase(name);
     return ok;
+}
+
+// The file's size and modification time to the nanosecond, and whether a -wal is
+// beside it: if none of that moved while it was read, no writer touched it.
+struct FileState
+{
+    bool wal = false;
+    qint64 size = -1;
+    qint64 mtimeNs = -1;
+    bool operator==(const FileState&) const = default;
+};
+
+FileState fileState(const QString& path)
+{
+    FileState s;
+    s.wal = QFileInfo::exists(path + u"-wal"_s);
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) == 0) {
+        s.size = st.st_size;
+        s.mtimeNs = static_cast<qint64>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    }
+    return s;
+}
+
+// The checks that come before any write: a file that fails one is left as it was.
+// A file nobody has open (no -wal beside it) is read as immutable, since a read-only
+// connection to a WAL database would leave -wal and -shm files next to it. Another
+// process may start writing meanwhile (its checkpoint moves pages under an immutable
+// reader), so that read counts only if the file did not change during it; else it
+// is read again, at last through SQLite's locks.
+bool checkExistingFile(const QString& path, QString* error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        setError(error, u"%1: cannot read: %2"_s.arg(path, file.errorString()));
+        return false;
+    }
+    const QByteArray head = file.read(16);
+    file.close();
+    if (head != QByteArray::fromRawData(kSqliteHeader, 16)) {
+        setError(error, u"%1: not a SQLite database"_s.arg(path));
+        return false;
+    }
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const FileState before = fileState(path);
+        if (before.wal)
+            break;
+        const bool ok = checkContents(path, true, error);
+        if (fileState(path) == before)
+            return ok;
+    }
+    return checkContents(path, false, error);
 }
 
 } // namespace
@@ -421,6 +485,7 @@ bool RunStore::open(const QString& path, QString* error)
     const QString name = nextConnectionName();
     QString why;
     bool ok = false;
+    bool refused = false; // what the checks above refuse, found again under the write lock
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
         db.setDatabaseName(path);
@@ -447,13 +512,15 @@ bool RunStore::open(const QString& path, QString* error)
         if (ok) {
             const auto appId = pragmaInt(db, u"application_id"_s, &why);
             const auto version = pragmaInt(db, u"user_version"_s, &why);
-            const auto tables = pragmaInt(db, u"schema_version"_s, &why);
+            const auto tables = tableCount(db, &why);
             ok = appId && version && tables;
             if (ok && *appId != kApplicationId && (*appId != 0 || *tables != 0 || *version != 0)) {
                 ok = false;
+                refused = true;
                 why = u"not a PoolLab runs database"_s;
             } else if (ok && *version > kSchemaVersion) {
                 ok = false;
+                refused = true;
                 why = u"written by a newer PoolLab (schema %1, this one reads up to %2)"_s.arg(*version).arg(
                     kSchemaVersion);
             }
@@ -478,7 +545,7 @@ bool RunStore::open(const QString& path, QString* error)
     }
     if (!ok) {
         QSqlDatabase::removeDatabase(name);
-        setError(error, u"%1: cannot open: %2"_s.arg(path, why));
+        setError(error, (refused ? u"%1: %2"_s : u"%1: cannot open: %2"_s).arg(path, why));
         return false;
     }
     m_connection = name;

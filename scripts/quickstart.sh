@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config
           qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libgl-dev
+          libqt6sql6-sqlite
           libbenchmark-dev libconcurrentqueue-dev)
 
 install_missing() {

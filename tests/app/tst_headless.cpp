@@ -6,6 +6,7 @@
 #include "io/csv_export.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
+#include "tests/app/binary_run.h"
 
 #include <QDir>
 #include <QFile>
@@ -32,30 +33,9 @@ using namespace poollab;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
-Result run(const QStringList& args, const QString& workingDirectory = {})
-{
-    QProcess p;
-    if (!workingDirectory.isEmpty())
-        p.setWorkingDirectory(workingDirectory);
-    p.start(QStringLiteral(POOLLAB_BINARY), args);
-    Result r;
-    if (!p.waitForFinished(60'000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using binary::readAll;
+using binary::Result;
+using binary::run;
 
 // RFC 4180: quoted fields may hold ',', '"' (doubled) and line breaks; rows end in CRLF.
 QList<QStringList> parseCsv(const QByteArray& bytes)
@@ -94,12 +74,6 @@ QList<QStringList> parseCsv(const QByteArray& bytes)
     if (!field.isEmpty() || !row.isEmpty())
         rows << (row << field); // a last row without CRLF: would fail the CRLF check below
     return rows;
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 QJsonObject parseJson(const QByteArray& bytes)

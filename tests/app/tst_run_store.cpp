@@ -2,6 +2,8 @@
 #include "io/csv_export.h"
 #include "io/run_store.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
@@ -86,6 +88,74 @@ StoredRun sampleRun(const QString& name, int samples = 5)
     return run;
 }
 
+// A new store in a folder of its own, removed with it.
+struct TempStore
+{
+    QTemporaryDir dir;
+    QString path = dir.filePath(u"runs.sqlite"_s);
+    RunStore store;
+    QString error;
+    bool open() { return store.open(path, &error); }
+};
+
+// A PRAGMA of a file, read through a connection of its own.
+QVariant pragmaOf(const QString& path, const QString& pragma)
+{
+    QVariant value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"pragma"_s);
+        db.setDatabaseName(path);
+        QSqlQuery q(db);
+        if (db.open() && q.exec(u"PRAGMA "_s + pragma) && q.next())
+            value = q.value(0);
+    }
+    QSqlDatabase::removeDatabase(u"pragma"_s);
+    return value;
+}
+
+// Runs SQL on a file through a connection of its own (to build files of other kinds).
+bool execOn(const QString& path, const QStringList& statements)
+{
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"raw"_s);
+        db.setDatabaseName(path);
+        ok = db.open();
+        {
+            QSqlQuery q(db);
+            for (const QString& sql : statements)
+                ok = ok && q.exec(sql);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"raw"_s);
+    return ok;
+}
+
+QByteArray bytesOf(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeBytes(const QString& path, const QByteArray& data)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(f.write(data), data.size());
+}
+
+// A PoolLab database with one run, checkpointed into the main file (no -wal left).
+void makeStore(const QString& path)
+{
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QVERIFY2(store.save(sampleRun(u"kept"_s, 50), &error) > 0, qPrintable(error));
+    store.close();
+    QVERIFY(!QFileInfo::exists(path + u"-wal"_s));
+}
+
 void compareHistograms(const Histogram& a, const Histogram& b)
 {
     QCOMPARE(a.count(), b.count());
@@ -109,6 +179,13 @@ private slots:
     void listReadsTheListColumns();
     void unknownIdIsReported();
     void renameAndRemove();
+    void emptyFileBecomesSchemaOne_data();
+    void emptyFileBecomesSchemaOne();
+    void refusedFileIsNotModified_data();
+    void refusedFileIsNotModified();
+    void fullDiskLosesNoEarlierRun();
+    void histogramsMergeAfterTheRoundTrip();
+    void reopensAPathWithOddCharacters();
 };
 
 void TestRunStore::newFileIsCreatedAtSchemaOne()
@@ -123,28 +200,17 @@ void TestRunStore::newFileIsCreatedAtSchemaOne()
     QVERIFY(QFileInfo::exists(path));
     store.close();
 
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"check"_s);
-    db.setDatabaseName(path);
-    QVERIFY(db.open());
-    QSqlQuery q(db);
-    QVERIFY(q.exec(u"PRAGMA user_version"_s) && q.next());
-    QCOMPARE(q.value(0).toInt(), RunStore::kSchemaVersion);
-    QVERIFY(q.exec(u"PRAGMA application_id"_s) && q.next());
-    QCOMPARE(q.value(0).toInt(), RunStore::kApplicationId);
-    QVERIFY(q.exec(u"PRAGMA journal_mode"_s) && q.next());
-    QCOMPARE(q.value(0).toString(), u"wal"_s);
-    q.finish();
-    db.close();
-    db = {};
-    QSqlDatabase::removeDatabase(u"check"_s);
+    QCOMPARE(pragmaOf(path, u"user_version"_s).toInt(), RunStore::kSchemaVersion);
+    QCOMPARE(pragmaOf(path, u"application_id"_s).toInt(), RunStore::kApplicationId);
+    QCOMPARE(pragmaOf(path, u"journal_mode"_s).toString(), u"wal"_s);
 }
 
 void TestRunStore::roundTripFieldByField()
 {
-    QTemporaryDir dir;
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
     const StoredRun run = sampleRun(u"first"_s, 600);
     const std::int64_t id = store.save(run, &error);
     QVERIFY2(id > 0, qPrintable(error));
@@ -180,10 +246,10 @@ void TestRunStore::roundTripFieldByField()
 
 void TestRunStore::listReadsTheListColumns()
 {
-    QTemporaryDir dir;
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(dir.filePath(u"runs.sqlite"_s), &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
     const std::int64_t first = store.save(sampleRun(u"first"_s, 3), &error);
     const std::int64_t second = store.save(sampleRun(u"second"_s, 4), &error);
     QVERIFY2(first > 0 && second > first, qPrintable(error));
@@ -206,11 +272,11 @@ void TestRunStore::listReadsTheListColumns()
 
 void TestRunStore::unknownIdIsReported()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"runs.sqlite"_s);
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(path, &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
     QVERIFY(!store.contains(42));
     QVERIFY(!store.load(42, &error));
     QCOMPARE(error, u"no run 42 in %1"_s.arg(path));
@@ -218,11 +284,11 @@ void TestRunStore::unknownIdIsReported()
 
 void TestRunStore::renameAndRemove()
 {
-    QTemporaryDir dir;
-    const QString path = dir.filePath(u"runs.sqlite"_s);
-    RunStore store;
-    QString error;
-    QVERIFY2(store.open(path, &error), qPrintable(error));
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
     const std::int64_t a = store.save(sampleRun(u"a"_s), &error);
     const std::int64_t b = store.save(sampleRun(u"b"_s), &error);
     QVERIFY(store.rename(a, u"renamed"_s, &error));
@@ -236,6 +302,170 @@ void TestRunStore::renameAndRemove()
     QCOMPARE(error, u"no run %1 in %2"_s.arg(a).arg(path));
     QVERIFY(!store.rename(a, u"x"_s, &error));
     QCOMPARE(store.list(&error).size(), std::size_t{1});
+}
+
+void TestRunStore::emptyFileBecomesSchemaOne_data()
+{
+    QTest::addColumn<bool>("sqlite");
+    QTest::newRow("0 bytes") << false;
+    QTest::newRow("SQLite, no tables, user_version 0") << true;
+}
+
+void TestRunStore::emptyFileBecomesSchemaOne()
+{
+    QFETCH(bool, sqlite);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    if (sqlite)
+        QVERIFY(execOn(path, {u"PRAGMA user_version=0"_s, u"VACUUM"_s})); // a valid, empty database
+    else
+        writeBytes(path, {});
+    QCOMPARE(QFileInfo::exists(path), true);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QVERIFY2(store.save(sampleRun(u"first"_s), &error) > 0, qPrintable(error));
+    store.close();
+    QCOMPARE(pragmaOf(path, u"user_version"_s).toInt(), 1);
+    QCOMPARE(pragmaOf(path, u"application_id"_s).toInt(), RunStore::kApplicationId);
+}
+
+void TestRunStore::refusedFileIsNotModified_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("message"); // after "PATH: "
+    QTest::newRow("text file") << u"text"_s << u"not a SQLite database"_s;
+    QTest::newRow("SQLite header cut short") << u"short"_s << u"not a SQLite database"_s;
+    QTest::newRow("another program's SQLite") << u"foreign"_s << u"not a PoolLab runs database"_s;
+    QTest::newRow("another application_id") << u"other-id"_s << u"not a PoolLab runs database"_s;
+    QTest::newRow("newer schema") << u"newer"_s
+                                  << u"written by a newer PoolLab (schema 7, this one reads up to 1)"_s;
+    QTest::newRow("corrupt page") << u"corrupt"_s << u"corrupt"_s;
+}
+
+void TestRunStore::refusedFileIsNotModified()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    if (kind == u"text"_s) {
+        writeBytes(path, "time,value\n1,2\n");
+    } else if (kind == u"short"_s) {
+        writeBytes(path, "SQLite format");
+    } else if (kind == u"foreign"_s) {
+        QVERIFY(execOn(path, {u"CREATE TABLE notes (body TEXT)"_s, u"INSERT INTO notes VALUES ('hello')"_s}));
+    } else if (kind == u"other-id"_s) {
+        QVERIFY(execOn(path, {u"PRAGMA application_id=1234"_s}));
+    } else if (kind == u"newer"_s) {
+        makeStore(path);
+        QVERIFY(execOn(path, {u"PRAGMA user_version=7"_s}));
+    } else {
+        makeStore(path);
+        // Scribble over the middle of the second page (the runs table's b-tree): the
+        // header stays intact, the structure does not.
+        QByteArray bytes = bytesOf(path);
+        QVERIFY(bytes.size() > 3 * 4096);
+        for (int i = 4096 + 8; i < 4096 + 200; ++i)
+            bytes[i] = static_cast<char>(0xa5);
+        writeBytes(path, bytes);
+    }
+    QVERIFY(!QFileInfo::exists(path + u"-wal"_s));
+    const QByteArray before = bytesOf(path);
+    const QDateTime mtime = QFileInfo(path).lastModified();
+    QVERIFY(QFileInfo(path).size() > 0);
+
+    RunStore store;
+    QString error;
+    QVERIFY(!store.open(path, &error));
+    QVERIFY(!store.isOpen());
+    QVERIFY2(error.startsWith(path + u": "_s + message), qPrintable(error));
+    // Never modified: same bytes, size and time, and no journal left beside it.
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(QFileInfo(path).size(), before.size());
+    QCOMPARE(QFileInfo(path).lastModified(), mtime);
+    QVERIFY(!QFileInfo::exists(path + u"-wal"_s));
+    QVERIFY(!QFileInfo::exists(path + u"-journal"_s));
+}
+
+void TestRunStore::fullDiskLosesNoEarlierRun()
+{
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    const QString& path = t.path;
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.push_back(store.save(sampleRun(u"run %1"_s.arg(i), 100), &error));
+        QVERIFY2(ids.back() > 0, qPrintable(error));
+    }
+    // No room for one more page: the next save hits SQLITE_FULL half-way through.
+    const qint64 pages = pragmaOf(path, u"page_count"_s).toLongLong();
+    QVERIFY(pages > 0);
+    QCOMPARE(store.setMaxPageCount(pages), pages);
+
+    error.clear();
+    QCOMPARE(store.save(sampleRun(u"too big"_s, 2000), &error), std::int64_t{0});
+    QVERIFY2(error.startsWith(u"cannot save the run to %1: the disk or the database is full"_s.arg(path)),
+             qPrintable(error));
+    // Every earlier run is there and whole; the failed one left nothing.
+    const auto runs = store.list(&error);
+    QCOMPARE(runs.size(), std::size_t{3});
+    for (std::int64_t id : ids) {
+        const auto run = store.load(id, &error);
+        QVERIFY2(run, qPrintable(error));
+        QCOMPARE(run->samples.size(), std::size_t{100});
+        QCOMPARE(timeSeriesToCsv(run->samples, run->startUnixS),
+                 timeSeriesToCsv(sampleRun({}, 100).samples, run->startUnixS));
+    }
+    // With room again, saving works and the ids go on.
+    store.setMaxPageCount(1'000'000);
+    const std::int64_t next = store.save(sampleRun(u"after"_s, 10), &error);
+    QVERIFY2(next > ids.back(), qPrintable(error));
+    // Reopened from the file: the same three plus the new one.
+    store.close();
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QCOMPARE(store.list(&error).size(), std::size_t{4});
+}
+
+void TestRunStore::histogramsMergeAfterTheRoundTrip()
+{
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    RunStore& store = t.store;
+    QString& error = t.error;
+    StoredRun a = sampleRun(u"a"_s);
+    StoredRun b = sampleRun(u"b"_s);
+    b.total.clear();
+    for (Nanos v = 1'000; v <= 1'000'000; v += 1'000)
+        b.total.record(v);
+    const auto la = store.load(store.save(a, &error), &error);
+    const auto lb = store.load(store.save(b, &error), &error);
+    QVERIFY2(la && lb, qPrintable(error));
+    Histogram merged = la->total;
+    merged.merge(lb->total);
+    Histogram expected = a.total;
+    expected.merge(b.total);
+    compareHistograms(merged, expected);
+    QCOMPARE(merged.percentile(50), expected.percentile(50));
+    QCOMPARE(merged.count(), std::uint64_t{12 + 1000});
+}
+
+// The read-only check opens the file by URI: spaces, '#', '?' and '%' must survive.
+void TestRunStore::reopensAPathWithOddCharacters()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"my runs #1 ?50%.sqlite"_s);
+    makeStore(path);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QCOMPARE(store.list(&error).size(), std::size_t{1});
+    // The database and its WAL files, under the name as given.
+    const QStringList expected{u"my runs #1 ?50%.sqlite"_s, u"my runs #1 ?50%.sqlite-shm"_s,
+                               u"my runs #1 ?50%.sqlite-wal"_s};
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files, QDir::Name), expected);
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)

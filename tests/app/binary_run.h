@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Running the built poollab (POOLLAB_BINARY) as a user would, for the tests that do.
+
+#include <QByteArray>
+#include <QFile>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace poollab::binary {
+
+struct Result
+{
+    int exitCode = -1; // -1: it crashed or did not finish in time (then it is killed)
+    QByteArray out;
+    QString err;
+};
+
+inline Result run(const QStringList& args, const QString& workingDirectory = {},
+                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    if (!workingDirectory.isEmpty())
+        p.setWorkingDirectory(workingDirectory);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(POOLLAB_BINARY), args);
+    Result r;
+    if (!p.waitForFinished(60'000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// A file's bytes; empty if it cannot be read.
+inline QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace poollab::binary
