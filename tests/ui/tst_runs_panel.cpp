@@ -64,6 +64,8 @@ StoredRun storedRun(const QString& name, int workers, double rate, int rows, dou
         s.busyWorkers = workers;
         s.total.count = static_cast<std::uint64_t>(rate);
         s.total.p99 = static_cast<Nanos>(p99Ms * kMilli);
+        s.wait.count = s.total.count;
+        s.wait.p99 = s.total.p99 / 5; // most of it is service
         s.totals.submitted = static_cast<std::uint64_t>(rate * i);
         s.totals.succeeded = s.totals.submitted;
         run.samples.push_back(s);
@@ -290,6 +292,19 @@ private slots:
                      overlayColor(0, dark ? Theme::Dark : Theme::Light));
         }
         QCOMPARE(charts->throughputChart()->series().size(), live + 1);
+
+        // The latency line follows the latency the chart shows: 125 ms total, 25 ms wait.
+        charts->setLatencyKind(ChartPanel::LatencyKind::Wait);
+        QCOMPARE(charts->overlaySeries(2)[0]->points().first(), QPointF(0, 25));
+        charts->setLatencyKind(ChartPanel::LatencyKind::Total);
+        QCOMPARE(charts->overlaySeries(2)[0]->points().first(), QPointF(0, 125));
+        // A theme switch recolours the lines and their legend entries.
+        const Theme other = dark ? Theme::Light : Theme::Dark;
+        w.setTheme(other);
+        for (int chart = 0; chart < 3; ++chart) {
+            QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(), overlayColor(0, other));
+            QCOMPARE(charts->header(chart)->entries().back().swatch, overlayColor(0, other));
+        }
     }
 
     void atMostFourRunsOverlaid()
