@@ -409,7 +409,8 @@ private slots:
 
     // Not a check: makes the README's pictures of two runs overlaid (the charts, then
     // the Runs tab) from a database scripts/runs-screenshot.sh fills. Skipped unless
-    // POOLLAB_SHOT_DB names that database and POOLLAB_SHOT_DIR the folder for the PNGs.
+    // POOLLAB_SHOT_DB names that database and POOLLAB_SHOT_DIR the folder for the PNGs
+    // (POOLLAB_SHOT_THEME=dark: the dark theme's, named -dark.png).
     void readmeScreenshots()
     {
         const QString db = qEnvironmentVariable("POOLLAB_SHOT_DB");
@@ -434,7 +435,8 @@ private slots:
         };
         MainWindow w(h);
         w.resize(1280, 800);
-        w.setTheme(Theme::Light);
+        const bool dark = qEnvironmentVariable("POOLLAB_SHOT_THEME") == QLatin1String("dark");
+        w.setTheme(dark ? Theme::Dark : Theme::Light);
         w.setRunsDatabase(db);
         RunsPanel* p = w.runs();
         QVERIFY2(p->runs().size() >= 2, qPrintable(p->reason()));
@@ -449,11 +451,13 @@ private slots:
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCoreApplication::processEvents();
-        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-runs-overlaid.png"))));
+        QVERIFY(w.grab().save(QDir(out).filePath(dark ? QStringLiteral("screenshot-runs-overlaid-dark.png")
+                                                      : QStringLiteral("screenshot-runs-overlaid.png"))));
         w.centreTabs()->setCurrentWidget(p);
         p->table()->selectRow(0);
         QCoreApplication::processEvents();
-        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-runs-panel.png"))));
+        QVERIFY(w.grab().save(QDir(out).filePath(dark ? QStringLiteral("screenshot-runs-panel-dark.png")
+                                                      : QStringLiteral("screenshot-runs-panel.png"))));
     }
 };
 
