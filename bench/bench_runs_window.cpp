@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's side of run history (issue #14): recording a finished run must not
 // stall the window, and the Runs tab must open a list of 1,000 runs in under 200 ms.
-//   BM_RecorderHandOff600   what the GUI thread spends handing a 10-minute run at 1 s
-//                           samples (600) to RunRecorder::save (a copy, a queued call);
-//                           the counters say how long the recorder's thread took to
-//                           store it (store_ms) and the longest the GUI thread's event
-//                           loop went without running meanwhile (gui_gap_ms, a 1 ms
-//                           timer's largest interval)
+//   BM_WindowRecords600     what the GUI thread spends recording a finished 10-minute
+//                           run at 1 s samples (600) in the window: building the stored
+//                           run (samples, summary, histograms) and handing it to the
+//                           recorder's thread; gui_gap_ms is the longest a 1 ms timer on
+//                           the GUI thread waited while that thread stored it
 //   BM_RunsPanelOpen1000    RunsPanel::openStore on a file of 1,000 such runs: the
 //                           store's checks, list() and the sorted, filtered table
 // Run offscreen: bench/bench_runs_window (QT_QPA_PLATFORM defaults to offscreen).
-#include "core/summary.h"
-#include "io/csv_export.h"
 #include "io/run_store.h"
-#include "io/summary_json.h"
-#include "ui/run_recorder.h"
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
 #include "ui/runs_panel.h"
 
 #include <QApplication>
@@ -27,53 +24,12 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <random>
 
 using namespace poollab;
 
 namespace {
 
-constexpr int kSamples = 600; // 10 minutes at 1 s
-constexpr int kRuns = 1000;
-
-// Samples whose figures move from second to second, and final histograms of 60,000
-// latencies: a 10-minute run as the window records it.
-StoredRun makeRun()
-{
-    std::mt19937_64 rng(7);
-    std::lognormal_distribution<double> latency(17.0, 1.0); // ~25 ms
-    std::uniform_real_distribution<double> u(0, 1);
-    StoredRun run;
-    run.name = QStringLiteral("bench run");
-    run.startUnixS = 1764547200.5;
-    run.scenario.name = "bench";
-    for (int i = 0; i < kSamples; ++i) {
-        Sample s;
-        s.runNs = (i + 1) * kSecond;
-        s.intervalNs = kSecond;
-        s.completionsPerSec = 99 + 10 * u(rng);
-        s.queueDepth = static_cast<std::int64_t>(50 * u(rng));
-        s.workers = 8;
-        for (IntervalLatency* l : {&s.total, &s.wait, &s.service}) {
-            l->count = 100;
-            l->p50 = static_cast<Nanos>(latency(rng));
-            l->p99 = l->p50 * 3;
-        }
-        run.samples.push_back(s);
-    }
-    Snapshot snap;
-    for (int i = 0; i < 60'000; ++i) {
-        snap.total.record(static_cast<Nanos>(latency(rng)));
-        snap.service.record(static_cast<Nanos>(latency(rng)));
-    }
-    snap.counters.submitted = snap.counters.succeeded = 60'000;
-    snap.runNs = kSamples * kSecond;
-    run.total = snap.total;
-    run.service = snap.service;
-    run.summaryJson = summaryToJson(RunSummary::from(snap, "real"));
-    run.summaryCsv = summaryToCsv(snap, snap.runNs);
-    return run;
-}
+constexpr std::size_t kRuns = 1000;
 
 QTemporaryDir& tempDir()
 {
@@ -81,47 +37,77 @@ QTemporaryDir& tempDir()
     return dir;
 }
 
-void BM_RecorderHandOff600(benchmark::State& state)
+// A 10-minute virtual-time run at 1 s samples (Poisson 100/s on 8 workers), recorded
+// by the window as any finished run: the GUI thread's part is timed, from the run's
+// end to the return of the window's runFinished slot.
+Scenario tenMinutes()
 {
-    const StoredRun run = makeRun();
-    RunRecorder recorder;
-    QEventLoop loop;
-    QObject::connect(&recorder, &RunRecorder::opened, &loop, &QEventLoop::quit);
-    recorder.open(tempDir().filePath(QStringLiteral("handoff.sqlite")));
-    loop.exec();
-    QElapsedTimer stored;
-    double storeMs = 0;
-    double maxGapMs = 0;
-    QObject::connect(&recorder, &RunRecorder::saved, &loop, [&](qint64 id, const QString& error) {
-        if (id == 0)
-            state.SkipWithError(error.toUtf8().constData());
-        storeMs += static_cast<double>(stored.nsecsElapsed()) / 1e6;
-        loop.quit();
+    Scenario s;
+    s.name = "bench";
+    s.timeMode = TimeMode::Virtual;
+    s.workers = 8;
+    s.queueCapacity = 1000;
+    s.arrival = ArrivalKind::Poisson;
+    s.rate = 100;
+    s.latency = "exp(50ms)";
+    s.jobs = 0; // until the duration is up
+    s.duration = 600 * kSecond;
+    return s;
+}
+
+void BM_WindowRecords600(benchmark::State& state)
+{
+    WindowHooks hooks;
+    hooks.makeEngine = makeEngineFor;
+    MainWindow window(hooks);
+    window.setRunsDatabase(tempDir().filePath(QStringLiteral("window.sqlite")));
+    window.setScenario(tenMinutes());
+    RunController* controller = window.controller();
+    controller->setPace(0);
+    QElapsedTimer handOff;
+    double handOffS = 0;
+    // Connected after the window's own slots: stateChanged is the run's end, and
+    // runFinished's last slot returns once the window has handed the run over.
+    QObject::connect(controller, &RunController::stateChanged, [&] {
+        if (controller->isFinished())
+            handOff.start();
     });
+    QObject::connect(controller, &RunController::runFinished,
+                     [&] { handOffS = static_cast<double>(handOff.nsecsElapsed()) / 1e9; });
     QTimer tick;
     tick.setInterval(1);
     QElapsedTimer sinceTick;
+    double maxGapMs = 0;
     QObject::connect(&tick, &QTimer::timeout, [&] {
         maxGapMs = std::max(maxGapMs, static_cast<double>(sinceTick.nsecsElapsed()) / 1e6);
         sinceTick.restart();
     });
+    std::size_t kept = 0;
+    std::int64_t samples = 0;
     for (auto _ : state) {
-        stored.start();
-        recorder.save(run); // the copy the window makes is part of the hand-off
-        state.PauseTiming();
+        if (!controller->start()) {
+            state.SkipWithError("the run did not start");
+            break;
+        }
+        while (!controller->isFinished())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        state.SetIterationTime(handOffS);
+        // Until the recorder's thread has stored it, with a 1 ms timer on the GUI thread.
         sinceTick.start();
         tick.start();
-        loop.exec(); // until saved(): the GUI thread runs its timer meanwhile
+        while (window.runs()->runs().size() == kept)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
         tick.stop();
-        state.ResumeTiming();
+        kept = window.runs()->runs().size();
+        samples = window.runs()->runs().front().sampleCount;
     }
-    state.counters["store_ms"] = storeMs / static_cast<double>(state.iterations());
+    state.counters["samples"] = static_cast<double>(samples);
     state.counters["gui_gap_ms"] = maxGapMs;
 }
 
 void BM_RunsPanelOpen1000(benchmark::State& state)
 {
-    const QString path = tempDir().filePath(QStringLiteral("thousand.sqlite"));
+    const QString path = tempDir().filePath(QStringLiteral("window.sqlite"));
     {
         RunStore store;
         QString error;
@@ -129,15 +115,21 @@ void BM_RunsPanelOpen1000(benchmark::State& state)
             state.SkipWithError(error.toUtf8().constData());
             return;
         }
-        if (store.list(&error).size() < kRuns) {
-            StoredRun run = makeRun();
-            for (int i = 0; i < kRuns; ++i) {
-                run.name = QStringLiteral("run %1").arg(i);
-                run.scenario.workers = 1 + i % 64;
-                if (store.save(run, &error) == 0) {
-                    state.SkipWithError(error.toUtf8().constData());
-                    return;
-                }
+        // Copies of the run BM_WindowRecords600 recorded (run it first: the default order).
+        std::optional<StoredRun> run;
+        const std::vector<StoredRunInfo> runs = store.list(&error);
+        if (!runs.empty())
+            run = store.load(runs.back().id, &error);
+        if (!run) {
+            state.SkipWithError("no recorded run to copy: run BM_WindowRecords600 first");
+            return;
+        }
+        for (std::size_t i = runs.size(); i < kRuns; ++i) {
+            run->name = QStringLiteral("run %1").arg(i);
+            run->scenario.workers = 1 + static_cast<int>(i % 64);
+            if (store.save(*run, &error) == 0) {
+                state.SkipWithError(error.toUtf8().constData());
+                return;
             }
         }
     }
@@ -153,7 +145,7 @@ void BM_RunsPanelOpen1000(benchmark::State& state)
 
 } // namespace
 
-BENCHMARK(BM_RecorderHandOff600)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WindowRecords600)->UseManualTime()->Iterations(20)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RunsPanelOpen1000)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv)
