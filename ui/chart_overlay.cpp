@@ -106,7 +106,8 @@ std::vector<LegendEntry> ChartOverlay::legendEntries(int chart) const
     std::vector<LegendEntry> out;
     const std::vector<QLineSeries*>& lines = m_series[static_cast<std::size_t>(chart)];
     for (std::size_t r = 0; r < lines.size(); ++r)
-        out.push_back({lines[r]->name(), lines[r]->pen().color(), r == 0});
+        out.push_back(
+            {lines[r]->name(), lines[r]->pen().color()}); // flowing on: lines are scarce at 1024x640
     return out;
 }
 

@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
@@ -1245,12 +1246,14 @@ private slots:
     {
         QTest::addColumn<Theme>("theme");
         QTest::addColumn<bool>("running");
-        QTest::addColumn<int>("runs"); // 0 none; 1 four runs overlaid; 2 the Runs tab, two compared
+        // 0 none; 1 four runs overlaid; 2 the Runs tab, two compared; 3 the Runs tab disabled
+        QTest::addColumn<int>("runs");
         QTest::newRow("light, idle") << Theme::Light << false << 0;
         QTest::newRow("light, running") << Theme::Light << true << 0;
         QTest::newRow("dark, running") << Theme::Dark << true << 0;
         QTest::newRow("light, running, four runs overlaid") << Theme::Light << true << 1;
         QTest::newRow("dark, runs tab") << Theme::Dark << false << 2;
+        QTest::newRow("light, runs tab, not a runs database") << Theme::Light << false << 3;
     }
     void nothingClippedAt1024x640()
     {
@@ -1262,7 +1265,17 @@ private slots:
         MainWindow w(h);
         w.setTheme(theme);
         QTemporaryDir dir;
-        if (runs > 0) {
+        if (runs == 3) {
+            // The reason the tab is disabled, whole: it names the file and what is wrong.
+            QFile junk(dir.filePath(QStringLiteral("a folder with a long name/not a database.sqlite")));
+            QVERIFY(QDir().mkpath(QFileInfo(junk).absolutePath()));
+            QVERIFY(junk.open(QIODevice::WriteOnly));
+            junk.write(QByteArray(8192, 'x'));
+            junk.close();
+            w.setRunsDatabase(junk.fileName());
+            QVERIFY(!w.runs()->isStoreOpen());
+            w.centreTabs()->setCurrentWidget(w.runs());
+        } else if (runs > 0) {
             w.setRunsDatabase(storedRuns(dir, 4));
             QCOMPARE(w.runs()->runs().size(), std::size_t{4});
             const int overlaid = runs == 1 ? 4 : 2;
