@@ -559,13 +559,7 @@ std::int64_t recordRun(const CommandLine& cl, Recorder& recorder, TimeMode mode,
                        const QByteArray& summaryCsv, QTextStream& err)
 {
     StoredRun run;
-    const QString start = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(recorder.startUnixS * 1000))
-                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-    const QString scenarioName = QString::fromStdString(cl.scenario.name);
-    if (!cl.runName.isEmpty())
-        run.name = cl.runName;
-    else
-        run.name = (scenarioName.isEmpty() ? QStringLiteral("run") : scenarioName) + QLatin1Char(' ') + start;
+    run.name = cl.runName.isEmpty() ? defaultRunName(cl.scenario, recorder.startUnixS) : cl.runName;
     run.startUnixS = recorder.startUnixS;
     run.timeMode = mode;
     run.scenario = cl.scenario;

@@ -5,6 +5,7 @@
 
 #include <QAtomicInteger>
 #include <QDataStream>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -427,6 +428,13 @@ bool checkExistingFile(const QString& path, QString* error)
 }
 
 } // namespace
+
+QString defaultRunName(const Scenario& scenario, double startUnixS)
+{
+    const QString start = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(startUnixS * 1000))
+                              .toString(u"yyyy-MM-dd HH:mm:ss"_s);
+    return (scenario.name.empty() ? u"run"_s : QString::fromStdString(scenario.name)) + u' ' + start;
+}
 
 RunStore::RunStore() = default;
 

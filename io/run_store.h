@@ -70,6 +70,10 @@ struct StoredRunInfo
     QString scenarioName;
 };
 
+// The name a run gets when none is given (--record without --run-name, the window):
+// the scenario's name, or "run", and the local start time, "Retry storm 2026-12-01 07:30:00".
+QString defaultRunName(const Scenario& scenario, double startUnixS);
+
 // Runs kept in SQLite (Qt SQL, QSQLITE): WAL, a busy timeout, PRAGMA user_version for
 // the schema and application_id to tell a PoolLab database. A file that is not one,
 // is corrupt or has a newer schema is refused and never modified: it is checked

@@ -481,6 +481,54 @@ private slots:
         QVERIFY(cl.quiet);
     }
 
+    // Run history: --record and --run-name with --headless; --runs-db for the window too.
+    void runFlags()
+    {
+        CommandLine cl = parse(QStringLiteral("--record --run-name before --runs-db r.sqlite"));
+        QVERIFY2(cl.action == CommandLine::Action::Headless, qPrintable(cl.error));
+        QVERIFY(cl.record);
+        QCOMPARE(cl.runName, QStringLiteral("before"));
+        QCOMPARE(cl.runsDbPath, QStringLiteral("r.sqlite"));
+        cl = parseCommandLine(
+            {QStringLiteral("poollab"), QStringLiteral("--runs-db"), QStringLiteral("w.sqlite")});
+        QVERIFY2(cl.action == CommandLine::Action::Window, qPrintable(cl.error));
+        QCOMPARE(cl.runsDbPath, QStringLiteral("w.sqlite"));
+        QVERIFY(!cl.record);
+    }
+
+    // poollab runs VERB: the verb, its ids in order and its flags.
+    void runsSubcommands()
+    {
+        const auto runs = [](const char* text) {
+            return parseCommandLine(QStringList{QStringLiteral("poollab"), QStringLiteral("runs")} +
+                                    QString::fromLatin1(text).split(QLatin1Char(' ')));
+        };
+        CommandLine cl = runs("compare 3 1 2 --json --runs-db x.sqlite");
+        QVERIFY2(cl.action == CommandLine::Action::Runs, qPrintable(cl.error));
+        QCOMPARE(cl.runsVerb, QStringLiteral("compare"));
+        QCOMPARE(cl.runIds, (std::vector<std::int64_t>{3, 1, 2}));
+        QVERIFY(cl.runsJson);
+        QCOMPARE(cl.runsDbPath, QStringLiteral("x.sqlite"));
+        cl = runs("export 7 --summary-csv s.csv");
+        QVERIFY2(cl.action == CommandLine::Action::Runs, qPrintable(cl.error));
+        QCOMPARE(cl.runIds, std::vector<std::int64_t>{7});
+        QCOMPARE(cl.summaryCsvPath, QStringLiteral("s.csv"));
+        QVERIFY(cl.csvPath.isEmpty());
+        cl = runs("--help");
+        QCOMPARE(cl.runsVerb, QStringLiteral("help"));
+        QVERIFY(cl.helpText.startsWith(QStringLiteral("Usage: poollab runs VERB")));
+        // Errors exit 2 like every usage error.
+        for (const char* bad :
+             {"list 1", "show", "delete 1 2", "show 1 --csv a.csv", "export 1 --json --csv a",
+              "list --runs-db x --runs-db y", "show 0", "show -- -3"}) {
+            cl = runs(bad);
+            QVERIFY2(cl.action == CommandLine::Action::Error, bad);
+        }
+        QCOMPARE(runs("list 1").error,
+                 QStringLiteral("runs list takes no run id, not 1 (see poollab runs --help)"));
+        QCOMPARE(runs("show 1 --csv a.csv").error, QStringLiteral("runs show: --csv is for runs export"));
+    }
+
     // Each field's entry in --help, under its group's heading, holds the table's help
     // (range and default).
     void helpDocumentsEveryField_data()

@@ -186,6 +186,7 @@ private slots:
     void fullDiskLosesNoEarlierRun();
     void histogramsMergeAfterTheRoundTrip();
     void reopensAPathWithOddCharacters();
+    void defaultNameIsScenarioAndStart();
 };
 
 void TestRunStore::newFileIsCreatedAtSchemaOne()
@@ -466,6 +467,19 @@ void TestRunStore::reopensAPathWithOddCharacters()
     const QStringList expected{u"my runs #1 ?50%.sqlite"_s, u"my runs #1 ?50%.sqlite-shm"_s,
                                u"my runs #1 ?50%.sqlite-wal"_s};
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files, QDir::Name), expected);
+}
+
+void TestRunStore::defaultNameIsScenarioAndStart()
+{
+    // Local time, as the list shows it.
+    const double start =
+        static_cast<double>(QDateTime(QDate(2026, 12, 1), QTime(7, 30, 0)).toMSecsSinceEpoch()) / 1000.0 +
+        0.25;
+    Scenario s;
+    s.name = "Retry storm";
+    QCOMPARE(defaultRunName(s, start), u"Retry storm 2026-12-01 07:30:00"_s);
+    s.name.clear();
+    QCOMPARE(defaultRunName(s, start), u"run 2026-12-01 07:30:00"_s);
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)
