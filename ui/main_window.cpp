@@ -4,6 +4,7 @@
 #include "core/duration.h"
 #include "core/queueing_theory.h"
 #include "io/csv_export.h"
+#include "io/run_store.h"
 #include "io/summary_json.h"
 #include "ui/chart_panel.h"
 #include "ui/run_recorder.h"
@@ -405,11 +406,8 @@ void MainWindow::recordFinishedRun()
     const Snapshot& last = m_controller->snapshot();
     const TimeMode mode = m_controller->timeMode();
     StoredRun run;
-    const QString scenarioName = QString::fromStdString(m_runScenario.name);
     run.startUnixS = m_controller->runStartUnixS();
-    run.name = (scenarioName.isEmpty() ? tr("run") : scenarioName) + QLatin1Char(' ') +
-               QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(run.startUnixS * 1000))
-                   .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    run.name = defaultRunName(m_runScenario, run.startUnixS); // as --record names it
     run.timeMode = mode;
     run.scenario = m_runScenario;
     const RunSummary summary = RunSummary::from(last, mode == TimeMode::Virtual ? "virtual" : "real");

@@ -182,6 +182,7 @@ private slots:
         QVERIFY(run->summaryJson.contains("\"format\": \"poollab-summary/1\""));
         QCOMPARE(run->total.count(), c->snapshot().total.count());
         QCOMPARE(run->total.count(), std::uint64_t{400});
+        QCOMPARE(run->name, defaultRunName(quickBurst(), c->runStartUnixS())); // as --record names it
         QVERIFY(run->name.startsWith(QStringLiteral("quick burst ")));
     }
 
