@@ -105,9 +105,14 @@ std::vector<LegendEntry> ChartOverlay::legendEntries(int chart) const
 {
     std::vector<LegendEntry> out;
     const std::vector<QLineSeries*>& lines = m_series[static_cast<std::size_t>(chart)];
-    for (std::size_t r = 0; r < lines.size(); ++r)
+    // Flowing on after the live entries, and short with more than two runs: at 1024x640
+    // every legend line is taken from the plots' height.
+    const bool compact = m_runs.size() > 2;
+    for (std::size_t r = 0; r < lines.size(); ++r) {
+        const QString& shortLabel = m_runs[r].shortLabel;
         out.push_back(
-            {lines[r]->name(), lines[r]->pen().color()}); // flowing on: lines are scarce at 1024x640
+            {compact && !shortLabel.isEmpty() ? shortLabel : m_runs[r].label, lines[r]->pen().color()});
+    }
     return out;
 }
 

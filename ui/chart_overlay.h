@@ -19,6 +19,7 @@ namespace poollab {
 struct OverlayRun
 {
     QString label;               // the legend's name for it: "run 12 · 40 workers"
+    QString shortLabel;          // with three or four runs, where legend lines run short: "run 12"
     std::vector<Sample> samples; // its record, aligned on elapsed time (runNs)
 };
 

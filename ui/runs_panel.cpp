@@ -502,7 +502,7 @@ std::vector<OverlayRun> RunsPanel::overlays() const
         const StoredRunInfo* i = info(id);
         if (run == m_loaded.end() || !i)
             continue;
-        out.push_back({overlayLabel(*i), run->second.samples});
+        out.push_back({overlayLabel(*i), tr("run %1").arg(id), run->second.samples});
     }
     return out;
 }

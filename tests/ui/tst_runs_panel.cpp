@@ -329,6 +329,16 @@ private slots:
         QVERIFY(!w.runs()->setOverlaid(ids[4], true));
         QVERIFY(w.runs()->lastError().contains(QStringLiteral("At most 4")));
         QCOMPARE(w.charts()->overlaySeries(1).size(), 4);
+        // Four runs are named short in the legends (lines are scarce at 1024x640); the
+        // series keep the long name.
+        QStringList legend;
+        for (const LegendEntry& e : w.charts()->header(2)->entries())
+            legend << e.text;
+        for (int i = 0; i < 4; ++i) {
+            const StoredRunInfo& run = w.runs()->runs()[static_cast<std::size_t>(i)];
+            QVERIFY2(legend.contains(QStringLiteral("run %1").arg(run.id)), qPrintable(legend.join(u',')));
+            QCOMPARE(w.charts()->overlaySeries(2)[i]->name(), RunsPanel::overlayLabel(run));
+        }
     }
 
     // The comparison table: each measure for the baseline and the other run, with the
