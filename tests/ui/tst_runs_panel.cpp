@@ -144,30 +144,59 @@ private slots:
     }
 
     // A run that ends in the window is in the database, as the exports have it.
+    void finishedRunIsRecorded_data()
+    {
+        QTest::addColumn<QString>("ending");
+        QTest::newRow("done") << QStringLiteral("done");
+        QTest::newRow("stopped") << QStringLiteral("stop");
+        QTest::newRow("drained") << QStringLiteral("drain");
+    }
     void finishedRunIsRecorded()
     {
+        QFETCH(QString, ending);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
         MainWindow w(hooks());
         w.setRunsDatabase(path);
         QVERIFY(w.runs()->isStoreOpen());
         QCOMPARE(w.runs()->visibleRuns()->rowCount(), 0);
-        w.setScenario(quickBurst());
+        Scenario started = quickBurst();
+        if (ending != QLatin1String("done")) {
+            // Open-ended at 1x: it ends when stopped or drained, after a pause and a live change.
+            started.arrival = ArrivalKind::Poisson;
+            started.rate = 100;
+            started.jobs = 0;
+            started.duration = 1000 * kSecond;
+        }
+        w.setScenario(started);
         RunController* c = w.controller();
-        c->setPace(0);
+        c->setPace(ending == QLatin1String("done") ? 0 : 1);
         QVERIFY(c->start());
+        if (ending != QLatin1String("done")) {
+            QTRY_VERIFY(c->snapshot().completed() >= 10);
+            c->pause();
+            c->resume();
+            Scenario more = started;
+            more.workers = 6;
+            c->setScenario(more, QStringLiteral("workers"), QStringLiteral("4"), QStringLiteral("6"));
+            QTRY_VERIFY(c->snapshot().completed() >= 20);
+            if (ending == QLatin1String("stop"))
+                c->cancel();
+            else
+                c->drain();
+        }
         QTRY_VERIFY(c->isFinished());
         QTRY_COMPARE(w.runs()->visibleRuns()->rowCount(), 1);
 
         const StoredRunInfo info = w.runs()->runs().front();
         QCOMPARE(info.workers, 4);
-        QCOMPARE(info.jobs, std::uint64_t{400});
+        QCOMPARE(info.jobs, c->snapshot().counters.submitted);
         RunStore store;
         QString error;
         QVERIFY2(store.open(path, &error), qPrintable(error));
         const std::optional<StoredRun> run = store.load(info.id, &error);
         QVERIFY2(run, qPrintable(error));
-        QCOMPARE(run->scenario, quickBurst());
+        QCOMPARE(run->scenario, started); // as it started: the change is a marker
         QCOMPARE(run->timeMode, TimeMode::Virtual);
         QCOMPARE(run->startUnixS, c->runStartUnixS());
         QVERIFY(!run->samples.empty());
@@ -178,12 +207,24 @@ private slots:
         // As --summary-json writes it for that final snapshot.
         QCOMPARE(run->summaryJson,
                  summaryToJson(RunSummary::from(c->snapshot(), "virtual"), QStringLiteral("quick burst"),
-                               compareWithTheory(quickBurst(), c->snapshot(), c->averageInSystem())));
+                               compareWithTheory(c->scenario(), c->snapshot(), c->averageInSystem())));
         QVERIFY(run->summaryJson.contains("\"format\": \"poollab-summary/1\""));
         QCOMPARE(run->total.count(), c->snapshot().total.count());
-        QCOMPARE(run->total.count(), std::uint64_t{400});
-        QCOMPARE(run->name, defaultRunName(quickBurst(), c->runStartUnixS())); // as --record names it
+        QCOMPARE(run->name, defaultRunName(started, c->runStartUnixS())); // as --record names it
         QVERIFY(run->name.startsWith(QStringLiteral("quick burst ")));
+        QCOMPARE(run->changes.size(), c->markers().size());
+        QCOMPARE(run->pauses.size(), c->pauses().size());
+        if (ending == QLatin1String("done")) {
+            QCOMPARE(run->total.count(), std::uint64_t{400});
+        } else {
+            const auto workers = std::find_if(run->changes.begin(), run->changes.end(),
+                                              [](const StoredChange& m) { return m.key == u"workers"; });
+            QVERIFY(workers != run->changes.end());
+            QCOMPARE(workers->from, QStringLiteral("4"));
+            QCOMPARE(workers->to, QStringLiteral("6"));
+            QCOMPARE(run->pauses.size(), std::size_t{1});
+            QCOMPARE(run->pauses[0].from, c->pauses().front().from);
+        }
     }
 
     // Recording off: the run is not kept; on again, the next one is.
