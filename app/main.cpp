@@ -5,6 +5,7 @@
 #include "app/presets.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
+#include "io/run_store.h"
 #include "io/scenario_file.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
@@ -118,6 +119,9 @@ int runWindow(const CommandLine& cl)
     }
     if (!cl.theme.isEmpty())
         window.setTheme(cl.theme == QLatin1String("dark") ? Theme::Dark : Theme::Light);
+    // Every finished run is kept; a screenshot's run only in a database named for it.
+    if (!grabbing || !cl.runsDbPath.isEmpty())
+        window.setRunsDatabase(cl.runsDbPath.isEmpty() ? RunStore::defaultPath() : cl.runsDbPath);
     const QString& preset = cl.preset;
     if (!preset.isEmpty() && !window.selectPreset(preset)) {
         QTextStream(stderr) << "poollab: unknown preset '" << preset << "'\n";

@@ -315,6 +315,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
         m_timeAxes[static_cast<std::size_t>(i)] = axis;
     }
 
+    m_overlay = std::make_unique<ChartOverlay>(
+        charts, m_timeAxes, std::array<QValueAxis*, 3>{m_rateAxis, m_queueAxis, m_latencyAxis}, kMaxBuckets);
     addSeries(m_throughput, Completions, tr("completed/s"), m_rateAxis);
     addSeries(m_throughput, Arrivals, tr("arrived/s"), m_rateAxis);
     addSeries(m_throughput, Failures, tr("failed/s"), m_rateAxis);
@@ -447,6 +449,8 @@ void ChartPanel::refreshLegends()
         for (const QLineSeries* series : m_series)
             if (series->chart() == charts[c])
                 entries.push_back({series->name(), series->pen().color()});
+        for (LegendEntry& overlay : m_overlay->legendEntries(static_cast<int>(c)))
+            entries.push_back(std::move(overlay));
         m_headers[c]->setEntries(std::move(entries));
     }
 }
@@ -462,6 +466,7 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         chart->setBackgroundVisible(false);
         chart->legend()->hide(); // setTheme() may show it again
     }
+    m_overlay->setDark(theme == QChart::ChartThemeDark);
     styleSeries();  // setTheme() recolours the series
     m_timeStep = 0; // the time labels are measured again, in the theme's font
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
@@ -484,7 +489,16 @@ void ChartPanel::setLatencyKind(LatencyKind kind)
     m_latencyKind = kind;
     if (m_latencyBox->currentIndex() != static_cast<int>(kind))
         m_latencyBox->setCurrentIndex(static_cast<int>(kind));
+    m_overlay->setLatencyColumn(column(P99));
     update();
+}
+
+void ChartPanel::setOverlays(std::vector<OverlayRun> runs)
+{
+    m_overlay->setRuns(std::move(runs));
+    update();
+    for (MarkedChartView* view : m_views)
+        view->viewport()->update(); // static lines: drawn now, not on a tick
 }
 
 QList<QXYSeries*> ChartPanel::allSeries() const
@@ -547,7 +561,10 @@ void ChartPanel::update()
 {
     for (auto& points : m_points)
         points.clear();
-    TimeSpan span = chartSpan(std::nullopt, m_windowSeconds);
+    // Without a live record the overlaid runs set the time axis, as a record of their
+    // length would.
+    TimeSpan span = chartSpan(
+        m_overlay->runCount() > 0 ? std::optional<double>(m_overlay->end()) : std::nullopt, m_windowSeconds);
     m_controller->withRecord([&](const IntervalRecord& record) {
         if (record.empty())
             return;
@@ -594,14 +611,16 @@ void ChartPanel::update()
     // A burst arrives at 100,000/s in one instant; scaling to it would flatten the
     // completions, which are the story. Arrivals far above them run off the top.
     const double rateScale = rateMax > 0 ? std::max(rateMax, std::min(arrivalMax, 3 * rateMax)) : arrivalMax;
-    const AxisRange rate = niceRange(rateScale * 1.1);
-    const AxisRange queue = niceRange(std::max(depthMax, showCapacity ? capacityMax : 0.0) * 1.05, true);
+    const AxisRange rate = niceRange(std::max(rateScale, m_overlay->maxY(0, x0, x1)) * 1.1);
+    const AxisRange queue = niceRange(
+        std::max({depthMax, showCapacity ? capacityMax : 0.0, m_overlay->maxY(1, x0, x1)}) * 1.05, true);
     const AxisRange workers = niceRange(std::max({maxY(m_points[Workers]), maxY(m_points[Busy]),
                                                   maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
                                             1.05,
                                         true);
-    const AxisRange latency =
-        niceRange(std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99])}) * 1.1);
+    const AxisRange latency = niceRange(std::max({maxY(m_points[P50]), maxY(m_points[P95]),
+                                                  maxY(m_points[P99]), m_overlay->maxY(2, x0, x1)}) *
+                                        1.1);
     const bool timeMoves = m_timeAxes[0]->min() != x0 || m_timeAxes[0]->max() != x1;
     const std::array<bool, 3> axesMove{timeMoves || !axisShows(m_rateAxis, rate),
                                        timeMoves || !axisShows(m_queueAxis, queue) ||
@@ -629,19 +648,7 @@ void ChartPanel::update()
     for (std::size_t i = 0; i < SeriesCount; ++i)
         changed[chartOf(i)] |= drawSegments(static_cast<Series>(i));
 
-    // The time ticks the views draw: round steps from 0, as the axes' own would be.
-    const double timeStep = niceStep((x1 - x0) / 6);
-    if (timeMoves || timeStep != m_timeStep) {
-        m_timeStep = timeStep;
-        m_timeTicks.clear();
-        const QByteArray format = (labelFormatFor(timeStep) + QStringLiteral(" s")).toLatin1();
-        const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
-        for (auto k = static_cast<long long>(std::ceil(x0 / timeStep - 1e-9));
-             k * timeStep <= x1 + 1e-9 * timeStep; ++k) {
-            const QString text = QString::asprintf(format.constData(), k * timeStep);
-            m_timeTicks.append({k * timeStep, text, fm.horizontalAdvance(text)});
-        }
-    }
+    updateTimeTicks(x0, x1, timeMoves);
 
     // Arrivals cut off at the top say how high they went, as an off-scale capacity does.
     const QString arrivalsName = arrivalMax > m_rateAxis->max()
@@ -651,6 +658,11 @@ void ChartPanel::update()
         m_series[Arrivals]->setName(arrivalsName);
     refreshLegends();
     alignPlotAreas();
+    repaintCharts(changed, moved);
+}
+
+void ChartPanel::repaintCharts(const std::array<bool, 3>& changed, bool moved)
+{
     // The foreground (markers, pauses) moves with the time axes and the plot areas, and
     // changes with the markers and pauses: then all three charts repaint. Most ticks
     // change nothing in the charts (a row per second) and repaint none.
@@ -672,6 +684,23 @@ void ChartPanel::update()
     for (std::size_t i = 0; i < 3; ++i)
         if (all || changed[i])
             m_views[i]->viewport()->update();
+}
+
+// The time ticks the views draw: round steps from 0, as the axes' own would be.
+void ChartPanel::updateTimeTicks(double x0, double x1, bool timeMoves)
+{
+    const double timeStep = niceStep((x1 - x0) / 6);
+    if (timeMoves || timeStep != m_timeStep) {
+        m_timeStep = timeStep;
+        m_timeTicks.clear();
+        const QByteArray format = (labelFormatFor(timeStep) + QStringLiteral(" s")).toLatin1();
+        const QFontMetricsF fm(m_timeAxes[0]->labelsFont());
+        for (auto k = static_cast<long long>(std::ceil(x0 / timeStep - 1e-9));
+             k * timeStep <= x1 + 1e-9 * timeStep; ++k) {
+            const QString text = QString::asprintf(format.constData(), k * timeStep);
+            m_timeTicks.append({k * timeStep, text, fm.horizontalAdvance(text)});
+        }
+    }
 }
 
 bool ChartPanel::drawSegments(Series id)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ui/chart_legend.h"
+#include "ui/chart_overlay.h"
 #include "ui/run_controller.h"
 
 #include <QChart>
@@ -11,6 +12,7 @@
 #include <QWidget>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 class QComboBox;
@@ -100,6 +102,11 @@ public:
     QWidget* chartsArea() const { return m_chartsArea; }
     // The time axes' ticks and labels as the views draw them.
     const QList<TimeTick>& timeTicks() const { return m_timeTicks; }
+    // Stored runs drawn over the live ones (at most ChartOverlay::kMaxRuns), each in its
+    // own colour and named in the legends; an empty list removes them.
+    void setOverlays(std::vector<OverlayRun> runs);
+    // The overlaid runs' lines on chart 0 (throughput), 1 (queue) or 2 (latency).
+    QList<QLineSeries*> overlaySeries(int chart) const { return m_overlay->series(chart); }
 
 public slots:
     void update();
@@ -128,6 +135,11 @@ private:
     void styleSeries();
     Column column(Series id) const;
     void alignPlotAreas();
+    // Recomputes the time ticks and labels the views draw when the time axis moved.
+    void updateTimeTicks(double x0, double x1, bool timeMoves);
+    // Repaints, whole, the charts that changed, and all three when the time axes, the
+    // plot areas or the markers and pauses moved (`moved`: the time axes did).
+    void repaintCharts(const std::array<bool, 3>& changed, bool moved);
     bool drawSegments(Series id); // whether any of its lines changed
 
     const RunController* m_controller;
@@ -156,6 +168,7 @@ private:
     QComboBox* m_windowBox;
     QComboBox* m_latencyBox;
     QWidget* m_chartsArea;
+    std::unique_ptr<ChartOverlay> m_overlay;
 };
 
 } // namespace poollab

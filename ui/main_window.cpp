@@ -2,7 +2,13 @@
 #include "ui/main_window.h"
 
 #include "core/duration.h"
+#include "core/queueing_theory.h"
+#include "io/csv_export.h"
+#include "io/run_store.h"
+#include "io/summary_json.h"
 #include "ui/chart_panel.h"
+#include "ui/run_recorder.h"
+#include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
 #include "ui/worker_view.h"
 
@@ -29,6 +35,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QSvgGenerator>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -97,7 +104,15 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
 
     m_splitter = new QSplitter(Qt::Horizontal);
     m_splitter->addWidget(controlsScroll);
-    m_splitter->addWidget(m_charts);
+    // The Runs panel is a tab beside the charts: it needs their width for its columns,
+    // and the side columns keep their place.
+    m_runs = new RunsPanel;
+    m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("centreTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_charts, tr("Charts"));
+    m_tabs->addTab(m_runs, tr("Runs"));
+    m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
@@ -110,18 +125,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
                           m_summary->preferredWidth() + summaryScroll->minimumWidth() -
                               m_summary->minimumSizeHint().width() + 16});
 
-    m_stateLabel = new QLabel;
-    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
-    m_progress = new QProgressBar;
-    m_progress->setMaximum(kProgressSteps); // from 0
-    m_progress->setMaximumWidth(360);
-    // Room for the longest it says without cutting it.
-    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
-                                    tr("Drained \u00b7 100,000,000 of 100,000,000 submitted")) +
-                                24);
-    m_progress->setTextVisible(true);
-    statusBar()->addWidget(m_stateLabel, 1);
-    statusBar()->addPermanentWidget(m_progress);
+    createStatusBar();
 
     createActions();
 
@@ -161,11 +165,56 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
+    connectRunHistory();
     connect(m_controller, &RunController::failed, this,
             [this](const QString& message) { showError(tr("Cannot start the run"), message); });
     setScenario(Scenario{});
     updateActions();
     updateStatus();
+}
+
+void MainWindow::createStatusBar()
+{
+    m_stateLabel = new QLabel;
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
+    m_progress = new QProgressBar;
+    m_progress->setMaximum(kProgressSteps); // from 0
+    m_progress->setMaximumWidth(360);
+    // Room for the longest it says without cutting it.
+    m_progress->setMinimumWidth(m_progress->fontMetrics().horizontalAdvance(
+                                    tr("Drained \u00b7 100,000,000 of 100,000,000 submitted")) +
+                                24);
+    m_progress->setTextVisible(true);
+    statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_progress);
+}
+
+// Every finished run recorded; the Runs tab's overlays, re-opened scenarios and notices.
+void MainWindow::connectRunHistory()
+{
+    connect(m_controller, &RunController::stateChanged, this, [this] {
+        // The scenario a run started with: what the recorded run re-opens (its live
+        // changes are kept as its markers).
+        if (!m_controller->hasRun())
+            m_runStarted = false;
+        else if (m_controller->isActive() && !m_runStarted) {
+            m_runStarted = true;
+            m_runScenario = m_controller->scenario();
+        }
+    });
+    connect(m_controller, &RunController::runFinished, this, &MainWindow::recordFinishedRun);
+    connect(m_runs, &RunsPanel::overlaysChanged, this, [this] { m_charts->setOverlays(m_runs->overlays()); });
+    connect(m_runs, &RunsPanel::scenarioChosen, this, [this](const Scenario& scenario) {
+        if (m_controller->isActive()) {
+            showError(tr("Cannot open the run's scenario"),
+                      tr("Stop the run first: its settings are in use."));
+            return;
+        }
+        setScenario(scenario);
+        m_tabs->setCurrentWidget(m_charts);
+    });
+    connect(m_runs, &RunsPanel::notice, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 8000); });
 }
 
 MainWindow::~MainWindow()
@@ -202,6 +251,7 @@ void MainWindow::createActions()
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     runMenu->addSeparator();
     runMenu->addAction(createMetricsAction());
+    createRunsActions(runMenu);
     createThemeActions(viewMenu);
 }
 
@@ -308,6 +358,84 @@ QAction* MainWindow::createMetricsAction()
     });
     m_actions.insert(metrics->objectName(), metrics);
     return metrics;
+}
+
+void MainWindow::createRunsActions(QMenu* runMenu)
+{
+    auto* record = new QAction(tr("&Record finished runs"), this);
+    record->setObjectName(QStringLiteral("recordRuns"));
+    record->setCheckable(true);
+    record->setChecked(true);
+    record->setStatusTip(tr("Keep every run that ends (done, stopped or drained) in the runs database"));
+    connect(record, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("runs/record"), on); });
+    runMenu->addAction(record);
+    m_actions.insert(record->objectName(), record);
+}
+
+bool MainWindow::isRecording() const
+{
+    return action(QStringLiteral("recordRuns"))->isChecked();
+}
+
+void MainWindow::setRecording(bool on)
+{
+    action(QStringLiteral("recordRuns"))->setChecked(on);
+}
+
+void MainWindow::setRunsDatabase(const QString& path)
+{
+    delete m_recorder;
+    m_recorder = nullptr;
+    if (!m_runs->openStore(path))
+        return;
+    m_recorder = new RunRecorder(this);
+    connect(m_recorder, &RunRecorder::opened, this, [this](bool ok, const QString& error) {
+        if (!ok)
+            m_runs->setUnavailable(error);
+    });
+    connect(m_recorder, &RunRecorder::saved, this, [this](qint64 id, const QString& error) {
+        if (id == 0) {
+            statusBar()->showMessage(tr("The run was not recorded: %1").arg(error), 8000);
+            return;
+        }
+        m_runs->refresh();
+        statusBar()->showMessage(tr("Recorded as run %1").arg(id), 4000);
+    });
+    m_recorder->open(path);
+}
+
+void MainWindow::recordFinishedRun()
+{
+    const bool started = m_runStarted;
+    m_runStarted = false;
+    if (!m_recorder || !isRecording() || !started || !m_controller->hasRunTime())
+        return;
+    // What the exports would write: the CSV's rows, the summary as --summary-json and
+    // --summary-csv write it, the markers and pauses, the final histograms. Copied
+    // here (no engine is touched on the recorder's thread), written there.
+    const Snapshot& last = m_controller->snapshot();
+    const TimeMode mode = m_controller->timeMode();
+    StoredRun run;
+    run.startUnixS = m_controller->runStartUnixS();
+    run.name = defaultRunName(m_runScenario, run.startUnixS); // as --record names it
+    run.timeMode = mode;
+    run.scenario = m_runScenario;
+    const RunSummary summary = RunSummary::from(last, mode == TimeMode::Virtual ? "virtual" : "real");
+    run.summaryJson =
+        summaryToJson(summary, QString::fromStdString(m_controller->scenario().name),
+                      compareWithTheory(m_controller->scenario(), last, m_controller->averageInSystem()));
+    run.summaryCsv = summaryToCsv(last, last.runNs);
+    run.samples = m_controller->intervalSamples();
+    for (const ChangeMarker& m : m_controller->markers())
+        run.changes.push_back({m.seconds, m.key, m.from, m.to});
+    for (const PauseSpan& p : m_controller->pauses())
+        run.pauses.push_back({p.from, p.to});
+    run.wait = last.wait;
+    run.service = last.service;
+    run.total = last.total;
+    run.throttle = last.throttle;
+    m_recorder->save(std::move(run));
 }
 
 void MainWindow::createThemeActions(QMenu* viewMenu)
@@ -761,6 +889,7 @@ void MainWindow::restoreSettings()
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     m_lastDir = settings.value(QStringLiteral("window/lastDir"), QDir::homePath()).toString();
     m_charts->setWindowSeconds(settings.value(QStringLiteral("charts/window"), 60).toInt());
+    setRecording(settings.value(QStringLiteral("runs/record"), true).toBool());
     setTheme(settings.value(QStringLiteral("window/theme")).toString() == QLatin1String("dark")
                  ? Theme::Dark
                  : Theme::Light);

@@ -17,10 +17,13 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTabWidget;
 
 namespace poollab {
 
 class ChartPanel;
+class RunRecorder;
+class RunsPanel;
 class SummaryPanel;
 class WorkerView;
 
@@ -56,6 +59,9 @@ public:
     SummaryPanel* summary() const { return m_summary; }
     WorkerView* workerView() const { return m_workers; }
     ControlsPanel* controls() const { return m_controls; }
+    RunsPanel* runs() const { return m_runs; }
+    // The charts and the Runs panel share the middle of the window as tabs.
+    QTabWidget* centreTabs() const { return m_tabs; }
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
 
     void setScenario(const Scenario& scenario);
@@ -80,6 +86,13 @@ public:
     // Serves /metrics on 127.0.0.1:port (0 stops); false with the error shown.
     bool serveMetrics(quint16 port);
     quint16 metricsPort() const { return m_metricsPort; }
+    // The runs database every finished run is recorded in (main() passes --runs-db or
+    // the default). When it cannot be opened the window works on, with the Runs panel
+    // disabled and saying why; without a call nothing is recorded.
+    void setRunsDatabase(const QString& path);
+    // Run > Record finished runs (kept in QSettings).
+    bool isRecording() const;
+    void setRecording(bool on);
     QString lastError() const { return m_lastError; }
 
     // Window state, theme and the last scenario (QSettings).
@@ -92,6 +105,8 @@ protected:
 private:
     // The toolbar and menus: run control, files, metrics, themes.
     void createActions();
+    void createStatusBar();
+    void connectRunHistory();
     QAction* makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
                         const QKeySequence& key, const QString& tip, const std::function<void()>& slot);
     QList<QAction*> createRunActions();
@@ -108,6 +123,9 @@ private:
     void onScenarioEdited(const Scenario& scenario, const QString& key, const QString& from,
                           const QString& to);
     void showError(const QString& title, const QString& message);
+    // Runs panel and recording.
+    void createRunsActions(QMenu* runMenu);
+    void recordFinishedRun();
 
 public:
     // What an exported image says besides its charts.
@@ -130,6 +148,11 @@ private:
     SummaryPanel* m_summary;
     WorkerView* m_workers;
     QSplitter* m_splitter;
+    QTabWidget* m_tabs;
+    RunsPanel* m_runs;
+    RunRecorder* m_recorder = nullptr; // once a runs database is open
+    Scenario m_runScenario;            // what the current run started with, as recorded
+    bool m_runStarted = false;
     QLabel* m_stateLabel;
     QProgressBar* m_progress;
     QHash<QString, QAction*> m_actions;

@@ -11,6 +11,8 @@
 #include <QToolTip>
 #include <QWidget>
 
+#include <array>
+
 namespace poollab {
 
 void applyTheme(Theme theme)
@@ -52,6 +54,14 @@ void applyTheme(Theme theme)
 QChart::ChartTheme chartThemeFor(Theme theme)
 {
     return theme == Theme::Dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+}
+
+QColor overlayColor(int index, Theme theme)
+{
+    static constexpr std::array<QRgb, 4> light{0xbe185d, 0x4d7c0f, 0x0e7490, 0xa16207};
+    static constexpr std::array<QRgb, 4> dark{0xf472b6, 0xa3e635, 0x22d3ee, 0xfacc15};
+    const auto i = static_cast<std::size_t>(index < 0 ? 0 : index) % light.size();
+    return QColor::fromRgb(theme == Theme::Dark ? dark[i] : light[i]);
 }
 
 QIcon themedIcon(QStyle::StandardPixmap which, Theme theme)

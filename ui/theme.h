@@ -17,6 +17,9 @@ QChart::ChartTheme chartThemeFor(Theme theme);
 // A style's standard icon in the theme's text colour: Fusion's media icons are black,
 // which vanishes on the dark theme's near-black toolbar.
 QIcon themedIcon(QStyle::StandardPixmap icon, Theme theme);
+// The colour of the index-th overlaid stored run (0..3, then again): hues the live
+// series do not use (pink, lime, cyan, ochre), darker on light, lighter on dark.
+QColor overlayColor(int index, Theme theme);
 
 // Plain text broken into lines of at most `columns` characters (at spaces; a longer
 // word stays whole). Rich text and text with line breaks of its own come back as they are.

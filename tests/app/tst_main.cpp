@@ -4,6 +4,7 @@
 #include <QProcessEnvironment>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -66,7 +67,11 @@ private slots:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         QProcess p;
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(POOLLAB_BINARY), {QStringLiteral("--metrics-port"), QString::number(port)});
+        // Its own runs database: the window opens one, never the user's here.
+        QTemporaryDir dir;
+        p.start(QStringLiteral(POOLLAB_BINARY),
+                {QStringLiteral("--metrics-port"), QString::number(port), QStringLiteral("--runs-db"),
+                 dir.filePath(QStringLiteral("runs.sqlite"))});
         QVERIFY(p.waitForStarted(kWaitMs));
         QTRY_COMPARE_WITH_TIMEOUT(scrape(port), 200, kWaitMs);
         p.terminate();
@@ -81,8 +86,10 @@ private slots:
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         QProcess p;
         p.setProcessEnvironment(env);
+        QTemporaryDir dir;
         p.start(QStringLiteral(POOLLAB_BINARY),
-                {QStringLiteral("--metrics-port"), QString::number(taken.serverPort())});
+                {QStringLiteral("--metrics-port"), QString::number(taken.serverPort()),
+                 QStringLiteral("--runs-db"), dir.filePath(QStringLiteral("runs.sqlite"))});
         QVERIFY(p.waitForFinished(kWaitMs));
         QCOMPARE(p.exitCode(), 1);
         const QString err = QString::fromUtf8(p.readAllStandardError());

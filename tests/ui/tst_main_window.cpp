@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "io/csv_export.h"
+#include "io/run_store.h"
+#include "io/summary_json.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
+#include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
 #include "ui/theme.h"
 #include "ui/worker_view.h"
@@ -11,6 +15,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
@@ -22,6 +27,8 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QStyleOptionComboBox>
+#include <QTableView>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
@@ -289,6 +296,39 @@ QStringList clippedTexts(const QWidget& window)
                                                        .arg(r.height());
     }
     return problems;
+}
+
+// `count` stored runs of a 60 s burst with 10 to 10 x count workers, in a new database.
+QString storedRuns(const QTemporaryDir& dir, int count)
+{
+    const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+    RunStore store;
+    QString error;
+    if (!store.open(path, &error))
+        return {};
+    for (int r = 1; r <= count; ++r) {
+        StoredRun run;
+        run.name = QStringLiteral("signup burst with %1 workers, the longest name a run gets").arg(10 * r);
+        run.scenario.workers = 10 * r;
+        Snapshot last;
+        for (int i = 1; i <= 60; ++i) {
+            Sample s;
+            s.runNs = i * kSecond;
+            s.intervalNs = kSecond;
+            s.completionsPerSec = 20.0 * r;
+            s.queueDepth = std::max(0, 1200 - 20 * r * i);
+            s.total.count = 1;
+            s.total.p99 = (60 - i) * kSecond / r;
+            run.samples.push_back(s);
+        }
+        last.runNs = 60 * kSecond;
+        last.counters.submitted = last.counters.succeeded = 1200;
+        run.summaryJson = summaryToJson(RunSummary::from(last, "virtual"));
+        run.summaryCsv = summaryToCsv(last, last.runNs);
+        if (store.save(run, &error) == 0)
+            return {};
+    }
+    return path;
 }
 
 int seriesSize(MainWindow& w, const QString& name)
@@ -1250,18 +1290,48 @@ private slots:
     {
         QTest::addColumn<Theme>("theme");
         QTest::addColumn<bool>("running");
-        QTest::newRow("light, idle") << Theme::Light << false;
-        QTest::newRow("light, running") << Theme::Light << true;
-        QTest::newRow("dark, running") << Theme::Dark << true;
+        // 0 none; 1 four runs overlaid; 2 the Runs tab, two compared; 3 the Runs tab disabled
+        QTest::addColumn<int>("runs");
+        QTest::newRow("light, idle") << Theme::Light << false << 0;
+        QTest::newRow("light, running") << Theme::Light << true << 0;
+        QTest::newRow("dark, running") << Theme::Dark << true << 0;
+        QTest::newRow("light, running, four runs overlaid") << Theme::Light << true << 1;
+        QTest::newRow("dark, runs tab") << Theme::Dark << false << 2;
+        QTest::newRow("light, runs tab, not a runs database") << Theme::Light << false << 3;
     }
     void nothingClippedAt1024x640()
     {
         QFETCH(Theme, theme);
         QFETCH(bool, running);
+        QFETCH(int, runs);
         WindowHooks h = hooks([](const Scenario& s) { return std::make_unique<SimulatedEngine>(s); });
         h.presets = testPresets;
         MainWindow w(h);
         w.setTheme(theme);
+        QTemporaryDir dir;
+        if (runs == 3) {
+            // The reason the tab is disabled, whole: it names the file and what is wrong.
+            QFile junk(dir.filePath(QStringLiteral("a folder with a long name/not a database.sqlite")));
+            QVERIFY(QDir().mkpath(QFileInfo(junk).absolutePath()));
+            QVERIFY(junk.open(QIODevice::WriteOnly));
+            junk.write(QByteArray(8192, 'x'));
+            junk.close();
+            w.setRunsDatabase(junk.fileName());
+            QVERIFY(!w.runs()->isStoreOpen());
+            w.centreTabs()->setCurrentWidget(w.runs());
+        } else if (runs > 0) {
+            w.setRunsDatabase(storedRuns(dir, 4));
+            QCOMPARE(w.runs()->runs().size(), std::size_t{4});
+            const int overlaid = runs == 1 ? 4 : 2;
+            for (int i = 0; i < overlaid; ++i)
+                QVERIFY(w.runs()->setOverlaid(w.runs()->runs()[static_cast<std::size_t>(i)].id, true));
+            QCOMPARE(w.charts()->overlaySeries(0).size(), overlaid);
+            if (runs == 2) {
+                w.runs()->setBaseline(w.runs()->runs()[3].id);
+                w.runs()->table()->selectRow(0);
+                w.centreTabs()->setCurrentWidget(w.runs());
+            }
+        }
         // What the layout needs at least fits the smallest window.
         QVERIFY2(
             w.minimumSizeHint().width() <= 1024 && w.minimumSizeHint().height() <= 640,

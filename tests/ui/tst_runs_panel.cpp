@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/queueing_theory.h"
+#include "io/csv_export.h"
+#include "io/run_compare.h"
+#include "io/run_store.h"
+#include "io/summary_json.h"
+#include "ui/chart_panel.h"
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
+#include "ui/runs_panel.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace poollab;
+
+namespace {
+
+// A small virtual-time burst: done in a moment, the same every time.
+Scenario quickBurst(int workers = 4)
+{
+    Scenario s;
+    s.name = "quick burst";
+    s.timeMode = TimeMode::Virtual;
+    s.workers = workers;
+    s.queueCapacity = 1000;
+    s.arrival = ArrivalKind::Burst;
+    s.jobs = 400;
+    s.latency = "10ms";
+    s.sampleInterval = 100 * kMilli;
+    s.seed = 7;
+    return s;
+}
+
+// A stored run with made-up rows: `rows` seconds, completions at `rate`/s, a queue
+// falling from 100, and a total p99 of `p99Ms`.
+StoredRun storedRun(const QString& name, int workers, double rate, int rows, double p99Ms)
+{
+    StoredRun run;
+    run.name = name;
+    run.startUnixS = 1'764'000'000 + workers;
+    run.timeMode = TimeMode::Virtual;
+    run.scenario = quickBurst(workers);
+    Snapshot last;
+    for (int i = 1; i <= rows; ++i) {
+        Sample s;
+        s.runNs = i * kSecond;
+        s.intervalNs = kSecond;
+        s.completionsPerSec = rate;
+        s.arrivalsPerSec = rate;
+        s.queueDepth = std::max(0, 100 - i * 10);
+        s.queueCapacity = 1000;
+        s.workers = workers;
+        s.busyWorkers = workers;
+        s.total.count = static_cast<std::uint64_t>(rate);
+        s.total.p99 = static_cast<Nanos>(p99Ms * kMilli);
+        s.wait.count = s.total.count;
+        s.wait.p99 = s.total.p99 / 5; // most of it is service
+        s.totals.submitted = static_cast<std::uint64_t>(rate * i);
+        s.totals.succeeded = s.totals.submitted;
+        run.samples.push_back(s);
+    }
+    last.runNs = rows * kSecond;
+    last.elapsedNs = last.runNs;
+    last.workers = workers;
+    last.counters.submitted = static_cast<std::uint64_t>(rate * rows);
+    last.counters.succeeded = last.counters.submitted;
+    last.total.record(static_cast<Nanos>(p99Ms * kMilli), last.counters.succeeded);
+    run.total = last.total;
+    run.summaryJson = summaryToJson(RunSummary::from(last, "virtual"));
+    run.summaryCsv = summaryToCsv(last, last.runNs);
+    return run;
+}
+
+WindowHooks hooks()
+{
+    WindowHooks h;
+    h.makeEngine = makeEngineFor;
+    return h;
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+int rowOf(const RunsPanel* panel, std::int64_t id)
+{
+    for (std::size_t i = 0; i < panel->runs().size(); ++i)
+        if (panel->runs()[i].id == id)
+            return static_cast<int>(i);
+    return -1;
+}
+
+// Two made-up runs in a fresh database, 20 workers at 40/s (a) and 40 workers at 80/s
+// (b), and a window on it.
+struct TwoRuns
+{
+    QTemporaryDir dir;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+    MainWindow w{hooks()};
+
+    TwoRuns()
+    {
+        {
+            RunStore store;
+            QString error;
+            if (!store.open(path, &error))
+                qFatal("%s", qPrintable(error));
+            a = store.save(storedRun(QStringLiteral("twenty"), 20, 40, 30, 250), &error);
+            b = store.save(storedRun(QStringLiteral("forty"), 40, 80, 15, 125), &error);
+        }
+        w.setRunsDatabase(path);
+    }
+};
+
+} // namespace
+
+class TstRunsPanel : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_settings;
+
+private slots:
+    void initTestCase()
+    {
+        // The window writes its record setting; never into the user's settings.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+
+    // A run that ends in the window is in the database, as the exports have it.
+    void finishedRunIsRecorded_data()
+    {
+        QTest::addColumn<QString>("ending");
+        QTest::newRow("done") << QStringLiteral("done");
+        QTest::newRow("stopped") << QStringLiteral("stop");
+        QTest::newRow("drained") << QStringLiteral("drain");
+    }
+    void finishedRunIsRecorded()
+    {
+        QFETCH(QString, ending);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        QVERIFY(w.runs()->isStoreOpen());
+        QCOMPARE(w.runs()->visibleRuns()->rowCount(), 0);
+        Scenario started = quickBurst();
+        if (ending != QLatin1String("done")) {
+            // Open-ended at 1x: it ends when stopped or drained, after a pause and a live change.
+            started.arrival = ArrivalKind::Poisson;
+            started.rate = 100;
+            started.jobs = 0;
+            started.duration = 1000 * kSecond;
+        }
+        w.setScenario(started);
+        RunController* c = w.controller();
+        c->setPace(ending == QLatin1String("done") ? 0 : 1);
+        QVERIFY(c->start());
+        if (ending != QLatin1String("done")) {
+            QTRY_VERIFY(c->snapshot().completed() >= 10);
+            c->pause();
+            c->resume();
+            Scenario more = started;
+            more.workers = 6;
+            c->setScenario(more, QStringLiteral("workers"), QStringLiteral("4"), QStringLiteral("6"));
+            QTRY_VERIFY(c->snapshot().completed() >= 20);
+            if (ending == QLatin1String("stop"))
+                c->cancel();
+            else
+                c->drain();
+        }
+        QTRY_VERIFY(c->isFinished());
+        QTRY_COMPARE(w.runs()->visibleRuns()->rowCount(), 1);
+
+        const StoredRunInfo info = w.runs()->runs().front();
+        QCOMPARE(info.workers, 4);
+        QCOMPARE(info.jobs, c->snapshot().counters.submitted);
+        RunStore store;
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        const std::optional<StoredRun> run = store.load(info.id, &error);
+        QVERIFY2(run, qPrintable(error));
+        QCOMPARE(run->scenario, started); // as it started: the change is a marker
+        QCOMPARE(run->timeMode, TimeMode::Virtual);
+        QCOMPARE(run->startUnixS, c->runStartUnixS());
+        QVERIFY(!run->samples.empty());
+        // Byte for byte what Export CSV writes for the run.
+        QCOMPARE(timeSeriesToCsv(run->samples, run->startUnixS),
+                 timeSeriesToCsv(c->intervalSamples(), c->runStartUnixS()));
+        QCOMPARE(run->summaryCsv, summaryToCsv(c->snapshot(), c->snapshot().runNs));
+        // As --summary-json writes it for that final snapshot.
+        QCOMPARE(run->summaryJson,
+                 summaryToJson(RunSummary::from(c->snapshot(), "virtual"), QStringLiteral("quick burst"),
+                               compareWithTheory(c->scenario(), c->snapshot(), c->averageInSystem())));
+        QVERIFY(run->summaryJson.contains("\"format\": \"poollab-summary/1\""));
+        QCOMPARE(run->total.count(), c->snapshot().total.count());
+        QCOMPARE(run->name, defaultRunName(started, c->runStartUnixS())); // as --record names it
+        QVERIFY(run->name.startsWith(QStringLiteral("quick burst ")));
+        QCOMPARE(run->changes.size(), c->markers().size());
+        QCOMPARE(run->pauses.size(), c->pauses().size());
+        if (ending == QLatin1String("done")) {
+            QCOMPARE(run->total.count(), std::uint64_t{400});
+        } else {
+            const auto workers = std::find_if(run->changes.begin(), run->changes.end(),
+                                              [](const StoredChange& m) { return m.key == u"workers"; });
+            QVERIFY(workers != run->changes.end());
+            QCOMPARE(workers->from, QStringLiteral("4"));
+            QCOMPARE(workers->to, QStringLiteral("6"));
+            QCOMPARE(run->pauses.size(), std::size_t{1});
+            QCOMPARE(run->pauses[0].from, c->pauses().front().from);
+        }
+    }
+
+    // Recording off: the run is not kept; on again, the next one is.
+    void recordingCanBeTurnedOff()
+    {
+        QTemporaryDir dir;
+        MainWindow w(hooks());
+        w.setRunsDatabase(dir.filePath(QStringLiteral("runs.sqlite")));
+        w.setScenario(quickBurst());
+        w.controller()->setPace(0);
+        w.setRecording(false);
+        QCOMPARE(QSettings().value(QStringLiteral("runs/record")).toBool(), false);
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        w.setRecording(true);
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        QTRY_COMPARE(w.runs()->visibleRuns()->rowCount(), 1);
+        // The first run's save, had there been one, was queued before the second's.
+        QCOMPARE(w.runs()->runs().size(), std::size_t{1});
+    }
+
+    void renameFilterAndDelete()
+    {
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
+        RunsPanel* p = w.runs();
+        QCOMPARE(p->visibleRuns()->rowCount(), 2);
+        // In place, as a double-click's editor commits it.
+        const QModelIndex name = p->visibleRuns()->index(0, 0);
+        QVERIFY(p->visibleRuns()->setData(name, QStringLiteral("  before the change "), Qt::EditRole));
+        QCOMPARE(p->runs()[static_cast<std::size_t>(rowOf(p, b))].name, QStringLiteral("before the change"));
+        QVERIFY(!p->renameRun(a, QStringLiteral("   ")));
+        QVERIFY(p->renameRun(a, QStringLiteral("after")));
+        RunStore store;
+        QString error;
+        QVERIFY(store.open(path, &error));
+        QCOMPARE(store.load(a, &error)->name, QStringLiteral("after"));
+
+        p->filterBox()->setText(QStringLiteral("BEFORE"));
+        QCOMPARE(p->visibleRuns()->rowCount(), 1);
+        QCOMPARE(p->visibleRuns()->index(0, 0).data(Qt::EditRole).toString(),
+                 QStringLiteral("before the change"));
+        p->filterBox()->clear();
+
+        QVERIFY(p->setOverlaid(a, true));
+        QVERIFY(p->removeRun(a));
+        QCOMPARE(p->visibleRuns()->rowCount(), 1);
+        QVERIFY(!store.contains(a));
+        QVERIFY(store.contains(b));
+        QVERIFY(p->overlaid().empty()); // a deleted run leaves the charts
+        QVERIFY(w.charts()->overlaySeries(0).isEmpty());
+    }
+
+    // Ticked runs on every chart, each in its own colour and named in the legend,
+    // their lines at the stored numbers.
+    void overlaysOnAllThreeCharts_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("light") << false;
+        QTest::newRow("dark") << true;
+    }
+    void overlaysOnAllThreeCharts()
+    {
+        QFETCH(bool, dark);
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
+        w.setTheme(dark ? Theme::Dark : Theme::Light);
+        ChartPanel* charts = w.charts();
+        const qsizetype live = charts->throughputChart()->series().size();
+        QVERIFY(w.runs()->setOverlaid(a, true));
+        QVERIFY(w.runs()->setOverlaid(b, true));
+        const QStringList names{QStringLiteral("run %1 \u00b7 20 workers").arg(a),
+                                QStringLiteral("run %1 \u00b7 40 workers").arg(b)};
+        for (int chart = 0; chart < 3; ++chart) {
+            const QList<QLineSeries*> lines = charts->overlaySeries(chart);
+            QCOMPARE(lines.size(), 2);
+            QStringList legend;
+            for (const LegendEntry& e : charts->header(chart)->entries())
+                legend << e.text;
+            for (int r = 0; r < 2; ++r) {
+                QCOMPARE(lines[r]->name(), names[r]);
+                QVERIFY2(legend.contains(names[r]), qPrintable(legend.join(u',')));
+                QCOMPARE(lines[r]->pen().color(), overlayColor(r, dark ? Theme::Dark : Theme::Light));
+                // Not a live series' colour.
+                for (QXYSeries* s : charts->allSeries())
+                    QVERIFY(s->pen().color() != lines[r]->pen().color());
+            }
+        }
+        QCOMPARE(charts->throughputChart()->series().size(), live + 2);
+        // Aligned on elapsed time, at the stored values: 40/s for 30 s and 80/s for 15 s;
+        // the queue from 90 down; p99 250 and 125 ms.
+        const QList<QPointF> twenty = charts->overlaySeries(0)[0]->points();
+        QCOMPARE(twenty.first(), QPointF(0, 40));
+        QCOMPARE(twenty.last(), QPointF(30, 40));
+        QCOMPARE(charts->overlaySeries(0)[1]->points().last(), QPointF(15, 80));
+        QCOMPARE(charts->overlaySeries(1)[0]->points().first(), QPointF(0, 90));
+        QCOMPARE(charts->overlaySeries(2)[1]->points().first(), QPointF(0, 125));
+        QVERIFY(charts->latencyChart()->axes(Qt::Vertical).first()->property("max").toDouble() >= 250);
+
+        // Unticking one removes its line and its legend entry.
+        QVERIFY(w.runs()->setOverlaid(a, false));
+        for (int chart = 0; chart < 3; ++chart) {
+            QCOMPARE(charts->overlaySeries(chart).size(), 1);
+            QCOMPARE(charts->overlaySeries(chart)[0]->name(), names[1]);
+            QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(),
+                     overlayColor(0, dark ? Theme::Dark : Theme::Light));
+        }
+        QCOMPARE(charts->throughputChart()->series().size(), live + 1);
+
+        // The latency line follows the latency the chart shows: 125 ms total, 25 ms wait.
+        charts->setLatencyKind(ChartPanel::LatencyKind::Wait);
+        QCOMPARE(charts->overlaySeries(2)[0]->points().first(), QPointF(0, 25));
+        charts->setLatencyKind(ChartPanel::LatencyKind::Total);
+        QCOMPARE(charts->overlaySeries(2)[0]->points().first(), QPointF(0, 125));
+        // A theme switch recolours the lines and their legend entries.
+        const Theme other = dark ? Theme::Light : Theme::Dark;
+        w.setTheme(other);
+        for (int chart = 0; chart < 3; ++chart) {
+            QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(), overlayColor(0, other));
+            QCOMPARE(charts->header(chart)->entries().back().swatch, overlayColor(0, other));
+        }
+    }
+
+    void atMostFourRunsOverlaid()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        {
+            RunStore store;
+            QString error;
+            QVERIFY(store.open(path, &error));
+            for (int i = 1; i <= 5; ++i)
+                QVERIFY(store.save(storedRun(QStringLiteral("r%1").arg(i), i, 10.0 * i, 5, 10), &error) > 0);
+        }
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        std::vector<std::int64_t> ids;
+        for (const StoredRunInfo& r : w.runs()->runs())
+            ids.push_back(r.id);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(w.runs()->setOverlaid(ids[static_cast<std::size_t>(i)], true));
+        QVERIFY(!w.runs()->setOverlaid(ids[4], true));
+        QVERIFY(w.runs()->lastError().contains(QStringLiteral("At most 4")));
+        QCOMPARE(w.charts()->overlaySeries(1).size(), 4);
+        // Four runs are named short in the legends (lines are scarce at 1024x640); the
+        // series keep the long name.
+        QStringList legend;
+        for (const LegendEntry& e : w.charts()->header(2)->entries())
+            legend << e.text;
+        for (int i = 0; i < 4; ++i) {
+            const StoredRunInfo& run = w.runs()->runs()[static_cast<std::size_t>(i)];
+            QVERIFY2(legend.contains(QStringLiteral("run %1").arg(run.id)), qPrintable(legend.join(u',')));
+            QCOMPARE(w.charts()->overlaySeries(2)[i]->name(), RunsPanel::overlayLabel(run));
+        }
+    }
+
+    // The comparison table: each measure for the baseline and the other run, with the
+    // difference and the % difference, as run_compare reckons them.
+    void comparisonAgainstTheBaseline()
+    {
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
+        RunsPanel* p = w.runs();
+        p->setBaseline(a);
+        QVERIFY(p->setOverlaid(b, true));
+        QStandardItemModel* t = p->comparison();
+        QCOMPARE(t->columnCount(), 5); // measure, baseline, run, difference, %
+        QCOMPARE(t->horizontalHeaderItem(1)->text(), QStringLiteral("run %1").arg(a));
+        QCOMPARE(t->horizontalHeaderItem(2)->text(), QStringLiteral("run %1").arg(b));
+        int throughput = -1;
+        for (int row = 0; row < t->rowCount(); ++row)
+            if (t->item(row, 0)->text().startsWith(QStringLiteral("Throughput")))
+                throughput = row;
+        QVERIFY(throughput >= 0);
+        QCOMPARE(t->item(throughput, 1)->text(), QStringLiteral("40"));
+        QCOMPARE(t->item(throughput, 2)->text(), QStringLiteral("80"));
+        QCOMPARE(t->item(throughput, 3)->text(), QStringLiteral("+40"));
+        QCOMPARE(t->item(throughput, 4)->text(), QStringLiteral("+100.0 %"));
+        // Every measure run_compare has is a row.
+        RunStore store;
+        QString error;
+        QVERIFY(store.open(path, &error));
+        const std::vector<StoredRun> runs{*store.load(a, &error), *store.load(b, &error)};
+        QCOMPARE(t->rowCount(),
+                 static_cast<int>(compareRuns(std::span<const StoredRun>(runs), &error)->rows.size()));
+    }
+
+    void exportAndReopen()
+    {
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
+        const QString csv = dir.filePath(QStringLiteral("a.csv"));
+        QVERIFY2(w.runs()->exportRunCsv(a, csv), qPrintable(w.runs()->lastError()));
+        const StoredRun expected = storedRun(QStringLiteral("twenty"), 20, 40, 30, 250);
+        QCOMPARE(readAll(csv), timeSeriesToCsv(expected.samples, expected.startUnixS));
+        QVERIFY(w.runs()->reopenScenario(b));
+        QCOMPARE(w.controller()->scenario(), quickBurst(40));
+        QCOMPARE(w.centreTabs()->currentWidget(), static_cast<QWidget*>(w.charts()));
+    }
+
+    // A file that is not a runs database: the window opens, the panel is disabled and
+    // says why, and the file is left as it was.
+    void badFileDisablesThePanel()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("junk.sqlite"));
+        QByteArray junk;
+        for (int i = 0; i < 4096; ++i)
+            junk += static_cast<char>((i * 131 + 7) % 256);
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(junk);
+        }
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        RunsPanel* p = w.runs();
+        QVERIFY(!p->isStoreOpen());
+        QVERIFY(!p->table()->isEnabled());
+        QVERIFY(!p->filterBox()->isEnabled());
+        auto* reason = p->findChild<QLabel*>(QStringLiteral("runsReason"));
+        QVERIFY(reason && reason->isVisibleTo(p));
+        QVERIFY2(reason->text().contains(path), qPrintable(reason->text()));
+        QCOMPARE(p->reason(), reason->text());
+        QCOMPARE(readAll(path), junk);
+        // The window works on, and a finished run is not recorded anywhere.
+        w.setScenario(quickBurst());
+        w.controller()->setPace(0);
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        QCOMPARE(readAll(path), junk);
+    }
+
+    // Not a check: makes the README's pictures of two runs overlaid (the charts, then
+    // the Runs tab) from a database scripts/runs-screenshot.sh fills. Skipped unless
+    // POOLLAB_SHOT_DB names that database and POOLLAB_SHOT_DIR the folder for the PNGs
+    // (POOLLAB_SHOT_THEME=dark: the dark theme's, named -dark.png).
+    void readmeScreenshots()
+    {
+        const QString db = qEnvironmentVariable("POOLLAB_SHOT_DB");
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (db.isEmpty() || out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DB and POOLLAB_SHOT_DIR are not set");
+        // The preset box names the runs' preset, as the app's list would.
+        std::optional<StoredRun> first;
+        {
+            RunStore store;
+            QString error;
+            QVERIFY2(store.open(db, &error), qPrintable(error));
+            first = store.load(store.list(&error).back().id, &error);
+            QVERIFY2(first, qPrintable(error));
+        }
+        WindowHooks h = hooks();
+        const Scenario presetScenario = first->scenario;
+        h.presets = [presetScenario] {
+            return QList<PresetEntry>{{QStringLiteral("signup-burst"),
+                                       QString::fromStdString(presetScenario.name),
+                                       QString::fromStdString(presetScenario.description), presetScenario}};
+        };
+        MainWindow w(h);
+        w.resize(1280, 800);
+        const bool dark = qEnvironmentVariable("POOLLAB_SHOT_THEME") == QLatin1String("dark");
+        w.setTheme(dark ? Theme::Dark : Theme::Light);
+        w.setRunsDatabase(db);
+        RunsPanel* p = w.runs();
+        QVERIFY2(p->runs().size() >= 2, qPrintable(p->reason()));
+        // The list is newest first: the older run is the baseline.
+        const std::int64_t before = p->runs()[1].id;
+        const std::int64_t after = p->runs()[0].id;
+        p->setBaseline(before);
+        QVERIFY(p->setOverlaid(before, true));
+        QVERIFY(p->setOverlaid(after, true));
+        w.charts()->setWindowSeconds(0);
+        QVERIFY(p->reopenScenario(before));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(dark ? QStringLiteral("screenshot-runs-overlaid-dark.png")
+                                                      : QStringLiteral("screenshot-runs-overlaid.png"))));
+        w.centreTabs()->setCurrentWidget(p);
+        p->table()->selectRow(0);
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(dark ? QStringLiteral("screenshot-runs-panel-dark.png")
+                                                      : QStringLiteral("screenshot-runs-panel.png"))));
+    }
+};
+
+QTEST_MAIN(TstRunsPanel)
+#include "tst_runs_panel.moc"
