@@ -312,10 +312,12 @@ void SummaryPanel::update()
     set("cancelled", count(c.cancelled));
     set("inSystem", QStringLiteral("%1 / %2").arg(s.queued).arg(s.inFlight));
     set("retries", count(c.retries));
-    set("throughput", tr("%1 jobs/s").arg(throughput, 0, 'f', 1));
+    // Grouped as the counts are: a burst's mean wait reads 124,750.0 ms, not 124750.0 ms.
+    const auto decimal = [&locale](double v) { return locale.toString(v, 'f', 1); };
+    set("throughput", tr("%1 jobs/s").arg(decimal(throughput)));
     set("utilization", QStringLiteral("%1 %").arg(s.utilization() * 100, 0, 'f', 1));
-    set("wait", tr("%1 ms").arg(toMillis(static_cast<Nanos>(s.wait.mean())), 0, 'f', 1));
-    set("service", tr("%1 ms").arg(toMillis(static_cast<Nanos>(s.service.mean())), 0, 'f', 1));
+    set("wait", tr("%1 ms").arg(decimal(toMillis(static_cast<Nanos>(s.wait.mean())))));
+    set("service", tr("%1 ms").arg(decimal(toMillis(static_cast<Nanos>(s.service.mean())))));
     // λ·W with W the mean time in system of the jobs that completed.
     const double lambdaW = throughput * s.total.mean() / 1e9;
     const double averageL = m_controller->averageInSystem();
@@ -377,7 +379,10 @@ void SummaryPanel::updateTheory(const Snapshot& s, double averageL)
         share(QStringLiteral("1 (%1)").arg(t.measuredProbWait, 0, 'f', 2));
         return;
     }
-    wait(tr("%1 ms (%2)").arg(m.meanWait * 1e3, 0, 'f', 1).arg(t.measuredMeanWait * 1e3, 0, 'f', 1));
+    const QLocale locale;
+    wait(tr("%1 ms (%2)")
+             .arg(locale.toString(m.meanWait * 1e3, 'f', 1),
+                  locale.toString(t.measuredMeanWait * 1e3, 'f', 1)));
     if (m.limit > 0)
         share(
             tr("%1 % lost (%2 %)").arg(m.blocking * 100, 0, 'f', 1).arg(t.measuredBlocking * 100, 0, 'f', 1));

@@ -944,7 +944,7 @@ private slots:
             qPrintable(texts.settings));
         QVERIFY2(texts.summary.startsWith(QStringLiteral("Stopped \u00b7 0 cancelled \u00b7 State stopped")),
                  qPrintable(texts.summary));
-        QVERIFY(texts.summary.contains(QStringLiteral("Throughput (run average) 1000.0 jobs/s")));
+        QVERIFY(texts.summary.contains(QStringLiteral("Throughput (run average) 1,000.0 jobs/s")));
         if (written.endsWith(QLatin1String("svg"), Qt::CaseInsensitive)) {
             QVERIFY(data.contains("<svg"));
             for (const QString& text : {QStringLiteral("PoolLab"), QStringLiteral("Throughput (run average)"),
