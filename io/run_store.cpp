@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QIODevice>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,6 +21,8 @@
 #include <QVariant>
 
 #include <sys/stat.h>
+
+#include <mutex>
 
 using namespace Qt::StringLiterals;
 
@@ -427,6 +430,32 @@ bool checkExistingFile(const QString& path, QString* error)
     return checkContents(path, false, error);
 }
 
+// The runs files this process has a connection to. Closing any descriptor of a
+// database file drops every POSIX lock the process holds on it (SQLite's "How To
+// Corrupt", 2.2): the checks above read the file through one of their own, so they
+// must not run while another RunStore here (the Runs tab and the window's recorder
+// share a file) has it open, or another process could checkpoint and delete the WAL
+// this one still writes to. A file open here already passed them; the re-check under
+// the write lock still runs.
+struct OpenFiles
+{
+    std::mutex mutex; // held through open() and close(): opens are rare
+    QHash<QString, int> counts;
+};
+
+OpenFiles& openFiles()
+{
+    static OpenFiles files;
+    return files;
+}
+
+QString fileKey(const QString& path)
+{
+    const QFileInfo info(path);
+    const QString canonical = info.canonicalFilePath();
+    return canonical.isEmpty() ? info.absoluteFilePath() : canonical;
+}
+
 } // namespace
 
 QString defaultRunName(const Scenario& scenario, double startUnixS)
@@ -452,12 +481,16 @@ void RunStore::close()
 {
     if (m_connection.isEmpty())
         return;
+    std::lock_guard lock(openFiles().mutex);
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connection);
     m_connection.clear();
+    if (--openFiles().counts[m_fileKey] <= 0)
+        openFiles().counts.remove(m_fileKey);
+    m_fileKey.clear();
 }
 
 bool RunStore::isOpen() const
@@ -483,7 +516,9 @@ bool RunStore::open(const QString& path, QString* error)
         setError(error, u"%1: is a folder, not a runs database"_s.arg(path));
         return false;
     }
-    if (info.exists() && info.size() > 0 && !checkExistingFile(path, error))
+    std::lock_guard lock(openFiles().mutex);
+    const bool openHere = openFiles().counts.value(fileKey(path)) > 0;
+    if (!openHere && info.exists() && info.size() > 0 && !checkExistingFile(path, error))
         return false;
     if (!info.exists() && !QDir().mkpath(info.absolutePath())) {
         setError(error, u"%1: cannot create its folder %2"_s.arg(path, info.absolutePath()));
@@ -558,6 +593,8 @@ bool RunStore::open(const QString& path, QString* error)
     }
     m_connection = name;
     m_path = path;
+    m_fileKey = fileKey(path); // the file exists now: its canonical path
+    ++openFiles().counts[m_fileKey];
     return true;
 }
 

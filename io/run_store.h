@@ -121,6 +121,7 @@ public:
 private:
     QString m_connection; // unique QSqlDatabase connection name per RunStore (thread-affine)
     QString m_path;
+    QString m_fileKey; // the file as this process's registry of open runs files knows it
 };
 
 } // namespace poollab

@@ -72,6 +72,7 @@ private slots:
     void badFileIsRefusedByEveryCommand_data();
     void badFileIsRefusedByEveryCommand();
     void eightProcessesRecordAtOnce();
+    void twoStoresInOneProcessKeepTheirLocks();
     void defaultDatabaseIsInAppData();
     void usageErrors_data();
     void usageErrors();
@@ -358,6 +359,33 @@ void TestRunsCli::eightProcessesRecordAtOnce()
     }
     QCOMPARE(listed, ids);
     QCOMPARE(names.size(), 8);
+}
+
+// The window opens one file twice (the Runs tab, the recorder's thread). The second
+// open's checks must not drop the first's locks (closing any descriptor of the file
+// drops them all): another process closing the file would then checkpoint and delete
+// the WAL that this one goes on writing, and its later runs would be seen by no one.
+void TestRunsCli::twoStoresInOneProcessKeepTheirLocks()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"runs.sqlite"_s);
+    QCOMPARE(run(quickRun(db)).exitCode, 0);
+    RunStore panel;
+    RunStore recorder;
+    QString error;
+    QVERIFY2(panel.open(db, &error), qPrintable(error));
+    QVERIFY2(recorder.open(db, &error), qPrintable(error));
+    QCOMPARE(run({u"runs"_s, u"list"_s, u"--runs-db"_s, db}).exitCode, 0);
+    QVERIFY(QFileInfo::exists(db + u"-wal"_s));
+    std::optional<StoredRun> stored = panel.load(1, &error);
+    QVERIFY2(stored, qPrintable(error));
+    stored->name = u"saved after another process closed the file"_s;
+    const std::int64_t id = recorder.save(*stored, &error);
+    QVERIFY2(id > 0, qPrintable(error));
+    // A fresh process sees it.
+    const Result shown = run({u"runs"_s, u"show"_s, QString::number(id), u"--runs-db"_s, db});
+    QCOMPARE(shown.exitCode, 0);
+    QVERIFY(shown.out.contains("saved after another process closed the file"));
 }
 
 void TestRunsCli::defaultDatabaseIsInAppData()
