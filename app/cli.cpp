@@ -6,6 +6,7 @@
 #include "core/distribution.h"
 #include "core/duration.h"
 #include "io/atomic_file.h"
+#include "io/run_store.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
 
@@ -469,8 +470,9 @@ QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
     std::vector<NamedPath> inputs;
     if (flags.isSet("scenario"))
         inputs.push_back({latin("scenario"), flags.value("scenario")});
-    if (flags.isSet("runs-db"))
-        inputs.push_back({latin("runs-db"), flags.value("runs-db")});
+    // Without --runs-db the default file is the one at stake (read, or written by --record).
+    inputs.push_back(flags.isSet("runs-db") ? NamedPath{latin("runs-db"), flags.value("runs-db")}
+                                            : NamedPath{latin("runs-db (default)"), RunStore::defaultPath()});
     if (const QString why = findPathCollision(given, inputs); !why.isEmpty())
         return why;
     return {};
@@ -632,8 +634,9 @@ QString checkRunsVerb(const QCommandLineParser& p, const QString& verb, CommandL
         if (!o.path.isEmpty())
             given.push_back(o);
     std::vector<NamedPath> inputs;
-    if (!cl.runsDbPath.isEmpty())
-        inputs.push_back({latin("runs-db"), cl.runsDbPath});
+    inputs.push_back(!cl.runsDbPath.isEmpty()
+                         ? NamedPath{latin("runs-db"), cl.runsDbPath}
+                         : NamedPath{latin("runs-db (default)"), RunStore::defaultPath()});
     return findPathCollision(given, inputs);
 }
 

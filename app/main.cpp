@@ -172,6 +172,10 @@ int main(int argc, char* argv[])
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
+    // Before parsing: the runs database's default path (AppDataLocation) is named after
+    // them, and the command line checks that no output overwrites it.
+    QCoreApplication::setApplicationName(QStringLiteral("PoolLab"));
+    QCoreApplication::setOrganizationName(QStringLiteral("PoolLab"));
     const CommandLine cl = parseCommandLine(arguments);
     if (cl.action != CommandLine::Action::Window) {
         // Errors, --help, --version, --list-presets, --save-scenario alone, --headless.
@@ -179,10 +183,6 @@ int main(int argc, char* argv[])
         // the files are written, not a SIGPIPE that kills the run first.
         std::signal(SIGPIPE, SIG_IGN);
         QCoreApplication app(argc, argv);
-        // As the window's: the runs database's default folder (AppDataLocation) is
-        // named after them, and --record must find the window's runs.
-        QCoreApplication::setApplicationName(QStringLiteral("PoolLab"));
-        QCoreApplication::setOrganizationName(QStringLiteral("PoolLab"));
         int code = runWithoutWindow(cl);
         // What went through stdio (--help, --list-presets) is checked here; the run's
         // own stdout writes report their errors themselves.
@@ -205,8 +205,6 @@ int main(int argc, char* argv[])
     }
 #endif
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("PoolLab"));
-    QApplication::setOrganizationName(QStringLiteral("PoolLab"));
     QApplication::setApplicationVersion(QStringLiteral(POOLLAB_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/poollab.svg")));
     QApplication::setDesktopFileName(QStringLiteral("poollab"));

@@ -400,6 +400,21 @@ void TestRunsCli::defaultDatabaseIsInAppData()
     QVERIFY(QFileInfo::exists(path));
     QVERIFY2(r.err.contains(u"poollab: recorded as run 1 in "_s + path), qPrintable(r.err));
     QCOMPARE(run({u"runs"_s, u"show"_s, u"1"_s}, env).exitCode, 0);
+    // No output may replace the default file, as none may replace a --runs-db one.
+    QFile db(path);
+    QVERIFY(db.open(QIODevice::ReadOnly));
+    const QByteArray before = db.readAll();
+    db.close();
+    for (const QStringList& args : {QStringList{u"runs"_s, u"export"_s, u"1"_s, u"--csv"_s, path},
+                                    QStringList{u"--headless"_s, u"--time"_s, u"virtual"_s, u"--jobs"_s,
+                                                u"5"_s, u"--record"_s, u"--summary-csv"_s, path}}) {
+        const Result refused = run(args, env);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains(u"is the file --runs-db (default) reads ('"_s + path + u"')"_s),
+                 qPrintable(refused.err));
+    }
+    QVERIFY(db.open(QIODevice::ReadOnly));
+    QCOMPARE(db.readAll(), before);
 }
 
 void TestRunsCli::usageErrors_data()
