@@ -921,7 +921,11 @@ void MainWindow::saveSettings() const
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
-    m_controller->reset(); // stops the run: no worker outlives the window
+    // A run still going ends as a stopped one and is recorded as such (the recorder
+    // finishes its saves before the window goes); a cancelled real run ends within
+    // its jobs' cancellation, so the wait is bounded.
+    m_controller->cancelAndFinish(5 * kSecond);
+    m_controller->reset(); // no worker outlives the window
     event->accept();
 }
 

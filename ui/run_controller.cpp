@@ -164,6 +164,16 @@ void RunController::cancel()
     emit stateChanged();
 }
 
+bool RunController::cancelAndFinish(Nanos timeoutNs)
+{
+    if (!isActive())
+        return true;
+    cancel();
+    const bool done = m_engine->waitFinished(timeoutNs);
+    tick();
+    return done && m_finished;
+}
+
 void RunController::reset()
 {
     m_timer.stop();

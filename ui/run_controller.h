@@ -64,6 +64,10 @@ public:
     void resume();
     void drain();
     void cancel();
+    // Cancels a run still going and waits (at most `timeoutNs`) for its engine to
+    // finish, then ticks once: the run ends as a stopped one (runFinished, so it is
+    // recorded) rather than vanish with the window. False if it did not finish in time.
+    bool cancelAndFinish(Nanos timeoutNs);
     // Forgets the run (stopping it if needed) and its history; keeps the scenario.
     void reset();
 

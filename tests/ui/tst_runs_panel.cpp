@@ -144,12 +144,33 @@ private slots:
     }
 
     // A run that ends in the window is in the database, as the exports have it.
+    // The window closed while `started` still runs: the run is kept as a stopped one.
+    static void closingKeepsTheRun(MainWindow& w, const QString& path, const Scenario& started)
+    {
+        const std::uint64_t doneBefore = w.controller()->snapshot().completed();
+        QVERIFY(w.close());
+        QVERIFY(!w.controller()->hasRun()); // reset: no worker outlives the window
+        QTRY_COMPARE(w.runs()->visibleRuns()->rowCount(), 1);
+        RunStore store;
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        const std::optional<StoredRun> run = store.load(w.runs()->runs().front().id, &error);
+        QVERIFY2(run, qPrintable(error));
+        QCOMPARE(run->scenario, started);
+        QVERIFY(!run->samples.empty());
+        QVERIFY(run->samples.back().totals.succeeded >= doneBefore);
+        QCOMPARE(run->changes.size(), std::size_t{1});
+        QCOMPARE(run->changes.front().key, QStringLiteral("workers"));
+        QVERIFY(run->samples.back().runNs < started.duration); // cut short by the close
+    }
+
     void finishedRunIsRecorded_data()
     {
         QTest::addColumn<QString>("ending");
         QTest::newRow("done") << QStringLiteral("done");
         QTest::newRow("stopped") << QStringLiteral("stop");
         QTest::newRow("drained") << QStringLiteral("drain");
+        QTest::newRow("window closed") << QStringLiteral("close");
     }
     void finishedRunIsRecorded()
     {
@@ -182,8 +203,10 @@ private slots:
             QTRY_VERIFY(c->snapshot().completed() >= 20);
             if (ending == QLatin1String("stop"))
                 c->cancel();
-            else
+            else if (ending == QLatin1String("drain"))
                 c->drain();
+            else // quitting mid-run: the run ends as a stopped one and is kept
+                return closingKeepsTheRun(w, path, started);
         }
         QTRY_VERIFY(c->isFinished());
         QTRY_COMPARE(w.runs()->visibleRuns()->rowCount(), 1);
