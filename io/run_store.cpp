@@ -16,7 +16,6 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QStandardPaths>
 #include <QUrl>
 #include <QVariant>
 
@@ -470,11 +469,6 @@ RunStore::RunStore() = default;
 RunStore::~RunStore()
 {
     close();
-}
-
-QString RunStore::defaultPath()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/runs.sqlite"_s;
 }
 
 void RunStore::close()
