@@ -23,7 +23,7 @@ RunRecorder::~RunRecorder()
 void RunRecorder::open(const QString& path)
 {
     QMetaObject::invokeMethod(m_worker, [this, path] {
-        auto store = std::make_shared<RunStore>();
+        auto store = std::make_unique<RunStore>();
         QString error;
         const bool ok = store->open(path, &error);
         m_store = ok ? std::move(store) : nullptr;

@@ -34,7 +34,7 @@ signals:
 private:
     QThread m_thread;
     QObject* m_worker;                 // lives on m_thread; the store is created and destroyed there
-    std::shared_ptr<RunStore> m_store; // touched on m_thread only
+    std::unique_ptr<RunStore> m_store; // touched on m_thread only
 };
 
 } // namespace poollab
