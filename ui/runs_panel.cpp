@@ -350,8 +350,12 @@ void RunsPanel::refresh()
         return;
     QString error;
     std::vector<StoredRunInfo> runs = m_store.list(&error);
-    if (!error.isEmpty())
+    if (!error.isEmpty()) {
+        // A list that failed (the file busy past the timeout, a disk error) is not "every
+        // run deleted": keep the rows, the overlays and the baseline shown until the next.
         emit notice(error);
+        return;
+    }
     const std::int64_t selected = selectedId();
     m_model->setRuns(std::move(runs));
     // Runs deleted elsewhere (poollab runs delete) leave the overlay and the baseline.
