@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace poollab {
+
+// What happened to one attempt of one job, for the timeline view, --trace and the
+// uncorrected latency (issue #16). Times are run-clock nanoseconds (since start()).
+enum class AttemptEnd : std::uint8_t {
+    Succeeded, // the job is done
+    Failed,    // failed for good (no attempt left)
+    Retrying,  // failed; the job backs off and re-enters the queue
+    TimedOut,  // cut off by its timeout (then Retrying or Failed semantics follow in the next event)
+    Cancelled, // the pool was cancelled while it ran
+};
+
+struct AttemptEvent
+{
+    std::uint64_t jobId = 0;
+    std::uint32_t attempt = 1; // 1 = first try
+    std::int32_t worker = -1;  // the worker (lane) that ran it
+    Nanos planned = 0;   // the job's planned arrival (its schedule)
+    Nanos submitted = 0; // when the producer actually submitted it (>= planned under backpressure)
+    Nanos enqueued = 0;  // when this attempt entered the queue (submission, or the end of a backoff)
+    Nanos taken = 0;     // a worker took it from the queue
+    Nanos started = 0;   // service began (after the rate-limit token; == taken without a limit)
+    Nanos ended = 0;
+    AttemptEnd end = AttemptEnd::Succeeded;
+};
+
+// The engines' bounded record of recent attempt events: a ring of `capacity` events,
+// the oldest overwritten. Engines push as attempts end (any thread); readers copy what
+// is new on their own timer. Memory is capacity * sizeof(AttemptEvent), fixed.
+class AttemptEventLog
+{
+public:
+    explicit AttemptEventLog(std::size_t capacity);
+    ~AttemptEventLog();
+    AttemptEventLog(const AttemptEventLog&) = delete;
+    AttemptEventLog& operator=(const AttemptEventLog&) = delete;
+
+    std::size_t capacity() const;
+    // Events ever pushed; sequence numbers run 0 .. pushed()-1.
+    std::uint64_t pushed() const;
+
+    void push(const AttemptEvent& event);
+    // Appends to out every event with sequence number >= from that is still held, in
+    // push order; returns the sequence number to pass next time. Events overwritten
+    // before the copy are skipped (the return value still moves past them).
+    std::uint64_t copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const;
+
+private:
+    struct Impl;
+    Impl* m_impl;
+};
+
+} // namespace poollab

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/clock.h"
+#include "core/queueing_theory.h"
+#include "core/scenario.h"
+#include "core/summary.h"
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace poollab {
+
+struct ScenarioField;
+
+// Experiments (issue #15): one scenario run N times in virtual time (seeds seed,
+// seed+1, ...), optionally at each value of one numeric field (a sweep, with the same
+// seeds at every point: common random numbers), and the smallest value whose whole
+// 95 % interval meets a target. Standard C++ and threads: the window and the command
+// line both drive it.
+
+// A quantity an experiment estimates from each replication's summary, declared once:
+// --target, --sweep-csv's columns, the summary JSON's "ci95" and the window's measure
+// picker all come from experimentMeasures().
+struct ExperimentMeasure
+{
+    const char* key;  // as written in --target and the JSON: "wait.mean", "total.p99", "loss", ...
+    const char* label; // the window's words: "mean wait"
+    const char* unit;  // "ms", "s", "jobs/s", "" (a share: 0..1, written as a % in --target)
+    double (*measured)(const RunSummary&);
+    // Queueing theory's value of the measure, in the same unit, when the formulas give
+    // one (mean wait, mean response, utilization, loss, throughput); nullopt otherwise.
+    std::optional<double> (*predicted)(const QueueMetrics&);
+};
+std::span<const ExperimentMeasure> experimentMeasures();
+const ExperimentMeasure* findExperimentMeasure(std::string_view key);
+
+// A 95 % Student-t interval over replications.
+struct Interval95
+{
+    double low = 0;
+    double high = 0;
+    bool contains(double x) const { return low <= x && x <= high; }
+};
+struct Estimate
+{
+    double mean = 0;
+    Interval95 ci95;
+};
+// Mean and 95 % Student-t interval of the values (n >= 2; with n == 1 the interval is
+// the value itself).
+Estimate estimate(std::span<const double> values);
+
+// "wait.mean<100ms", "total.p99<2s", "loss<1%", "utilization>0.8".
+struct Target
+{
+    const ExperimentMeasure* measure = nullptr;
+    bool below = true;  // '<' (true) or '>'
+    double limit = 0;   // in the measure's unit (a share for '%')
+    // Met when the whole interval is on the right side of the limit.
+    bool metBy(const Estimate& e) const { return below ? e.ci95.high < limit : e.ci95.low > limit; }
+};
+// False with a message that names the problem and what is allowed.
+bool parseTarget(std::string_view text, Target& out, std::string& error);
+
+// "workers=1:20:1" (from:to:step, inclusive) or "workers=4,8,16". Any numeric field of
+// the field table; every value is checked against the field's range.
+struct Sweep
+{
+    const ScenarioField* field = nullptr;
+    std::vector<double> values;
+};
+bool parseSweep(std::string_view text, Sweep& out, std::string& error);
+
+struct ExperimentSpec
+{
+    Scenario scenario;         // time mode virtual; its seed is the first replication's
+    int replications = 10;     // 2..1000 (1 only inside the window's quick look)
+    Nanos warmup = 0;          // latency of jobs that arrive (planned) before this is discarded
+    std::optional<Sweep> sweep; // none: one point, the scenario as it is
+    std::optional<Target> target;
+    int threads = 0;           // 0: std::thread::hardware_concurrency()
+};
+
+struct ExperimentPoint
+{
+    double value = 0; // the swept field's value (0 without a sweep)
+    Scenario scenario;
+    std::vector<RunSummary> runs; // one per replication, in seed order
+    RunSummary mean;              // every figure the mean over runs (what the JSON's usual keys show)
+    std::vector<Estimate> estimates; // indexed like experimentMeasures()
+    TheoryPrediction theory;         // for this point's scenario
+};
+
+struct ExperimentResult
+{
+    std::vector<ExperimentPoint> points; // in sweep order
+    std::optional<std::size_t> answer;   // index into points: the smallest value meeting the target
+    bool cancelled = false;              // points holds what finished before the cancel
+};
+
+// Runs every (point, replication) pair on `threads` threads; each run is one
+// single-threaded virtual engine. progress(done, total) is called from the worker
+// threads (at most once per finished run). Setting *cancel stops promptly.
+ExperimentResult runExperiment(const ExperimentSpec& spec,
+                               const std::function<void(int done, int total)>& progress = {},
+                               const std::atomic<bool>* cancel = nullptr);
+
+} // namespace poollab
