@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -30,7 +31,7 @@ struct ScenarioField;
 // picker all come from experimentMeasures().
 struct ExperimentMeasure
 {
-    const char* key;  // as written in --target and the JSON: "wait.mean", "total.p99", "loss", ...
+    const char* key;   // as written in --target and the JSON: "wait.mean", "total.p99", "loss", ...
     const char* label; // the window's words: "mean wait"
     const char* unit;  // "ms", "s", "jobs/s", "" (a share: 0..1, written as a % in --target)
     double (*measured)(const RunSummary&);
@@ -61,8 +62,8 @@ Estimate estimate(std::span<const double> values);
 struct Target
 {
     const ExperimentMeasure* measure = nullptr;
-    bool below = true;  // '<' (true) or '>'
-    double limit = 0;   // in the measure's unit (a share for '%')
+    bool below = true; // '<' (true) or '>'
+    double limit = 0;  // in the measure's unit (a share for '%')
     // Met when the whole interval is on the right side of the limit.
     bool metBy(const Estimate& e) const { return below ? e.ci95.high < limit : e.ci95.low > limit; }
 };
@@ -77,25 +78,38 @@ struct Sweep
     std::vector<double> values;
 };
 bool parseSweep(std::string_view text, Sweep& out, std::string& error);
+// Values are in the field's own unit: Integer and Number as they are, Duration fields in
+// seconds (1.5 for 1500ms). Sorted ascending, no repeats, at most this many:
+inline constexpr std::size_t kMaxSweepPoints = 1000;
+// The value set into a scenario (Integer rounded, Duration from seconds to ns).
+void applySweepValue(const ScenarioField& field, double value, Scenario& scenario);
+// As a user writes it: "13", "2.5", "1.5s".
+std::string formatSweepValue(const ScenarioField& field, double value);
+
+// The Student-t quantile t(0.975, df): the half width of a 95 % interval is this times
+// the standard error. df >= 1.
+double studentT975(int degreesOfFreedom);
 
 struct ExperimentSpec
 {
-    Scenario scenario;         // time mode virtual; its seed is the first replication's
-    int replications = 10;     // 2..1000 (1 only inside the window's quick look)
-    Nanos warmup = 0;          // latency of jobs that arrive (planned) before this is discarded
+    Scenario scenario;          // time mode virtual; its seed is the first replication's
+    int replications = 10;      // 2..1000 (1 only inside the window's quick look)
+    Nanos warmup = 0;           // latency of jobs that arrive (planned) before this is discarded
     std::optional<Sweep> sweep; // none: one point, the scenario as it is
     std::optional<Target> target;
-    int threads = 0;           // 0: std::thread::hardware_concurrency()
+    int threads = 0; // 0: std::thread::hardware_concurrency()
 };
+inline constexpr int kMaxReplications = 1000;
 
 struct ExperimentPoint
 {
     double value = 0; // the swept field's value (0 without a sweep)
     Scenario scenario;
-    std::vector<RunSummary> runs; // one per replication, in seed order
-    RunSummary mean;              // every figure the mean over runs (what the JSON's usual keys show)
-    std::vector<Estimate> estimates; // indexed like experimentMeasures()
-    TheoryPrediction theory;         // for this point's scenario
+    std::vector<RunSummary> runs;     // one per replication, in seed order
+    RunSummary mean;                  // every figure the mean over runs (what the JSON's usual keys show)
+    std::vector<Estimate> estimates;  // indexed like experimentMeasures()
+    TheoryPrediction theory;          // for this point's scenario
+    std::vector<std::uint64_t> seeds; // each replication's seed, like runs: the same at every point
 };
 
 struct ExperimentResult

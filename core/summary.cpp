@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/summary.h"
 
+#include <algorithm>
+
 namespace poollab {
 
 LatencyStats LatencyStats::from(const Histogram& h)
@@ -37,7 +39,38 @@ RunSummary RunSummary::from(const Snapshot& snap, std::string timeMode)
     r.service = LatencyStats::from(snap.service);
     r.total = LatencyStats::from(snap.total);
     r.throttle = LatencyStats::from(snap.throttle);
+    const Counters& c = snap.counters;
+    r.lossFraction =
+        c.submitted ? static_cast<double>(c.rejected + c.dropped) / static_cast<double>(c.submitted) : 0.0;
+    r.probWait = c.arrivedToBusyShare();
     return r;
+}
+
+void applyWarmup(RunSummary& r, const Snapshot& snap, const WarmupMark& mark)
+{
+    r.warmupS = toSeconds(mark.atNs);
+    const Nanos window = snap.runNs - mark.atNs;
+    if (!mark.reached || window <= 0) {
+        r.throughputPerS = 0;
+        r.utilization = 0;
+        r.lossFraction = 0;
+        r.probWait = 0;
+        return;
+    }
+    const Counters& end = snap.counters;
+    const Counters& at = mark.counters;
+    const auto delta = [](std::uint64_t later, std::uint64_t earlier) {
+        return static_cast<double>(later >= earlier ? later - earlier : 0);
+    };
+    r.throughputPerS = delta(end.succeeded + end.failed, at.succeeded + at.failed) / toSeconds(window);
+    const Nanos workerNs = snap.workerNs - mark.workerNs;
+    r.utilization =
+        workerNs > 0 ? static_cast<double>(snap.busyNs - mark.busyNs) / static_cast<double>(workerNs) : 0.0;
+    const double submitted = delta(end.submitted, at.submitted);
+    r.lossFraction =
+        submitted > 0 ? delta(end.rejected + end.dropped, at.rejected + at.dropped) / submitted : 0.0;
+    const double accepted = submitted - delta(end.rejected, at.rejected);
+    r.probWait = accepted > 0 ? std::min(1.0, delta(end.arrivedToBusy, at.arrivedToBusy) / accepted) : 0.0;
 }
 
 } // namespace poollab

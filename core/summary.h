@@ -40,8 +40,33 @@ struct RunSummary
     LatencyStats service;
     LatencyStats total;
     LatencyStats throttle;
+    // Issue #15's extra figures (the single-run JSON does not write them): rejected +
+    // dropped over submitted, and the share of accepted arrivals that found every
+    // worker busy. After a warm-up, these, throughput and utilization cover the run
+    // after it (see applyWarmup).
+    double lossFraction = 0;
+    double probWait = 0;
+    double warmupS = 0; // 0: no warm-up
 
     static RunSummary from(const Snapshot& finalSnapshot, std::string timeMode = "real");
 };
+
+// The state of a run at the end of its warm-up: what the rates after it are measured
+// from. The engine takes it at that exact instant of run time.
+struct WarmupMark
+{
+    Nanos atNs = 0;       // run time of the warm-up's end
+    bool reached = false; // the run went on past it
+    Counters counters;    // as a snapshot's, at that instant (submitted included)
+    Nanos busyNs = 0;
+    Nanos workerNs = 0;
+};
+
+// A warm-up trims observations (as JMT does): latency histograms already leave out
+// the jobs that arrived before it (the engine does that). This puts throughput,
+// utilization, loss and the share that waited on the window after the warm-up, exactly:
+// differences of the final snapshot and the mark over runNs - atNs. A run that ended
+// before its warm-up has an empty window: those figures are 0. Counts stay whole-run.
+void applyWarmup(RunSummary& summary, const Snapshot& finalSnapshot, const WarmupMark& mark);
 
 } // namespace poollab

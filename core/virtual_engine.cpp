@@ -319,10 +319,40 @@ void VirtualEngine::advanceTo(Nanos t)
 {
     if (t <= m_now)
         return;
+    // Nothing changes between events, so the state at the warm-up's end is the one now.
+    if (m_warmupNs > 0 && !m_warmupMark.reached && m_state != PoolState::Idle && t >= m_startNs + m_warmupNs)
+        markWarmupEnd(std::max(m_now, m_startNs + m_warmupNs));
     const auto inSystem = static_cast<double>(m_queue.size()) + static_cast<double>(m_running) +
                           static_cast<double>(m_delayed.size());
     m_areaInSystem += inSystem * static_cast<double>(t - m_now);
     m_now = t;
+}
+
+void VirtualEngine::markWarmupEnd(Nanos at)
+{
+    m_warmupMark.reached = true;
+    m_warmupMark.atNs = at - m_startNs;
+    m_warmupMark.counters = m_counters;
+    m_warmupMark.counters.submitted = m_accepted + m_counters.rejected;
+    m_warmupMark.busyNs = m_busyNs + static_cast<Nanos>(m_busyCount) * at - m_busySinceSum;
+    m_warmupMark.workerNs = m_workerTime.total(at, availableWorkers(m_target, m_live),
+                                               m_state != PoolState::Stopped && m_state != PoolState::Idle);
+}
+
+void VirtualEngine::setWarmup(Nanos warmupNs)
+{
+    CallerLock lock(*this);
+    if (m_state == PoolState::Idle) {
+        m_warmupNs = std::max<Nanos>(0, warmupNs);
+        m_warmupMark = {};
+        m_warmupMark.atNs = m_warmupNs;
+    }
+}
+
+WarmupMark VirtualEngine::warmupMark() const
+{
+    CallerLock lock(*this);
+    return m_warmupMark;
 }
 
 void VirtualEngine::pushEvent(Nanos time, std::uint32_t index, EventKind kind)
@@ -413,12 +443,15 @@ void VirtualEngine::startAttempt(std::uint32_t slot, Job job)
     ++m_counters.attempts;
     // As Pool::runAttempt: the queue wait ends when a worker takes the job; a token
     // wait after that is measured apart (m_throttle).
-    m_wait.record(m_now - job.enqueueNs);
+    const bool counts = observed(job);
+    if (counts)
+        m_wait.record(m_now - job.enqueueNs);
     if (m_bucket) {
         const Nanos at = m_bucket->reserve(m_now);
         if (at > m_now) {
             ++m_counters.throttled;
-            m_throttle.record(at - m_now);
+            if (counts)
+                m_throttle.record(at - m_now);
             m_states[slot] = WorkerState::Throttled;
             ++m_throttledCount;
             m_workers[slot].job = job;
@@ -456,9 +489,10 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
     --m_busyCount;
     m_busySinceSum -= w.start;
     m_busyNs += spent;
-    m_service.record(spent);
-    --m_running;
     Job& job = w.job;
+    if (observed(job))
+        m_service.record(spent);
+    --m_running;
     const AttemptResult result = endAttempt(m_policy.get(), w.plan, m_now, job);
     if (result.timedOut)
         ++m_counters.timedOut;
@@ -467,7 +501,8 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
         m_delayed.push_back({result.retryDue, m_seq++, job});
         std::push_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
     } else {
-        m_total.record(m_now - job.arrivalNs);
+        if (observed(job))
+            m_total.record(m_now - job.arrivalNs);
         ++(result.end == AttemptEnd::Failed ? m_counters.failed : m_counters.succeeded);
         jobDone(job);
     }
@@ -652,7 +687,8 @@ void VirtualEngine::cancelLocked()
         if (m_states[slot] == WorkerState::Busy) {
             const Nanos spent = m_now - m_workers[slot].start;
             m_busyNs += spent;
-            m_service.record(spent);
+            if (observed(m_workers[slot].job))
+                m_service.record(spent);
             ++m_counters.cancelled;
         } else if (m_states[slot] == WorkerState::Throttled) {
             ++m_counters.cancelled;

@@ -9,6 +9,7 @@
 #include "core/job_ring.h"
 #include "core/pool.h"
 #include "core/rng.h"
+#include "core/summary.h"
 #include "core/token_bucket.h"
 #include "core/worker_limits.h"
 #include "core/worker_time.h"
@@ -83,6 +84,14 @@ public:
     // Events processed so far (arrivals, attempt starts and ends, retries, ...).
     std::uint64_t events() const;
 
+    // Warm-up (issue #15): the latency observations (wait, service, total, throttle) of
+    // jobs whose planned arrival is before this much run time are not recorded, and
+    // the counters, busy and worker time at that instant are kept (warmupMark()) so
+    // that rates after it are exact (applyWarmup in core/summary.h). Before start();
+    // 0, the default, records everything.
+    void setWarmup(Nanos warmupNs);
+    WarmupMark warmupMark() const;
+
 private:
     enum class EventKind : std::uint8_t { AttemptEnd, ThrottleEnd, ClientReady, DurationEnd };
     struct Event
@@ -129,6 +138,9 @@ private:
     Source nextEvent(Nanos& at) const;
     void processNext(Source source, Nanos at);
     void advanceTo(Nanos t);
+    void markWarmupEnd(Nanos at);
+    // Whether the job's latencies count: it arrived after the warm-up.
+    bool observed(const Job& job) const { return m_warmupNs <= 0 || job.arrivalNs - m_startNs >= m_warmupNs; }
     void pushEvent(Nanos time, std::uint32_t index, EventKind kind);
     void onAttemptEnd(std::uint32_t slot);
     void onThrottleEnd(std::uint32_t slot);
@@ -223,6 +235,8 @@ private:
     Histogram m_service;
     Histogram m_total;
     Histogram m_throttle;
+    Nanos m_warmupNs = 0;
+    WarmupMark m_warmupMark;
 
     // The record, on simulated time.
     IntervalRecorder m_recorder;

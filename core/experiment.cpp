@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/experiment.h"
+
+#include "core/duration.h"
+#include "core/scenario_fields.h"
+#include "core/virtual_engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace poollab {
+
+namespace {
+
+// ---------------------------------------------------------------- measures
+
+std::optional<double> finite(double v)
+{
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+// clang-format off
+const ExperimentMeasure kMeasures[] = {
+    {"wait.mean", "mean wait", "ms", [](const RunSummary& r) { return r.wait.mean; },
+     [](const QueueMetrics& m) { return finite(m.meanWait * 1000); }},
+    {"wait.p50", "median wait", "ms", [](const RunSummary& r) { return r.wait.p50; }, nullptr},
+    {"wait.p95", "p95 wait", "ms", [](const RunSummary& r) { return r.wait.p95; }, nullptr},
+    {"wait.p99", "p99 wait", "ms", [](const RunSummary& r) { return r.wait.p99; }, nullptr},
+    {"wait.prob", "share that waited", "", [](const RunSummary& r) { return r.probWait; },
+     [](const QueueMetrics& m) { return finite(m.probWait); }},
+    {"total.mean", "mean response", "ms", [](const RunSummary& r) { return r.total.mean; },
+     [](const QueueMetrics& m) { return finite(m.meanResponse * 1000); }},
+    {"total.p50", "median response", "ms", [](const RunSummary& r) { return r.total.p50; }, nullptr},
+    {"total.p95", "p95 response", "ms", [](const RunSummary& r) { return r.total.p95; }, nullptr},
+    {"total.p99", "p99 response", "ms", [](const RunSummary& r) { return r.total.p99; }, nullptr},
+    {"service.mean", "mean service", "ms", [](const RunSummary& r) { return r.service.mean; },
+     [](const QueueMetrics& m) { return m.mu > 0 ? std::optional<double>(1000 / m.mu) : std::nullopt; }},
+    {"throughput", "throughput", "jobs/s", [](const RunSummary& r) { return r.throughputPerS; },
+     [](const QueueMetrics& m) { return finite(m.throughput); }},
+    {"utilization", "utilization", "", [](const RunSummary& r) { return r.utilization; },
+     [](const QueueMetrics& m) { return finite(m.utilization); }},
+    {"loss", "loss", "", [](const RunSummary& r) { return r.lossFraction; },
+     [](const QueueMetrics& m) { return finite(m.blocking); }},
+    {"elapsed", "run time", "s", [](const RunSummary& r) { return r.elapsedS; }, nullptr},
+};
+// clang-format on
+
+std::string measureKeys()
+{
+    std::string keys;
+    for (const ExperimentMeasure& m : kMeasures)
+        keys += (keys.empty() ? "" : ", ") + std::string(m.key);
+    return keys;
+}
+
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// A whole plain decimal number ("2.5", "100", "1e3"); no sign, no unit.
+std::optional<double> parseNumber(std::string_view text)
+{
+    double v = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+std::string quote(std::string_view s)
+{
+    return "'" + std::string(s) + "'";
+}
+
+// "100" and "ms" from "100ms": the number's characters, then the rest.
+std::pair<std::string_view, std::string_view> splitUnit(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size() &&
+           ((text[i] >= '0' && text[i] <= '9') || text[i] == '.' || text[i] == 'e' || text[i] == 'E' ||
+            ((text[i] == '-' || text[i] == '+') && i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
+        ++i;
+    // "1e" followed by no digit: the 'e' belongs to nothing; let the number fail.
+    return {text.substr(0, i), trimmed(text.substr(i))};
+}
+
+// The limit of a target in its measure's unit, or an error.
+bool parseLimit(const ExperimentMeasure& m, std::string_view text, double& limit, std::string& error)
+{
+    const std::string_view unit(m.unit);
+    const auto [numberText, suffix] = splitUnit(text);
+    const auto number = parseNumber(numberText);
+    if (!number) {
+        error = quote(text) + " is not a number with a unit; e.g. " + m.key +
+                (unit == "ms" || unit == "s" ? "<100ms"
+                 : unit.empty()              ? "<5%"
+                                             : "<100");
+        return false;
+    }
+    if (unit == "ms" || unit == "s") {
+        const auto ns = parseDuration(text);
+        if (!ns) {
+            error = std::string(m.key) + " is a time: " + quote(text) +
+                    " needs a unit, one of us, ms, s, m, h (e.g. " + m.key + "<100ms)";
+            return false;
+        }
+        limit = unit == "ms" ? toMillis(*ns) : toSeconds(*ns);
+        return true;
+    }
+    if (unit.empty()) {
+        if (suffix == "%")
+            limit = *number / 100;
+        else if (suffix.empty())
+            limit = *number;
+        else {
+            error = std::string(m.key) + " is a share: " + quote(text) +
+                    " must be a percentage (5%) or a fraction (0.05)";
+            return false;
+        }
+        if (limit > 1) {
+            error = std::string(m.key) + " is a share: " + quote(text) +
+                    " is out of range; allowed: 0% to 100% (0 to 1)";
+            return false;
+        }
+        return true;
+    }
+    // A rate: a plain number or with /s.
+    if (!suffix.empty() && suffix != "/s") {
+        error = std::string(m.key) + " is in " + m.unit + ": " + quote(text) +
+                " must be a plain number or end in /s";
+        return false;
+    }
+    limit = *number;
+    return true;
+}
+
+// ---------------------------------------------------------------- sweeps
+
+bool sweepable(const ScenarioField& f)
+{
+    return (f.type == FieldType::Integer || f.type == FieldType::Number || f.type == FieldType::Duration) &&
+           std::string_view(f.key) != "seed";
+}
+
+std::string sweepableKeys()
+{
+    std::string keys;
+    for (const ScenarioField& f : scenarioFields()) {
+        if (sweepable(f))
+            keys += (keys.empty() ? "" : ", ") + std::string(f.key);
+    }
+    return keys;
+}
+
+std::string formatNumber(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return buf;
+}
+
+// The allowed range in the user's words: "1 to 100000", "0 or 0.001 to 1000000 jobs/s", "0ms to 24h".
+std::string allowedRange(const ScenarioField& f)
+{
+    if (f.type == FieldType::Duration)
+        return formatDuration(static_cast<Nanos>(f.min)) + " to " + formatDuration(static_cast<Nanos>(f.max));
+    const std::string unit = *f.unit ? std::string(" ") + f.unit : std::string();
+    const double above = minimumAboveZero(f);
+    if (above > 0 && f.min <= 0)
+        return "0 or " + formatNumber(above) + " to " + formatNumber(f.max) + unit;
+    return formatNumber(f.min) + " to " + formatNumber(f.max) + unit;
+}
+
+// One value as typed, in the field's unit (Duration: seconds), or an error.
+bool parseSweepValue(const ScenarioField& f, std::string_view text, double& value, std::string& error)
+{
+    text = trimmed(text);
+    if (f.type == FieldType::Duration) {
+        const auto ns = parseDuration(text);
+        if (!ns) {
+            error = quote(text) + " is not a duration; " + f.key +
+                    " takes a duration with a unit (us, ms, s, m, h), e.g. 500ms";
+            return false;
+        }
+        value = toSeconds(*ns);
+        return true;
+    }
+    const auto v = parseNumber(text);
+    if (!v || (f.type == FieldType::Integer && *v != std::floor(*v))) {
+        error = quote(text) + " is not " + (f.type == FieldType::Integer ? "a whole number" : "a number") +
+                "; " + f.key + " takes " + (f.type == FieldType::Integer ? "whole numbers" : "numbers");
+        return false;
+    }
+    value = *v;
+    return true;
+}
+
+bool inRange(const ScenarioField& f, double value)
+{
+    if (f.type == FieldType::Duration) {
+        const double ns = std::round(value * 1e9);
+        return ns >= f.min && ns <= f.max;
+    }
+    if (value < f.min || value > f.max)
+        return false;
+    const double above = minimumAboveZero(f);
+    return !(above > 0 && value > 0 && value < above);
+}
+
+// FROM:TO:STEP, inclusive of TO (within a rounding of the step).
+bool expandRange(const ScenarioField& f, std::string_view spec, std::vector<double>& values,
+                 std::string& error)
+{
+    std::string_view parts[3];
+    std::size_t start = 0;
+    for (int i = 0; i < 3; ++i) {
+        const std::size_t colon = i < 2 ? spec.find(':', start) : std::string_view::npos;
+        if (i < 2 && colon == std::string_view::npos) {
+            error = quote(spec) + " is not FROM:TO:STEP; e.g. " + f.key + "=1:20:1";
+            return false;
+        }
+        parts[i] = spec.substr(start, i < 2 ? colon - start : std::string_view::npos);
+        start = colon + 1;
+    }
+    if (parts[2].find(':') != std::string_view::npos) {
+        error = quote(spec) + " is not FROM:TO:STEP: it has more than three parts";
+        return false;
+    }
+    double from = 0, to = 0, step = 0;
+    if (!parseSweepValue(f, parts[0], from, error) || !parseSweepValue(f, parts[1], to, error) ||
+        !parseSweepValue(f, parts[2], step, error))
+        return false;
+    if (step <= 0) {
+        error = "the step " + quote(trimmed(parts[2])) + " must be above 0";
+        return false;
+    }
+    if (to < from) {
+        error = "FROM " + quote(trimmed(parts[0])) + " is above TO " + quote(trimmed(parts[1])) +
+                "; give them in rising order";
+        return false;
+    }
+    const double count = std::floor((to - from) / step + 1e-9) + 1;
+    if (count > static_cast<double>(kMaxSweepPoints)) {
+        error = quote(spec) + " makes " + formatNumber(count) + " points; allowed: at most " +
+                std::to_string(kMaxSweepPoints) + " (a larger STEP)";
+        return false;
+    }
+    for (int i = 0; i < static_cast<int>(count); ++i) {
+        const double v = from + i * step;
+        // 0.1 + 2 * 0.1 is 0.30000000000000004: keep what the user would have typed.
+        values.push_back(f.type == FieldType::Integer ? std::round(v) : std::round(v * 1e9) / 1e9);
+    }
+    return true;
+}
+
+bool readSweepValues(const ScenarioField& f, std::string_view spec, std::vector<double>& values,
+                     std::string& error)
+{
+    if (spec.find(':') != std::string_view::npos)
+        return expandRange(f, spec, values, error);
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = spec.find(',', start);
+        const std::string_view item =
+            spec.substr(start, comma == std::string_view::npos ? comma : comma - start);
+        double v = 0;
+        if (trimmed(item).empty()) {
+            error = quote(spec) + " has an empty value; give FROM:TO:STEP or v1,v2,...";
+            return false;
+        }
+        if (!parseSweepValue(f, item, v, error))
+            return false;
+        values.push_back(v);
+        if (comma == std::string_view::npos)
+            break;
+        start = comma + 1;
+    }
+    if (values.size() > kMaxSweepPoints) {
+        error = "too many values (" + std::to_string(values.size()) + "); allowed: at most " +
+                std::to_string(kMaxSweepPoints);
+        return false;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- statistics
+
+// P(|T| <= t) for Student's t with df degrees of freedom, by the finite series for
+// whole df (Abramowitz & Stegun 26.7.3 and 26.7.4): no lgamma (which writes a global).
+double studentTwoSided(double t, int df)
+{
+    const double theta = std::atan(t / std::sqrt(static_cast<double>(df)));
+    const double c2 = std::cos(theta) * std::cos(theta);
+    const double s = std::sin(theta);
+    if (df % 2 == 0) {
+        double term = 1;
+        double sum = 1;
+        for (int k = 2; k <= df - 2; k += 2) {
+            term *= c2 * (k - 1) / k;
+            sum += term;
+        }
+        return s * sum;
+    }
+    if (df == 1)
+        return 2 * theta / M_PI;
+    double term = std::cos(theta);
+    double sum = term;
+    for (int k = 3; k <= df - 2; k += 2) {
+        term *= c2 * (k - 1) / k;
+        sum += term;
+    }
+    return 2 / M_PI * (theta + s * sum);
+}
+
+// ---------------------------------------------------------------- runs
+
+// Every figure of the summaries averaged; counts rounded to the nearest whole.
+LatencyStats meanLatency(const std::vector<RunSummary>& runs, LatencyStats RunSummary::*which)
+{
+    LatencyStats m;
+    double count = 0;
+    for (const RunSummary& r : runs) {
+        const LatencyStats& l = r.*which;
+        count += static_cast<double>(l.count);
+        m.mean += l.mean;
+        m.min += l.min;
+        m.p50 += l.p50;
+        m.p90 += l.p90;
+        m.p95 += l.p95;
+        m.p99 += l.p99;
+        m.p999 += l.p999;
+        m.max += l.max;
+    }
+    const double n = static_cast<double>(runs.size());
+    m.count = static_cast<std::uint64_t>(std::llround(count / n));
+    for (double* v : {&m.mean, &m.min, &m.p50, &m.p90, &m.p95, &m.p99, &m.p999, &m.max})
+        *v /= n;
+    return m;
+}
+
+RunSummary meanSummary(const std::vector<RunSummary>& runs)
+{
+    RunSummary m = runs.front();
+    const double n = static_cast<double>(runs.size());
+    const auto avg = [&](auto get) {
+        double sum = 0;
+        for (const RunSummary& r : runs)
+            sum += static_cast<double>(get(r));
+        return sum / n;
+    };
+    const auto count = [&](std::uint64_t Counters::*field) {
+        return static_cast<std::uint64_t>(
+            std::llround(avg([field](const RunSummary& r) { return r.counters.*field; })));
+    };
+    for (std::uint64_t Counters::*field :
+         {&Counters::submitted, &Counters::rejected, &Counters::refused, &Counters::dropped,
+          &Counters::succeeded, &Counters::failed, &Counters::cancelled, &Counters::attempts,
+          &Counters::retries, &Counters::timedOut, &Counters::throttled, &Counters::arrivedToBusy})
+        m.counters.*field = count(field);
+    m.elapsedS = avg([](const RunSummary& r) { return r.elapsedS; });
+    m.queued = std::llround(avg([](const RunSummary& r) { return r.queued; }));
+    m.inFlight = std::llround(avg([](const RunSummary& r) { return r.inFlight; }));
+    m.throughputPerS = avg([](const RunSummary& r) { return r.throughputPerS; });
+    m.utilization = avg([](const RunSummary& r) { return r.utilization; });
+    m.lossFraction = avg([](const RunSummary& r) { return r.lossFraction; });
+    m.probWait = avg([](const RunSummary& r) { return r.probWait; });
+    m.wait = meanLatency(runs, &RunSummary::wait);
+    m.service = meanLatency(runs, &RunSummary::service);
+    m.total = meanLatency(runs, &RunSummary::total);
+    m.throttle = meanLatency(runs, &RunSummary::throttle);
+    return m;
+}
+
+// One replication on the calling thread's watch: false if cancelled first.
+bool runReplication(const Scenario& scenario, Nanos warmup, const std::atomic<bool>* cancel, RunSummary& out)
+{
+    VirtualEngine engine(scenario);
+    engine.setWarmup(warmup);
+    engine.start();
+    // A cancel is looked at every 20 ms; a run usually ends long before.
+    while (!engine.waitFinished(20 * kMilli)) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) {
+            engine.cancel();
+            return false;
+        }
+    }
+    const Snapshot snap = engine.snapshot();
+    out = RunSummary::from(snap, "virtual");
+    if (warmup > 0)
+        applyWarmup(out, snap, engine.warmupMark());
+    return true;
+}
+
+void finishPoint(ExperimentPoint& p)
+{
+    p.mean = meanSummary(p.runs);
+    p.estimates.clear();
+    std::vector<double> values(p.runs.size());
+    for (const ExperimentMeasure& m : kMeasures) {
+        for (std::size_t i = 0; i < p.runs.size(); ++i)
+            values[i] = m.measured(p.runs[i]);
+        p.estimates.push_back(estimate(values));
+    }
+    p.theory = predict(p.scenario);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- public
+
+std::span<const ExperimentMeasure> experimentMeasures()
+{
+    return kMeasures;
+}
+
+const ExperimentMeasure* findExperimentMeasure(std::string_view key)
+{
+    for (const ExperimentMeasure& m : kMeasures) {
+        if (key == m.key)
+            return &m;
+    }
+    return nullptr;
+}
+
+double studentT975(int df)
+{
+    df = std::max(df, 1);
+    // A run of experiments asks for the same df again and again.
+    thread_local int cachedDf = 0;
+    thread_local double cachedT = 0;
+    if (df == cachedDf)
+        return cachedT;
+    double lo = 0, hi = 1000; // t(0.975, 1) = 12.7
+    for (int i = 0; i < 100 && hi - lo > 1e-12; ++i) {
+        const double mid = (lo + hi) / 2;
+        (studentTwoSided(mid, df) < 0.95 ? lo : hi) = mid;
+    }
+    cachedDf = df;
+    cachedT = (lo + hi) / 2;
+    return cachedT;
+}
+
+Estimate estimate(std::span<const double> values)
+{
+    Estimate e;
+    if (values.empty())
+        return e;
+    double sum = 0;
+    for (double v : values)
+        sum += v;
+    const auto n = static_cast<double>(values.size());
+    e.mean = sum / n;
+    if (values.size() < 2) {
+        e.ci95 = {e.mean, e.mean};
+        return e;
+    }
+    double squares = 0;
+    for (double v : values)
+        squares += (v - e.mean) * (v - e.mean);
+    const double half = studentT975(static_cast<int>(values.size()) - 1) * std::sqrt(squares / (n - 1) / n);
+    e.ci95 = {e.mean - half, e.mean + half};
+    return e;
+}
+
+bool parseTarget(std::string_view text, Target& out, std::string& error)
+{
+    const std::string_view all = trimmed(text);
+    const std::size_t op = all.find_first_of("<>");
+    if (op == std::string_view::npos) {
+        error = quote(all) +
+                " is not MEASURE<VALUE or MEASURE>VALUE; e.g. wait.mean<100ms, total.p99<2s, loss<1%";
+        return false;
+    }
+    const std::string_view key = trimmed(all.substr(0, op));
+    std::string_view rest = all.substr(op + 1);
+    if (!rest.empty() && rest.front() == '=')
+        rest.remove_prefix(1); // "<=" reads as "<": an interval is never exactly on the limit
+    const ExperimentMeasure* m = findExperimentMeasure(key);
+    if (!m) {
+        error = "unknown measure " + quote(key) + "; allowed: " + measureKeys();
+        return false;
+    }
+    const std::string_view limitText = trimmed(rest);
+    if (limitText.empty()) {
+        error = quote(all) + " has no value after '" + all[op] + "'; e.g. " + m->key + all[op] +
+                (std::string_view(m->unit) == "ms" ? "100ms" : "0.5");
+        return false;
+    }
+    double limit = 0;
+    if (!parseLimit(*m, limitText, limit, error))
+        return false;
+    out.measure = m;
+    out.below = all[op] == '<';
+    out.limit = limit;
+    return true;
+}
+
+bool parseSweep(std::string_view text, Sweep& out, std::string& error)
+{
+    const std::string_view all = trimmed(text);
+    const std::size_t eq = all.find('=');
+    if (eq == std::string_view::npos) {
+        error = quote(all) + " is not FIELD=FROM:TO:STEP or FIELD=v1,v2,...; e.g. workers=1:20:1";
+        return false;
+    }
+    std::string key(trimmed(all.substr(0, eq)));
+    std::replace(key.begin(), key.end(), '-', '_'); // the flag's spelling works too
+    const ScenarioField* f = findScenarioField(key);
+    if (!f || !sweepable(*f)) {
+        error = (f && std::string_view(f->key) == "seed")
+                    ? std::string("seed cannot be swept: replications use seed, seed+1, ... at every point")
+                    : (f ? quote(key) + " is not a numeric field" : "unknown field " + quote(key)) +
+                          "; allowed: " + sweepableKeys();
+        return false;
+    }
+    std::vector<double> values;
+    if (!readSweepValues(*f, trimmed(all.substr(eq + 1)), values, error)) {
+        error = std::string(f->key) + ": " + error;
+        return false;
+    }
+    for (double v : values) {
+        if (!inRange(*f, v)) {
+            error = std::string(f->key) + ": " + formatSweepValue(*f, v) +
+                    " is out of range; allowed: " + allowedRange(*f);
+            return false;
+        }
+    }
+    std::sort(values.begin(), values.end());
+    if (const auto twice = std::adjacent_find(values.begin(), values.end()); twice != values.end()) {
+        error = std::string(f->key) + ": " + formatSweepValue(*f, *twice) + " is given twice";
+        return false;
+    }
+    out.field = f;
+    out.values = std::move(values);
+    return true;
+}
+
+void applySweepValue(const ScenarioField& field, double value, Scenario& scenario)
+{
+    switch (field.type) {
+    case FieldType::Integer:
+        field.set(scenario, FieldValue(static_cast<std::int64_t>(std::llround(value))));
+        break;
+    case FieldType::Duration:
+        field.set(scenario, FieldValue(static_cast<std::int64_t>(std::llround(value * 1e9))));
+        break;
+    case FieldType::Number:
+        field.set(scenario, FieldValue(value));
+        break;
+    default:
+        break;
+    }
+}
+
+std::string formatSweepValue(const ScenarioField& field, double value)
+{
+    if (field.type == FieldType::Duration)
+        return formatDuration(static_cast<Nanos>(std::llround(value * 1e9)));
+    return formatNumber(value);
+}
+
+ExperimentResult runExperiment(const ExperimentSpec& spec, const std::function<void(int, int)>& progress,
+                               const std::atomic<bool>* cancel)
+{
+    ExperimentResult result;
+    const int replications = std::clamp(spec.replications, 1, kMaxReplications);
+    const std::size_t pointCount = spec.sweep ? spec.sweep->values.size() : 1;
+    std::vector<ExperimentPoint> points(pointCount);
+    for (std::size_t p = 0; p < pointCount; ++p) {
+        points[p].scenario = spec.scenario;
+        points[p].scenario.timeMode = TimeMode::Virtual;
+        if (spec.sweep) {
+            points[p].value = spec.sweep->values[p];
+            applySweepValue(*spec.sweep->field, points[p].value, points[p].scenario);
+        }
+        points[p].runs.resize(static_cast<std::size_t>(replications));
+        for (int r = 0; r < replications; ++r)
+            points[p].seeds.push_back(spec.scenario.seed + static_cast<std::uint64_t>(r));
+    }
+
+    // Tasks point by point, replication by replication: each writes its own slot, so
+    // the numbers do not depend on the thread count or on which thread ran what.
+    const int total = static_cast<int>(pointCount) * replications;
+    std::vector<char> done(static_cast<std::size_t>(total), 0);
+    std::atomic<int> next{0};
+    std::atomic<int> finished{0};
+    std::mutex progressMutex; // progress(done, total) arrives in order
+    const auto work = [&] {
+        for (int task = next++; task < total; task = next++) {
+            if (cancel && cancel->load(std::memory_order_relaxed))
+                return;
+            ExperimentPoint& point = points[static_cast<std::size_t>(task / replications)];
+            const auto r = static_cast<std::size_t>(task % replications);
+            Scenario sc = point.scenario;
+            sc.seed = point.seeds[r];
+            if (!runReplication(sc, spec.warmup, cancel, point.runs[r]))
+                return;
+            done[static_cast<std::size_t>(task)] = 1;
+            if (progress) {
+                std::lock_guard lock(progressMutex);
+                progress(++finished, total);
+            }
+        }
+    };
+    int threads = spec.threads > 0 ? spec.threads : static_cast<int>(std::thread::hardware_concurrency());
+    threads = std::clamp(threads, 1, std::max(1, total));
+    {
+        std::vector<std::jthread> pool;
+        for (int t = 1; t < threads; ++t)
+            pool.emplace_back(work);
+        work();
+    }
+
+    // Only whole points, and only the first ones: a later point without an earlier
+    // one cannot be "the smallest value that meets the target".
+    for (std::size_t p = 0; p < pointCount; ++p) {
+        const auto first = done.begin() + static_cast<std::ptrdiff_t>(p) * replications;
+        if (!std::all_of(first, first + replications, [](char c) { return c != 0; })) {
+            result.cancelled = true;
+            break;
+        }
+        finishPoint(points[p]);
+        result.points.push_back(std::move(points[p]));
+    }
+    if (spec.target && spec.target->measure) {
+        const auto index = static_cast<std::size_t>(spec.target->measure - kMeasures);
+        for (std::size_t p = 0; p < result.points.size(); ++p) {
+            if (spec.target->metBy(result.points[p].estimates[index])) {
+                result.answer = p;
+                break;
+            }
+        }
+    }
+    return result;
+}
+
+} // namespace poollab
