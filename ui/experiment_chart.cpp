@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/experiment_chart.h"
 
-#include "core/duration.h"
 #include "core/scenario_fields.h"
 #include "ui/chart_legend.h"
 
@@ -152,30 +151,24 @@ QString formatEstimate(const ExperimentMeasure& measure, const Estimate& e)
         .arg(formatMeasure(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
 }
 
-double fieldScale(const ScenarioField& field)
-{
-    return field.type == FieldType::Duration ? 1e-6 : 1;
-}
-
 QString fieldAxisTitle(const ScenarioField& field)
 {
     const QString label = QString::fromUtf8(field.label);
     if (field.type == FieldType::Duration)
-        return label + QStringLiteral(" (ms)");
+        return label + QStringLiteral(" (s)");
     if (field.unit[0] != '\0')
         return QStringLiteral("%1 (%2)").arg(label, QString::fromUtf8(field.unit));
     return label;
 }
 
-QString formatSweepValue(const ScenarioField& field, double value)
+QString describeSweepValue(const ScenarioField& field, double value)
 {
     const QString label = QString::fromUtf8(field.label).toLower();
-    QString number;
-    if (field.type == FieldType::Duration)
-        return label + QLatin1Char(' ') + QString::fromStdString(formatDuration(static_cast<Nanos>(value)));
-    number = field.type == FieldType::Integer
-                 ? QLocale().toString(static_cast<qlonglong>(std::llround(value)))
-                 : QLocale().toString(value, 'g', 6);
+    if (field.type == FieldType::Duration) // as --sweep takes it: "1.5s"
+        return label + QLatin1Char(' ') + QString::fromStdString(formatSweepValue(field, value));
+    const QString number = field.type == FieldType::Integer
+                               ? QLocale().toString(static_cast<qlonglong>(std::llround(value)))
+                               : QLocale().toString(value, 'g', 6);
     if (field.unit[0] != '\0')
         return number + QLatin1Char(' ') + QString::fromUtf8(field.unit);
     // "13 workers", "400 jobs"; "queue capacity 20", "seed 3".
@@ -318,11 +311,10 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     const auto measures = experimentMeasures();
     const auto index = static_cast<std::size_t>(&measure - measures.data());
     const double ys = measureScale(measure);
-    const double xs = field ? fieldScale(*field) : 1;
     QList<QPointF> mean, low, high, theory;
     QString model;
     for (const ExperimentPoint& point : result.points) {
-        const double x = point.value * xs;
+        const double x = point.value;
         const Estimate& e = point.estimates.at(index);
         mean << QPointF(x, e.mean * ys);
         low << QPointF(x, e.ci95.low * ys);
@@ -360,7 +352,7 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     if (result.answer && *result.answer < result.points.size()) {
         const ExperimentPoint& a = result.points[*result.answer];
         m_answer->append(mean[static_cast<qsizetype>(*result.answer)]);
-        m_answerLabel = (field ? formatSweepValue(*field, a.value) : tr("the scenario")) +
+        m_answerLabel = (field ? describeSweepValue(*field, a.value) : tr("the scenario")) +
                         QStringLiteral(": ") + formatEstimate(measure, a.estimates.at(index));
     }
     m_header->setTitle(field ? tr("%1 (%2) by %3 \u00b7 %4 replications")

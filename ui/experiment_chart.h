@@ -22,23 +22,22 @@ namespace poollab {
 class ChartHeader;
 
 // How the Experiment view writes a measure and a swept value. A share (a measure
-// without a unit: loss, utilization) shows as a percentage, as --target takes it; a
-// duration field's values (nanoseconds) show in milliseconds.
+// without a unit: loss, utilization) shows as a percentage, as --target takes it. Swept
+// values are in the field's unit as the sweep holds them (a duration in seconds).
 double measureScale(const ExperimentMeasure& measure);                 // 100 for a share, else 1
 QString measureUnit(const ExperimentMeasure& measure);                 // "%" for a share
 QString formatMeasure(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
 // "61.2 ms [58.9, 63.4]": the estimate as the answer's label and sentence give it.
 QString formatEstimate(const ExperimentMeasure& measure, const Estimate& estimate);
-double fieldScale(const ScenarioField& field); // 1e-6 for a duration (ns to ms), else 1
-QString fieldAxisTitle(const ScenarioField& field);
-// "13 workers", "rate 12 jobs/s", "think time 250ms": a swept value with what it is.
-QString formatSweepValue(const ScenarioField& field, double value);
+QString fieldAxisTitle(const ScenarioField& field); // "Workers", "Rate (jobs/s)", "Think time (s)"
+// "13 workers", "12 jobs/s", "think time 250ms": a swept value with what it is.
+QString describeSweepValue(const ScenarioField& field, double value);
 
 // An experiment's measure against the swept field, drawn once per result: the 95 %
 // interval as a band (an area between the lows and the highs), the mean as a line with
 // points, queueing theory's prediction where its formulas apply, the target as a
 // horizontal line, and the answer (the smallest value meeting the target) as a star
-// with its label. Values are in display units (measureScale(), fieldScale()).
+// with its label. Measures are in display units (measureScale()).
 class ExperimentChart : public QWidget
 {
     Q_OBJECT

@@ -69,20 +69,14 @@ std::vector<const ScenarioField*> sweepableFields()
     return fields;
 }
 
-double asNumber(const FieldValue& v)
+// A field's value in the sweep's units (a duration in seconds).
+double sweepUnits(const ScenarioField& field, const FieldValue& v)
 {
     if (const auto* i = std::get_if<std::int64_t>(&v))
-        return static_cast<double>(*i);
+        return field.type == FieldType::Duration ? static_cast<double>(*i) / 1e9 : static_cast<double>(*i);
     if (const auto* d = std::get_if<double>(&v))
         return *d;
     return 0;
-}
-
-FieldValue asFieldValue(const ScenarioField& field, double v)
-{
-    if (field.type == FieldType::Number)
-        return v;
-    return static_cast<std::int64_t>(std::llround(v));
 }
 
 double roundStep(double v)
@@ -96,8 +90,8 @@ double roundStep(double v)
     return 10 * mag;
 }
 
-// A first range around the base scenario's value: half of it to twice it, about ten
-// points, inside the field's range.
+// A first range around the base scenario's value (in the sweep's units): half of it to
+// twice it, about ten points, inside the field's range.
 struct SuggestedRange
 {
     double from = 0;
@@ -106,20 +100,26 @@ struct SuggestedRange
 };
 SuggestedRange suggestRange(const ScenarioField& field, double value)
 {
-    const double low = std::max(field.min, minimumAboveZero(field));
+    const bool duration = field.type == FieldType::Duration;
+    const double scale = duration ? 1e-9 : 1; // the table's duration ranges are in ns
+    const double min = field.min * scale;
+    const double max = field.max * scale;
+    const double low = std::max(min, minimumAboveZero(field));
     double from = value > 0 ? value / 2 : low;
-    double to = value > 0 ? value * 2 : low + (field.type == FieldType::Integer ? 10 : field.max / 10);
-    if (field.type == FieldType::Duration && value <= 0)
-        to = static_cast<double>(kSecond);
-    from = std::clamp(from, field.min, field.max);
-    to = std::clamp(to, from, field.max);
+    double to = value > 0 ? value * 2
+                          : low + (duration                           ? 1
+                                   : field.type == FieldType::Integer ? 10
+                                                                      : max / 10);
+    from = std::clamp(from, min, max);
+    to = std::clamp(to, from, max);
     double step = roundStep((to - from) / 10);
-    if (field.type != FieldType::Number) {
+    if (field.type == FieldType::Integer) {
         step = std::max(1.0, std::round(step));
         from = std::ceil(from);
+        to = std::floor(to);
     }
-    if (field.type == FieldType::Duration)
-        step = std::max(step, static_cast<double>(kMilli));
+    if (duration)
+        step = std::max(step, 0.001);
     return {from, to, step};
 }
 
@@ -376,7 +376,7 @@ void ExperimentView::setTheme(Theme theme)
 {
     m_theme = theme;
     m_chart->setTheme(theme);
-    showError(m_error->isVisible() ? m_error->text() : QString()); // its red follows the theme
+    showError(m_error->isHidden() ? QString() : m_error->text()); // its red follows the theme
 }
 
 const ScenarioField* ExperimentView::chosenField() const
@@ -394,10 +394,10 @@ void ExperimentView::onFieldChosen()
     const ScenarioField* field = chosenField();
     if (!field)
         return;
-    const SuggestedRange r = suggestRange(*field, asNumber(field->get(m_base)));
-    m_from->setText(formatFieldValue(*field, asFieldValue(*field, r.from)));
-    m_to->setText(formatFieldValue(*field, asFieldValue(*field, r.to)));
-    m_step->setText(formatFieldValue(*field, asFieldValue(*field, r.step)));
+    const SuggestedRange r = suggestRange(*field, sweepUnits(*field, field->get(m_base)));
+    m_from->setText(QString::fromStdString(formatSweepValue(*field, r.from)));
+    m_to->setText(QString::fromStdString(formatSweepValue(*field, r.to)));
+    m_step->setText(QString::fromStdString(formatSweepValue(*field, r.step)));
     const QString allowed = tr("Allowed: %1.").arg(allowedText(*field));
     for (QLineEdit* edit : {m_from, m_to, m_step, m_list})
         edit->setToolTip(fieldToolTip(*field) + QLatin1Char(' ') + allowed);
@@ -497,10 +497,12 @@ std::optional<ExperimentSpec> ExperimentView::spec(QString* error) const
     }
     s.sweep = std::move(sweep);
     const QString warmup = m_warmup->text().trimmed();
+    // As --warmup reads it.
     const std::optional<Nanos> w = warmup.isEmpty() ? Nanos{0} : parseDuration(warmup.toStdString());
-    if (!w) {
-        *error = tr("Warm-up: '%1' is not a duration; allowed: 0 or a duration such as 30s or 500ms")
-                     .arg(elided(warmup));
+    if (!w || *w > 24 * 3600 * kSecond) {
+        *error = tr("Warm-up: '%1' is %2; allowed: a duration from 0ms to 24h with a unit (us, ms, s, m, h), "
+                    "e.g. 60s")
+                     .arg(elided(warmup), w ? tr("out of range") : tr("not a duration"));
         return std::nullopt;
     }
     s.warmup = *w;
@@ -521,9 +523,9 @@ std::optional<ExperimentSpec> ExperimentView::spec(QString* error) const
     // would (a rate of 0 with Poisson arrivals, a burst without jobs...).
     for (const double v : s.sweep->values) {
         Scenario point = s.scenario;
-        s.sweep->field->set(point, asFieldValue(*s.sweep->field, v));
+        applySweepValue(*s.sweep->field, v, point);
         if (const QString problem = crossCheckScenario(point); !problem.isEmpty()) {
-            *error = tr("At %1: %2").arg(formatSweepValue(*s.sweep->field, v), problem);
+            *error = tr("At %1: %2").arg(describeSweepValue(*s.sweep->field, v), problem);
             return std::nullopt;
         }
     }
@@ -540,7 +542,7 @@ void ExperimentView::showError(const QString& message)
 
 QString ExperimentView::errorText() const
 {
-    return m_error->isVisible() ? m_error->text() : QString();
+    return m_error->isHidden() ? QString() : m_error->text();
 }
 
 void ExperimentView::setInputsEnabled(bool enabled)
@@ -705,13 +707,13 @@ QString ExperimentView::answerText() const
                                   formatMeasure(*measure, s.target->limit));
     if (!r.answer) {
         return prefix + tr("No value from %1 to %2 meets %3 with its whole 95 % interval.")
-                            .arg(formatSweepValue(*field, r.points.front().value),
-                                 formatSweepValue(*field, r.points.back().value), goal);
+                            .arg(describeSweepValue(*field, r.points.front().value),
+                                 describeSweepValue(*field, r.points.back().value), goal);
     }
     const ExperimentPoint& a = r.points[*r.answer];
     QString sentence = prefix + tr("%1 is the smallest value that meets %2: %3 (95 % interval over %4 "
                                    "replications).")
-                                    .arg(formatSweepValue(*field, a.value), goal,
+                                    .arg(describeSweepValue(*field, a.value), goal,
                                          formatEstimate(*measure, a.estimates.at(index)))
                                     .arg(s.replications);
     if (a.theory.applies && measure->predicted) {
