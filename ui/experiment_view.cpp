@@ -175,16 +175,9 @@ ExperimentView::~ExperimentView()
     }
 }
 
-QWidget* ExperimentView::createInputs()
+// The field, and a range or a list of its values.
+QHBoxLayout* ExperimentView::createSweepRow()
 {
-    auto* box = new QWidget;
-    auto* grid = new QGridLayout(box);
-    grid->setContentsMargins(0, 0, 0, 0);
-    m_baseText = new QLabel;
-    m_baseText->setObjectName(QStringLiteral("experimentBase"));
-    m_baseText->setWordWrap(true);
-    grid->addWidget(m_baseText, 0, 0, 1, 4);
-
     m_field = new QComboBox;
     m_field->setObjectName(QStringLiteral("sweepField"));
     for (const ScenarioField* f : sweepableFields())
@@ -218,8 +211,21 @@ QWidget* ExperimentView::createInputs()
     valuesRow->addWidget(m_field);
     valuesRow->addWidget(m_valuesKind);
     valuesRow->addWidget(m_values, 1);
+    return valuesRow;
+}
+
+QWidget* ExperimentView::createInputs()
+{
+    auto* box = new QWidget;
+    auto* grid = new QGridLayout(box);
+    grid->setContentsMargins(0, 0, 0, 0);
+    m_baseText = new QLabel;
+    m_baseText->setObjectName(QStringLiteral("experimentBase"));
+    m_baseText->setWordWrap(true);
+    grid->addWidget(m_baseText, 0, 0, 1, 4);
+
     grid->addWidget(new QLabel(tr("Sweep")), 1, 0);
-    grid->addLayout(valuesRow, 1, 1);
+    grid->addLayout(createSweepRow(), 1, 1);
 
     m_replications = new QSpinBox;
     m_replications->setObjectName(QStringLiteral("replications"));

@@ -12,6 +12,7 @@
 #include <optional>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -104,6 +105,7 @@ private:
     struct Running;
 
     QWidget* createInputs();
+    QHBoxLayout* createSweepRow();
     QWidget* createOutputs();
     void onFieldChosen();
     void onMeasureChosen();

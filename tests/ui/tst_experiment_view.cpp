@@ -409,6 +409,55 @@ private slots:
         QCOMPARE(view->chart()->chart()->theme(), QChart::ChartThemeDark);
         w.setTheme(Theme::Light);
     }
+
+    // The README's picture (scripts/experiment-screenshot.sh): signups arriving at 90 a
+    // second, each taking 500 ms on average; how many workers keep the mean wait under
+    // 100 ms? Saved into POOLLAB_SHOT_DIR when it is set.
+    void readmeScreenshot()
+    {
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DIR is not set");
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        MainWindow w(hooks);
+        const bool dark = qEnvironmentVariable("POOLLAB_SHOT_THEME") == QLatin1String("dark");
+        w.setTheme(dark ? Theme::Dark : Theme::Light);
+        Scenario s;
+        s.name = "Signups at 90 a second";
+        s.arrival = ArrivalKind::Poisson;
+        s.rate = 90;
+        s.latency = "exp(500ms)";
+        s.workers = 50;
+        s.queueCapacity = 100000;
+        s.jobs = 20000;
+        s.seed = 1;
+        w.setScenario(s);
+        w.openExperiment();
+        QDialog* dialog = w.experimentDialog();
+        dialog->resize(1000, 700);
+        ExperimentView* view = w.experimentView();
+        view->setRange(QStringLiteral("47"), QStringLiteral("60"), QStringLiteral("1"));
+        view->setReplications(10);
+        view->setWarmup(QStringLiteral("30s"));
+        QVERIFY(view->setMeasure(QStringLiteral("wait.mean")));
+        view->setTarget(QStringLiteral("<"), QStringLiteral("100"));
+        QVERIFY(view->start());
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 300000);
+        QVERIFY(QTest::qWaitForWindowExposed(dialog));
+        QCoreApplication::processEvents();
+        const QString name = dark ? QStringLiteral("screenshot-experiment-dark.png")
+                                  : QStringLiteral("screenshot-experiment.png");
+        QVERIFY(dialog->grab().save(QDir(out).filePath(name)));
+        // What the picture should show, to check it against.
+        const ExperimentResult* r = view->result();
+        const std::size_t m = indexOf("wait.mean");
+        for (const ExperimentPoint& p : r->points)
+            qInfo("%g workers: mean %.2f [%.2f, %.2f] theory %.2f", p.value, p.estimates[m].mean,
+                  p.estimates[m].ci95.low, p.estimates[m].ci95.high,
+                  p.theory.applies ? p.theory.metrics.meanWait * 1000 : -1.0);
+        qInfo("%s", qPrintable(view->answerText()));
+    }
 };
 
 QTEST_MAIN(TstExperimentView)
