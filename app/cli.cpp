@@ -194,6 +194,62 @@ QString optionLine(const OptionDef& o)
     return line;
 }
 
+OptionDef option(std::initializer_list<const char*> names, const char* valueName, const QString& help)
+{
+    OptionDef d;
+    for (const char* n : names)
+        d.names << latin(n);
+    d.valueName = latin(valueName);
+    d.help = help;
+    return d;
+}
+
+QString measureList()
+{
+    QStringList keys;
+    for (const ExperimentMeasure& m : experimentMeasures())
+        keys << latin(m.key);
+    return keys.join(QStringLiteral(", "));
+}
+
+// Issue #15: replications, warm-up, sweeps and a sizing target.
+Section experimentSection()
+{
+    return {
+        QStringLiteral("Experiments (with --headless)"),
+        {option({"replications"}, "N",
+                QStringLiteral("Run the scenario N times in virtual time, with seeds SEED, SEED+1, ..., in "
+                               "parallel on every core, and report each measure as its mean over the runs "
+                               "with a 95 % Student-t interval (the summary JSON's \"ci95\"). Allowed: 2 to "
+                               "%1. Default: a single run; with --sweep, %2 per value. Not with --time "
+                               "real.")
+                    .arg(kMaxReplications)
+                    .arg(kDefaultSweepReplications)),
+         option({"warmup"}, "DURATION",
+                QStringLiteral("Leave out the latencies of jobs planned to arrive before DURATION of run "
+                               "time, and measure throughput, utilization and loss over the rest of the run; "
+                               "counts stay whole-run. Virtual time only. Allowed: 0ms to 24h. Default: "
+                               "0ms.")),
+         option(
+             {"sweep"}, "FIELD=FROM:TO:STEP|FIELD=V1,V2,...",
+             QStringLiteral("Run the replications at each value of one numeric scenario field (workers, "
+                            "queue_capacity, rate, timeout, ...; durations with a unit), with the same "
+                            "seeds at every value, e.g. workers=1:20:1 or rate=50,80,90. Each value must be "
+                            "in the field's range; at most %1 values.")
+                 .arg(kMaxSweepPoints)),
+         option({"sweep-csv"}, "FILE|-",
+                QStringLiteral("With --sweep: write one row per value: the value, then each measure's mean, "
+                               "low and high, and the theory's value where it applies (docs/CSV.md), to FILE "
+                               "or to stdout with -.")),
+         option(
+             {"target"}, "MEASURE<VALUE",
+             QStringLiteral("With --sweep: the goal, e.g. 'wait.mean<100ms', 'total.p99<2s', 'loss<1%' or "
+                            "'utilization>0.8'. PoolLab names the smallest value whose whole 95 % interval "
+                            "meets it, or says that none does (exit status 0). Measures: %1. Times take a "
+                            "unit (us, ms, s, m, h); shares a % or a fraction.")
+                 .arg(measureList()))}};
+}
+
 std::vector<Section> sections()
 {
     const auto o = [](std::initializer_list<const char*> names, const char* valueName, const QString& help) {
@@ -260,6 +316,7 @@ std::vector<Section> sections()
           o({"quiet"}, "",
             QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
                            "summary."))}});
+    out.push_back(experimentSection());
     out.push_back(
         {QStringLiteral("Run history"),
          {o({"record"}, "",
@@ -449,7 +506,8 @@ QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
             return QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
                 .arg(latin(flag));
     }
-    for (const char* flag : {"csv", "summary-csv", "summary-json", "save-scenario", "scenario"}) {
+    for (const char* flag :
+         {"csv", "summary-csv", "summary-json", "save-scenario", "scenario", "sweep-csv"}) {
         if (flags.isSet(flag) && flags.value(flag).isEmpty())
             return QStringLiteral("--%1: a file name is needed").arg(latin(flag));
     }
@@ -458,7 +516,8 @@ QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
     const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
                                  {latin("summary-csv"), cl.summaryCsvPath},
                                  {latin("summary-json"), cl.summaryJsonPath},
-                                 {latin("save-scenario"), cl.saveScenarioPath}};
+                                 {latin("save-scenario"), cl.saveScenarioPath},
+                                 {latin("sweep-csv"), flags.value("sweep-csv")}};
     std::vector<NamedPath> given;
     for (const NamedPath& o : outputs) {
         if (!o.path.isEmpty())
@@ -563,6 +622,94 @@ QString readRunFlags(const Flags& flags, bool headless, CommandLine& cl)
         return QStringLiteral("--run-name: a name is needed");
     if (flags.isSet("runs-db") && cl.runsDbPath.isEmpty())
         return QStringLiteral("--runs-db: a file name is needed");
+    return {};
+}
+
+// --sweep and --target, each value checked against the field's range and the whole
+// scenario at that value.
+QString readSweepAndTarget(const Flags& flags, CommandLine& cl)
+{
+    if (flags.isSet("sweep")) {
+        Sweep sweep;
+        std::string why;
+        if (!parseSweep(flags.value("sweep").toStdString(), sweep, why))
+            return QStringLiteral("--sweep: ") + QString::fromStdString(why);
+        for (double v : sweep.values) {
+            Scenario at = cl.scenario;
+            applySweepValue(*sweep.field, v, at);
+            if (const QString bad = validateScenario(at); !bad.isEmpty())
+                return QStringLiteral("--sweep: at %1=%2: %3")
+                    .arg(latin(sweep.field->key), QString::fromStdString(formatSweepValue(*sweep.field, v)),
+                         withFlagNames(bad));
+        }
+        cl.sweep = std::move(sweep);
+    }
+    if (flags.isSet("target")) {
+        cl.targetText = flags.value("target");
+        Target target;
+        std::string why;
+        if (!parseTarget(cl.targetText.toStdString(), target, why))
+            return QStringLiteral("--target: ") + QString::fromStdString(why);
+        if (!cl.sweep)
+            return QStringLiteral("--target needs --sweep FIELD=FROM:TO:STEP (the values to choose from)");
+        cl.target = target;
+    }
+    if (flags.isSet("sweep-csv") && !cl.sweep)
+        return QStringLiteral("--sweep-csv needs --sweep FIELD=FROM:TO:STEP");
+    return {};
+}
+
+// --replications, --warmup, --sweep, --sweep-csv, --target.
+QString readExperimentFlags(const Flags& flags, bool headless, CommandLine& cl)
+{
+    for (const char* flag : {"replications", "warmup", "sweep", "sweep-csv", "target"}) {
+        if (!headless && flags.isSet(flag))
+            return QStringLiteral("--%1 needs --headless").arg(latin(flag));
+    }
+    if (flags.isSet("replications")) {
+        const QString text = flags.value("replications");
+        bool ok = false;
+        const qlonglong n = text.trimmed().toLongLong(&ok);
+        const QString allowed = QStringLiteral("a whole number from 2 to %1").arg(kMaxReplications);
+        if (!ok)
+            return QStringLiteral("--replications: %1 is not a whole number; allowed: %2")
+                .arg(quoted(text), allowed);
+        if (n < 2 || n > kMaxReplications)
+            return rangeError(QStringLiteral("replications"), elided(text), allowed);
+        cl.replications = static_cast<int>(n);
+    }
+    if (flags.isSet("warmup")) {
+        const QString text = flags.value("warmup");
+        const auto ns = parseDuration(text.trimmed().toStdString());
+        const QString allowed =
+            QStringLiteral("a duration from 0ms to 24h with a unit (us, ms, s, m, h), e.g. 60s");
+        if (!ns)
+            return QStringLiteral("--warmup: %1 is not a duration; allowed: %2").arg(quoted(text), allowed);
+        if (*ns > 24 * 3600 * kSecond)
+            return rangeError(QStringLiteral("warmup"), elided(text), allowed);
+        cl.warmup = *ns;
+    }
+    if (QString why = readSweepAndTarget(flags, cl); !why.isEmpty())
+        return why;
+    cl.sweepCsvPath = flags.value("sweep-csv");
+    if (cl.sweep && cl.replications == 0)
+        cl.replications = kDefaultSweepReplications;
+    if (!cl.isExperiment()) {
+        if (cl.warmup > 0 && cl.scenario.timeMode != TimeMode::Virtual)
+            return QStringLiteral("--warmup applies to virtual time only: add --time virtual");
+        return {};
+    }
+    // An experiment runs in virtual time, whatever the preset or file says; asking for
+    // real threads is a contradiction.
+    if (flags.isSet("time") && cl.scenario.timeMode == TimeMode::Real)
+        return QStringLiteral("--replications and --sweep run in virtual time: not with --time real");
+    for (const char* flag : {"csv", "summary-csv", "record", "metrics-port"}) {
+        if (flags.isSet(flag))
+            return QStringLiteral("--%1 is for a single run; an experiment (--replications, --sweep) writes "
+                                  "--summary-json and --sweep-csv")
+                .arg(latin(flag));
+    }
+    cl.scenario.timeMode = TimeMode::Virtual;
     return {};
 }
 
@@ -781,7 +928,10 @@ QString manPageText()
           "poollab --headless --preset signup-burst --time virtual --summary-json -",
           "poollab --headless --preset retry-storm --csv run.csv --summary-csv summary.csv",
           "poollab --headless --preset retry-storm --time virtual --record --run-name before",
-          "poollab runs list", "poollab runs compare 1 2", "poollab --preset mmc-queue --start"})
+          "poollab runs list", "poollab runs compare 1 2",
+          "poollab --headless --preset mmc-queue --sweep workers=8:14:1 --warmup 60s --target "
+          "'wait.p99<100ms'",
+          "poollab --preset mmc-queue --start"})
         page += QStringLiteral(".PP\n.nf\n") + line(latin(example)) + QStringLiteral(".fi\n");
     page += QStringLiteral(".SH LICENSE\nGPL\\-3.0\\-or\\-later.\n");
     return page;
@@ -882,6 +1032,8 @@ CommandLine parseCommandLine(const QStringList& arguments)
     if (QString why = readMetricsFlags(flags, headless, cl); !why.isEmpty())
         return fail(why);
     if (QString why = readRunFlags(flags, headless, cl); !why.isEmpty())
+        return fail(why);
+    if (QString why = readExperimentFlags(flags, headless, cl); !why.isEmpty())
         return fail(why);
 
     if (headless)

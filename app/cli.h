@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/experiment.h"
 #include "core/scenario.h"
 
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace poollab {
@@ -61,7 +63,20 @@ struct CommandLine
     QString runsVerb;
     std::vector<std::int64_t> runIds;
     bool runsJson = false; // --json
+    // Experiments (issue #15; docs/CLI.md, "Experiments"): the scenario run `replications`
+    // times in virtual time, at each value of `sweep` if given, judged by `target`.
+    // replications 0: a single run (--warmup may still trim it).
+    int replications = 0;
+    Nanos warmup = 0;
+    std::optional<Sweep> sweep;
+    std::optional<Target> target;
+    QString targetText; // as typed, for messages
+    QString sweepCsvPath;
+    bool isExperiment() const { return replications > 0; }
 };
+
+// Replications per point when --sweep comes without --replications.
+inline constexpr int kDefaultSweepReplications = 10;
 
 // Parses argv (including the program name), loads the preset or scenario file it
 // names and checks the result. Never exits; errors come back in the result.

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
+#include "app/experiment_report.h"
 #include "app/metrics_server.h"
 #include "app/runs_command.h"
 #include "core/duration.h"
+#include "core/experiment.h"
 #include "core/interval_record.h"
 #include "core/load_generator.h"
 #include "core/queueing_theory.h"
@@ -16,6 +18,7 @@
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
 #include "io/summary_json.h"
+#include "io/sweep_csv.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -31,6 +34,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 namespace poollab {
@@ -583,15 +587,37 @@ std::int64_t recordRun(const CommandLine& cl, Recorder& recorder, TimeMode mode,
 // gets what "-" names (at most one output may), else the human summary. Each file is
 // written even if another failed, so that one bad path costs only its file and a
 // closed stdout costs none. Returns the exit code.
+// --warmup on a single run: the rates after it (applyWarmup), and the theory's
+// measured side from the same window. Little's law needs L over the same span as W,
+// which a trimmed run does not have: it is left out.
+void trimToWarmup(const Engine& engine, const Snapshot& finalSnapshot, RunSummary& summary,
+                  TheoryComparison& theory)
+{
+    const auto* virtualEngine = dynamic_cast<const VirtualEngine*>(&engine);
+    if (!virtualEngine)
+        return;
+    applyWarmup(summary, finalSnapshot, virtualEngine->warmupMark());
+    const QueueMetrics& m = theory.prediction.metrics;
+    theory.measuredUtilization = summary.utilization;
+    theory.measuredBlocking = summary.lossFraction;
+    theory.measuredProbWait = summary.probWait;
+    theory.measuredThroughput = summary.throughputPerS;
+    theory.utilizationError = relativeDifference(summary.utilization, m.utilization);
+    theory.blockingError = relativeDifference(summary.lossFraction, m.blocking);
+    theory.hasLittle = false;
+}
+
 int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSnapshot,
            TimeSeriesCsvStream& csv, const Monitor& monitor, Recorder* recorder, QTextStream& err)
 {
     const Scenario& sc = cl.scenario;
     if (monitor.interrupts() > 0 && !cl.quiet)
         err << "poollab: the run was cut short; the summary covers what happened until then\n";
-    const RunSummary summary =
+    RunSummary summary =
         RunSummary::from(finalSnapshot, engine.timeMode() == TimeMode::Virtual ? "virtual" : "real");
-    const TheoryComparison theory = compareWithTheory(sc, finalSnapshot, engine.meanInSystem());
+    TheoryComparison theory = compareWithTheory(sc, finalSnapshot, engine.meanInSystem());
+    if (cl.warmup > 0)
+        trimToWarmup(engine, finalSnapshot, summary, theory);
     const QString name = QString::fromStdString(sc.name);
     QByteArray json = summaryToJson(summary, name, theory);
     const QByteArray summaryCsv = summaryToCsv(finalSnapshot, finalSnapshot.runNs);
@@ -659,10 +685,163 @@ void lingerForMetrics(const CommandLine& cl, const MetricsEndpoint& metrics, int
         cv.wait_for(lock, std::chrono::nanoseconds(std::min<Nanos>(end - now, 50 * kMilli)));
 }
 
+// ---- experiments (issue #15): replications, sweeps and a target, without a window.
+
+// Finished runs of an experiment as a bar on a terminal's stderr, once it has lasted
+// ~2 s, as a single run's progress is drawn. Called once per finished run, in order.
+class ExperimentProgress
+{
+public:
+    explicit ExperimentProgress(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO)) {}
+    void update(int done, int total)
+    {
+        const double elapsed = toSeconds(steadyNowNs() - m_startNs);
+        if (!m_enabled || elapsed < 2 || total <= 0)
+            return;
+        const double fraction = static_cast<double>(done) / total;
+        constexpr int kWidth = 30;
+        const int filled = static_cast<int>(fraction * kWidth);
+        std::fprintf(stderr, "\r%-78s",
+                     QStringLiteral("[%1%2] %3%  %4/%5 runs  %6s elapsed  ETA %7s")
+                         .arg(QString(filled, QLatin1Char('#')), QString(kWidth - filled, QLatin1Char('.')))
+                         .arg(fraction * 100, 5, 'f', 1)
+                         .arg(done)
+                         .arg(total)
+                         .arg(elapsed, 0, 'f', 1)
+                         .arg(std::llround(elapsed * (1 - fraction) / std::max(fraction, 1e-9)))
+                         .toLocal8Bit()
+                         .constData());
+        std::fflush(stderr);
+        m_drawn = true;
+    }
+    void finish()
+    {
+        if (m_drawn)
+            std::fprintf(stderr, "\n");
+        m_drawn = false;
+    }
+
+private:
+    bool m_enabled;
+    bool m_drawn = false;
+    Nanos m_startNs = steadyNowNs();
+};
+
+// While an experiment runs: a stop signal cancels it (the points that finished are
+// reported). Polls the handler's counter every 50 ms.
+class ExperimentWatch
+{
+public:
+    explicit ExperimentWatch(std::atomic<bool>& cancel)
+        : m_thread([this, &cancel](std::stop_token stop) {
+              std::mutex mutex;
+              std::condition_variable_any cv;
+              std::unique_lock lock(mutex);
+              while (!stop.stop_requested()) {
+                  cv.wait_for(lock, stop, std::chrono::milliseconds(50), [] { return false; });
+                  if (g_interrupts.load() > 0 && m_signal.load() == 0) {
+                      m_signal = g_lastSignal.load();
+                      std::fprintf(stderr, "\npoollab: interrupted: the experiment stops; the summary covers "
+                                           "the points that finished\n");
+                      g_stage.store(2); // another signal ends the process at once
+                      cancel = true;
+                  }
+              }
+          })
+    {}
+    // The signal that cancelled, 0 if none.
+    int signal() const { return m_signal.load(); }
+
+private:
+    std::atomic<int> m_signal{0};
+    std::jthread m_thread; // last: it reads the members above
+};
+
+// Files first (--summary-json, --sweep-csv), then stdout: what "-" names, else the
+// table and the answer. The answer's sentence goes to stderr when stdout holds data.
+int reportExperiment(const CommandLine& cl, const ExperimentSpec& spec, const ExperimentResult& result,
+                     QTextStream& err)
+{
+    const QString name = QString::fromStdString(cl.scenario.name);
+    const QByteArray json = experimentSummaryToJson(spec, result, name);
+    const QByteArray sweepCsv = spec.sweep ? sweepToCsv(*spec.sweep, result) : QByteArray();
+    int code = kExitDone;
+    QString why;
+    for (const auto& [flag, path, data] : {std::tuple{"summary-json", cl.summaryJsonPath, json},
+                                           std::tuple{"sweep-csv", cl.sweepCsvPath, sweepCsv}}) {
+        if (!path.isEmpty() && !isStdoutName(path) && !writeOutputFile(path, data, &why)) {
+            err << "poollab: cannot write --" << flag << " " << path << ": " << why << "\n";
+            code = kExitFailure;
+        }
+    }
+    if (spec.warmup > 0) {
+        for (const ExperimentPoint& p : result.points) {
+            if (p.mean.total.count == 0) {
+                err << "poollab: warning: the runs ended before the warm-up ("
+                    << QString::fromStdString(formatDuration(spec.warmup))
+                    << "): no latency was observed; use a shorter --warmup or more --jobs\n";
+                break;
+            }
+        }
+    }
+    const QString sentence = answerSentence(spec, result);
+    QByteArray toStdout;
+    if (isStdoutName(cl.summaryJsonPath))
+        toStdout = json;
+    else if (isStdoutName(cl.sweepCsvPath))
+        toStdout = sweepCsv;
+    else if (isStdoutName(cl.saveScenarioPath))
+        toStdout = scenarioToJson(cl.scenario);
+    else if (!cl.quiet)
+        toStdout = (experimentText(spec, result, name) +
+                    (sentence.isEmpty() ? QString() : sentence + QLatin1Char('\n')))
+                       .toUtf8();
+    const bool sentenceOnStdout = !cl.quiet && !isStdoutName(cl.summaryJsonPath) &&
+                                  !isStdoutName(cl.sweepCsvPath) && !isStdoutName(cl.saveScenarioPath);
+    if (!sentence.isEmpty() && !sentenceOnStdout && !cl.quiet)
+        err << sentence << "\n";
+    err.flush();
+    if (!toStdout.isEmpty() && !writeToStdout(toStdout, &why)) {
+        err << "poollab: " << why << "\n";
+        code = kExitFailure;
+    }
+    return code;
+}
+
+int runExperimentHeadless(const CommandLine& cl)
+{
+    QTextStream err(stderr);
+    if (!prepareOutputs(cl, err) || !outputWritable(QStringLiteral("sweep-csv"), cl.sweepCsvPath, err))
+        return kExitFailure;
+    ExperimentSpec spec;
+    spec.scenario = cl.scenario;
+    spec.scenario.timeMode = TimeMode::Virtual;
+    spec.replications = cl.replications;
+    spec.warmup = cl.warmup;
+    spec.sweep = cl.sweep;
+    spec.target = cl.target;
+    InterruptGuard interruptGuard;
+    std::atomic<bool> cancel{false};
+    ExperimentProgress progress(!cl.quiet);
+    ExperimentResult result;
+    int signal = 0;
+    {
+        ExperimentWatch watch(cancel);
+        result = runExperiment(
+            spec, [&progress](int done, int total) { progress.update(done, total); }, &cancel);
+        signal = watch.signal();
+    }
+    progress.finish();
+    const int code = reportExperiment(cl, spec, result, err);
+    return signal != 0 ? 128 + signal : code;
+}
+
 } // namespace
 
 int runHeadless(const CommandLine& cl)
 {
+    if (cl.isExperiment())
+        return runExperimentHeadless(cl);
     const Scenario& sc = cl.scenario;
     QTextStream err(stderr);
     // A database that cannot be used stops everything before a file is written.
@@ -678,7 +857,13 @@ int runHeadless(const CommandLine& cl)
     RowQueue rows; // declared before the engine, which holds its sink
     std::unique_ptr<Engine> engine;
     try {
-        engine = sc.timeMode == TimeMode::Virtual ? makeVirtualEngine(sc) : makeRealEngine(sc);
+        if (sc.timeMode == TimeMode::Virtual) {
+            auto virtualEngine = std::make_unique<VirtualEngine>(sc);
+            virtualEngine->setWarmup(cl.warmup);
+            engine = std::move(virtualEngine);
+        } else {
+            engine = makeRealEngine(sc);
+        }
     } catch (const std::invalid_argument& e) {
         // The command line checks the spec first; a scenario from elsewhere may not.
         err << "poollab: " << QString::fromUtf8(e.what()) << "\n";

@@ -23,13 +23,28 @@ std::optional<double> finite(double v)
     return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
 }
 
+// M/M/c with an unbounded queue (FCFS): P(wait > t) = C e^-(c mu - lambda) t, so the
+// q-quantile of the wait is 0 while C <= 1 - q, else ln(C / (1 - q)) / (c mu - lambda).
+std::optional<double> mmcWaitQuantileMs(const QueueMetrics& m, double q)
+{
+    const double drain = m.servers * m.mu - m.lambda;
+    if (m.limit != 0 || !m.stable || drain <= 0)
+        return std::nullopt;
+    if (m.probWait <= 1 - q)
+        return 0.0;
+    return finite(std::log(m.probWait / (1 - q)) / drain * 1000);
+}
+
 // clang-format off
 const ExperimentMeasure kMeasures[] = {
     {"wait.mean", "mean wait", "ms", [](const RunSummary& r) { return r.wait.mean; },
      [](const QueueMetrics& m) { return finite(m.meanWait * 1000); }},
-    {"wait.p50", "median wait", "ms", [](const RunSummary& r) { return r.wait.p50; }, nullptr},
-    {"wait.p95", "p95 wait", "ms", [](const RunSummary& r) { return r.wait.p95; }, nullptr},
-    {"wait.p99", "p99 wait", "ms", [](const RunSummary& r) { return r.wait.p99; }, nullptr},
+    {"wait.p50", "median wait", "ms", [](const RunSummary& r) { return r.wait.p50; },
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.50); }},
+    {"wait.p95", "p95 wait", "ms", [](const RunSummary& r) { return r.wait.p95; },
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.95); }},
+    {"wait.p99", "p99 wait", "ms", [](const RunSummary& r) { return r.wait.p99; },
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.99); }},
     {"wait.prob", "share that waited", "", [](const RunSummary& r) { return r.probWait; },
      [](const QueueMetrics& m) { return finite(m.probWait); }},
     {"total.mean", "mean response", "ms", [](const RunSummary& r) { return r.total.mean; },

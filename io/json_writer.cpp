@@ -140,6 +140,31 @@ void JsonWriter::null(const char* key)
     m_out += "null";
 }
 
+void JsonWriter::interval(const char* key, double low, double high)
+{
+    prefix(key);
+    m_out += '[' + number(low) + ", " + number(high) + ']';
+}
+
+void JsonWriter::beginArray(const char* key)
+{
+    prefix(key);
+    m_out += '[';
+    ++m_depth;
+    m_first = true;
+}
+
+void JsonWriter::endArray()
+{
+    --m_depth;
+    if (!m_first) {
+        m_out += '\n';
+        m_out += QByteArray(m_depth * 2, ' ');
+    }
+    m_out += ']';
+    m_first = false;
+}
+
 QByteArray JsonWriter::finish()
 {
     m_out += '\n';

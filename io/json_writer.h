@@ -26,6 +26,11 @@ public:
     void value(const char* key, const QString& v);
     void value(const char* key, const char* v) { value(key, QString::fromUtf8(v)); }
     void null(const char* key);
+    // "key": [low, high] on one line, as value() writes numbers.
+    void interval(const char* key, double low, double high);
+    // An array of objects (beginObject() with no key inside it).
+    void beginArray(const char* key);
+    void endArray();
     QByteArray finish(); // the document with a trailing newline
 
     static QByteArray number(double v);

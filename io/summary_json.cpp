@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/summary_json.h"
 
+#include "core/experiment.h"
+#include "core/scenario_fields.h"
 #include "io/json_writer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace poollab {
 
@@ -59,7 +63,26 @@ void writeSummaryKeys(JsonWriter& w, const RunSummary& r)
 // the relative error is null too rather than a misleading number.
 // Theory numbers keep significant digits: a blocking probability of 9.8e-5 or 3e-10
 // must not print as 0.000098 or 0.
-void writeMeasure(JsonWriter& w, const char* key, double predicted, double measured, double error)
+// An experiment adds whether the measure's 95 % interval holds the prediction
+// (insideKey: the experiment measure to look at; null without a finite prediction).
+struct Inside
+{
+    const ExperimentPoint* point = nullptr;
+    std::optional<bool> of(const char* measureKey) const
+    {
+        const ExperimentMeasure* m = findExperimentMeasure(measureKey);
+        if (!point || !m || !m->predicted)
+            return std::nullopt;
+        const std::optional<double> predicted = m->predicted(point->theory.metrics);
+        if (!predicted)
+            return std::nullopt;
+        const auto index = static_cast<std::size_t>(m - experimentMeasures().data());
+        return point->estimates[index].ci95.contains(*predicted);
+    }
+};
+
+void writeMeasure(JsonWriter& w, const char* key, double predicted, double measured, double error,
+                  const Inside& inside = {}, const char* measureKey = nullptr)
 {
     w.beginObject(key);
     w.significant("predicted", predicted);
@@ -68,10 +91,16 @@ void writeMeasure(JsonWriter& w, const char* key, double predicted, double measu
         w.significant("relative_error", error);
     else
         w.null("relative_error");
+    if (inside.point) {
+        if (const std::optional<bool> in = inside.of(measureKey))
+            w.value("inside_ci95", *in);
+        else
+            w.null("inside_ci95");
+    }
     w.endObject();
 }
 
-void writeTheory(JsonWriter& w, const TheoryComparison& t)
+void writeTheory(JsonWriter& w, const TheoryComparison& t, const Inside& inside = {})
 {
     const TheoryPrediction& p = t.prediction;
     w.beginObject("theory");
@@ -87,13 +116,15 @@ void writeTheory(JsonWriter& w, const TheoryComparison& t)
         w.significant("rho", m.rho);
         w.beginObject("measures");
         writeMeasure(w, "prob_wait", m.probWait, t.measuredProbWait,
-                     relativeDifference(t.measuredProbWait, m.probWait));
-        writeMeasure(w, "mean_wait_s", m.meanWait, t.measuredMeanWait, t.meanWaitError);
-        writeMeasure(w, "mean_response_s", m.meanResponse, t.measuredMeanResponse, t.meanResponseError);
-        writeMeasure(w, "utilization", m.utilization, t.measuredUtilization, t.utilizationError);
-        writeMeasure(w, "blocking", m.blocking, t.measuredBlocking, t.blockingError);
+                     relativeDifference(t.measuredProbWait, m.probWait), inside, "wait.prob");
+        writeMeasure(w, "mean_wait_s", m.meanWait, t.measuredMeanWait, t.meanWaitError, inside, "wait.mean");
+        writeMeasure(w, "mean_response_s", m.meanResponse, t.measuredMeanResponse, t.meanResponseError,
+                     inside, "total.mean");
+        writeMeasure(w, "utilization", m.utilization, t.measuredUtilization, t.utilizationError, inside,
+                     "utilization");
+        writeMeasure(w, "blocking", m.blocking, t.measuredBlocking, t.blockingError, inside, "loss");
         writeMeasure(w, "throughput_per_s", m.throughput, t.measuredThroughput,
-                     relativeDifference(t.measuredThroughput, m.throughput));
+                     relativeDifference(t.measuredThroughput, m.throughput), inside, "throughput");
         w.endObject();
     } else {
         w.value("reason", QString::fromStdString(p.reason));
@@ -114,7 +145,156 @@ void writeTheory(JsonWriter& w, const TheoryComparison& t)
     }
     w.endObject();
 }
+// ---- experiments (issue #15)
+
+template <typename Get> Estimate over(const std::vector<RunSummary>& runs, Get get)
+{
+    std::vector<double> values;
+    values.reserve(runs.size());
+    for (const RunSummary& r : runs)
+        values.push_back(get(r));
+    return estimate(values);
+}
+
+void writeInterval(JsonWriter& w, const char* key, const Estimate& e)
+{
+    w.interval(key, e.ci95.low, e.ci95.high);
+}
+
+// "ci95": the shape of the usual keys it covers, each value [low, high].
+void writeIntervals(JsonWriter& w, const std::vector<RunSummary>& runs)
+{
+    w.beginObject("ci95");
+    writeInterval(w, "elapsed_s", over(runs, [](const RunSummary& r) { return r.elapsedS; }));
+    writeInterval(w, "throughput_per_s", over(runs, [](const RunSummary& r) { return r.throughputPerS; }));
+    writeInterval(w, "utilization", over(runs, [](const RunSummary& r) { return r.utilization; }));
+    writeInterval(w, "loss_fraction", over(runs, [](const RunSummary& r) { return r.lossFraction; }));
+    writeInterval(w, "prob_wait", over(runs, [](const RunSummary& r) { return r.probWait; }));
+    w.beginObject("latency_ms");
+    static constexpr std::pair<const char*, LatencyStats RunSummary::*> kinds[] = {
+        {"wait", &RunSummary::wait},
+        {"service", &RunSummary::service},
+        {"total", &RunSummary::total},
+        {"throttle", &RunSummary::throttle}};
+    static constexpr std::pair<const char*, double LatencyStats::*> stats[] = {
+        {"mean", &LatencyStats::mean}, {"min", &LatencyStats::min}, {"p50", &LatencyStats::p50},
+        {"p90", &LatencyStats::p90},   {"p95", &LatencyStats::p95}, {"p99", &LatencyStats::p99},
+        {"p999", &LatencyStats::p999}, {"max", &LatencyStats::max}};
+    for (const auto& [kind, member] : kinds) {
+        w.beginObject(kind);
+        for (const auto& [stat, field] : stats)
+            writeInterval(w, stat,
+                          over(runs, [m = member, f = field](const RunSummary& r) { return (r.*m).*f; }));
+        w.endObject();
+    }
+    w.endObject();
+    w.endObject();
+}
+
+// The theory object with the replications' means as "measured".
+TheoryComparison comparisonOf(const ExperimentPoint& p)
+{
+    TheoryComparison t;
+    t.prediction = p.theory;
+    const QueueMetrics& m = p.theory.metrics;
+    const RunSummary& r = p.mean;
+    t.measuredProbWait = r.probWait;
+    t.measuredMeanWait = r.wait.mean / 1000;
+    t.measuredMeanResponse = r.total.mean / 1000;
+    t.measuredUtilization = r.utilization;
+    t.measuredBlocking = r.lossFraction;
+    t.measuredThroughput = r.throughputPerS;
+    t.meanWaitError = relativeDifference(t.measuredMeanWait, m.meanWait);
+    t.meanResponseError = relativeDifference(t.measuredMeanResponse, m.meanResponse);
+    t.utilizationError = relativeDifference(t.measuredUtilization, m.utilization);
+    t.blockingError = relativeDifference(t.measuredBlocking, m.blocking);
+    return t;
+}
+
+// One object per point: its value and every experiment measure's mean, interval and
+// (where the formulas give one) theory value.
+void writeSweep(JsonWriter& w, const ExperimentResult& result, const Sweep& sweep)
+{
+    w.value("sweep_field", sweep.field->key);
+    w.beginArray("sweep");
+    const auto measures = experimentMeasures();
+    for (const ExperimentPoint& p : result.points) {
+        w.beginObject();
+        w.significant("value", p.value, 15);
+        w.beginObject("measures");
+        for (std::size_t i = 0; i < measures.size(); ++i) {
+            w.beginObject(measures[i].key);
+            w.value("mean", p.estimates[i].mean);
+            writeInterval(w, "ci95", p.estimates[i]);
+            if (p.theory.applies && measures[i].predicted) {
+                if (const auto v = measures[i].predicted(p.theory.metrics))
+                    w.value("theory", *v);
+            }
+            w.endObject();
+        }
+        w.endObject();
+        w.endObject();
+    }
+    w.endArray();
+}
+
+void writeTarget(JsonWriter& w, const ExperimentSpec& spec, const ExperimentResult& result)
+{
+    const Target& t = *spec.target;
+    w.beginObject("target");
+    w.value("measure", t.measure->key);
+    w.value("op", t.below ? "<" : ">");
+    w.value("limit", t.limit);
+    w.value("unit", t.measure->unit);
+    w.endObject();
+    if (!result.answer) {
+        w.null("answer");
+        return;
+    }
+    const ExperimentPoint& p = result.points[*result.answer];
+    const auto index = static_cast<std::size_t>(t.measure - experimentMeasures().data());
+    w.beginObject("answer");
+    w.value("field", spec.sweep->field->key);
+    w.significant("value", p.value, 15);
+    w.value("measure", t.measure->key);
+    w.value("mean", p.estimates[index].mean);
+    writeInterval(w, "ci95", p.estimates[index]);
+    w.endObject();
+}
 } // namespace
+
+QByteArray experimentSummaryToJson(const ExperimentSpec& spec, const ExperimentResult& result,
+                                   const QString& scenarioName)
+{
+    JsonWriter w;
+    w.beginObject();
+    const ExperimentPoint* headline =
+        result.points.empty() ? nullptr : &result.points[result.answer.value_or(0)];
+    if (headline) {
+        writeSummaryKeys(w, headline->mean);
+        w.value("loss_fraction", headline->mean.lossFraction);
+        w.value("prob_wait", headline->mean.probWait);
+    } else {
+        w.value("format", "poollab-summary/1");
+        w.value("time_mode", "virtual");
+    }
+    w.value("replications", std::clamp(spec.replications, 1, kMaxReplications));
+    w.value("warmup_s", toSeconds(spec.warmup));
+    w.value("first_seed", static_cast<std::uint64_t>(spec.scenario.seed));
+    if (result.cancelled)
+        w.value("cancelled", true);
+    if (headline)
+        writeIntervals(w, headline->runs);
+    w.value("scenario", scenarioName);
+    if (headline)
+        writeTheory(w, comparisonOf(*headline), Inside{headline});
+    if (spec.sweep)
+        writeSweep(w, result, *spec.sweep);
+    if (spec.target && spec.sweep)
+        writeTarget(w, spec, result);
+    w.endObject();
+    return w.finish();
+}
 
 QByteArray summaryJsonWithRunId(const QByteArray& summaryJson, std::int64_t runId)
 {
@@ -145,6 +325,8 @@ QByteArray summaryToJson(const RunSummary& r, const QString& scenarioName, const
     JsonWriter w;
     w.beginObject();
     writeSummaryKeys(w, r);
+    if (r.warmupS > 0) // --warmup on a single run
+        w.value("warmup_s", r.warmupS);
     w.value("scenario", scenarioName);
     writeTheory(w, theory);
     w.endObject();

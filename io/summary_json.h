@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/experiment.h"
 #include "core/queueing_theory.h"
 #include "core/summary.h"
 
@@ -20,6 +21,15 @@ QByteArray summaryToJson(const RunSummary& summary);
 // formulas do not apply.
 QByteArray summaryToJson(const RunSummary& summary, const QString& scenarioName,
                          const TheoryComparison& theory);
+
+// An experiment's summary (issue #15; docs/CLI.md, "Experiments"): the usual keys as
+// means over the replications of one point (the answer's, else the first), then
+// "loss_fraction", "prob_wait", "replications", "warmup_s", "first_seed", "ci95" (the
+// same shape, each value [low, high]), "scenario", "theory" (each measure with
+// "inside_ci95"), and with a sweep "sweep_field" and "sweep" (one object per point), and
+// with a target "target" and "answer" (null when no point meets it).
+QByteArray experimentSummaryToJson(const ExperimentSpec& spec, const ExperimentResult& result,
+                                   const QString& scenarioName);
 
 // A summary written by summaryToJson() with "run_id": ID added as its last key: the id
 // a recorded run got (--record). The other keys keep their order and bytes.

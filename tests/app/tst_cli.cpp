@@ -598,9 +598,9 @@ private slots:
             ++flags;
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
-        // The table, --backoff and 22 others (--pace, --theme, --grab, --grab-at, --record,
-        // --run-name and --runs-db among them).
-        QCOMPARE(flags, int(scenarioFields().size()) + 24);
+        // The table, --backoff and 27 others (--pace, --theme, --grab, --grab-at, --record,
+        // --run-name, --runs-db and the five experiment flags among them).
+        QCOMPARE(flags, int(scenarioFields().size()) + 29);
     }
 
     // --help opens with what PoolLab is (not Qt's usage line) and the version.

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/experiment_report.h"
+
+#include "core/duration.h"
+#include "core/scenario_fields.h"
+
+#include <QTextStream>
+
+#include <cmath>
+
+namespace poollab {
+
+namespace {
+
+QString number(double v, int decimals)
+{
+    return QString::number(v, 'f', decimals);
+}
+
+// Decimals that keep about three significant digits of small values.
+int decimalsFor(double v)
+{
+    const double a = std::abs(v);
+    return a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
+}
+
+bool isShare(const ExperimentMeasure& m)
+{
+    return *m.unit == '\0';
+}
+
+// The number alone, in the unit formatMeasure names (a share as a percentage).
+QString bare(const ExperimentMeasure& m, double v)
+{
+    const double shown = isShare(m) ? v * 100 : v;
+    return number(shown, decimalsFor(shown));
+}
+
+QString unitOf(const ExperimentMeasure& m)
+{
+    return isShare(m) ? QStringLiteral("%") : QString::fromLatin1(m.unit);
+}
+
+// "100 ms", "2 s" (a whole second of a ms measure), "1 %", "0.8 %".
+QString formatLimit(const ExperimentMeasure& m, double limit)
+{
+    if (QLatin1String(m.unit) == QLatin1String("ms") && limit >= 1000)
+        return QString::number(limit / 1000, 'g', 6) + QStringLiteral(" s");
+    if (isShare(m))
+        return QString::number(limit * 100, 'g', 6) + QStringLiteral(" %");
+    return QString::number(limit, 'g', 6) + QLatin1Char(' ') + QString::fromLatin1(m.unit);
+}
+
+QString withInterval(const ExperimentMeasure& m, const Estimate& e)
+{
+    return formatMeasure(m, e.mean) + QStringLiteral(" [") + bare(m, e.ci95.low) + QStringLiteral(", ") +
+           bare(m, e.ci95.high) + QLatin1Char(']');
+}
+
+std::size_t indexOf(const ExperimentMeasure* m)
+{
+    return static_cast<std::size_t>(m - experimentMeasures().data());
+}
+
+QString fieldWords(const ScenarioField& f)
+{
+    return QString::fromUtf8(f.label).toLower();
+}
+
+QString header(const ExperimentSpec& spec, const ExperimentResult& result, const QString& name)
+{
+    QString s;
+    QTextStream t(&s);
+    const int n = std::clamp(spec.replications, 1, kMaxReplications);
+    t << "PoolLab experiment";
+    if (!name.isEmpty())
+        t << " \"" << name << "\"";
+    t << " (virtual time): " << n << " replications" << (spec.sweep ? " per value" : "") << ", seeds "
+      << spec.scenario.seed << " to " << spec.scenario.seed + static_cast<std::uint64_t>(n - 1);
+    if (spec.warmup > 0)
+        t << ", warm-up " << QString::fromStdString(formatDuration(spec.warmup));
+    t << "\n";
+    if (result.cancelled)
+        t << "  (interrupted: " << result.points.size() << " of "
+          << (spec.sweep ? spec.sweep->values.size() : 1) << " points finished)\n";
+    return s;
+}
+
+// A single point: every measure, its interval and the theory's value.
+QString pointTable(const ExperimentPoint& p)
+{
+    QString s;
+    QTextStream t(&s);
+    t << "  " << QStringLiteral("measure").leftJustified(14) << QStringLiteral("unit").leftJustified(8)
+      << QStringLiteral("mean").rightJustified(10) << "   "
+      << QStringLiteral("95 % interval").leftJustified(24) << "theory\n";
+    const auto measures = experimentMeasures();
+    for (std::size_t i = 0; i < measures.size(); ++i) {
+        const ExperimentMeasure& m = measures[i];
+        const Estimate& e = p.estimates[i];
+        t << "  " << QString::fromLatin1(m.key).leftJustified(14) << unitOf(m).leftJustified(8)
+          << bare(m, e.mean).rightJustified(10) << "   "
+          << QString(QLatin1Char('[') + bare(m, e.ci95.low) + QStringLiteral(", ") + bare(m, e.ci95.high) +
+                     QLatin1Char(']'))
+                 .leftJustified(24);
+        if (p.theory.applies && m.predicted) {
+            if (const auto v = m.predicted(p.theory.metrics))
+                t << bare(m, *v) << (e.ci95.contains(*v) ? "  inside" : "  outside");
+        }
+        t << "\n";
+    }
+    if (!p.theory.applies)
+        t << "  theory: " << QString::fromStdString(p.theory.reason) << "\n";
+    return s;
+}
+
+// A sweep: one row per value, the target's measure (or the mean wait) with its
+// interval and theory, then throughput and utilization.
+QString sweepTable(const ExperimentSpec& spec, const ExperimentResult& result)
+{
+    const ExperimentMeasure* main = spec.target ? spec.target->measure : findExperimentMeasure("wait.mean");
+    const ExperimentMeasure* throughput = findExperimentMeasure("throughput");
+    const ExperimentMeasure* utilization = findExperimentMeasure("utilization");
+    QString s;
+    QTextStream t(&s);
+    t << "  " << QString::fromLatin1(spec.sweep->field->key).leftJustified(16)
+      << QString(QString::fromLatin1(main->key) + QStringLiteral(" (") + unitOf(*main) + QLatin1Char(')'))
+             .leftJustified(34)
+      << QStringLiteral("theory").leftJustified(12) << QStringLiteral("jobs/s").rightJustified(10)
+      << QStringLiteral("util %").rightJustified(9) << "\n";
+    for (std::size_t p = 0; p < result.points.size(); ++p) {
+        const ExperimentPoint& point = result.points[p];
+        const Estimate& e = point.estimates[indexOf(main)];
+        QString theory;
+        if (point.theory.applies && main->predicted) {
+            if (const auto v = main->predicted(point.theory.metrics))
+                theory = bare(*main, *v);
+        }
+        const QString mark = result.answer && *result.answer == p ? QStringLiteral("  <- answer") : QString();
+        t << "  "
+          << QString::fromStdString(formatSweepValue(*spec.sweep->field, point.value)).leftJustified(16)
+          << QString(bare(*main, e.mean) + QStringLiteral(" [") + bare(*main, e.ci95.low) +
+                     QStringLiteral(", ") + bare(*main, e.ci95.high) + QLatin1Char(']'))
+                 .leftJustified(34)
+          << theory.leftJustified(12)
+          << bare(*throughput, point.estimates[indexOf(throughput)].mean).rightJustified(10)
+          << bare(*utilization, point.estimates[indexOf(utilization)].mean).rightJustified(9) << mark << "\n";
+    }
+    return s;
+}
+
+} // namespace
+
+QString formatMeasure(const ExperimentMeasure& m, double value)
+{
+    return bare(m, value) + QLatin1Char(' ') + unitOf(m);
+}
+
+QString experimentText(const ExperimentSpec& spec, const ExperimentResult& result, const QString& name)
+{
+    QString s = header(spec, result, name);
+    if (result.points.empty())
+        return s;
+    if (spec.sweep)
+        s += sweepTable(spec, result);
+    else
+        s += pointTable(result.points.front());
+    return s;
+}
+
+QString answerSentence(const ExperimentSpec& spec, const ExperimentResult& result)
+{
+    if (!spec.target || !spec.sweep || result.points.empty())
+        return {};
+    const Target& target = *spec.target;
+    const ExperimentMeasure& m = *target.measure;
+    const ScenarioField& f = *spec.sweep->field;
+    const QString side = target.below ? QStringLiteral("under") : QStringLiteral("above");
+    const QString label = QString::fromUtf8(m.label);
+    const QString limit = formatLimit(m, target.limit);
+    const std::size_t index = indexOf(&m);
+    if (result.answer) {
+        const ExperimentPoint& p = result.points[*result.answer];
+        return QStringLiteral("The smallest %1 whose %2 stays %3 %4 (95 % interval) is %5: %6.")
+            .arg(fieldWords(f), label, side, limit, QString::fromStdString(formatSweepValue(f, p.value)),
+                 withInterval(m, p.estimates[index]));
+    }
+    // The point whose interval came closest to meeting it.
+    std::size_t best = 0;
+    for (std::size_t p = 1; p < result.points.size(); ++p) {
+        const Interval95& a = result.points[p].estimates[index].ci95;
+        const Interval95& b = result.points[best].estimates[index].ci95;
+        if (target.below ? a.high < b.high : a.low > b.low)
+            best = p;
+    }
+    return QStringLiteral(
+               "No %1 from %2 to %3 keeps the %4 %5 %6 (95 % interval); the closest, %7, gives %8.")
+        .arg(fieldWords(f), QString::fromStdString(formatSweepValue(f, result.points.front().value)),
+             QString::fromStdString(formatSweepValue(f, result.points.back().value)), label, side, limit,
+             QString::fromStdString(formatSweepValue(f, result.points[best].value)),
+             withInterval(m, result.points[best].estimates[index]));
+}
+
+} // namespace poollab
