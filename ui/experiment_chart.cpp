@@ -139,16 +139,16 @@ QString measureUnit(const ExperimentMeasure& measure)
     return isShare(measure) ? QStringLiteral("%") : QString::fromUtf8(measure.unit);
 }
 
-QString formatMeasure(const ExperimentMeasure& measure, double value)
+QString measureText(const ExperimentMeasure& measure, double value)
 {
     return shortNumber(value * measureScale(measure)) + QLatin1Char(' ') + measureUnit(measure);
 }
 
-QString formatEstimate(const ExperimentMeasure& measure, const Estimate& e)
+QString estimateText(const ExperimentMeasure& measure, const Estimate& e)
 {
     const double s = measureScale(measure);
     return QStringLiteral("%1 [%2, %3]")
-        .arg(formatMeasure(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
+        .arg(measureText(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
 }
 
 QString fieldAxisTitle(const ScenarioField& field)
@@ -353,7 +353,7 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
         const ExperimentPoint& a = result.points[*result.answer];
         m_answer->append(mean[static_cast<qsizetype>(*result.answer)]);
         m_answerLabel = (field ? describeSweepValue(*field, a.value) : tr("the scenario")) +
-                        QStringLiteral(": ") + formatEstimate(measure, a.estimates.at(index));
+                        QStringLiteral(": ") + estimateText(measure, a.estimates.at(index));
     }
     m_header->setTitle(field ? tr("%1 (%2) by %3 \u00b7 %4 replications")
                                    .arg(measureName, unit, QString::fromUtf8(field->label).toLower())

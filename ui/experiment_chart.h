@@ -24,11 +24,11 @@ class ChartHeader;
 // How the Experiment view writes a measure and a swept value. A share (a measure
 // without a unit: loss, utilization) shows as a percentage, as --target takes it. Swept
 // values are in the field's unit as the sweep holds them (a duration in seconds).
-double measureScale(const ExperimentMeasure& measure);                 // 100 for a share, else 1
-QString measureUnit(const ExperimentMeasure& measure);                 // "%" for a share
-QString formatMeasure(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
+double measureScale(const ExperimentMeasure& measure);               // 100 for a share, else 1
+QString measureUnit(const ExperimentMeasure& measure);               // "%" for a share
+QString measureText(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
 // "61.2 ms [58.9, 63.4]": the estimate as the answer's label and sentence give it.
-QString formatEstimate(const ExperimentMeasure& measure, const Estimate& estimate);
+QString estimateText(const ExperimentMeasure& measure, const Estimate& estimate);
 QString fieldAxisTitle(const ScenarioField& field); // "Workers", "Rate (jobs/s)", "Think time (s)"
 // "13 workers", "12 jobs/s", "think time 250ms": a swept value with what it is.
 QString describeSweepValue(const ScenarioField& field, double value);

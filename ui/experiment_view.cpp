@@ -5,6 +5,7 @@
 #include "core/scenario_fields.h"
 #include "io/atomic_file.h"
 #include "io/scenario_fields.h"
+#include "io/sweep_csv.h"
 #include "ui/experiment_chart.h"
 #include "ui/summary_panel.h"
 
@@ -685,7 +686,7 @@ void ExperimentView::finish()
     emit finished();
 }
 
-QString ExperimentView::answerText() const
+QString ExperimentView::answerSentence() const
 {
     if (!m_result)
         return {};
@@ -710,7 +711,7 @@ QString ExperimentView::answerText() const
                    .arg(s.replications);
     const QString goal = QStringLiteral("%1 %2 %3")
                              .arg(label, s.target->below ? QStringLiteral("<") : QStringLiteral(">"),
-                                  formatMeasure(*measure, s.target->limit));
+                                  measureText(*measure, s.target->limit));
     if (!r.answer) {
         return prefix + tr("No value from %1 to %2 meets %3 with its whole 95 % interval.")
                             .arg(describeSweepValue(*field, r.points.front().value),
@@ -720,15 +721,34 @@ QString ExperimentView::answerText() const
     QString sentence = prefix + tr("%1 is the smallest value that meets %2: %3 (95 % interval over %4 "
                                    "replications).")
                                     .arg(describeSweepValue(*field, a.value), goal,
-                                         formatEstimate(*measure, a.estimates.at(index)))
+                                         estimateText(*measure, a.estimates.at(index)))
                                     .arg(s.replications);
     if (a.theory.applies && measure->predicted) {
         if (const std::optional<double> p = measure->predicted(a.theory.metrics); p && std::isfinite(*p))
             sentence += QLatin1Char(' ') +
                         tr("Theory (%1) predicts %2.")
-                            .arg(QString::fromStdString(a.theory.model), formatMeasure(*measure, *p));
+                            .arg(QString::fromStdString(a.theory.model), measureText(*measure, *p));
     }
     return sentence;
+}
+
+QString ExperimentView::answerText() const
+{
+    QString text = answerSentence();
+    if (!m_result || m_resultSpec.warmup <= 0)
+        return text;
+    // As the command line warns: a warm-up as long as the runs leaves nothing to measure.
+    for (const ExperimentPoint& p : m_result->points) {
+        if (p.mean.total.count == 0) {
+            text +=
+                QLatin1Char(' ') +
+                tr("The runs ended before the warm-up (%1) at some values: no latency was observed there; "
+                   "use a shorter warm-up or more jobs.")
+                    .arg(QString::fromStdString(formatDuration(m_resultSpec.warmup)));
+            break;
+        }
+    }
+    return text;
 }
 
 bool ExperimentView::exportSweepCsv(const QString& path)
@@ -738,8 +758,13 @@ bool ExperimentView::exportSweepCsv(const QString& path)
         m_lastError = tr("Nothing to export: run an experiment first.");
         return false;
     }
-    m_lastError = tr("The sweep CSV writer is not available yet.");
-    return false;
+    // The command line's writer: the same bytes as --sweep-csv for the same experiment.
+    QString error;
+    if (!writeFileAtomically(path, sweepToCsv(*m_resultSpec.sweep, *m_result), &error)) {
+        m_lastError = error;
+        return false;
+    }
+    return true;
 }
 
 bool ExperimentView::exportImage(const QString& requested)

@@ -114,6 +114,7 @@ private:
     void poll();
     void finish();
     void updateBaseText();
+    QString answerSentence() const; // answerText() without the warm-up's warning
     const ScenarioField* chosenField() const;
     const ExperimentMeasure* chosenMeasure() const;
 

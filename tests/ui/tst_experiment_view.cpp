@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/experiment.h"
 #include "core/scenario_fields.h"
+#include "io/scenario_file.h"
+#include "io/sweep_csv.h"
 #include "ui/chart_legend.h"
 #include "ui/engine_factory.h"
 #include "ui/experiment_chart.h"
@@ -20,6 +22,7 @@
 #include <QLineSeries>
 #include <QMenu>
 #include <QMenuBar>
+#include <QProcess>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QTemporaryDir>
@@ -194,7 +197,7 @@ private slots:
         const ExperimentPoint& a = r->points[*r->answer];
         QCOMPARE(chart->answerSeries()->count(), 1);
         QCOMPARE(chart->answerSeries()->at(0), QPointF(a.value, a.estimates[m].mean));
-        const QString estimate = formatEstimate(*findExperimentMeasure("wait.mean"), a.estimates[m]);
+        const QString estimate = estimateText(*findExperimentMeasure("wait.mean"), a.estimates[m]);
         QCOMPARE(chart->answerLabel(), QStringLiteral("%1 workers: %2").arg(a.value).arg(estimate));
         QVERIFY(
             view.answerText().startsWith(QStringLiteral("%1 workers is the smallest value that meets mean "
@@ -336,6 +339,21 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
     }
 
+    void aWarmupLongerThanTheRunsIsPointedOut()
+    {
+        ExperimentView view;
+        setSmallSweep(view);
+        view.setRange(QStringLiteral("3"), QStringLiteral("4"), QStringLiteral("1"));
+        view.setWarmup(QStringLiteral("10m")); // 300 jobs at 10/s last about 30 s
+        QVERIFY(view.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
+        QVERIFY2(view.answerText().endsWith(
+                     QStringLiteral("The runs ended before the warm-up (10m) at some values: "
+                                    "no latency was observed there; use a shorter warm-up "
+                                    "or more jobs.")),
+                 qPrintable(view.answerText()));
+    }
+
     void aPointThatIsNoScenarioIsRefused()
     {
         // Poisson arrivals at rate 0 arrive never: the scenario checks say so for that point.
@@ -368,6 +386,42 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("experiment.png")});
         QVERIFY(!view.exportImage(dir.filePath(QStringLiteral("no such folder/x.png"))));
         QVERIFY(view.lastError().contains(QStringLiteral("no such folder")));
+    }
+
+    void exportsTheSweepCsvTheCommandLineWrites()
+    {
+        ExperimentView view;
+        setSmallSweep(view);
+        view.setWarmup(QStringLiteral("2s"));
+        QVERIFY(!view.exportSweepCsv(QDir::temp().filePath(QStringLiteral("never.csv"))));
+        QCOMPARE(view.lastError(), QStringLiteral("Nothing to export: run an experiment first."));
+        QVERIFY(view.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sweep.csv"));
+        QVERIFY2(view.exportSweepCsv(path), qPrintable(view.lastError()));
+        const QByteArray bytes = readAll(path);
+        QCOMPARE(bytes, sweepToCsv(*view.resultSpec()->sweep, *view.result()));
+        QVERIFY(bytes.startsWith("workers,wait.mean,wait.mean.low,wait.mean.high,"));
+        QCOMPARE(bytes.count("\r\n"), 5); // the header and the four points
+
+        // The command line, given the same scenario and the texts the inputs make.
+        const QString scenario = dir.filePath(QStringLiteral("scenario.json"));
+        QFile file(scenario);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(scenarioToJson(view.baseScenario()));
+        file.close();
+        const QString cliCsv = dir.filePath(QStringLiteral("cli.csv"));
+        QProcess cli;
+        cli.start(QStringLiteral(POOLLAB_BINARY),
+                  {QStringLiteral("--headless"), QStringLiteral("--scenario"), scenario,
+                   QStringLiteral("--sweep"), view.sweepText(), QStringLiteral("--replications"),
+                   QStringLiteral("3"), QStringLiteral("--warmup"), QStringLiteral("2s"),
+                   QStringLiteral("--target"), view.targetText(), QStringLiteral("--sweep-csv"), cliCsv,
+                   QStringLiteral("--quiet")});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QCOMPARE(readAll(cliCsv), bytes);
     }
 
     void theRunMenuOpensItOnTheWindowsScenario()
