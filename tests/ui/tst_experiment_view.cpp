@@ -240,8 +240,8 @@ private slots:
     {
         ExperimentView view;
         view.show();
-        // Long enough to be cancelled half way: 40 points of 20 replications of 20,000 jobs.
-        view.setBaseScenario(mmc(20000));
+        // Long enough to be cancelled half way: 40 points of 20 replications of 50,000 jobs.
+        view.setBaseScenario(mmc(50000));
         view.setRange(QStringLiteral("3"), QStringLiteral("42"), QStringLiteral("1"));
         view.setReplications(20);
         view.setTarget(QString(), QString());
