@@ -267,7 +267,7 @@ void ExperimentChart::styleSeries()
     edge.setAlpha(110);
     m_band->setPen(pen(edge, 1));
     m_mean->setPen(pen(mean, 2));
-    m_mean->setMarkerSize(7);
+    m_mean->setMarkerSize(4); // a radius for a line series' points (a scatter's is a diameter)
     m_theory->setPen(pen(theory, 2, Qt::DashLine));
     m_target->setPen(pen(target, 1.5, Qt::DashDotLine));
     m_answer->setColor(answer);

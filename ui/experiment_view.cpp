@@ -227,6 +227,12 @@ QWidget* ExperimentView::createInputs()
 
     grid->addWidget(new QLabel(tr("Sweep")), 1, 0);
     grid->addLayout(createSweepRow(), 1, 1);
+    // What the field is, its range and unit, and its value in the window's scenario.
+    m_fieldHelp = new QLabel;
+    m_fieldHelp->setObjectName(QStringLiteral("sweepFieldHelp"));
+    m_fieldHelp->setWordWrap(true);
+    m_fieldHelp->setForegroundRole(QPalette::PlaceholderText);
+    grid->addWidget(m_fieldHelp, 2, 1);
 
     m_replications = new QSpinBox;
     m_replications->setObjectName(QStringLiteral("replications"));
@@ -243,8 +249,8 @@ QWidget* ExperimentView::createInputs()
     runsRow->addWidget(new QLabel(tr("replications, warm-up")));
     runsRow->addWidget(m_warmup);
     runsRow->addStretch(1);
-    grid->addWidget(new QLabel(tr("Runs")), 2, 0);
-    grid->addLayout(runsRow, 2, 1);
+    grid->addWidget(new QLabel(tr("Runs")), 3, 0);
+    grid->addLayout(runsRow, 3, 1);
 
     m_measure = new QComboBox;
     m_measure->setObjectName(QStringLiteral("measure"));
@@ -266,8 +272,8 @@ QWidget* ExperimentView::createInputs()
     measureRow->addWidget(m_comparison);
     measureRow->addWidget(m_targetValue);
     measureRow->addWidget(m_targetUnit);
-    grid->addWidget(new QLabel(tr("Measure")), 3, 0);
-    grid->addLayout(measureRow, 3, 1);
+    grid->addWidget(new QLabel(tr("Measure")), 4, 0);
+    grid->addLayout(measureRow, 4, 1);
 
     m_runButton = new QPushButton(tr("Run experiment"));
     m_runButton->setObjectName(QStringLiteral("runExperiment"));
@@ -284,13 +290,13 @@ QWidget* ExperimentView::createInputs()
     runRow->addWidget(m_runButton);
     runRow->addWidget(m_cancelButton);
     runRow->addWidget(m_progress, 1);
-    grid->addLayout(runRow, 4, 0, 1, 2);
+    grid->addLayout(runRow, 5, 0, 1, 2);
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("experimentError"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
-    grid->addWidget(m_error, 5, 0, 1, 2);
+    grid->addWidget(m_error, 6, 0, 1, 2);
     grid->setColumnStretch(1, 1);
 
     connect(m_field, &QComboBox::currentIndexChanged, this, &ExperimentView::onFieldChosen);
@@ -368,6 +374,8 @@ void ExperimentView::setBaseScenario(const Scenario& scenario)
     updateBaseText();
     if (before != m_base.name)
         onFieldChosen(); // a first range around the new scenario's value
+    else
+        updateFieldHelp();
 }
 
 void ExperimentView::updateBaseText()
@@ -409,6 +417,17 @@ void ExperimentView::onFieldChosen()
     for (QLineEdit* edit : {m_from, m_to, m_step, m_list})
         edit->setToolTip(fieldToolTip(*field) + QLatin1Char(' ') + allowed);
     m_field->setToolTip(fieldToolTip(*field));
+    updateFieldHelp();
+}
+
+void ExperimentView::updateFieldHelp()
+{
+    const ScenarioField* field = chosenField();
+    if (!field)
+        return;
+    m_fieldHelp->setText(
+        tr("%1 Allowed: %2. The window's scenario has %3.")
+            .arg(QString::fromUtf8(field->help), allowedText(*field), formatFieldValue(*field, m_base)));
 }
 
 void ExperimentView::onMeasureChosen()
@@ -596,7 +615,10 @@ bool ExperimentView::start()
         run->finished.store(true, std::memory_order_release);
     });
     m_clock.start();
-    m_chart->clear(tr("Running %1 \u2026").arg(sweepText()));
+    m_chart->clear(tr("Running %1 values \u00d7 %2 replications (--sweep %3)\u2026")
+                       .arg(m_runningSpec.sweep->values.size())
+                       .arg(m_runningSpec.replications)
+                       .arg(sweepText()));
     m_answer->clear();
     setInputsEnabled(false);
     m_poll->start();

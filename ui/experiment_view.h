@@ -108,6 +108,7 @@ private:
     QHBoxLayout* createSweepRow();
     QWidget* createOutputs();
     void onFieldChosen();
+    void updateFieldHelp();
     void onMeasureChosen();
     void setInputsEnabled(bool enabled);
     void showError(const QString& message);
@@ -124,6 +125,7 @@ private:
 
     QLabel* m_baseText;
     QComboBox* m_field;
+    QLabel* m_fieldHelp;
     QComboBox* m_valuesKind; // a range or a list
     QStackedWidget* m_values;
     QLineEdit* m_from;
