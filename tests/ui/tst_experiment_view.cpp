@@ -354,6 +354,44 @@ private slots:
                  qPrintable(view.answerText()));
     }
 
+    void aDurationFieldIsSweptInSeconds()
+    {
+        // A closed model: 10 clients thinking between jobs; more thinking, less throughput.
+        Scenario s = mmc(0);
+        s.arrival = ArrivalKind::Closed;
+        s.clients = 10;
+        s.thinkTime = kSecond;
+        s.duration = 60 * kSecond;
+        s.workers = 10; // no wait: each client's cycle is its think time and a 200 ms job
+        ExperimentView view;
+        view.show();
+        view.setBaseScenario(s);
+        QVERIFY(view.setSweepField(QStringLiteral("think_time")));
+        view.setRange(QStringLiteral("500ms"), QStringLiteral("2s"), QStringLiteral("500ms"));
+        view.setReplications(5);
+        QVERIFY(view.setMeasure(QStringLiteral("throughput")));
+        view.setTarget(QStringLiteral(">"), QStringLiteral("6"));
+        QCOMPARE(view.targetText(), QStringLiteral("throughput>6")); // a rate takes a plain number
+        QVERIFY2(view.start(), qPrintable(view.errorText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
+        const ExperimentResult* r = view.result();
+        QCOMPARE(r->points.size(), std::size_t{4});
+        ExperimentChart* chart = view.chart();
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(r->points[static_cast<std::size_t>(i)].scenario.thinkTime, (i + 1) * 500 * kMilli);
+            QCOMPARE(chart->meanSeries()->at(i).x(), 0.5 * (i + 1)); // seconds, as --sweep-csv has them
+        }
+        QCOMPARE(chart->xAxis()->titleText(), QStringLiteral("Think time (s)"));
+        QCOMPARE(chart->yAxis()->titleText(), QStringLiteral("throughput (jobs/s)"));
+        // 10 clients at 1/(0.2 s + think): 14.3 jobs/s at 500ms, 8.3 at 1s, 5.9 at 1.5s.
+        const std::size_t m = indexOf("throughput");
+        for (std::size_t i = 0; i < 4; ++i)
+            QVERIFY(std::abs(r->points[i].estimates[m].mean - 10 / (0.2 + 0.5 * double(i + 1))) < 0.2);
+        QVERIFY(r->answer);
+        QCOMPARE(r->points[*r->answer].value, 0.5); // the smallest value meeting the target
+        QVERIFY(chart->answerLabel().startsWith(QStringLiteral("think time 500ms: ")));
+    }
+
     void aPointThatIsNoScenarioIsRefused()
     {
         // Poisson arrivals at rate 0 arrive never: the scenario checks say so for that point.
