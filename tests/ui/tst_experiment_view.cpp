@@ -22,6 +22,7 @@
 #include <QLineSeries>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
 #include <QProcess>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -500,6 +501,23 @@ private slots:
         w.setTheme(Theme::Dark);
         QCOMPARE(view->chart()->chart()->theme(), QChart::ChartThemeDark);
         w.setTheme(Theme::Light);
+    }
+
+    void closingTheWindowStopsARunningExperiment()
+    {
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        auto w = std::make_unique<MainWindow>(hooks);
+        w->setScenario(mmc(50000));
+        w->openExperiment();
+        ExperimentView* view = w->experimentView();
+        view->setRange(QStringLiteral("3"), QStringLiteral("42"), QStringLiteral("1"));
+        view->setReplications(50); // minutes of work if it were not stopped
+        QVERIFY(view->start());
+        QTRY_VERIFY_WITH_TIMEOUT(view->runsDone() > 0, 60000);
+        QPointer<ExperimentView> alive(view);
+        w.reset(); // the view cancels and waits for its thread: nothing outlives the window
+        QVERIFY(alive.isNull());
     }
 
     // The README's picture (scripts/experiment-screenshot.sh): signups arriving at 90 a
