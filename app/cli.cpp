@@ -242,8 +242,9 @@ Section experimentSection()
                                "low and high, and the theory's value where it applies (docs/CSV.md), to FILE "
                                "or to stdout with -.")),
          option(
-             {"target"}, "MEASURE<VALUE",
-             QStringLiteral("With --sweep: the goal, e.g. 'wait.mean<100ms', 'total.p99<2s', 'loss<1%' or "
+             {"target"}, "GOAL",
+             QStringLiteral("With --sweep: the goal, MEASURE<VALUE or MEASURE>VALUE, e.g. 'wait.mean<100ms', "
+                            "'total.p99<2s', 'loss<1%' or "
                             "'utilization>0.8'. PoolLab names the smallest value whose whole 95 % interval "
                             "meets it, or says that none does (exit status 0). Measures: %1. Times take a "
                             "unit (us, ms, s, m, h); shares a % or a fraction.")

@@ -741,8 +741,11 @@ public:
                   cv.wait_for(lock, stop, std::chrono::milliseconds(50), [] { return false; });
                   if (g_interrupts.load() > 0 && m_signal.load() == 0) {
                       m_signal = g_lastSignal.load();
-                      std::fprintf(stderr, "\npoollab: interrupted: the experiment stops; the summary covers "
-                                           "the points that finished\n");
+                      // A new line first on a terminal, where a progress line may be drawn.
+                      std::fprintf(stderr,
+                                   "%spoollab: interrupted: the experiment stops; the summary covers the "
+                                   "points that finished\n",
+                                   isatty(STDERR_FILENO) ? "\n" : "");
                       g_stage.store(2); // another signal ends the process at once
                       cancel = true;
                   }

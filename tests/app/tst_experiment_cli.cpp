@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Experiments from the command line (issue #15): --replications, --warmup, --sweep,
+// --sweep-csv and --target, parsed and run through the built binary.
+#include "app/cli.h"
+#include "core/queueing_theory.h"
+#include "core/scenario_fields.h"
+#include "io/sweep_csv.h"
+#include "tests/app/binary_run.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace poollab;
+
+namespace {
+
+using binary::readAll;
+using binary::Result;
+using binary::run;
+
+QStringList words(const char* text)
+{
+    return QString::fromUtf8(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+CommandLine parse(const char* args)
+{
+    return parseCommandLine(QStringList{QStringLiteral("poollab"), QStringLiteral("--headless")} +
+                            words(args));
+}
+
+// Poisson 10/s with exp(1s) service: a = 10 Erlangs. Erlang C's mean wait is 95.1 ms
+// with 13 workers and 43.5 ms with 14.
+const char* const kSizing =
+    "--arrival poisson --rate 10 --latency exp(1s) --queue-capacity 1000000 --jobs 20000 "
+    "--warmup 100s --sweep workers=11:20:1";
+
+QJsonObject json(const QByteArray& bytes)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError)
+        qWarning("not JSON: %s", qPrintable(error.errorString()));
+    return doc.object();
+}
+
+} // namespace
+
+class TestExperimentCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaults()
+    {
+        const CommandLine sweep = parse("--sweep queue-capacity=0,10");
+        QVERIFY2(sweep.action == CommandLine::Action::Headless, qPrintable(sweep.error));
+        QVERIFY(sweep.isExperiment());
+        QCOMPARE(sweep.replications, kDefaultSweepReplications);
+        QCOMPARE(QLatin1String(sweep.sweep->field->key), QLatin1String("queue_capacity"));
+        // An experiment runs in virtual time whatever the scenario says.
+        QCOMPARE(static_cast<int>(sweep.scenario.timeMode), static_cast<int>(TimeMode::Virtual));
+        const CommandLine replications = parse("--replications 7 --warmup 2m");
+        QCOMPARE(replications.replications, 7);
+        QCOMPARE(replications.warmup, 120 * kSecond);
+        QVERIFY(!replications.sweep);
+        const CommandLine single = parse("--time virtual --warmup 5s");
+        QVERIFY2(single.action == CommandLine::Action::Headless, qPrintable(single.error));
+        QVERIFY(!single.isExperiment());
+        QCOMPARE(single.warmup, 5 * kSecond);
+    }
+
+    // Exit status 2, nothing on stdout, and the first line of stderr names the flag,
+    // the field or measure and what is allowed.
+    void badInputExits2_data()
+    {
+        QTest::addColumn<QString>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("sweep below range")
+            << "--sweep workers=0:4:1"
+            << "poollab: --sweep: workers: 0 is out of range; allowed: 1 to 100000";
+        QTest::newRow("sweep above range")
+            << "--sweep failure_rate=0.5,1.5"
+            << "poollab: --sweep: failure_rate: 1.5 is out of range; allowed: 0 to 1";
+        QTest::newRow("sweep duration range")
+            << "--sweep timeout=30m:2h:30m"
+            << "poollab: --sweep: timeout: 90m is out of range; allowed: 0ms to 1h";
+        QTest::newRow("sweep unknown field")
+            << "--sweep wrokers=1:4:1"
+            << "poollab: --sweep: unknown field 'wrokers'; allowed: workers, queue_capacity,";
+        QTest::newRow("sweep a choice")
+            << "--sweep overflow=block"
+            << "poollab: --sweep: 'overflow' is not a numeric field; allowed: workers,";
+        QTest::newRow("sweep the seed")
+            << "--sweep seed=1:3:1"
+            << "poollab: --sweep: seed cannot be swept: replications use seed, seed+1, ...";
+        QTest::newRow("sweep syntax") << "--sweep workers"
+                                      << "poollab: --sweep: 'workers' is not FIELD=FROM:TO:STEP";
+        QTest::newRow("sweep step") << "--sweep workers=1:4:0"
+                                    << "poollab: --sweep: workers: the step '0' must be above 0";
+        QTest::newRow("sweep not whole") << "--sweep workers=2.5"
+                                         << "poollab: --sweep: workers: '2.5' is not a whole number";
+        QTest::newRow("sweep breaks the scenario")
+            << "--sweep jobs=0,100"
+            << "poollab: --sweep: at jobs=0: --jobs and --duration are both 0";
+        QTest::newRow("target unknown measure")
+            << "--sweep workers=1:4:1 --target wait.avg<1s"
+            << "poollab: --target: unknown measure 'wait.avg'; allowed: wait.mean, wait.p50,";
+        QTest::newRow("target without unit")
+            << "--sweep workers=1:4:1 --target wait.mean<100"
+            << "poollab: --target: wait.mean is a time: '100' needs a unit, one of us, ms, s, m, h";
+        QTest::newRow("target share range")
+            << "--sweep workers=1:4:1 --target loss<200%"
+            << "poollab: --target: loss is a share: '200%' is out of range; allowed: 0% to 100% (0 to 1)";
+        QTest::newRow("target syntax")
+            << "--sweep workers=1:4:1 --target total.p99=2s"
+            << "poollab: --target: 'total.p99=2s' is not MEASURE<VALUE or MEASURE>VALUE";
+        QTest::newRow("target without sweep") << "--target wait.mean<1s"
+                                              << "poollab: --target needs --sweep FIELD=FROM:TO:STEP";
+        QTest::newRow("replications range")
+            << "--replications 1"
+            << "poollab: --replications: '1' is out of range; allowed: a whole number from 2 to 1000";
+        QTest::newRow("replications word") << "--replications many"
+                                           << "poollab: --replications: 'many' is not a whole number";
+        QTest::newRow("replications real time")
+            << "--replications 5 --time real"
+            << "poollab: --replications and --sweep run in virtual time: not with --time real";
+        QTest::newRow("warmup real time")
+            << "--warmup 10s"
+            << "poollab: --warmup applies to virtual time only: add --time virtual";
+        QTest::newRow("warmup range")
+            << "--time virtual --warmup 25h"
+            << "poollab: --warmup: '25h' is out of range; allowed: a duration from 0ms to 24h";
+        QTest::newRow("sweep-csv without sweep") << "--replications 3 --sweep-csv s.csv"
+                                                 << "poollab: --sweep-csv needs --sweep FIELD=FROM:TO:STEP";
+        QTest::newRow("time series with an experiment")
+            << "--replications 3 --csv t.csv"
+            << "poollab: --csv is for a single run; an experiment";
+    }
+    void badInputExits2()
+    {
+        QFETCH(QString, args);
+        QFETCH(QString, message);
+        const Result r = run(QStringList{QStringLiteral("--headless")} + args.split(QLatin1Char(' ')));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(message), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    // The sizing question end to end: the answer is Erlang C's, in the JSON and in the
+    // one sentence (stderr, since stdout holds the JSON).
+    void sizingAnswer()
+    {
+        int theory = 0;
+        for (int c = 11; c <= 20 && theory == 0; ++c)
+            if (mmc(10, 1, c).meanWait < 0.060)
+                theory = c;
+        QCOMPARE(theory, 14);
+        const Result r =
+            run(words(kSizing) + QStringList{QStringLiteral("--headless"), QStringLiteral("--target"),
+                                             QStringLiteral("wait.mean<60ms"),
+                                             QStringLiteral("--summary-json"), QStringLiteral("-")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r.out);
+        const QJsonObject answer = o[QLatin1String("answer")].toObject();
+        QCOMPARE(answer[QLatin1String("field")].toString(), QStringLiteral("workers"));
+        QCOMPARE(answer[QLatin1String("value")].toDouble(), double(theory));
+        QCOMPARE(answer[QLatin1String("measure")].toString(), QStringLiteral("wait.mean"));
+        const QJsonArray ci = answer[QLatin1String("ci95")].toArray();
+        QCOMPARE(ci.size(), 2);
+        QVERIFY(ci[1].toDouble() < 60);
+        QVERIFY(ci[0].toDouble() <= answer[QLatin1String("mean")].toDouble());
+        // The usual keys are the answer's point, as means over the replications.
+        QCOMPARE(o[QLatin1String("workers")].toInt(), theory);
+        QCOMPARE(o[QLatin1String("replications")].toInt(), 10);
+        QCOMPARE(o[QLatin1String("warmup_s")].toDouble(), 100.0);
+        QCOMPARE(o[QLatin1String("sweep")].toArray().size(), 10);
+        const QJsonObject ci95 = o[QLatin1String("ci95")].toObject();
+        for (const char* key : {"throughput_per_s", "utilization", "loss_fraction"})
+            QCOMPARE(ci95[QLatin1String(key)].toArray().size(), 2);
+        const QJsonObject latency = ci95[QLatin1String("latency_ms")].toObject();
+        QCOMPARE(latency[QLatin1String("wait")].toObject()[QLatin1String("mean")].toArray().size(), 2);
+        QCOMPARE(latency[QLatin1String("total")].toObject()[QLatin1String("p99")].toArray().size(), 2);
+        const QJsonObject measures =
+            o[QLatin1String("theory")].toObject()[QLatin1String("measures")].toObject();
+        QVERIFY(measures[QLatin1String("mean_wait_s")].toObject()[QLatin1String("inside_ci95")].isBool());
+        QVERIFY(measures[QLatin1String("blocking")].toObject()[QLatin1String("inside_ci95")].toBool());
+        QVERIFY2(r.err.startsWith(QStringLiteral(
+                     "The smallest workers whose mean wait stays under 60 ms (95 % interval) is 14: ")),
+                 qPrintable(r.err));
+    }
+
+    void noValueMeetsTheTarget()
+    {
+        const Result r =
+            run(words("--headless --preset mmc-queue --jobs 2000 --sweep workers=10,11 --replications 3 "
+                      "--target wait.mean<1us"));
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = QString::fromUtf8(r.out).trimmed().split(QLatin1Char('\n'));
+        QVERIFY2(lines.last().startsWith(QStringLiteral("No workers from 10 to 11 keeps the mean wait under "
+                                                        "0.001 ms (95 % interval); the closest, 11, ")),
+                 qPrintable(lines.last()));
+        const Result j =
+            run(words("--headless --preset mmc-queue --jobs 2000 --sweep workers=10,11 --replications 3 "
+                      "--target wait.mean<1us --summary-json - --quiet"));
+        QCOMPARE(j.exitCode, 0);
+        QVERIFY(json(j.out)[QLatin1String("answer")].isNull());
+        QVERIFY(j.err.isEmpty()); // --quiet: not even the sentence
+    }
+
+    // One row per value, the columns sweepCsvColumns() names; the value column first.
+    void sweepCsv()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sweep.csv"));
+        const Result r = run(words("--headless --preset mmc-queue --jobs 2000 --replications 2 --sweep-csv") +
+                             QStringList{path, QStringLiteral("--sweep"), QStringLiteral("workers=12,9,10")});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList rows =
+            QString::fromUtf8(readAll(path)).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 4);
+        Sweep sweep;
+        std::string error;
+        QVERIFY(parseSweep("workers=9,10,12", sweep, error));
+        QCOMPARE(rows[0], sweepCsvColumns(sweep).join(QLatin1Char(',')));
+        QCOMPARE(rows[0].count(QLatin1Char(',')) + 1, 53);
+        QStringList values;
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(rows[i].count(QLatin1Char(',')) + 1, 53);
+            values << rows[i].section(QLatin1Char(','), 0, 0);
+        }
+        QCOMPARE(values, (QStringList{QStringLiteral("9"), QStringLiteral("10"), QStringLiteral("12")}));
+        // wait.mean.theory at 10 workers is the preset's Erlang C mean wait, 20.459 ms.
+        const int theoryColumn = sweepCsvColumns(sweep).indexOf(QStringLiteral("wait.mean.theory"));
+        QCOMPARE(rows[2].section(QLatin1Char(','), theoryColumn, theoryColumn).left(6),
+                 QStringLiteral("20.459"));
+    }
+
+    // Without the new flags nothing changes; with --warmup alone one run is trimmed.
+    void singleRunKeys()
+    {
+        const Result plain = run(words("--headless --preset mmc-queue --time virtual --summary-json -"));
+        QCOMPARE(plain.exitCode, 0);
+        const QJsonObject o = json(plain.out);
+        for (const char* key : {"replications", "warmup_s", "ci95", "sweep", "answer", "loss_fraction"})
+            QVERIFY2(!o.contains(QLatin1String(key)), key);
+        QCOMPARE(o[QLatin1String("latency_ms")]
+                     .toObject()[QLatin1String("wait")]
+                     .toObject()[QLatin1String("count")]
+                     .toInt(),
+                 8000);
+        const Result trimmed =
+            run(words("--headless --preset mmc-queue --time virtual --warmup 50s --summary-json -"));
+        QCOMPARE(trimmed.exitCode, 0);
+        const QJsonObject t = json(trimmed.out);
+        QCOMPARE(t[QLatin1String("warmup_s")].toDouble(), 50.0);
+        QCOMPARE(t[QLatin1String("submitted")].toInt(), 8000); // counts stay whole-run
+        const int observed = t[QLatin1String("latency_ms")]
+                                 .toObject()[QLatin1String("total")]
+                                 .toObject()[QLatin1String("count")]
+                                 .toInt();
+        // Poisson 80/s for 100 s: about half the jobs are planned after 50 s.
+        QVERIFY2(observed > 3500 && observed < 4500, qPrintable(QString::number(observed)));
+        QVERIFY(t[QLatin1String("theory")].toObject()[QLatin1String("little")].isNull());
+    }
+
+    // The table on stdout, a line per measure, the sentence last.
+    void humanTable()
+    {
+        const Result r = run(words("--headless --preset mmc-queue --jobs 2000 --replications 4"));
+        QCOMPARE(r.exitCode, 0);
+        const QString out = QString::fromUtf8(r.out);
+        QVERIFY2(out.startsWith(QStringLiteral(
+                     "PoolLab experiment \"M/M/c queue\" (virtual time): 4 replications, seeds 1 to 4\n")),
+                 qPrintable(out));
+        for (const ExperimentMeasure& m : experimentMeasures())
+            QVERIFY2(out.contains(QStringLiteral("\n  ") + QLatin1String(m.key) + QLatin1Char(' ')), m.key);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExperimentCli)
+#include "tst_experiment_cli.moc"
