@@ -304,6 +304,9 @@ QWidget* ExperimentView::createInputs()
     connect(m_valuesKind, &QComboBox::currentIndexChanged, m_values, &QStackedWidget::setCurrentIndex);
     connect(m_comparison, &QComboBox::currentIndexChanged, this,
             [this] { m_targetValue->setEnabled(!m_comparison->currentData().toString().isEmpty()); });
+    // "1s" or "5%" carries its own unit: the measure's beside it would read "1s ms".
+    connect(m_targetValue, &QLineEdit::textChanged, this,
+            [this](const QString& text) { m_targetUnit->setVisible(!endsWithUnit(text.trimmed())); });
     connect(m_runButton, &QPushButton::clicked, this, &ExperimentView::start);
     connect(m_cancelButton, &QPushButton::clicked, this, &ExperimentView::cancel);
     m_targetValue->setEnabled(false);
