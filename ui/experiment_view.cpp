@@ -132,6 +132,13 @@ QString commaList(const QString& text)
     return parts.join(QLatin1Char(','));
 }
 
+QLabel* buddyLabel(const QString& text, QWidget* buddy)
+{
+    auto* label = new QLabel(text);
+    label->setBuddy(buddy);
+    return label;
+}
+
 bool endsWithUnit(const QString& text)
 {
     return !text.isEmpty() && (text.back().isLetter() || text.back() == QLatin1Char('%'));
@@ -225,8 +232,8 @@ QWidget* ExperimentView::createInputs()
     m_baseText->setWordWrap(true);
     grid->addWidget(m_baseText, 0, 0, 1, 4);
 
-    grid->addWidget(new QLabel(tr("Sweep")), 1, 0);
     grid->addLayout(createSweepRow(), 1, 1);
+    grid->addWidget(buddyLabel(tr("S&weep"), m_field), 1, 0);
     // What the field is, its range and unit, and its value in the window's scenario.
     m_fieldHelp = new QLabel;
     m_fieldHelp->setObjectName(QStringLiteral("sweepFieldHelp"));
@@ -249,14 +256,19 @@ QWidget* ExperimentView::createInputs()
     runsRow->addWidget(new QLabel(tr("replications, warm-up")));
     runsRow->addWidget(m_warmup);
     runsRow->addStretch(1);
-    grid->addWidget(new QLabel(tr("Runs")), 3, 0);
+    grid->addWidget(buddyLabel(tr("R&uns"), m_replications), 3, 0);
     grid->addLayout(runsRow, 3, 1);
 
     m_measure = new QComboBox;
     m_measure->setObjectName(QStringLiteral("measure"));
-    for (const ExperimentMeasure& m : experimentMeasures())
+    for (const ExperimentMeasure& m : experimentMeasures()) {
         m_measure->addItem(QStringLiteral("%1 (%2)").arg(QString::fromUtf8(m.label), measureUnit(m)),
                            QString::fromUtf8(m.key));
+        m_measure->setItemData(
+            m_measure->count() - 1,
+            tr("%1 on the command line (--target, the summary JSON's ci95)").arg(QString::fromUtf8(m.key)),
+            Qt::ToolTipRole);
+    }
     m_comparison = new QComboBox;
     m_comparison->setObjectName(QStringLiteral("targetComparison"));
     m_comparison->addItem(tr("no target"), QString());
@@ -272,7 +284,7 @@ QWidget* ExperimentView::createInputs()
     measureRow->addWidget(m_comparison);
     measureRow->addWidget(m_targetValue);
     measureRow->addWidget(m_targetUnit);
-    grid->addWidget(new QLabel(tr("Measure")), 4, 0);
+    grid->addWidget(buddyLabel(tr("&Measure"), m_measure), 4, 0);
     grid->addLayout(measureRow, 4, 1);
 
     m_runButton = new QPushButton(tr("Run experiment"));
@@ -700,8 +712,7 @@ void ExperimentView::finish()
     m_progress->setFormat(
         m_result->cancelled
             ? tr("Cancelled \u00b7 %1 of %2 runs").arg(locale.toString(done), locale.toString(total))
-            : tr("Done \u00b7 %1 runs in %2 s")
-                  .arg(locale.toString(total), locale.toString(seconds, 'f', 1)));
+            : tr("Done \u00b7 %1 runs in %2").arg(locale.toString(total), formatSeconds(seconds)));
     m_resultMeasure = m_runningMeasure;
     const ExperimentMeasure* measure = m_resultMeasure;
     const ScenarioField* field = m_resultSpec.sweep ? m_resultSpec.sweep->field : nullptr;

@@ -392,6 +392,11 @@ ExperimentView* MainWindow::experimentView()
     m_experiment->setBaseScenario(m_controller->scenario());
     auto* layout = new QVBoxLayout(m_experimentDialog);
     layout->addWidget(m_experiment);
+    // Closed (hidden) while it runs, it still says how it ended.
+    connect(m_experiment, &ExperimentView::finished, this, [this] {
+        if (!m_experimentDialog->isVisible())
+            statusBar()->showMessage(tr("Experiment: %1").arg(m_experiment->answerText()), 15000);
+    });
     m_experimentDialog->resize(QSize(1000, 720).boundedTo(screen()->availableSize()));
     return m_experiment;
 }

@@ -26,6 +26,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QValueAxis>
@@ -497,6 +498,11 @@ private slots:
         QCOMPARE(view->baseScenario().rate, 7.0);
         QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
         QCOMPARE(view->result()->points[0].scenario.rate, 7.0);
+        // Closed while it runs, it says how it ended in the window's status bar.
+        w.experimentDialog()->hide();
+        QVERIFY(view->start());
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
+        QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("Experiment: ") + view->answerText());
         // The theme follows the window's.
         w.setTheme(Theme::Dark);
         QCOMPARE(view->chart()->chart()->theme(), QChart::ChartThemeDark);
