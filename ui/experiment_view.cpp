@@ -11,6 +11,7 @@
 
 #include <QBuffer>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -20,6 +21,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -51,6 +53,7 @@ namespace {
 
 constexpr int kPollMs = 100;
 constexpr int kProgressSteps = 1000;
+constexpr int kImageMargin = 10;
 
 // The fields a sweep can take: those the command line's parser accepts (numeric ones),
 // asked of parseSweep itself with the field's default so the two cannot differ.
@@ -611,6 +614,7 @@ bool ExperimentView::start()
     }
     showError({});
     m_runningSpec = *s;
+    m_runningSweepValues = sweepText().section(QLatin1Char('='), 1);
     m_runningMeasure = s->target ? s->target->measure : chosenMeasure();
     m_run = std::make_unique<Running>();
     Running* run = m_run.get();
@@ -704,6 +708,7 @@ void ExperimentView::finish()
     }
     m_result = std::move(run->result);
     m_resultSpec = std::move(m_runningSpec);
+    m_resultSweepValues = m_runningSweepValues;
     const int done = run->done.load();
     const int total = run->total.load();
     m_progress->setValue(m_result->cancelled
@@ -803,16 +808,51 @@ bool ExperimentView::exportSweepCsv(const QString& path)
     return true;
 }
 
+QString ExperimentView::imageCaption() const
+{
+    const ExperimentSpec& s = m_resultSpec;
+    QStringList parts;
+    parts << (s.scenario.name.empty()
+                  ? tr("PoolLab experiment")
+                  : tr("PoolLab experiment on \u201c%1\u201d").arg(QString::fromStdString(s.scenario.name)));
+    if (s.sweep)
+        parts << QStringLiteral("--sweep %1=%2")
+                     .arg(QString::fromUtf8(s.sweep->field->key), m_resultSweepValues);
+    parts << tr("%1 replications, seeds from %2").arg(s.replications).arg(s.scenario.seed);
+    if (s.warmup > 0)
+        parts << tr("warm-up %1").arg(QString::fromStdString(formatDuration(s.warmup)));
+    parts << tr("virtual time");
+    parts << QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
 bool ExperimentView::exportImage(const QString& requested)
 {
     QString path = requested;
     if (QFileInfo(path).suffix().compare(QLatin1String("png"), Qt::CaseInsensitive) != 0)
         path += QStringLiteral(".png");
     m_lastDir = QFileInfo(path).absolutePath();
+    // What was run above the chart, as the main window's exports carry their settings.
+    const QPixmap plot = m_plotArea->grab();
+    const qreal dpr = plot.devicePixelRatio();
+    const int width = m_plotArea->width();
+    const QRect textRect(kImageMargin, kImageMargin, width - 2 * kImageMargin, 10000);
+    const QString text = imageCaption();
+    const QRect textBox = QFontMetrics(font()).boundingRect(textRect, Qt::TextWordWrap, text);
+    const int top = textBox.bottom() + kImageMargin;
+    QImage image(QSize(width, top + m_plotArea->height()) * dpr, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(palette().color(QPalette::Base));
+    QPainter painter(&image);
+    painter.setFont(font());
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(textRect, Qt::TextWordWrap, text);
+    painter.drawPixmap(0, top, plot);
+    painter.end();
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    if (!m_plotArea->grab().save(&buffer, "PNG")) {
+    if (!image.save(&buffer, "PNG")) {
         m_lastError = tr("The chart could not be drawn as PNG.");
         return false;
     }

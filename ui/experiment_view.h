@@ -116,6 +116,7 @@ private:
     void finish();
     void updateBaseText();
     QString answerSentence() const; // answerText() without the warm-up's warning
+    QString imageCaption() const;   // above an exported image: what ran
     const ScenarioField* chosenField() const;
     const ExperimentMeasure* chosenMeasure() const;
 
@@ -154,6 +155,8 @@ private:
     std::optional<ExperimentResult> m_result;
     ExperimentSpec m_resultSpec;
     ExperimentSpec m_runningSpec;
+    QString m_runningSweepValues; // "46:52:1", as typed
+    QString m_resultSweepValues;
     const ExperimentMeasure* m_runningMeasure = nullptr; // what the chart plots
     const ExperimentMeasure* m_resultMeasure = nullptr;
     QString m_lastError;
