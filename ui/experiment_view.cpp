@@ -15,7 +15,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -431,9 +430,8 @@ void ExperimentView::onFieldChosen()
     m_from->setText(QString::fromStdString(formatSweepValue(*field, r.from)));
     m_to->setText(QString::fromStdString(formatSweepValue(*field, r.to)));
     m_step->setText(QString::fromStdString(formatSweepValue(*field, r.step)));
-    const QString allowed = tr("Allowed: %1.").arg(allowedText(*field));
     for (QLineEdit* edit : {m_from, m_to, m_step, m_list})
-        edit->setToolTip(fieldToolTip(*field) + QLatin1Char(' ') + allowed);
+        edit->setToolTip(fieldToolTip(*field)); // it ends with what is allowed
     m_field->setToolTip(fieldToolTip(*field));
     updateFieldHelp();
 }
@@ -568,7 +566,7 @@ std::optional<ExperimentSpec> ExperimentView::spec(QString* error) const
     for (const double v : s.sweep->values) {
         Scenario point = s.scenario;
         applySweepValue(*s.sweep->field, v, point);
-        if (const QString problem = crossCheckScenario(point); !problem.isEmpty()) {
+        if (const QString problem = validateScenario(point); !problem.isEmpty()) {
             *error = tr("At %1: %2").arg(describeSweepValue(*s.sweep->field, v), problem);
             return std::nullopt;
         }
