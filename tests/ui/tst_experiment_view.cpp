@@ -108,6 +108,18 @@ private slots:
         QCOMPARE(spec->scenario.seed, std::uint64_t{11});
     }
 
+    void fitsTheSmallestScreenTheWindowFits()
+    {
+        // The main window fits 1024x640; its Experiment window must too, with its frame.
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        MainWindow w(hooks);
+        w.openExperiment();
+        const QSize least = w.experimentDialog()->minimumSizeHint();
+        QVERIFY2(least.width() <= 1000 && least.height() <= 600,
+                 qPrintable(QStringLiteral("%1x%2").arg(least.width()).arg(least.height())));
+    }
+
     void onlyFieldsTheCommandLineSweeps()
     {
         ExperimentView view;
