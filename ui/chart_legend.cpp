@@ -82,6 +82,15 @@ ChartHeader::ChartHeader(const QString& title, QWidget* parent) : QWidget(parent
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
 }
 
+void ChartHeader::setTitle(const QString& title)
+{
+    if (title == m_title)
+        return;
+    m_title = title;
+    updateGeometry(); // the size hint is as wide as the title
+    update();
+}
+
 void ChartHeader::setEntries(std::vector<LegendEntry> entries)
 {
     if (entries == m_entries)

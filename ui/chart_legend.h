@@ -50,6 +50,7 @@ public:
     explicit ChartHeader(const QString& title, QWidget* parent = nullptr);
 
     QString title() const { return m_title; }
+    void setTitle(const QString& title);
     // Repaints (and asks for a new height) only when they changed.
     void setEntries(std::vector<LegendEntry> entries);
     const std::vector<LegendEntry>& entries() const { return m_entries; }

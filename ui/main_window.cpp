@@ -7,6 +7,7 @@
 #include "io/run_store.h"
 #include "io/summary_json.h"
 #include "ui/chart_panel.h"
+#include "ui/experiment_view.h"
 #include "ui/run_recorder.h"
 #include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
@@ -16,6 +17,7 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDialog>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -250,6 +252,8 @@ void MainWindow::createActions()
     fileMenu->addSeparator();
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     runMenu->addSeparator();
+    runMenu->addAction(createExperimentAction());
+    runMenu->addSeparator();
     runMenu->addAction(createMetricsAction());
     createRunsActions(runMenu);
     createThemeActions(viewMenu);
@@ -358,6 +362,51 @@ QAction* MainWindow::createMetricsAction()
     });
     m_actions.insert(metrics->objectName(), metrics);
     return metrics;
+}
+
+QAction* MainWindow::createExperimentAction()
+{
+    auto* experiment = new QAction(tr("E&xperiment…"), this);
+    experiment->setObjectName(QStringLiteral("experiment"));
+    experiment->setShortcut(Qt::Key_F8);
+    experiment->setStatusTip(
+        tr("Run the scenario many times at each value of one setting, with 95 % intervals, "
+           "and find the smallest value that meets a target"));
+    connect(experiment, &QAction::triggered, this, &MainWindow::openExperiment);
+    m_actions.insert(experiment->objectName(), experiment);
+    return experiment;
+}
+
+ExperimentView* MainWindow::experimentView()
+{
+    if (m_experiment)
+        return m_experiment;
+    // A window of its own, not a tab: its inputs and chart want the width the side
+    // columns take here, and it can stay open beside the live run.
+    m_experimentDialog = new QDialog(this);
+    m_experimentDialog->setObjectName(QStringLiteral("experimentDialog"));
+    m_experimentDialog->setWindowTitle(tr("PoolLab — Experiment"));
+    m_experiment = new ExperimentView;
+    m_experiment->setTheme(m_theme);
+    m_experiment->setScenarioSource([this] { return m_controller->scenario(); });
+    m_experiment->setBaseScenario(m_controller->scenario());
+    auto* layout = new QVBoxLayout(m_experimentDialog);
+    layout->addWidget(m_experiment);
+    // Closed (hidden) while it runs, it still says how it ended.
+    connect(m_experiment, &ExperimentView::finished, this, [this] {
+        if (!m_experimentDialog->isVisible())
+            statusBar()->showMessage(tr("Experiment: %1").arg(m_experiment->answerText()), 15000);
+    });
+    m_experimentDialog->resize(QSize(1000, 720).boundedTo(screen()->availableSize()));
+    return m_experiment;
+}
+
+void MainWindow::openExperiment()
+{
+    experimentView();
+    m_experimentDialog->show();
+    m_experimentDialog->raise();
+    m_experimentDialog->activateWindow();
 }
 
 void MainWindow::createRunsActions(QMenu* runMenu)
@@ -596,6 +645,8 @@ void MainWindow::setTheme(Theme theme)
     m_theme = theme;
     applyTheme(theme);
     m_charts->setChartTheme(chartThemeFor(theme));
+    if (m_experiment)
+        m_experiment->setTheme(theme);
     for (auto it = m_icons.cbegin(); it != m_icons.cend(); ++it)
         action(it.key())->setIcon(themedIcon(it.value(), theme));
     action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))

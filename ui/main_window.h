@@ -12,6 +12,7 @@
 #include <span>
 
 class QAction;
+class QDialog;
 class QPainter;
 class QLabel;
 class QMenu;
@@ -22,6 +23,7 @@ class QTabWidget;
 namespace poollab {
 
 class ChartPanel;
+class ExperimentView;
 class RunRecorder;
 class RunsPanel;
 class SummaryPanel;
@@ -63,6 +65,11 @@ public:
     // The charts and the Runs panel share the middle of the window as tabs.
     QTabWidget* centreTabs() const { return m_tabs; }
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
+    // Run > Experiment…: a window of its own beside this one (made on first use), whose
+    // experiments start from this window's scenario.
+    void openExperiment();
+    ExperimentView* experimentView();
+    QDialog* experimentDialog() const { return m_experimentDialog; }
 
     void setScenario(const Scenario& scenario);
     bool selectPreset(const QString& name);
@@ -112,6 +119,7 @@ private:
     QList<QAction*> createRunActions();
     QList<QAction*> createFileActions();
     QAction* createMetricsAction();
+    QAction* createExperimentAction();
     void createThemeActions(QMenu* viewMenu);
     void updateActions();
     void updateStatus();
@@ -150,8 +158,10 @@ private:
     QSplitter* m_splitter;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
-    RunRecorder* m_recorder = nullptr; // once a runs database is open
-    Scenario m_runScenario;            // what the current run started with, as recorded
+    RunRecorder* m_recorder = nullptr;     // once a runs database is open
+    QDialog* m_experimentDialog = nullptr; // once opened
+    ExperimentView* m_experiment = nullptr;
+    Scenario m_runScenario; // what the current run started with, as recorded
     bool m_runStarted = false;
     QLabel* m_stateLabel;
     QProgressBar* m_progress;

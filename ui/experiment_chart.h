@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/experiment.h"
+#include "ui/theme.h"
+
+#include <QChart>
+#include <QRectF>
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+
+class QAreaSeries;
+class QChartView;
+class QLineSeries;
+class QScatterSeries;
+class QValueAxis;
+
+namespace poollab {
+
+class ChartHeader;
+
+// How the Experiment view writes a measure and a swept value. A share (a measure
+// without a unit: loss, utilization) shows as a percentage, as --target takes it. Swept
+// values are in the field's unit as the sweep holds them (a duration in seconds).
+double measureScale(const ExperimentMeasure& measure);               // 100 for a share, else 1
+QString measureUnit(const ExperimentMeasure& measure);               // "%" for a share
+QString measureText(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
+// "61.2 ms [58.9, 63.4]": the estimate as the answer's label and sentence give it.
+QString estimateText(const ExperimentMeasure& measure, const Estimate& estimate);
+QString fieldAxisTitle(const ScenarioField& field); // "Workers", "Rate (jobs/s)", "Think time (s)"
+// "13 workers", "12 jobs/s", "think time 250ms": a swept value with what it is.
+QString describeSweepValue(const ScenarioField& field, double value);
+
+// An experiment's measure against the swept field, drawn once per result: the 95 %
+// interval as a band (an area between the lows and the highs), the mean as a line with
+// points, queueing theory's prediction where its formulas apply, the target as a
+// horizontal line, and the answer (the smallest value meeting the target) as a star
+// with its label. Measures are in display units (measureScale()).
+class ExperimentChart : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ExperimentChart(QWidget* parent = nullptr);
+
+    void setTheme(Theme theme);
+    // Draws the result's points; the axes are set here, once per result. field is null
+    // for an experiment without a sweep (one point, at 0).
+    void plot(const ExperimentResult& result, const ScenarioField* field, const ExperimentMeasure& measure,
+              const std::optional<Target>& target);
+    // Empty, titled for what is about to run.
+    void clear(const QString& title = {});
+
+    QChart* chart() const { return m_chart; }
+    QChartView* view() const { return m_view; }
+    ChartHeader* header() const { return m_header; }
+    QLineSeries* meanSeries() const { return m_mean; }
+    QLineSeries* lowSeries() const { return m_low; }
+    QLineSeries* highSeries() const { return m_high; }
+    QAreaSeries* bandSeries() const { return m_band; }
+    QLineSeries* theorySeries() const { return m_theory; }
+    QLineSeries* targetSeries() const { return m_target; }
+    QScatterSeries* answerSeries() const { return m_answer; }
+    QValueAxis* xAxis() const { return m_xAxis; }
+    QValueAxis* yAxis() const { return m_yAxis; }
+    // "13 workers: 61.2 ms [58.9, 63.4]", empty without an answer.
+    QString answerLabel() const { return m_answerLabel; }
+    // Where the label was drawn last, in the view's coordinates (for tests).
+    QRectF answerLabelBox() const;
+
+private:
+    void styleSeries();
+    void refreshLegend(bool hasTarget);
+    void setAxes(const QList<QPointF>& lows, const QList<QPointF>& highs, const QList<QPointF>& theory,
+                 std::optional<double> target, bool wholeX);
+
+    Theme m_theme = Theme::Light;
+    QChart* m_chart;
+    QChartView* m_view;
+    ChartHeader* m_header;
+    QValueAxis* m_xAxis;
+    QValueAxis* m_yAxis;
+    QLineSeries* m_low;
+    QLineSeries* m_high;
+    QAreaSeries* m_band;
+    QLineSeries* m_mean;
+    QLineSeries* m_theory;
+    QLineSeries* m_target;
+    QScatterSeries* m_answer;
+    QString m_answerLabel;
+    QString m_targetName;
+    QString m_theoryName;
+};
+
+} // namespace poollab
