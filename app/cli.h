@@ -22,6 +22,7 @@ struct CommandLine
         ListPresets,  // print the built-in presets
         SaveScenario, // --save-scenario without --headless: write the file, run nothing
         Runs,         // poollab runs VERB ...: the run history (runsVerb, runIds, ...)
+        Lesson,       // poollab lesson VERB ...: lessons (lessonVerb, lessonTarget, ...)
         Error,        // print error; exit code 2
     };
     Action action = Action::Window;
@@ -61,6 +62,13 @@ struct CommandLine
     QString runsVerb;
     std::vector<std::int64_t> runIds;
     bool runsJson = false; // --json
+    // Action::Lesson (docs/LESSONS.md): "list", "show", "check", or "help" for `poollab
+    // lesson --help`; the lesson's name or file; --lessons-dir; check's --answers file.
+    // --json sets runsJson.
+    QString lessonVerb;
+    QString lessonTarget;
+    QString lessonsDir;
+    QString answersPath;
 };
 
 // Parses argv (including the program name), loads the preset or scenario file it
@@ -72,6 +80,9 @@ QString manPageText();
 
 // `poollab runs --help`: the runs subcommands and their options.
 QString runsHelpText();
+
+// `poollab lesson --help`: the lesson subcommands and their options.
+QString lessonHelpText();
 
 // --list-presets: id, title and description of each built-in preset.
 QString presetListText();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/headless.h"
 
+#include "app/lesson_command.h"
 #include "app/metrics_server.h"
 #include "app/runs_command.h"
 #include "core/duration.h"
@@ -737,6 +738,8 @@ int runWithoutWindow(const CommandLine& cl)
         return runHeadless(cl);
     case CommandLine::Action::Runs:
         return runRunsCommand(cl);
+    case CommandLine::Action::Lesson:
+        return runLessonCommand(cl);
     case CommandLine::Action::Window:
         break;
     }
