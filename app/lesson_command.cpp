@@ -94,6 +94,11 @@ int check(const CommandLine& cl, const Lesson& lesson, QTextStream& err)
 
 } // namespace
 
+void registerBuiltinLessons()
+{
+    initLessonResources();
+}
+
 bool gradeLesson(const Lesson& lesson, const QJsonObject& answers, std::vector<StepVerdicts>& out,
                  QString* error)
 {
@@ -259,7 +264,7 @@ int runLessonCommand(const CommandLine& cl)
         QTextStream(stdout) << cl.helpText;
         return kExitDone;
     }
-    initLessonResources();
+    registerBuiltinLessons();
     if (cl.lessonVerb == u"list"_s) {
         QStringList problems;
         const std::vector<Lesson> lessons = loadLessons(cl.lessonsDir, &problems);

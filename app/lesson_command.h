@@ -17,6 +17,10 @@ namespace poollab {
 // right), 1 check: an answer wrong or missing, 2 bad input.
 int runLessonCommand(const CommandLine& commandLine);
 
+// Makes sure the built-in lessons (kBuiltinLessonDir, compiled into the resources)
+// can be read; the verbs call it themselves.
+void registerBuiltinLessons();
+
 // The texts the verbs print, for tests and for other front ends.
 QString lessonListText(std::span<const Lesson> lessons);
 QByteArray lessonListJson(std::span<const Lesson> lessons);
