@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "io/lesson_file.h"
 #include "ui/controls_panel.h"
 #include "ui/run_controller.h"
 #include "ui/theme.h"
@@ -22,6 +23,7 @@ class QTabWidget;
 namespace poollab {
 
 class ChartPanel;
+class LessonsPanel;
 class RunRecorder;
 class RunsPanel;
 class SummaryPanel;
@@ -44,6 +46,8 @@ struct WindowHooks
     // Serves Prometheus metrics on 127.0.0.1:port from snapshots the function hands
     // out (called on the server's own thread); port 0 stops serving.
     std::function<bool(quint16 port, std::function<void(Snapshot&)> snapshot, QString& error)> serveMetrics;
+    // The lessons the Lessons tab offers (docs/LESSONS.md); none without it.
+    std::function<std::vector<Lesson>()> lessons;
 };
 
 class MainWindow : public QMainWindow
@@ -60,7 +64,8 @@ public:
     WorkerView* workerView() const { return m_workers; }
     ControlsPanel* controls() const { return m_controls; }
     RunsPanel* runs() const { return m_runs; }
-    // The charts and the Runs panel share the middle of the window as tabs.
+    LessonsPanel* lessons() const { return m_lessons; }
+    // The charts, the Runs panel and the Lessons panel share the middle of the window as tabs.
     QTabWidget* centreTabs() const { return m_tabs; }
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
 
@@ -94,6 +99,10 @@ public:
     bool isRecording() const;
     void setRecording(bool on);
     QString lastError() const { return m_lastError; }
+    // Presentation mode (View menu, Ctrl+Plus / Ctrl+Minus / Ctrl+0): the whole window's
+    // font and the charts' lines at `scale` times their size, for a projector. 1 is off.
+    void setPresentationScale(double scale);
+    double presentationScale() const { return m_presentationScale; }
 
     // Window state, theme and the last scenario (QSettings).
     void restoreSettings();
@@ -113,6 +122,9 @@ private:
     QList<QAction*> createFileActions();
     QAction* createMetricsAction();
     void createThemeActions(QMenu* viewMenu);
+    void createPresentationActions(QMenu* viewMenu);
+    // The Lessons tab: it loads a step's scenario into the window and runs it.
+    void createLessonsTab();
     void updateActions();
     void updateStatus();
     // "virtual time: asked 1000×, running 22×"; empty for real threads.
@@ -150,6 +162,9 @@ private:
     QSplitter* m_splitter;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
+    LessonsPanel* m_lessons;
+    QFont m_baseFont; // the application's font before presentation mode
+    double m_presentationScale = 1.0;
     RunRecorder* m_recorder = nullptr; // once a runs database is open
     Scenario m_runScenario;            // what the current run started with, as recorded
     bool m_runStarted = false;
