@@ -7,6 +7,7 @@
 #include "ui/run_controller.h"
 
 #include <QComboBox>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QTextBrowser>
@@ -72,11 +74,14 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     m_lessonBox->setToolTip(tr("The lesson: each step asks you to predict, then runs and compares"));
     m_stepLabel = new QLabel;
     m_stepLabel->setObjectName(QStringLiteral("stepLabel"));
+    m_open = new QPushButton(tr("Open\u2026"));
+    m_open->setToolTip(tr("Open a lesson file (poollab-lesson/1, e.g. one your teacher gave you)"));
     m_previous = new QPushButton(tr("\u25c0 Previous"));
     m_next = new QPushButton(tr("Next step \u25b6"));
     m_next->setObjectName(QStringLiteral("nextStep"));
     top->addWidget(new QLabel(tr("Lesson")));
     top->addWidget(m_lessonBox, 1);
+    top->addWidget(m_open);
     top->addWidget(m_stepLabel);
     top->addWidget(m_previous);
     top->addWidget(m_next);
@@ -129,6 +134,13 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
         setStep(remembered);
         saveProgress();
     });
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open lesson"), QString(),
+                                                          tr("Lessons (*.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !openLessonFile(path, &error))
+            QMessageBox::warning(this, tr("Cannot open the lesson"), error);
+    });
     connect(m_previous, &QPushButton::clicked, this, [this] {
         setStep(m_step - 1);
         saveProgress();
@@ -168,6 +180,27 @@ void LessonsPanel::setLessons(std::vector<Lesson> lessons)
     m_lessonBox->setCurrentIndex(m_lesson);
     m_step = -1;
     setStep(0);
+}
+
+bool LessonsPanel::openLessonFile(const QString& path, QString* error)
+{
+    Lesson lesson;
+    if (!loadLessonFile(path, lesson, error))
+        return false;
+    const QString name = lesson.name;
+    std::vector<Lesson> all = m_lessons;
+    const auto same = std::find_if(all.begin(), all.end(), [&](const Lesson& l) { return l.name == name; });
+    if (same != all.end())
+        *same = std::move(lesson);
+    else
+        all.push_back(std::move(lesson));
+    setLessons(std::move(all));
+    QSettings settings;
+    QStringList files = settings.value(kSettingsGroup + QStringLiteral("/files")).toStringList();
+    if (!files.contains(path))
+        files << path;
+    settings.setValue(kSettingsGroup + QStringLiteral("/files"), files);
+    return selectLesson(name);
 }
 
 bool LessonsPanel::selectLesson(const QString& name)
@@ -448,6 +481,13 @@ void LessonsPanel::restoreProgress()
     const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), kDefaultPaceIndex).toInt();
     const QString name = settings.value(kSettingsGroup + QStringLiteral("/current")).toString();
     const int step = settings.value(kSettingsGroup + QStringLiteral("/step/") + name, 0).toInt();
+    // The lesson files opened before; one that no longer loads is forgotten.
+    const QStringList files = settings.value(kSettingsGroup + QStringLiteral("/files")).toStringList();
+    QStringList kept;
+    for (const QString& file : files)
+        if (openLessonFile(file))
+            kept << file;
+    settings.setValue(kSettingsGroup + QStringLiteral("/files"), kept);
     if (pace >= 0 && pace < static_cast<int>(std::size(kPaces)))
         m_pace->setCurrentIndex(pace);
     if (name.isEmpty() || !selectLesson(name))

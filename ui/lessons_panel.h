@@ -34,6 +34,9 @@ public:
     // The lessons offered, in order (the built-in ones, then the user's).
     void setLessons(std::vector<Lesson> lessons);
     const std::vector<Lesson>& lessons() const { return m_lessons; }
+    // Adds a lesson file to the list (or replaces the one of its name) and shows it;
+    // remembered, so it is offered again next time. False with *error if it does not load.
+    bool openLessonFile(const QString& path, QString* error = nullptr);
     // By name; false if there is none.
     bool selectLesson(const QString& name);
     void setStep(int index);
@@ -89,6 +92,7 @@ private:
 
     QComboBox* m_lessonBox;
     QLabel* m_stepLabel;
+    QPushButton* m_open;
     QPushButton* m_previous;
     QPushButton* m_next;
     QTextBrowser* m_text;

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
@@ -185,6 +186,42 @@ private slots:
         QCOMPARE(p->stepIndex(), 0);
         QVERIFY(p->selectLesson(u"token-bucket"_s));
         QCOMPARE(p->stepIndex(), 1);
+    }
+
+    // A teacher's lesson file: opened, offered again next time, and forgotten once gone.
+    void aLessonFileOpensAndIsRemembered()
+    {
+        const QString path = m_settings.filePath(u"my-lesson.json"_s);
+        {
+            QFile in(u":/lessons/cpu-vs-io.json"_s);
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            QByteArray json = in.readAll();
+            json.replace("\"name\": \"cpu-vs-io\"", "\"name\": \"my-lesson\"");
+            QFile out(path);
+            QVERIFY(out.open(QIODevice::WriteOnly) && out.write(json) == json.size());
+        }
+        {
+            MainWindow w(hooks());
+            LessonsPanel* p = w.lessons();
+            QString error;
+            QVERIFY(!p->openLessonFile(m_settings.filePath(u"missing.json"_s), &error));
+            QVERIFY2(error.contains(u"cannot read"_s), qPrintable(error));
+            QVERIFY2(p->openLessonFile(path, &error), qPrintable(error));
+            QCOMPARE(p->lessons().size(), std::size_t(9));
+            QCOMPARE(p->currentLesson()->name, u"my-lesson"_s);
+            QCOMPARE(p->currentLesson()->source, path);
+            w.saveSettings();
+        }
+        {
+            MainWindow w(hooks());
+            w.restoreSettings();
+            QCOMPARE(w.lessons()->currentLesson()->name, u"my-lesson"_s);
+        }
+        QVERIFY(QFile::remove(path));
+        MainWindow w(hooks());
+        w.restoreSettings();
+        QCOMPARE(w.lessons()->lessons().size(), std::size_t(8));
+        QCOMPARE(QSettings().value(u"lessons/files"_s).toStringList(), QStringList());
     }
 
     void presentationModeEnlargesTextAndLines()
