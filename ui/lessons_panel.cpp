@@ -71,6 +71,9 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     auto* top = new QHBoxLayout;
     m_lessonBox = new QComboBox;
     m_lessonBox->setObjectName(QStringLiteral("lessonBox"));
+    // Its longest title must not widen the tab (the side columns keep their width).
+    m_lessonBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_lessonBox->setMinimumContentsLength(16);
     m_lessonBox->setToolTip(tr("The lesson: each step asks you to predict, then runs and compares"));
     m_stepLabel = new QLabel;
     m_stepLabel->setObjectName(QStringLiteral("stepLabel"));
@@ -83,8 +86,6 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     top->addWidget(m_lessonBox, 1);
     top->addWidget(m_open);
     top->addWidget(m_stepLabel);
-    top->addWidget(m_previous);
-    top->addWidget(m_next);
     layout->addLayout(top);
 
     m_text = new QTextBrowser;
@@ -95,7 +96,7 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     auto* box = new QGroupBox(tr("Your predictions"));
     m_questionsBox = box;
     m_questions = new QGridLayout(box);
-    m_questions->setColumnStretch(0, 3);
+    m_questions->setColumnStretch(0, 2);
     m_questions->setColumnStretch(2, 5);
     layout->addWidget(box);
 
@@ -116,6 +117,8 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     runRow->addWidget(m_pace);
     runRow->addWidget(m_run);
     runRow->addWidget(m_status, 1);
+    runRow->addWidget(m_previous); // after the verdict, on to the next step
+    runRow->addWidget(m_next);
     layout->addLayout(runRow);
 
     m_explanation = new QTextBrowser;
@@ -174,8 +177,12 @@ void LessonsPanel::setLessons(std::vector<Lesson> lessons)
     m_lessons = std::move(lessons);
     const QSignalBlocker block(m_lessonBox);
     m_lessonBox->clear();
-    for (const Lesson& l : m_lessons)
-        m_lessonBox->addItem(QStringLiteral("%1 \u00b7 %2").arg(l.title, l.level), l.name);
+    for (const Lesson& l : m_lessons) {
+        m_lessonBox->addItem(l.title, l.name);
+        m_lessonBox->setItemData(m_lessonBox->count() - 1,
+                                 QStringLiteral("%1 (%2): %3").arg(l.title, l.level, l.summary),
+                                 Qt::ToolTipRole);
+    }
     m_lesson = m_lessons.empty() ? -1 : 0;
     m_lessonBox->setCurrentIndex(m_lesson);
     m_step = -1;
@@ -244,7 +251,7 @@ void LessonsPanel::setStep(int index)
         buildQuestions();
         return;
     }
-    m_stepLabel->setText(tr("Step %1 of %2").arg(m_step + 1).arg(count));
+    m_stepLabel->setText(tr("%1 \u00b7 step %2 of %3").arg(lesson->level).arg(m_step + 1).arg(count));
     QString markdown = QStringLiteral("## %1\n\n%2").arg(step->title, step->text);
     if (m_step == 0)
         markdown = QStringLiteral("# %1\n\n*%2*\n\n%3").arg(lesson->title, lesson->summary, markdown);
