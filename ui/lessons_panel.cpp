@@ -116,10 +116,11 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     runRow->addWidget(new QLabel(tr("Pace")));
     runRow->addWidget(m_pace);
     runRow->addWidget(m_run);
-    runRow->addWidget(m_status, 1);
+    runRow->addStretch(1);
     runRow->addWidget(m_previous); // after the verdict, on to the next step
     runRow->addWidget(m_next);
     layout->addLayout(runRow);
+    layout->addWidget(m_status);
 
     m_explanation = new QTextBrowser;
     m_explanation->setObjectName(QStringLiteral("explanation"));

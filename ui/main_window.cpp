@@ -100,6 +100,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() +
                                    style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
     right->addWidget(framed(tr("Summary"), summaryScroll));
+    m_controlsScroll = controlsScroll;
+    m_summaryScroll = summaryScroll;
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -524,13 +526,15 @@ void MainWindow::setPresentationScale(double scale)
         font.setPixelSize(static_cast<int>(std::lround(m_baseFont.pixelSize() * m_presentationScale)));
     QApplication::setFont(font);
     m_charts->setPresentationScale(m_presentationScale);
+    // The side columns' least widths were measured in the old font.
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2;
+    for (QWidget* side : {static_cast<QWidget*>(m_controls), static_cast<QWidget*>(m_summary)})
+        if (side->layout())
+            side->layout()->activate();
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() + scrollBar);
+    m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
     action(QStringLiteral("presentationMode"))->setChecked(m_presentationScale > 1.0);
     action(QStringLiteral("presentationSmaller"))->setEnabled(m_presentationScale > 1.0);
-    statusBar()->showMessage(m_presentationScale > 1.0
-                                 ? tr("Presentation mode: %1 % (Ctrl+0 for normal size)")
-                                       .arg(std::lround(m_presentationScale * 100))
-                                 : tr("Normal size"),
-                             3000);
 }
 
 void MainWindow::updateActions()

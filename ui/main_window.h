@@ -160,6 +160,8 @@ private:
     SummaryPanel* m_summary;
     WorkerView* m_workers;
     QSplitter* m_splitter;
+    QWidget* m_controlsScroll; // its least width follows the font (presentation mode)
+    QWidget* m_summaryScroll;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
     LessonsPanel* m_lessons;
