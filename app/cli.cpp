@@ -11,6 +11,7 @@
 #include "io/scenario_file.h"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QHostAddress>
 
 #include <charconv>
@@ -375,18 +376,20 @@ const QString kDescription =
 const QString kConventions = QStringLiteral(
     "Durations take a unit: us, ms, s, m, h (250us, 50ms, 1.5s). Rates are per second: 50, 50/s, or "
     "3000/m per minute.");
-const QString kExitStatus =
-    QStringLiteral("Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written, a "
-                   "runs database that cannot be used), 2 bad input (for poollab runs also an unknown run "
-                   "id), 130, 143 or 129 cancelled by a second SIGINT (Ctrl-C), SIGTERM or SIGHUP.");
+const QString kExitStatus = QStringLiteral(
+    "Exit status: 0 done, 1 a failure while running (e.g. a file that cannot be written, a "
+    "runs database that cannot be used; for poollab lesson check an answer wrong or missing), 2 "
+    "bad input (for poollab runs also an unknown run id), 130, 143 or 129 cancelled by a second SIGINT "
+    "(Ctrl-C), SIGTERM or SIGHUP.");
 
 QString helpText(const std::vector<Section>& all)
 {
-    QString text = QStringLiteral("PoolLab ") + QStringLiteral(POOLLAB_VERSION) + QStringLiteral(": ") +
-                   kSummary +
-                   QStringLiteral(".\n\nUsage: poollab [options]\n"
-                                  "       poollab runs list|show|export|compare|delete ... (see poollab runs "
-                                  "--help)\n\n");
+    QString text =
+        QStringLiteral("PoolLab ") + QStringLiteral(POOLLAB_VERSION) + QStringLiteral(": ") + kSummary +
+        QStringLiteral(".\n\nUsage: poollab [options]\n"
+                       "       poollab runs list|show|export|compare|delete ... (see poollab runs "
+                       "--help)\n"
+                       "       poollab lesson list|show|check ... (see poollab lesson --help)\n\n");
     text += wrap(kDescription, 0, kHelpWidth);
     text += wrap(kConventions + QLatin1Char(' ') + kExitStatus, 0, kHelpWidth);
     for (const Section& s : all) {
@@ -842,6 +845,103 @@ CommandLine parseRunsCommand(QStringList arguments)
     return cl;
 }
 
+// `poollab lesson` verbs: usage and what each does (lesson --help and the man page).
+std::span<const std::pair<const char*, const char*>> lessonVerbHelp()
+{
+    static constexpr std::pair<const char*, const char*> verbs[] = {
+        {"list [--json] [--lessons-dir DIR]",
+         "The built-in lessons, then those in DIR (*.json): name, level, steps, questions and title."},
+        {"show NAME|FILE [--json] [--lessons-dir DIR]", "One lesson: its steps' text, scenarios, questions "
+                                                        "and explanations. --json gives every step with its "
+                                                        "scenario and questions."},
+        {"check NAME|FILE --answers FILE [--json] [--lessons-dir DIR]",
+         "Grade an answers file ({\"question-id\": value}) against the lesson's scenarios run in virtual "
+         "time "
+         "with their seeds: each verdict with the measured value and the tolerance. Exit 0 all right, 1 any "
+         "wrong or missing, 2 bad input."},
+    };
+    return verbs;
+}
+
+const QStringList kLessonVerbs = {QStringLiteral("list"), QStringLiteral("show"), QStringLiteral("check")};
+
+// What each lesson verb takes: list nothing, show and check one lesson, check --answers.
+QString checkLessonVerb(const QCommandLineParser& p, const QString& verb, const QStringList& words,
+                        CommandLine& cl)
+{
+    const bool list = verb == QLatin1String("list");
+    if (list && !words.isEmpty())
+        return QStringLiteral("lesson list takes no lesson, not %1 (see poollab lesson --help)")
+            .arg(quoted(words.first()));
+    if (!list && words.size() != 1)
+        return QStringLiteral("lesson %1 takes one lesson NAME or FILE, not %2 (see poollab lesson list)")
+            .arg(verb)
+            .arg(words.size());
+    if (!list)
+        cl.lessonTarget = words.first();
+    const bool checking = verb == QLatin1String("check");
+    if (p.isSet(QStringLiteral("answers")) && !checking)
+        return QStringLiteral("lesson %1: --answers is for lesson check").arg(verb);
+    if (checking && cl.answersPath.isEmpty())
+        return QStringLiteral("lesson check needs --answers FILE.json ({\"question-id\": value, ...})");
+    return {};
+}
+
+// `poollab lesson VERB [NAME|FILE] [--lessons-dir DIR] [--json] [--answers FILE]`.
+CommandLine parseLessonCommand(QStringList arguments)
+{
+    CommandLine cl;
+    cl.helpText = lessonHelpText();
+    const auto fail = [&cl](const QString& message) {
+        cl.action = CommandLine::Action::Error;
+        cl.error = message;
+        return cl;
+    };
+    arguments.removeAt(1); // "lesson"
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addOption(QCommandLineOption(QStringList{QStringLiteral("help"), QStringLiteral("h")}));
+    p.addOption(QCommandLineOption(QStringLiteral("json")));
+    p.addOption(QCommandLineOption(QStringLiteral("lessons-dir"), QString(), QStringLiteral("DIR")));
+    p.addOption(QCommandLineOption(QStringLiteral("answers"), QString(), QStringLiteral("FILE")));
+    if (!p.parse(arguments))
+        return fail(QStringLiteral("lesson: ") + p.errorText() +
+                    QStringLiteral(" (see poollab lesson --help)"));
+    if (p.isSet(QStringLiteral("help"))) {
+        cl.action = CommandLine::Action::Lesson;
+        cl.lessonVerb = QStringLiteral("help");
+        return cl;
+    }
+    for (const char* flag : {"lessons-dir", "answers"}) {
+        if (p.values(latin(flag)).size() > 1)
+            return fail(QStringLiteral("--%1 is given %2 times: give it once")
+                            .arg(latin(flag))
+                            .arg(p.values(latin(flag)).size()));
+        if (p.isSet(latin(flag)) && p.value(latin(flag)).isEmpty())
+            return fail(
+                QStringLiteral("--%1: a %2 name is needed")
+                    .arg(latin(flag), flag[0] == 'a' ? QStringLiteral("file") : QStringLiteral("folder")));
+    }
+    QStringList words = p.positionalArguments();
+    if (words.isEmpty())
+        return fail(QStringLiteral("lesson: a subcommand is needed: %1 (see poollab lesson --help)")
+                        .arg(kLessonVerbs.join(QStringLiteral(", "))));
+    const QString verb = words.takeFirst();
+    if (!kLessonVerbs.contains(verb))
+        return fail(QStringLiteral("lesson: unknown subcommand %1; allowed: %2")
+                        .arg(quoted(verb), kLessonVerbs.join(QStringLiteral(", "))));
+    cl.lessonVerb = verb;
+    cl.runsJson = p.isSet(QStringLiteral("json"));
+    cl.lessonsDir = p.value(QStringLiteral("lessons-dir"));
+    cl.answersPath = p.value(QStringLiteral("answers"));
+    if (!cl.lessonsDir.isEmpty() && !QFileInfo(cl.lessonsDir).isDir())
+        return fail(QStringLiteral("--lessons-dir: %1 is not a folder").arg(quoted(cl.lessonsDir)));
+    if (QString why = checkLessonVerb(p, verb, words, cl); !why.isEmpty())
+        return fail(why);
+    cl.action = CommandLine::Action::Lesson;
+    return cl;
+}
+
 // The metrics endpoint.
 QString readMetricsFlags(const Flags& flags, bool headless, CommandLine& cl)
 {
@@ -923,6 +1023,12 @@ QString manPageText()
     for (const auto& [usage, help] : runsVerbHelp())
         page += QStringLiteral(".TP\n\\fBpoollab runs ") + roffEscape(latin(usage)) +
                 QStringLiteral("\\fR\n") + line(latin(help));
+    page += QStringLiteral(".SH LESSON SUBCOMMANDS\n") +
+            line(QStringLiteral("poollab lesson VERB works on lessons, graded predict-run-compare exercises "
+                                "(docs/LESSONS.md):"));
+    for (const auto& [usage, help] : lessonVerbHelp())
+        page += QStringLiteral(".TP\n\\fBpoollab lesson ") + roffEscape(latin(usage)) +
+                QStringLiteral("\\fR\n") + line(latin(help));
     page += QStringLiteral(".SH EXIT STATUS\n") + line(kExitStatus);
     page += QStringLiteral(".SH EXAMPLES\n");
     for (const char* example :
@@ -933,6 +1039,7 @@ QString manPageText()
           "poollab runs list", "poollab runs compare 1 2",
           "poollab --headless --preset mmc-queue --sweep workers=8:14:1 --warmup 60s --target "
           "'wait.p99<100ms'",
+          "poollab lesson list", "poollab lesson check littles-law --answers answers.json",
           "poollab --preset mmc-queue --start"})
         page += QStringLiteral(".PP\n.nf\n") + line(latin(example)) + QStringLiteral(".fi\n");
     page += QStringLiteral(".SH LICENSE\nGPL\\-3.0\\-or\\-later.\n");
@@ -971,10 +1078,33 @@ QString runsHelpText()
     return text;
 }
 
+QString lessonHelpText()
+{
+    QString text = QStringLiteral("Usage: poollab lesson VERB [NAME|FILE] [options]\n\n");
+    text += wrap(
+        QStringLiteral("Lessons: predict, run, compare. Each step of a lesson has a scenario and questions; "
+                       "answers are graded against the scenario run in virtual time with its seed. The "
+                       "format is in docs/LESSONS.md."),
+        0, kHelpWidth);
+    text += QStringLiteral("\nVerbs:\n");
+    for (const auto& [usage, help] : lessonVerbHelp())
+        text += QStringLiteral("  ") + latin(usage) + QLatin1Char('\n') +
+                wrap(latin(help), kHelpIndent, kHelpWidth);
+    text +=
+        QLatin1Char('\n') +
+        wrap(QStringLiteral("Exit status: 0 done (check: every answer right), 1 check: an answer wrong or "
+                            "missing, 2 bad input (an unknown lesson, a lesson or answers file that does not "
+                            "load, with the file and the field named)."),
+             0, kHelpWidth);
+    return text;
+}
+
 CommandLine parseCommandLine(const QStringList& arguments)
 {
     if (arguments.size() > 1 && arguments[1] == QLatin1String("runs"))
         return parseRunsCommand(arguments);
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("lesson"))
+        return parseLessonCommand(arguments);
     CommandLine cl;
     const std::vector<Section> all = sections();
     QCommandLineParser p;

@@ -24,6 +24,7 @@ struct CommandLine
         ListPresets,  // print the built-in presets
         SaveScenario, // --save-scenario without --headless: write the file, run nothing
         Runs,         // poollab runs VERB ...: the run history (runsVerb, runIds, ...)
+        Lesson,       // poollab lesson VERB ...: lessons (lessonVerb, lessonTarget, ...)
         Error,        // print error; exit code 2
     };
     Action action = Action::Window;
@@ -73,6 +74,13 @@ struct CommandLine
     QString targetText; // as typed, for messages
     QString sweepCsvPath;
     bool isExperiment() const { return replications > 0; }
+    // Action::Lesson (docs/LESSONS.md): "list", "show", "check", or "help" for `poollab
+    // lesson --help`; the lesson's name or file; --lessons-dir; check's --answers file.
+    // --json sets runsJson.
+    QString lessonVerb;
+    QString lessonTarget;
+    QString lessonsDir;
+    QString answersPath;
 };
 
 // Replications per point when --sweep comes without --replications.
@@ -87,6 +95,9 @@ QString manPageText();
 
 // `poollab runs --help`: the runs subcommands and their options.
 QString runsHelpText();
+
+// `poollab lesson --help`: the lesson subcommands and their options.
+QString lessonHelpText();
 
 // --list-presets: id, title and description of each built-in preset.
 QString presetListText();

@@ -2,6 +2,7 @@
 #include "app/headless.h"
 
 #include "app/experiment_report.h"
+#include "app/lesson_command.h"
 #include "app/metrics_server.h"
 #include "app/runs_command.h"
 #include "core/duration.h"
@@ -925,6 +926,8 @@ int runWithoutWindow(const CommandLine& cl)
         return runHeadless(cl);
     case CommandLine::Action::Runs:
         return runRunsCommand(cl);
+    case CommandLine::Action::Lesson:
+        return runLessonCommand(cl);
     case CommandLine::Action::Window:
         break;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/cli.h"
 #include "app/headless.h"
+#include "app/lesson_command.h"
 #include "app/metrics_server.h"
 #include "app/presets.h"
 #include "io/atomic_file.h"
@@ -89,6 +90,11 @@ int runWindow(const CommandLine& cl)
                 entries << e;
         }
         return entries;
+    };
+    hooks.lessons = [] {
+        registerBuiltinLessons();
+        QStringList problems; // the built-in lessons load: tst_lessons checks every one
+        return loadLessons(QString(), &problems);
     };
     hooks.loadScenario = [](const QString& path, Scenario& out, QString& error) {
         return loadScenarioFile(path, out, &error);

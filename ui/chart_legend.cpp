@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/chart_legend.h"
 
+#include <QEvent>
 #include <QFontMetrics>
 #include <QPainter>
 
@@ -112,6 +113,13 @@ void ChartHeader::fitHeight()
 void ChartHeader::resizeEvent(QResizeEvent*)
 {
     fitHeight();
+}
+
+void ChartHeader::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitHeight();
 }
 
 QFont ChartHeader::titleFont() const

@@ -64,6 +64,8 @@ public:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    // A larger font (presentation mode) needs a taller header for the same entries.
+    void changeEvent(QEvent* event) override;
 
 private:
     void fitHeight();

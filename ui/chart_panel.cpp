@@ -417,7 +417,7 @@ void ChartPanel::styleSeries()
     // Fixed colours, distinct within each chart, readable on both themes' backgrounds;
     // a kind of event keeps its colour across charts (green done, red failed or p99).
     const auto pen = [this](Series id, QColor color, Qt::PenStyle style = Qt::SolidLine, qreal width = 2) {
-        QPen p(color, width, style);
+        QPen p(color, width * m_presentationScale, style);
         p.setCosmetic(true);
         m_series[id]->setPen(p);
     };
@@ -467,10 +467,31 @@ void ChartPanel::setChartTheme(QChart::ChartTheme theme)
         chart->legend()->hide(); // setTheme() may show it again
     }
     m_overlay->setDark(theme == QChart::ChartThemeDark);
-    styleSeries();  // setTheme() recolours the series
+    m_axisFontSize = m_timeAxes[0]->labelsFont().pointSizeF(); // the theme's size
+    setPresentationScale(m_presentationScale);                 // setTheme() resets the fonts
+    styleSeries();                                             // setTheme() recolours the series
     m_timeStep = 0; // the time labels are measured again, in the theme's font
     // One grid per chart: the right-hand (workers) scale's lines would cross the queue's.
     m_workerAxis->setGridLineVisible(false);
+    for (MarkedChartView* view : m_views)
+        view->viewport()->update();
+}
+
+void ChartPanel::setPresentationScale(double scale)
+{
+    m_presentationScale = scale;
+    if (m_axisFontSize <= 0)
+        m_axisFontSize = m_timeAxes[0]->labelsFont().pointSizeF();
+    for (QChart* chart : {m_throughput, m_queue, m_latency}) {
+        for (QAbstractAxis* axis : chart->axes()) {
+            QFont font = axis->labelsFont();
+            if (m_axisFontSize > 0)
+                font.setPointSizeF(m_axisFontSize * scale);
+            axis->setLabelsFont(font);
+        }
+    }
+    styleSeries();
+    m_timeStep = 0; // the time labels are measured again, in the new size
     for (MarkedChartView* view : m_views)
         view->viewport()->update();
 }

@@ -84,6 +84,10 @@ public:
     int windowSeconds() const { return m_windowSeconds; }
     void setLatencyKind(LatencyKind kind);
     void setChartTheme(QChart::ChartTheme theme);
+    // Presentation mode: the series' lines and the axes' labels at `scale` times their
+    // size (1 = normal).
+    void setPresentationScale(double scale);
+    double presentationScale() const { return m_presentationScale; }
 
     // Every series in the panel, for tests and image export.
     QList<QXYSeries*> allSeries() const;
@@ -161,6 +165,9 @@ private:
     QList<QPointF> m_segment;
     QList<TimeTick> m_timeTicks;
     double m_timeStep = 0;
+    double m_presentationScale = 1.0;
+    // The axes' label font size the theme gave (presentation mode scales from it).
+    qreal m_axisFontSize = 0;
     std::array<QRectF, 3> m_plotAreas; // as last drawn
     QString m_foreground;              // what the markers and pauses were last drawn from
     std::vector<StepPoint> m_steps;

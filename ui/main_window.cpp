@@ -8,6 +8,7 @@
 #include "io/summary_json.h"
 #include "ui/chart_panel.h"
 #include "ui/experiment_view.h"
+#include "ui/lessons_panel.h"
 #include "ui/run_recorder.h"
 #include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
@@ -15,6 +16,7 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDialog>
@@ -100,6 +102,8 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() +
                                    style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2);
     right->addWidget(framed(tr("Summary"), summaryScroll));
+    m_controlsScroll = controlsScroll;
+    m_summaryScroll = summaryScroll;
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -114,6 +118,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_charts, tr("Charts"));
     m_tabs->addTab(m_runs, tr("Runs"));
+    createLessonsTab();
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(right);
     m_splitter->setStretchFactor(0, 0);
@@ -257,6 +262,7 @@ void MainWindow::createActions()
     runMenu->addAction(createMetricsAction());
     createRunsActions(runMenu);
     createThemeActions(viewMenu);
+    createPresentationActions(viewMenu);
 }
 
 QAction* MainWindow::makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
@@ -506,6 +512,78 @@ void MainWindow::createThemeActions(QMenu* viewMenu)
     toggle->setObjectName(QStringLiteral("toggleTheme"));
     toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_actions.insert(toggle->objectName(), toggle);
+}
+
+void MainWindow::createLessonsTab()
+{
+    m_lessons = new LessonsPanel(m_controller);
+    m_tabs->addTab(m_lessons, tr("Lessons"));
+    if (m_hooks.lessons)
+        m_lessons->setLessons(m_hooks.lessons());
+    connect(m_lessons, &LessonsPanel::paceChanged, m_controls, &ControlsPanel::setPace);
+    connect(m_lessons, &LessonsPanel::runRequested, this, [this](const Scenario& scenario, double pace) {
+        if (m_controller->isActive()) {
+            showError(tr("Cannot run the step"), tr("Stop the run first: its settings are in use."));
+            return;
+        }
+        setScenario(scenario); // the controls show the step's settings
+        m_controls->setPace(pace);
+        m_controller->setPace(pace);
+        if (m_controller->start())
+            m_tabs->setCurrentWidget(m_charts);
+    });
+    // The verdicts are on the Lessons tab: back to it when the step's run ends.
+    connect(m_lessons, &LessonsPanel::runGraded, this, [this] { m_tabs->setCurrentWidget(m_lessons); });
+}
+
+void MainWindow::createPresentationActions(QMenu* viewMenu)
+{
+    m_baseFont = QApplication::font();
+    viewMenu->addSeparator();
+    auto* presentation = new QAction(tr("&Presentation mode"), this);
+    presentation->setObjectName(QStringLiteral("presentationMode"));
+    presentation->setCheckable(true);
+    presentation->setStatusTip(tr("Larger text and chart lines, for a projector (Ctrl+Plus / Ctrl+Minus to "
+                                  "adjust, Ctrl+0 to reset)"));
+    connect(presentation, &QAction::triggered, this,
+            [this](bool on) { setPresentationScale(on ? 1.5 : 1.0); });
+    QAction* larger = new QAction(tr("&Larger"), this);
+    larger->setObjectName(QStringLiteral("presentationLarger"));
+    larger->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    connect(larger, &QAction::triggered, this, [this] { setPresentationScale(m_presentationScale + 0.25); });
+    QAction* smaller = new QAction(tr("&Smaller"), this);
+    smaller->setObjectName(QStringLiteral("presentationSmaller"));
+    smaller->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    connect(smaller, &QAction::triggered, this, [this] { setPresentationScale(m_presentationScale - 0.25); });
+    QAction* reset = new QAction(tr("&Normal size"), this);
+    reset->setObjectName(QStringLiteral("presentationReset"));
+    reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(reset, &QAction::triggered, this, [this] { setPresentationScale(1.0); });
+    for (QAction* a : {presentation, larger, smaller, reset}) {
+        viewMenu->addAction(a);
+        m_actions.insert(a->objectName(), a);
+    }
+}
+
+void MainWindow::setPresentationScale(double scale)
+{
+    m_presentationScale = std::clamp(scale, 1.0, 3.0);
+    QFont font = m_baseFont;
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(m_baseFont.pointSizeF() * m_presentationScale);
+    else
+        font.setPixelSize(static_cast<int>(std::lround(m_baseFont.pixelSize() * m_presentationScale)));
+    QApplication::setFont(font);
+    m_charts->setPresentationScale(m_presentationScale);
+    // The side columns' least widths were measured in the old font.
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2;
+    for (QWidget* side : {static_cast<QWidget*>(m_controls), static_cast<QWidget*>(m_summary)})
+        if (side->layout())
+            side->layout()->activate();
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() + scrollBar);
+    m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
+    action(QStringLiteral("presentationMode"))->setChecked(m_presentationScale > 1.0);
+    action(QStringLiteral("presentationSmaller"))->setEnabled(m_presentationScale > 1.0);
 }
 
 void MainWindow::updateActions()
@@ -944,6 +1022,7 @@ void MainWindow::restoreSettings()
     setTheme(settings.value(QStringLiteral("window/theme")).toString() == QLatin1String("dark")
                  ? Theme::Dark
                  : Theme::Light);
+    m_lessons->restoreProgress();
     if (m_hooks.loadScenario && QFileInfo::exists(lastScenarioPath())) {
         Scenario s;
         QString error;
@@ -960,6 +1039,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/lastDir"), m_lastDir);
     settings.setValue(QStringLiteral("charts/window"), m_charts->windowSeconds());
+    m_lessons->saveProgress();
     settings.setValue(QStringLiteral("window/theme"),
                       m_theme == Theme::Dark ? QStringLiteral("dark") : QStringLiteral("light"));
     if (m_hooks.saveScenario) {

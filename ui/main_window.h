@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "io/lesson_file.h"
 #include "ui/controls_panel.h"
 #include "ui/run_controller.h"
 #include "ui/theme.h"
@@ -24,6 +25,7 @@ namespace poollab {
 
 class ChartPanel;
 class ExperimentView;
+class LessonsPanel;
 class RunRecorder;
 class RunsPanel;
 class SummaryPanel;
@@ -46,6 +48,8 @@ struct WindowHooks
     // Serves Prometheus metrics on 127.0.0.1:port from snapshots the function hands
     // out (called on the server's own thread); port 0 stops serving.
     std::function<bool(quint16 port, std::function<void(Snapshot&)> snapshot, QString& error)> serveMetrics;
+    // The lessons the Lessons tab offers (docs/LESSONS.md); none without it.
+    std::function<std::vector<Lesson>()> lessons;
 };
 
 class MainWindow : public QMainWindow
@@ -62,7 +66,8 @@ public:
     WorkerView* workerView() const { return m_workers; }
     ControlsPanel* controls() const { return m_controls; }
     RunsPanel* runs() const { return m_runs; }
-    // The charts and the Runs panel share the middle of the window as tabs.
+    LessonsPanel* lessons() const { return m_lessons; }
+    // The charts, the Runs panel and the Lessons panel share the middle of the window as tabs.
     QTabWidget* centreTabs() const { return m_tabs; }
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
     // Run > Experiment…: a window of its own beside this one (made on first use), whose
@@ -101,6 +106,10 @@ public:
     bool isRecording() const;
     void setRecording(bool on);
     QString lastError() const { return m_lastError; }
+    // Presentation mode (View menu, Ctrl+Plus / Ctrl+Minus / Ctrl+0): the whole window's
+    // font and the charts' lines at `scale` times their size, for a projector. 1 is off.
+    void setPresentationScale(double scale);
+    double presentationScale() const { return m_presentationScale; }
 
     // Window state, theme and the last scenario (QSettings).
     void restoreSettings();
@@ -121,6 +130,9 @@ private:
     QAction* createMetricsAction();
     QAction* createExperimentAction();
     void createThemeActions(QMenu* viewMenu);
+    void createPresentationActions(QMenu* viewMenu);
+    // The Lessons tab: it loads a step's scenario into the window and runs it.
+    void createLessonsTab();
     void updateActions();
     void updateStatus();
     // "virtual time: asked 1000×, running 22×"; empty for real threads.
@@ -156,12 +168,17 @@ private:
     SummaryPanel* m_summary;
     WorkerView* m_workers;
     QSplitter* m_splitter;
+    QWidget* m_controlsScroll; // its least width follows the font (presentation mode)
+    QWidget* m_summaryScroll;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
     RunRecorder* m_recorder = nullptr;     // once a runs database is open
     QDialog* m_experimentDialog = nullptr; // once opened
     ExperimentView* m_experiment = nullptr;
     Scenario m_runScenario; // what the current run started with, as recorded
+    LessonsPanel* m_lessons;
+    QFont m_baseFont; // the application's font before presentation mode
+    double m_presentationScale = 1.0;
     bool m_runStarted = false;
     QLabel* m_stateLabel;
     QProgressBar* m_progress;

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "io/lesson_file.h"
+#include "io/lesson_grade.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QPushButton;
+class QTextBrowser;
+
+namespace poollab {
+
+class RunController;
+
+// Lessons (docs/LESSONS.md): choose a lesson, read a step, enter a prediction for each
+// of its questions, run the step in the window, then see each prediction next to the
+// measurement with a verdict and the step's explanation, and go on. The run is the
+// window's own (the step's scenario loaded into the controls, virtual time at the
+// pace chosen here); it is graded as `poollab lesson check` grades, from the summary
+// the run ends with. Lesson, step and predictions are remembered (QSettings).
+class LessonsPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit LessonsPanel(const RunController* controller, QWidget* parent = nullptr);
+
+    // The lessons offered, in order (the built-in ones, then the user's).
+    void setLessons(std::vector<Lesson> lessons);
+    const std::vector<Lesson>& lessons() const { return m_lessons; }
+    // Adds a lesson file to the list (or replaces the one of its name) and shows it;
+    // remembered, so it is offered again next time. False with *error if it does not load.
+    bool openLessonFile(const QString& path, QString* error = nullptr);
+    // By name; false if there is none.
+    bool selectLesson(const QString& name);
+    void setStep(int index);
+    int lessonIndex() const { return m_lesson; }
+    int stepIndex() const { return m_step; }
+    const Lesson* currentLesson() const;
+    const LessonStep* currentStep() const;
+
+    // The prediction typed for a question of the step shown (a number as text, or a
+    // choice's id); setting it is what typing does.
+    void setPrediction(const QString& questionId, const QString& value);
+    QString prediction(const QString& questionId) const;
+    // Run is enabled once every question of the step has a prediction.
+    QPushButton* runButton() const { return m_run; }
+    QPushButton* nextButton() const { return m_next; }
+    QComboBox* lessonBox() const { return m_lessonBox; }
+    QComboBox* paceBox() const { return m_pace; }
+    QTextBrowser* stepText() const { return m_text; }
+    QTextBrowser* explanation() const { return m_explanation; }
+    // The verdicts of the last graded run of this step, in question order (empty until then).
+    const std::vector<Verdict>& verdicts() const { return m_verdicts; }
+    // What the verdict area says: "Right", "Wrong", or why there is none yet.
+    QString verdictText(const QString& questionId) const;
+    QString statusText() const;
+
+    // Lesson, step and predictions, as QSettings keeps them under "lessons/".
+    void restoreProgress();
+    void saveProgress() const;
+
+signals:
+    // Load this scenario into the window and start it, at this pace (simulated seconds
+    // per second; 0 = as fast as possible).
+    void runRequested(const poollab::Scenario& scenario, double pace);
+    void paceChanged(double pace);
+    // The step's run ended (graded, or not because it was stopped or changed).
+    void runGraded();
+
+private:
+    void buildQuestions();
+    void clearResults();
+    void updateRunButton();
+    void onRunFinished();
+    void grade(const QJsonObject& summary);
+    void showVerdict(std::size_t index, const Verdict& verdict);
+    QString predictionKey() const;
+
+    const RunController* m_controller;
+    std::vector<Lesson> m_lessons;
+    int m_lesson = -1;
+    int m_step = 0;
+    bool m_awaitingRun = false;
+    std::vector<Verdict> m_verdicts;
+
+    QComboBox* m_lessonBox;
+    QLabel* m_stepLabel;
+    QPushButton* m_open;
+    QPushButton* m_previous;
+    QPushButton* m_next;
+    QTextBrowser* m_text;
+    QWidget* m_questionsBox;
+    QGridLayout* m_questions;
+    std::vector<QWidget*> m_inputs; // a QLineEdit or a QComboBox per question
+    std::vector<QLabel*> m_results; // the measurement and verdict per question
+    QComboBox* m_pace;
+    QPushButton* m_run;
+    QLabel* m_status;
+    QTextBrowser* m_explanation;
+};
+
+} // namespace poollab
