@@ -38,8 +38,9 @@ struct RunSummary
     double utilization = 0;
     LatencyStats wait;
     LatencyStats service;
-    LatencyStats total;
+    LatencyStats total; // from the planned arrival: corrected for coordinated omission
     LatencyStats throttle;
+    LatencyStats totalUncorrected; // from the actual submission, as a closed-loop load tool measures
 
     static RunSummary from(const Snapshot& finalSnapshot, std::string timeMode = "real");
 };

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/attempt_event.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace poollab {
+
+const char* toString(AttemptEnd end)
+{
+    switch (end) {
+    case AttemptEnd::Succeeded:
+        return "succeeded";
+    case AttemptEnd::Failed:
+        return "failed";
+    case AttemptEnd::Retrying:
+        return "retrying";
+    case AttemptEnd::TimedOut:
+        return "timed out";
+    case AttemptEnd::Cancelled:
+        return "cancelled";
+    }
+    return "unknown";
+}
+
+// A short lock per push: workers push once per attempt, which is microseconds of work
+// at the least, and the copy is a few events on a reader's timer (bench_engine measures it).
+struct AttemptEventLog::Impl
+{
+    Impl(std::size_t capacity, Mode mode) : events(std::max<std::size_t>(capacity, 1)), mode(mode) {}
+
+    mutable std::mutex mutex;
+    std::vector<AttemptEvent> events;
+    const Mode mode;
+    std::uint64_t pushed = 0;
+    std::uint64_t kept = 0; // KeepFirst: events stored (the next free index)
+    std::uint64_t jobLimit = 0;
+};
+
+AttemptEventLog::AttemptEventLog(std::size_t capacity, Mode mode) : m_impl(new Impl(capacity, mode)) {}
+
+AttemptEventLog::~AttemptEventLog()
+{
+    delete m_impl;
+}
+
+std::size_t AttemptEventLog::capacity() const
+{
+    return m_impl->events.size();
+}
+
+AttemptEventLog::Mode AttemptEventLog::mode() const
+{
+    return m_impl->mode;
+}
+
+std::uint64_t AttemptEventLog::pushed() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->pushed;
+}
+
+std::uint64_t AttemptEventLog::lost() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->mode == Mode::KeepFirst)
+        return m_impl->pushed - m_impl->kept;
+    return m_impl->pushed - std::min<std::uint64_t>(m_impl->pushed, m_impl->events.size());
+}
+
+void AttemptEventLog::setJobLimit(std::uint64_t limit)
+{
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->jobLimit = limit;
+}
+
+void AttemptEventLog::push(const AttemptEvent& event)
+{
+    Impl& d = *m_impl;
+    std::lock_guard lock(d.mutex);
+    ++d.pushed;
+    if (d.mode == Mode::Ring) {
+        d.events[(d.pushed - 1) % d.events.size()] = event;
+        return;
+    }
+    if (d.kept >= d.events.size() || (d.jobLimit > 0 && event.jobId >= d.jobLimit))
+        return;
+    d.events[d.kept++] = event;
+}
+
+std::uint64_t AttemptEventLog::copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const
+{
+    const Impl& d = *m_impl;
+    std::lock_guard lock(d.mutex);
+    if (d.mode == Mode::KeepFirst) {
+        for (std::uint64_t i = from; i < d.kept; ++i)
+            out.push_back(d.events[i]);
+        return std::max(from, d.kept);
+    }
+    const std::uint64_t size = d.events.size();
+    const std::uint64_t oldest = d.pushed > size ? d.pushed - size : 0;
+    for (std::uint64_t i = std::max(from, oldest); i < d.pushed; ++i)
+        out.push_back(d.events[i % size]);
+    return std::max(from, d.pushed);
+}
+
+} // namespace poollab
