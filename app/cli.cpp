@@ -220,6 +220,10 @@ std::vector<Section> sections()
           o({"chart-window"}, "30s|1m|5m|all",
             QStringLiteral("Window: the charts' time window, the last 30 s, 1 min or 5 min, or the whole "
                            "run. Default: as last used (1 min at first).")),
+          o({"tab"}, "charts|timeline|percentiles|runs",
+            QStringLiteral("Window: the tab shown in the middle of the window: the charts, the worker "
+                           "timeline, the latency percentile chart or the Runs list (with --grab, the "
+                           "tab the screenshot shows). Default: charts.")),
           o({"grab"}, "FILE.png",
             QStringLiteral("Window: save a screenshot of the window to FILE.png when the run ends "
                            "(with --start; without it, once the window is shown) and exit. The "
@@ -388,10 +392,10 @@ QString checkRepeatedFlags(const Flags& flags, const std::vector<Section>& all)
     return {};
 }
 
-// --grab, --grab-at, --chart-window, --theme, --pace.
+// --grab, --grab-at, --chart-window, --theme, --pace, --tab.
 QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
 {
-    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window"}) {
+    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window", "tab"}) {
         if (headless && flags.isSet(flag))
             return QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag));
     }
@@ -420,6 +424,14 @@ QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
         if (cl.chartWindowS < 0)
             return QStringLiteral("--chart-window: '%1' is not allowed; allowed: 30s, 1m, 5m, all")
                 .arg(flags.value("chart-window"));
+    }
+    if (flags.isSet("tab")) {
+        cl.tab = flags.value("tab").trimmed();
+        const QStringList tabs{QStringLiteral("charts"), QStringLiteral("timeline"),
+                               QStringLiteral("percentiles"), QStringLiteral("runs")};
+        if (!tabs.contains(cl.tab))
+            return QStringLiteral("--tab: '%1' is not allowed; allowed: %2")
+                .arg(flags.value("tab"), tabs.join(QStringLiteral(", ")));
     }
     if (flags.isSet("theme")) {
         cl.theme = flags.value("theme").trimmed();

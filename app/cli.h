@@ -43,6 +43,7 @@ struct CommandLine
     double pace = -1;      // window, virtual time: --pace (0 = max); -1 = not given
     QString theme;         // window: --theme light|dark; empty = as remembered
     int chartWindowS = -1; // window: --chart-window in seconds (0 = the whole run); -1 = as remembered
+    QString tab;           // window: --tab charts|timeline|percentiles|runs; empty = the charts
     QString error;         // Action::Error: names the flag and what is allowed
     QString helpText;
     // Headless metrics endpoint (docs/METRICS.md): port 0 means none; it keeps serving

@@ -7,9 +7,11 @@
 #include "io/run_store.h"
 #include "io/summary_json.h"
 #include "ui/chart_panel.h"
+#include "ui/percentile_chart.h"
 #include "ui/run_recorder.h"
 #include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
+#include "ui/timeline_view.h"
 #include "ui/worker_view.h"
 
 #include <QAction>
@@ -111,6 +113,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_tabs->setObjectName(QStringLiteral("centreTabs"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_charts, tr("Charts"));
+    createViewTabs();
     m_tabs->addTab(m_runs, tr("Runs"));
     m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(right);
@@ -154,6 +157,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         const Snapshot& s = m_controller->snapshot();
         m_workers->setCells(s.workerCells, s.workers, s.state);
         m_controller->setWorkerCellLimit(m_workers->cellLimit()); // from the next tick: the view's size now
+        refreshViewTabs();
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {
             m_lastState = s.state;
@@ -189,6 +193,51 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_progress);
 }
 
+void MainWindow::createViewTabs()
+{
+    m_timeline = new TimelinePanel;
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_percentiles = new PercentileChart;
+    m_percentiles->setObjectName(QStringLiteral("percentiles"));
+    m_tabs->addTab(m_timeline, tr("Timeline"));
+    m_tabs->addTab(m_percentiles, tr("Percentiles"));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_timeline),
+                          tr("Every attempt on its worker's lane: token wait, service, failures, timeouts; "
+                             "hover a job for its queue wait and times"));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_percentiles),
+                          tr("Latency against percentile (HdrHistogram style), with the runs ticked in the "
+                             "Runs tab"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshViewTabs);
+}
+
+void MainWindow::refreshViewTabs()
+{
+    const Snapshot& s = m_controller->snapshot();
+    if (m_tabs->currentWidget() == m_timeline) {
+        TimelineView* view = m_timeline->view();
+        view->setEventLog(m_controller->attemptEvents()); // a new run's log clears the view
+        m_timeline->refresh(s.runNs, s.workers);
+        m_controller->withRecord([view](const IntervalRecord& record) { view->takeQueueDepth(record); });
+    } else if (m_tabs->currentWidget() == m_percentiles) {
+        const bool run = m_controller->hasRun();
+        m_percentiles->setHistograms({run ? &s.total : nullptr, run ? &s.wait : nullptr,
+                                      run ? &s.service : nullptr, run ? &s.totalUncorrected : nullptr});
+    }
+}
+
+bool MainWindow::showTab(const QString& name)
+{
+    const QHash<QString, QWidget*> tabs{{QStringLiteral("charts"), m_charts},
+                                        {QStringLiteral("timeline"), m_timeline},
+                                        {QStringLiteral("percentiles"), m_percentiles},
+                                        {QStringLiteral("runs"), m_runs}};
+    QWidget* tab = tabs.value(name);
+    if (!tab)
+        return false;
+    m_tabs->setCurrentWidget(tab);
+    return true;
+}
+
 // Every finished run recorded; the Runs tab's overlays, re-opened scenarios and notices.
 void MainWindow::connectRunHistory()
 {
@@ -203,7 +252,10 @@ void MainWindow::connectRunHistory()
         }
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::recordFinishedRun);
-    connect(m_runs, &RunsPanel::overlaysChanged, this, [this] { m_charts->setOverlays(m_runs->overlays()); });
+    connect(m_runs, &RunsPanel::overlaysChanged, this, [this] {
+        m_charts->setOverlays(m_runs->overlays());
+        m_percentiles->setRuns(m_runs->histogramRuns());
+    });
     connect(m_runs, &RunsPanel::scenarioChosen, this, [this](const Scenario& scenario) {
         if (m_controller->isActive()) {
             showError(tr("Cannot open the run's scenario"),
@@ -596,6 +648,7 @@ void MainWindow::setTheme(Theme theme)
     m_theme = theme;
     applyTheme(theme);
     m_charts->setChartTheme(chartThemeFor(theme));
+    m_percentiles->setChartTheme(chartThemeFor(theme));
     for (auto it = m_icons.cbegin(); it != m_icons.cend(); ++it)
         action(it.key())->setIcon(themedIcon(it.value(), theme));
     action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))

@@ -22,9 +22,11 @@ class QTabWidget;
 namespace poollab {
 
 class ChartPanel;
+class PercentileChart;
 class RunRecorder;
 class RunsPanel;
 class SummaryPanel;
+class TimelinePanel;
 class WorkerView;
 
 // What the window needs from the application layer (ui/ cannot link app/): filled in
@@ -60,8 +62,14 @@ public:
     WorkerView* workerView() const { return m_workers; }
     ControlsPanel* controls() const { return m_controls; }
     RunsPanel* runs() const { return m_runs; }
-    // The charts and the Runs panel share the middle of the window as tabs.
+    TimelinePanel* timeline() const { return m_timeline; }
+    PercentileChart* percentiles() const { return m_percentiles; }
+    // The charts, the timeline, the percentile chart and the Runs panel share the middle
+    // of the window as tabs.
     QTabWidget* centreTabs() const { return m_tabs; }
+    // Shows a centre tab by name: "charts", "timeline", "percentiles" or "runs" (false
+    // for another name).
+    bool showTab(const QString& name);
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
 
     void setScenario(const Scenario& scenario);
@@ -107,6 +115,11 @@ private:
     void createActions();
     void createStatusBar();
     void connectRunHistory();
+    // The Timeline and Percentiles tabs, and what refreshes them.
+    void createViewTabs();
+    // The tab shown reads the run (new attempt events, the histograms) on each tick; a
+    // hidden one costs nothing.
+    void refreshViewTabs();
     QAction* makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
                         const QKeySequence& key, const QString& tip, const std::function<void()>& slot);
     QList<QAction*> createRunActions();
@@ -150,6 +163,8 @@ private:
     QSplitter* m_splitter;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
+    TimelinePanel* m_timeline;
+    PercentileChart* m_percentiles;
     RunRecorder* m_recorder = nullptr; // once a runs database is open
     Scenario m_runScenario;            // what the current run started with, as recorded
     bool m_runStarted = false;

@@ -27,8 +27,9 @@ QColor curveColor(PercentileChart::Curve curve)
 {
     switch (curve) {
     case PercentileChart::Total:
-    case PercentileChart::TotalUncorrected:
         return {0x25, 0x63, 0xeb};
+    case PercentileChart::TotalUncorrected:
+        return {0x7c, 0x3a, 0xed};
     case PercentileChart::Wait:
         return {0xf5, 0x9e, 0x0b};
     case PercentileChart::Service:
@@ -46,13 +47,15 @@ PercentileChart::PercentileChart(QWidget* parent) : QWidget(parent)
     m_chart = new QChart;
     m_chart->legend()->hide(); // the header's legend wraps instead of eliding
     m_chart->setAnimationOptions(QChart::NoAnimation);
-    m_chart->setMargins(QMargins(2, 2, 8, 2));
+    m_chart->setMargins(QMargins(2, 2, 32, 2)); // room for the last percentile's label
     m_chart->setBackgroundRoundness(0);
     m_xAxis = new QCategoryAxis;
     m_xAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_xAxis->setTitleText(tr("percentile (log scale of 1 / (1 \u2212 p))"));
     m_xAxis->setTruncateLabels(false);
     m_yAxis = new QValueAxis;
+    m_yAxis->setTickType(QValueAxis::TicksDynamic);
+    m_yAxis->setTickAnchor(0);
     m_yAxis->setTitleText(tr("latency (ms)"));
     m_yAxis->setTruncateLabels(false);
     m_chart->addAxis(m_xAxis, Qt::AlignBottom);
@@ -60,7 +63,9 @@ PercentileChart::PercentileChart(QWidget* parent) : QWidget(parent)
     const std::array<QString, CurveCount> names{tr("total (from the planned arrival)"),
                                                 tr("wait (in the queue)"), tr("service (on a worker)"),
                                                 tr("total uncorrected (from the actual submission)")};
-    for (int c = 0; c < CurveCount; ++c) {
+    // Added in this order so that the total is drawn last, over the uncorrected one: where
+    // the two are the same only the total shows, and the dashed line peeks out where not.
+    for (const int c : {TotalUncorrected, Wait, Service, Total}) {
         auto* series = new QLineSeries;
         series->setName(names[static_cast<std::size_t>(c)]);
         m_chart->addSeries(series);
@@ -218,8 +223,20 @@ void PercentileChart::updateAxes()
         highest(s);
     for (const QLineSeries* s : m_runSeries)
         highest(s);
-    m_yAxis->setRange(0, top > 0 ? top * 1.05 : 1.0);
-    m_yAxis->applyNiceNumbers();
+    // A step of 1, 2 or 5 times a power of ten, about a fifth of the highest point.
+    top = top > 0 ? top * 1.05 : 1.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(top / 5)));
+    double step = 10 * magnitude;
+    for (const double m : {1.0, 2.0, 5.0})
+        if (m * magnitude >= top / 5) {
+            step = m * magnitude;
+            break;
+        }
+    m_yAxis->setTickInterval(step);
+    m_yAxis->setRange(0, step * std::ceil(top / step - 1e-9));
+    m_yAxis->setLabelFormat(QStringLiteral("%.") +
+                            QString::number(std::max(0, static_cast<int>(-std::floor(std::log10(step))))) +
+                            QStringLiteral("f"));
 }
 
 void PercentileChart::updateLegend()

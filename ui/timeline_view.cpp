@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/timeline_view.h"
 
+#include "core/duration.h"
+
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
@@ -372,6 +374,17 @@ double TimelineView::rowBusyFraction(int row) const
         busy += static_cast<double>(std::max<Nanos>(0, std::min(e.ended, to) - std::max(e.started, from)));
     }
     return busy / (static_cast<double>(workers) * static_cast<double>(m_span));
+}
+
+double TimelineView::paintedShare(int row) const
+{
+    if (m_bars || row < 0 || row >= m_rows || m_cells.empty())
+        return 0;
+    double sum = 0;
+    const std::size_t first = static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 1);
+    for (int column = 0; column < m_columns; ++column)
+        sum += m_cells[first + static_cast<std::size_t>(column)][3];
+    return sum / m_columns;
 }
 
 const AttemptEvent* TimelineView::eventAt(QPoint pos) const
@@ -755,6 +768,7 @@ void TimelineView::takeQueueDepth(const IntervalRecord& record)
 {
     const int columns = std::max(1, lanesRect().width());
     m_depth.assign(static_cast<std::size_t>(columns), -1);
+    m_depthRowNs = record.rowWidthNs();
     const std::span<const Sample> rows = record.rows();
     const Nanos from = visibleFrom();
     const Nanos to = visibleTo();
@@ -801,7 +815,9 @@ void TimelineView::paintStrip(QPainter& p)
     p.drawText(QRect(kMargin, strip.top(), strip.left() - 2 * kMargin, strip.height()),
                Qt::AlignRight | Qt::AlignTop | Qt::TextWordWrap, tr("queue"));
     p.drawText(strip.adjusted(kMargin, 1, -kMargin, 0), Qt::AlignLeft | Qt::AlignTop,
-               tr("queue depth, peak %1 in view").arg(QLocale().toString(static_cast<qlonglong>(top))));
+               tr("queue depth at each %1 sample, peak %2 in view")
+                   .arg(QString::fromStdString(formatDuration(m_depthRowNs)),
+                        QLocale().toString(static_cast<qlonglong>(top))));
 }
 
 Nanos TimelineView::tickStep() const

@@ -129,6 +129,9 @@ public:
     // The share of the row's worker time in the visible range spent in service (busy),
     // from the events held.
     double rowBusyFraction(int row) const;
+    // The share of the row's worker time its painted cells show filled (density mode, as
+    // last painted): the mean over its columns. 0 when bars were drawn.
+    double paintedShare(int row) const;
 
     // The attempt under a point (detail mode), and what hovering it says.
     const AttemptEvent* eventAt(QPoint pos) const;
@@ -206,6 +209,7 @@ private:
     int m_columns = 0;
     QImage m_image;
     std::vector<std::int64_t> m_depth; // per column of the strip, -1: no row there
+    Nanos m_depthRowNs = 0;            // the record's row width: the strip's resolution
     std::uint64_t m_selected = 0;
     std::uint64_t m_hovered = 0;
     QPoint m_pressAt;

@@ -598,9 +598,9 @@ private slots:
             ++flags;
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
-        // The table, --backoff and 22 others (--pace, --theme, --grab, --grab-at, --record,
+        // The table, --backoff and 23 others (--pace, --theme, --tab, --grab, --grab-at, --record,
         // --run-name and --runs-db among them).
-        QCOMPARE(flags, int(scenarioFields().size()) + 24);
+        QCOMPARE(flags, int(scenarioFields().size()) + 25);
     }
 
     // --help opens with what PoolLab is (not Qt's usage line) and the version.

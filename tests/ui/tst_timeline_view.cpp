@@ -3,6 +3,8 @@
 // lanes grouped (and their busy share) at 10,000 workers, and a ring that stays its size.
 #include "ui/timeline_view.h"
 
+#include "ui/engine_factory.h"
+
 #include <QScrollBar>
 #include <QTest>
 #include <QToolButton>
@@ -210,6 +212,56 @@ private slots:
                                     half(base.blueF(), service.blueF()));
         QVERIFY(near(pixelAt(image, QPoint(lanes.left() + 3 * width / 8, y)), halfShade));
         QCOMPARE(pixelAt(image, QPoint(lanes.left() + 3 * width / 4, y)), rgb(base));
+    }
+
+    // The same from the simulation: 10,000 virtual workers under Poisson load, the
+    // whole run in view. The rows' busy shares, weighted by their workers, are the
+    // run's utilization, and what each row paints is its busy share.
+    void aggregatesAVirtualRunOf10000Workers()
+    {
+        Scenario s;
+        s.timeMode = TimeMode::Virtual;
+        s.workers = 10'000;
+        s.queueCapacity = 100'000;
+        s.arrival = ArrivalKind::Poisson;
+        s.rate = 80'000;
+        s.latency = "exp(100ms)";
+        s.jobs = 50'000;
+        auto log = std::make_shared<AttemptEventLog>(100'000);
+        std::unique_ptr<Engine> engine = makeEngineFor(s);
+        engine->setAttemptEventLog(log);
+        engine->start();
+        QVERIFY(engine->waitFinished());
+        Snapshot snapshot;
+        engine->snapshot(snapshot);
+        QCOMPARE(log->pushed(), std::uint64_t{50'000});
+
+        TimelineView view;
+        view.resize(900, 500);
+        view.setEventLog(log);
+        view.refresh(snapshot.runNs, s.workers);
+        QCOMPARE(view.events().size(), std::size_t{50'000});
+        view.setVisibleRange(0, snapshot.runNs);
+        view.grab(); // paints
+        QVERIFY(!view.drawsBars());
+        const int rows = view.rowCount();
+        QVERIFY2(rows <= view.lanesRect().height() / TimelineView::kGroupRow,
+                 qPrintable(QString::number(rows)));
+        QCOMPARE(view.workersPerRow(), (10'000 + rows - 1) / rows);
+        double busy = 0;
+        for (int row = 0; row < rows; ++row) {
+            const int workers = std::min(view.workersPerRow(), 10'000 - row * view.workersPerRow());
+            busy += view.rowBusyFraction(row) * workers;
+            QVERIFY2(std::abs(view.paintedShare(row) - view.rowBusyFraction(row)) < 1e-4,
+                     qPrintable(QStringLiteral("row %1: painted %2, busy %3")
+                                    .arg(row)
+                                    .arg(view.paintedShare(row))
+                                    .arg(view.rowBusyFraction(row))));
+        }
+        const double utilization = busy / 10'000;
+        QVERIFY2(std::abs(utilization - snapshot.utilization()) < 1e-9,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(utilization).arg(snapshot.utilization())));
+        QVERIFY(utilization > 0.3); // a loaded run (80 % while arrivals last), not an empty picture
     }
 
     // More attempts than the ring holds: it keeps the newest, and its memory stays put.
