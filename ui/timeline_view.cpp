@@ -381,9 +381,8 @@ double TimelineView::paintedShare(int row) const
     if (m_bars || row < 0 || row >= m_rows || m_cells.empty())
         return 0;
     double sum = 0;
-    const std::size_t first = static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 1);
     for (int column = 0; column < m_columns; ++column)
-        sum += m_cells[first + static_cast<std::size_t>(column)][3];
+        sum += m_cells[cellIndex(row, column)][3];
     return sum / m_columns;
 }
 
@@ -463,7 +462,7 @@ QString TimelineView::hoverText(QPoint pos) const
     const int column = pos.x() - lanes.left();
     double share = 0;
     if (!m_bars && column < m_columns && !m_cells.empty())
-        share = m_cells[static_cast<std::size_t>(row * m_columns + column)][3];
+        share = m_cells[cellIndex(row, column)][3];
     const Nanos from = timeAt(column);
     const Nanos to = timeAt(column + 1);
     return tr("workers %1\u2013%2, %3 to %4: %5 % of their time in attempts")
@@ -617,50 +616,78 @@ void TimelineView::paintBars(QPainter& p)
 
 void TimelineView::accumulate(int row, Nanos from, Nanos to, TimelinePhase phase)
 {
-    const double columnNs = static_cast<double>(m_span) / m_columns;
-    const double f0 =
-        std::clamp(static_cast<double>(from - visibleFrom()) / columnNs, 0.0, double(m_columns));
-    const double f1 = std::clamp(static_cast<double>(to - visibleFrom()) / columnNs, 0.0, double(m_columns));
+    const double perNs = static_cast<double>(m_columns) / static_cast<double>(m_span); // columns per ns
+    const double f0 = std::clamp(static_cast<double>(from - visibleFrom()) * perNs, 0.0, double(m_columns));
+    const double f1 = std::clamp(static_cast<double>(to - visibleFrom()) * perNs, 0.0, double(m_columns));
     if (f1 <= f0)
         return;
     const int workers = std::min(m_perRow, m_lanes - row * m_perRow);
-    const QColor c = colorOf(phase);
-    const std::array<float, 4> unit{static_cast<float>(c.redF()), static_cast<float>(c.greenF()),
-                                    static_cast<float>(c.blueF()), 1.0f};
-    const auto add = [&unit](std::array<float, 4>& cell, double amount) {
+    // Each phase's colour as floats, made once (a QColor per piece cost a third of a paint).
+    static const std::array<std::array<float, 4>, kTimelinePhases> kUnits = [] {
+        std::array<std::array<float, 4>, kTimelinePhases> units{};
+        for (int i = 0; i < kTimelinePhases; ++i) {
+            const QColor c = colorOf(static_cast<TimelinePhase>(i));
+            units[static_cast<std::size_t>(i)] = {static_cast<float>(c.redF()),
+                                                  static_cast<float>(c.greenF()),
+                                                  static_cast<float>(c.blueF()), 1.0f};
+        }
+        return units;
+    }();
+    const std::array<float, 4>& unit = kUnits[static_cast<std::size_t>(phase)];
+    // A difference array per row (the cells are its running sums): the first and last
+    // columns get their parts, the ones between a whole share each, in at most four
+    // writes, mostly to one cache line, however long the piece.
+    std::array<float, 4>* d = &m_cells[cellIndex(row, 0)];
+    const auto add = [&unit, d](int column, double amount) {
         for (std::size_t k = 0; k < 4; ++k)
-            cell[k] += static_cast<float>(amount) * unit[k];
+            d[column][k] += static_cast<float>(amount) * unit[k];
     };
-    const std::size_t base = static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 1);
+    const double perWorker = 1.0 / workers;
     const auto c0 = static_cast<int>(f0);
     const int c1 = std::min(static_cast<int>(f1), m_columns);
     if (c0 == c1) {
-        add(m_cells[base + static_cast<std::size_t>(c0)], (f1 - f0) / workers);
+        add(c0, (f1 - f0) * perWorker);
+        add(c0 + 1, -(f1 - f0) * perWorker);
         return;
     }
-    add(m_cells[base + static_cast<std::size_t>(c0)], (c0 + 1 - f0) / workers);
-    if (c1 < m_columns)
-        add(m_cells[base + static_cast<std::size_t>(c1)], (f1 - c1) / workers);
-    // Whole columns c0 + 1 .. c1 - 1: a difference array, summed per row afterwards.
-    add(m_spans[base + static_cast<std::size_t>(c0 + 1)], 1.0 / workers);
-    add(m_spans[base + static_cast<std::size_t>(c1)], -1.0 / workers);
+    const double first = c0 + 1 - f0;
+    const double last = f1 - c1;
+    add(c0, first * perWorker);
+    add(c0 + 1, (1 - first) * perWorker);
+    add(c1, (last - 1) * perWorker);
+    add(c1 + 1, -last * perWorker);
 }
 
 void TimelineView::paintDensity(QPainter& p)
 {
     const QRect lanes = lanesRect();
     m_columns = std::max(1, lanes.width());
-    const std::size_t cells = static_cast<std::size_t>(m_rows) * static_cast<std::size_t>(m_columns + 1);
-    m_cells.assign(cells, {0, 0, 0, 0});
-    m_spans.assign(cells, {0, 0, 0, 0});
-    for (const std::uint32_t index : m_visible) {
-        const AttemptEvent& e = m_events.at(index);
-        const int row = rowOf(e);
-        if (row >= m_rows)
-            continue;
-        if (e.started > e.taken)
-            accumulate(row, e.taken, e.started, TimelinePhase::TokenWait);
-        accumulate(row, e.started, e.ended, phaseOf(e.end));
+    m_cells.assign(cellIndex(m_rows, 0), {0, 0, 0, 0});
+    // Row by row (a counting sort of the visible attempts by row): the events come in
+    // time order from every row at once, and their writes missed the cache on each one.
+    m_rowStarts.assign(static_cast<std::size_t>(m_rows) + 1, 0);
+    m_visibleRows.resize(m_visible.size());
+    for (std::size_t i = 0; i < m_visible.size(); ++i) {
+        const int row = rowOf(m_events.at(m_visible[i]));
+        m_visibleRows[i] = row;
+        if (row < m_rows)
+            ++m_rowStarts[static_cast<std::size_t>(row) + 1];
+    }
+    for (int row = 0; row < m_rows; ++row)
+        m_rowStarts[static_cast<std::size_t>(row) + 1] += m_rowStarts[static_cast<std::size_t>(row)];
+    m_byRow.resize(m_rowStarts.back());
+    for (std::size_t i = 0; i < m_visible.size(); ++i)
+        if (const int row = m_visibleRows[i]; row < m_rows)
+            m_byRow[m_rowStarts[static_cast<std::size_t>(row)]++] = m_visible[i];
+    // m_rowStarts[row] is now where row + 1 begins.
+    std::size_t next = 0;
+    for (int row = 0; row < m_rows; ++row) {
+        for (; next < m_rowStarts[static_cast<std::size_t>(row)]; ++next) {
+            const AttemptEvent& e = m_events.at(m_byRow[next]);
+            if (e.started > e.taken)
+                accumulate(row, e.taken, e.started, TimelinePhase::TokenWait);
+            accumulate(row, e.started, e.ended, phaseOf(e.end));
+        }
     }
     const int height = m_rows * m_rowHeight;
     if (m_image.size() != QSize(m_columns, height))
@@ -669,24 +696,25 @@ void TimelineView::paintDensity(QPainter& p)
     const std::array<float, 3> base{static_cast<float>(bg.redF()), static_cast<float>(bg.greenF()),
                                     static_cast<float>(bg.blueF())};
     for (int row = 0; row < m_rows; ++row) {
-        std::array<float, 4> running{0, 0, 0, 0};
-        const std::size_t first = static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 1);
+        std::array<double, 4> running{0, 0, 0, 0}; // in doubles: hundreds of +/- terms a row
+        std::array<float, 4>* cells = &m_cells[cellIndex(row, 0)];
         auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(row * m_rowHeight));
         for (int column = 0; column < m_columns; ++column) {
-            std::array<float, 4>& cell = m_cells[first + static_cast<std::size_t>(column)];
+            std::array<float, 4>& cell = cells[column];
             for (std::size_t k = 0; k < 4; ++k) {
-                running[k] += m_spans[first + static_cast<std::size_t>(column)][k];
-                cell[k] += running[k];
+                running[k] += cell[k];
+                cell[k] = static_cast<float>(running[k]); // the cell's value from now on
             }
             // The phases' mean colour over the background, as much as the cell is filled.
             const float share = std::clamp(cell[3], 0.0f, 1.0f);
             std::array<float, 3> rgb = base;
-            if (cell[3] > 1e-6f)
+            if (cell[3] > 1e-6f) {
+                const float scale = cell[3] > 1 ? 1 / cell[3] : 1; // the mean colour x share
                 for (std::size_t k = 0; k < 3; ++k)
-                    rgb[k] = base[k] * (1 - share) + cell[k] / cell[3] * share;
-            line[column] =
-                qRgb(static_cast<int>(std::lround(rgb[0] * 255)), static_cast<int>(std::lround(rgb[1] * 255)),
-                     static_cast<int>(std::lround(rgb[2] * 255)));
+                    rgb[k] = base[k] * (1 - share) + cell[k] * scale;
+            }
+            line[column] = qRgb(static_cast<int>(rgb[0] * 255 + 0.5f), static_cast<int>(rgb[1] * 255 + 0.5f),
+                                static_cast<int>(rgb[2] * 255 + 0.5f));
         }
         for (int y = 1; y < m_rowHeight; ++y)
             std::copy(line, line + m_columns,

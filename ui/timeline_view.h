@@ -41,7 +41,11 @@ public:
     std::uint64_t seen() const { return m_seen; }
     bool dropped() const { return m_seen > m_capacity; }
     // The i-th held event, oldest first.
-    const AttemptEvent& at(std::size_t i) const { return m_ring[(m_head + i) % m_ring.size()]; }
+    const AttemptEvent& at(std::size_t i) const
+    {
+        const std::size_t index = m_head + i; // no modulo: a division per event cost a paint dearly
+        return m_ring[index < m_ring.size() ? index : index - m_ring.size()];
+    }
     // Bytes the ring holds (its storage, not what is used of it).
     std::size_t memoryBytes() const { return m_ring.capacity() * sizeof(AttemptEvent); }
     // From when the held events tell the whole story: the end of the last event that
@@ -201,11 +205,18 @@ private:
     int m_rowHeight = 16;
     bool m_bars = true;
     std::vector<std::uint32_t> m_visible;
+    std::vector<std::uint32_t> m_byRow;   // m_visible by row (density mode)
+    std::vector<std::size_t> m_rowStarts; // where each row's attempts begin in m_byRow
+    std::vector<int> m_visibleRows;       // the row of each of m_visible
     // Density mode: per row and column, the phases' colours weighted by the share of the
-    // cell's worker time they fill (r, g, b, share), and the same for whole columns as
-    // a difference array, so a long bar costs two writes, not one per column.
+    // cell's worker time they fill (r, g, b, share). Filled as a difference array (two
+    // spare columns a row), then summed in place when painted.
     std::vector<std::array<float, 4>> m_cells;
-    std::vector<std::array<float, 4>> m_spans;
+    std::size_t cellIndex(int row, int column) const
+    {
+        return static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 2) +
+               static_cast<std::size_t>(column);
+    }
     int m_columns = 0;
     QImage m_image;
     std::vector<std::int64_t> m_depth; // per column of the strip, -1: no row there
