@@ -390,7 +390,7 @@ void TestHeadless::badInput_data()
     QTest::newRow("unknown preset")
         << args("--preset nope")
         << "poollab: --preset: unknown preset 'nope'; valid presets: signup-burst, backpressure, "
-           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm";
+           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm, coordinated-omission";
     QTest::newRow("preset and scenario")
         << args("--preset handoff --scenario x.json")
         << "poollab: --preset and --scenario cannot be used together: start from one of them and change it "
@@ -462,7 +462,7 @@ void TestHeadless::listPresetsListsAll()
     const Result r = run({QStringLiteral("--list-presets")});
     QCOMPARE(r.exitCode, 0);
     const QList<PresetInfo> presets = listPresets();
-    QCOMPARE(presets.size(), 8);
+    QCOMPARE(presets.size(), 9);
     const QString out = QString::fromUtf8(r.out);
     for (const PresetInfo& p : presets) {
         QVERIFY2(
