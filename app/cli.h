@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/scenario.h"
+#include "io/hgrm_writer.h"
 
 #include <QString>
 #include <QStringList>
@@ -34,6 +35,14 @@ struct CommandLine
     QString csvPath;          // --csv FILE: the time series (docs/CSV.md)
     QString summaryCsvPath;   // --summary-csv FILE
     QString summaryJsonPath;  // "-" = stdout
+    // --trace FILE: the Chrome/Perfetto trace of the first traceLimit jobs (io/trace_writer.h).
+    static constexpr std::uint64_t kDefaultTraceLimit = 100'000;
+    static constexpr std::uint64_t kMaxTraceLimit = 10'000'000;
+    QString tracePath;
+    std::uint64_t traceLimit = kDefaultTraceLimit;
+    // --hdr FILE: the final histogram of hdrKind as HdrHistogram's .hgrm text.
+    QString hdrPath;
+    HdrKind hdrKind = HdrKind::Total;
     bool quiet = false;
     bool startImmediately = false; // window: --start
     // Window: --grab FILE.png saves a screenshot of the window when the run ends (or at

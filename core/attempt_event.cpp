@@ -27,9 +27,18 @@ const char* toString(AttemptEnd end)
 // at the least, and the copy is a few events on a reader's timer (bench_engine measures it).
 struct AttemptEventLog::Impl
 {
-    Impl(std::size_t capacity, Mode mode) : events(std::max<std::size_t>(capacity, 1)), mode(mode) {}
+    // A ring is allocated whole; KeepFirst grows as it keeps (a cap of a million events
+    // costs nothing when a run has a thousand).
+    Impl(std::size_t capacity, Mode mode) : capacity(std::max<std::size_t>(capacity, 1)), mode(mode)
+    {
+        if (mode == Mode::Ring)
+            events.resize(this->capacity);
+        else
+            events.reserve(std::min<std::size_t>(this->capacity, 4096));
+    }
 
     mutable std::mutex mutex;
+    const std::size_t capacity;
     std::vector<AttemptEvent> events;
     const Mode mode;
     std::uint64_t pushed = 0;
@@ -46,7 +55,7 @@ AttemptEventLog::~AttemptEventLog()
 
 std::size_t AttemptEventLog::capacity() const
 {
-    return m_impl->events.size();
+    return m_impl->capacity;
 }
 
 AttemptEventLog::Mode AttemptEventLog::mode() const
@@ -65,7 +74,7 @@ std::uint64_t AttemptEventLog::lost() const
     std::lock_guard lock(m_impl->mutex);
     if (m_impl->mode == Mode::KeepFirst)
         return m_impl->pushed - m_impl->kept;
-    return m_impl->pushed - std::min<std::uint64_t>(m_impl->pushed, m_impl->events.size());
+    return m_impl->pushed - std::min<std::uint64_t>(m_impl->pushed, m_impl->capacity);
 }
 
 void AttemptEventLog::setJobLimit(std::uint64_t limit)
@@ -83,9 +92,10 @@ void AttemptEventLog::push(const AttemptEvent& event)
         d.events[(d.pushed - 1) % d.events.size()] = event;
         return;
     }
-    if (d.kept >= d.events.size() || (d.jobLimit > 0 && event.jobId >= d.jobLimit))
+    if (d.kept >= d.capacity || (d.jobLimit > 0 && event.jobId >= d.jobLimit))
         return;
-    d.events[d.kept++] = event;
+    d.events.push_back(event);
+    ++d.kept;
 }
 
 std::uint64_t AttemptEventLog::copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const

@@ -487,6 +487,7 @@ void MainWindow::recordFinishedRun()
     run.service = last.service;
     run.total = last.total;
     run.throttle = last.throttle;
+    run.totalUncorrected = last.totalUncorrected;
     m_recorder->save(std::move(run));
 }
 
