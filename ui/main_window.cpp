@@ -197,6 +197,8 @@ void MainWindow::createViewTabs()
 {
     m_timeline = new TimelinePanel;
     m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->view()->setRecordReader(
+        [this](const std::function<void(const IntervalRecord&)>& read) { m_controller->withRecord(read); });
     m_percentiles = new PercentileChart;
     m_percentiles->setObjectName(QStringLiteral("percentiles"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
@@ -217,7 +219,6 @@ void MainWindow::refreshViewTabs()
         TimelineView* view = m_timeline->view();
         view->setEventLog(m_controller->attemptEvents()); // a new run's log clears the view
         m_timeline->refresh(s.runNs, s.workers);
-        m_controller->withRecord([view](const IntervalRecord& record) { view->takeQueueDepth(record); });
     } else if (m_tabs->currentWidget() == m_percentiles) {
         const bool run = m_controller->hasRun();
         m_percentiles->setHistograms({run ? &s.total : nullptr, run ? &s.wait : nullptr,

@@ -24,7 +24,7 @@ namespace {
 
 constexpr int kMargin = 4;
 constexpr int kGap = 4;                  // between the lanes, the strip and the axis
-constexpr int kMaxLane = 22;             // px: lanes grow no taller
+constexpr int kMaxLane = 40;             // px: lanes grow no taller
 constexpr int kBarGapFrom = 4;           // px: bars this wide end one column early, so back-to-back ones part
 constexpr double kMinBarPx = 4;          // average px per bar below which they merge into density
 constexpr std::size_t kMaxBars = 50'000; // painted one by one at most
@@ -435,7 +435,13 @@ QString TimelineView::describe(const AttemptEvent& e)
         lines << tr("submitted %1 (%2 late: coordinated omission)")
                      .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
     lines << tr("enqueued %1").arg(instantText(e.enqueued));
-    lines << tr("taken %1 (queue wait %2)").arg(instantText(e.taken), durationText(e.taken - e.enqueued));
+    // The summary's wait counts a first attempt from its planned arrival: say both when they differ.
+    if (e.attempt == 1 && e.enqueued != e.planned)
+        lines << tr("taken %1 (queue wait %2; %3 since the planned arrival)")
+                     .arg(instantText(e.taken), durationText(e.taken - e.enqueued),
+                          durationText(e.taken - e.planned));
+    else
+        lines << tr("taken %1 (queue wait %2)").arg(instantText(e.taken), durationText(e.taken - e.enqueued));
     if (e.started != e.taken)
         lines << tr("started %1 (token wait %2)")
                      .arg(instantText(e.started), durationText(e.started - e.taken));
@@ -575,7 +581,17 @@ void TimelineView::paintEvent(QPaintEvent*)
     for (const std::uint64_t job : {m_selected, m_hovered})
         if (job != 0)
             paintWaits(p, job);
+    paintSelection(p);
     paintLaneLabels(p);
+    // The strip follows the view: read the record again when the range (or the record) moved.
+    if (m_recordReader) {
+        std::int64_t rows = -1;
+        m_recordReader(
+            [&rows](const IntervalRecord& record) { rows = static_cast<std::int64_t>(record.appended()); });
+        const std::array<std::int64_t, 4> now{visibleFrom(), visibleTo(), lanesRect().width(), rows};
+        if (now != m_depthFor)
+            m_recordReader([this](const IntervalRecord& record) { takeQueueDepth(record); });
+    }
     paintStrip(p);
     paintAxis(p);
     if (m_events.size() == 0) {
@@ -758,18 +774,60 @@ void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
         p.setPen(QPen(palette().color(QPalette::Text), 1));
         p.setBrush(Qt::NoBrush);
         p.drawRect(QRect(lanes.left() + x0 - 1, row.top(), x1 - x0 + 2, row.height() - 1));
-        p.setPen(QPen(queueWaitColor(), 2));
-        if (e.taken > e.enqueued) {
-            p.drawLine(x(e.enqueued), y, x(e.taken), y);
-            p.drawLine(x(e.enqueued), row.top() + 1, x(e.enqueued), row.bottom() - 1);
-        }
-        if (e.attempt == 1 && e.submitted > e.planned) {
-            p.setPen(QPen(omissionColor(), 2, Qt::DashLine));
-            p.drawLine(x(e.planned), y, x(e.submitted), y);
-            p.drawLine(x(e.planned), row.top() + 1, x(e.planned), row.bottom() - 1);
-        }
+        // Each line on a halo of the background, so that it reads over bars of any colour.
+        const auto segment = [&](Nanos from, Nanos to, const QColor& colour, Qt::PenStyle style) {
+            p.setPen(QPen(palette().color(QPalette::Base), 4));
+            p.drawLine(x(from), y, x(to), y);
+            p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
+            p.setPen(QPen(colour, 2, style));
+            p.drawLine(x(from), y, x(to), y);
+            p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
+        };
+        if (e.attempt == 1 && e.submitted > e.planned)
+            segment(e.planned, e.submitted, omissionColor(), Qt::DashLine);
+        if (e.taken > e.enqueued)
+            segment(e.enqueued, e.taken, queueWaitColor(), Qt::SolidLine);
     }
     p.restore();
+}
+
+const AttemptEvent* TimelineView::selectedEvent() const
+{
+    // Its latest attempt held: the ring is in the order attempts ended.
+    for (std::size_t i = m_events.size(); i-- > 0;)
+        if (m_events.at(i).jobId == m_selected)
+            return &m_events.at(i);
+    return nullptr;
+}
+
+void TimelineView::paintSelection(QPainter& p)
+{
+    // The clicked job's times stay in a box in a corner of the lanes, away from its bar.
+    const AttemptEvent* e = m_selected != 0 ? selectedEvent() : nullptr;
+    if (!e)
+        return;
+    const QRect lanes = lanesRect();
+    const QString text = describe(*e);
+    const QRect inner = fontMetrics().boundingRect(QRect(0, 0, 10000, 10000), 0, text);
+    QRect box(0, 0, inner.width() + 2 * kMargin + 2, inner.height() + 2 * kMargin);
+    const int below = lanes.top() + m_rows * m_rowHeight + kMargin;
+    if (below + box.height() <= lanes.bottom()) {
+        // Under the lanes, by the bar.
+        const int x = lanes.left() + static_cast<int>(std::lround(xOf(e->taken))) - box.width() / 2;
+        box.moveTopLeft(
+            QPoint(std::clamp(x, lanes.left() + kMargin, lanes.right() - kMargin - box.width()), below));
+    } else {
+        const bool barOnTheRight = xOf(e->taken) > lanes.width() / 2.0;
+        box.moveTopLeft(barOnTheRight ? QPoint(lanes.left() + kMargin, lanes.top() + kMargin)
+                                      : QPoint(lanes.right() - kMargin - box.width(), lanes.top() + kMargin));
+    }
+    QColor fill = palette().color(QPalette::ToolTipBase);
+    fill.setAlpha(235);
+    p.fillRect(box, fill);
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawRect(box.adjusted(0, 0, -1, -1));
+    p.setPen(palette().color(QPalette::ToolTipText));
+    p.drawText(box.adjusted(kMargin + 1, kMargin, -kMargin, -kMargin), 0, text);
 }
 
 void TimelineView::paintLaneLabels(QPainter& p)
@@ -792,8 +850,17 @@ void TimelineView::paintLaneLabels(QPainter& p)
     }
 }
 
+void TimelineView::setRecordReader(RecordReader reader)
+{
+    m_recordReader = std::move(reader);
+    m_depthFor = {};
+    update();
+}
+
 void TimelineView::takeQueueDepth(const IntervalRecord& record)
 {
+    m_depthFor = {visibleFrom(), visibleTo(), lanesRect().width(),
+                  static_cast<std::int64_t>(record.appended())};
     const int columns = std::max(1, lanesRect().width());
     m_depth.assign(static_cast<std::size_t>(columns), -1);
     m_depthRowNs = record.rowWidthNs();

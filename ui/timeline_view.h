@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -94,6 +95,10 @@ public:
     // The queue-depth strip's steps for the visible range, from the run's record (call
     // after refresh(), with the record held still: Engine::withRecord).
     void takeQueueDepth(const IntervalRecord& record);
+    // Or: how to read the run's record (RunController::withRecord), so that the strip is
+    // read again whenever the view moves or the record grows, as it is painted.
+    using RecordReader = std::function<void(const std::function<void(const IntervalRecord&)>&)>;
+    void setRecordReader(RecordReader reader);
     // Attempt events given directly (tests, and readers without a log).
     void appendEvents(const std::vector<AttemptEvent>& events);
 
@@ -183,6 +188,8 @@ private:
     void accumulate(int row, Nanos from, Nanos to, TimelinePhase phase);
     void paintNotHeld(QPainter& p);
     void paintWaits(QPainter& p, std::uint64_t jobId);
+    const AttemptEvent* selectedEvent() const;
+    void paintSelection(QPainter& p);
     void paintStrip(QPainter& p);
     Nanos tickStep() const; // between the time axis' labels
     void paintGrid(QPainter& p, const QRect& area);
@@ -221,6 +228,8 @@ private:
     QImage m_image;
     std::vector<std::int64_t> m_depth; // per column of the strip, -1: no row there
     Nanos m_depthRowNs = 0;            // the record's row width: the strip's resolution
+    RecordReader m_recordReader;
+    std::array<std::int64_t, 4> m_depthFor{}; // from, to, width, record rows the strip was read for
     std::uint64_t m_selected = 0;
     std::uint64_t m_hovered = 0;
     QPoint m_pressAt;

@@ -3,7 +3,11 @@
 // lanes grouped (and their busy share) at 10,000 workers, and a ring that stays its size.
 #include "ui/timeline_view.h"
 
+#include "io/scenario_file.h"
 #include "ui/engine_factory.h"
+#include "ui/main_window.h"
+
+#include <QDir>
 
 #include <QScrollBar>
 #include <QTest>
@@ -365,6 +369,60 @@ private slots:
         QCOMPARE(filled(50), 0);
         QCOMPARE(filled(150), full / 2);
         QCOMPARE(filled(250), full);
+    }
+
+    // docs/screenshot-timeline.png (with POOLLAB_SHOT_DIR set; scripts/timeline-screenshots.sh):
+    // the coordinated-omission preset around its first stall, the job that waited
+    // longest after it selected, so its late submission and queue wait show.
+    void readmeScreenshot()
+    {
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DIR is not set");
+        Scenario preset;
+        QString error;
+        QVERIFY2(loadScenarioFile(
+                     QStringLiteral(POOLLAB_SOURCE_DIR "/resources/presets/coordinated-omission.json"),
+                     preset, &error),
+                 qPrintable(error));
+        preset.timeMode = TimeMode::Virtual;
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        hooks.presets = [preset] {
+            return QList<PresetEntry>{{QStringLiteral("coordinated-omission"),
+                                       QString::fromStdString(preset.name),
+                                       QString::fromStdString(preset.description), preset}};
+        };
+        MainWindow w(hooks);
+        w.resize(1280, 800);
+        w.setTheme(Theme::Light);
+        QVERIFY(w.selectPreset(QStringLiteral("coordinated-omission")));
+        w.showTab(QStringLiteral("timeline"));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RunController* c = w.controller();
+        c->setPace(0);
+        QVERIFY(c->start());
+        QTRY_VERIFY_WITH_TIMEOUT(c->isFinished(), 120'000);
+        TimelineView* view = w.timeline()->view();
+        // The first stall, and after it the job whose planned arrival it delayed most.
+        const AttemptEvent* stall = nullptr;
+        for (std::size_t i = 0; i < view->events().size() && !stall; ++i)
+            if (view->events().at(i).ended - view->events().at(i).started > 500 * kMilli)
+                stall = &view->events().at(i);
+        QVERIFY(stall);
+        const AttemptEvent* late = stall;
+        for (std::size_t i = 0; i < view->events().size(); ++i) {
+            const AttemptEvent& e = view->events().at(i);
+            if (e.started >= stall->ended && e.started < stall->ended + kSecond &&
+                e.submitted - e.planned > late->submitted - late->planned)
+                late = &e;
+        }
+        view->setVisibleRange(stall->started - 400 * kMilli, stall->ended + 1200 * kMilli);
+        view->selectJob(late->jobId);
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-timeline.png"))));
+        qInfo().noquote() << TimelineView::describe(*late);
     }
 };
 
