@@ -590,7 +590,7 @@ void TimelineView::paintEvent(QPaintEvent*)
             [&rows](const IntervalRecord& record) { rows = static_cast<std::int64_t>(record.appended()); });
         const std::array<std::int64_t, 4> now{visibleFrom(), visibleTo(), lanesRect().width(), rows};
         if (now != m_depthFor)
-            m_recordReader([this](const IntervalRecord& record) { takeQueueDepth(record); });
+            m_recordReader([this](const IntervalRecord& record) { readQueueDepth(record); });
     }
     paintStrip(p);
     paintAxis(p);
@@ -859,6 +859,12 @@ void TimelineView::setRecordReader(RecordReader reader)
 
 void TimelineView::takeQueueDepth(const IntervalRecord& record)
 {
+    readQueueDepth(record);
+    update();
+}
+
+void TimelineView::readQueueDepth(const IntervalRecord& record)
+{
     m_depthFor = {visibleFrom(), visibleTo(), lanesRect().width(),
                   static_cast<std::int64_t>(record.appended())};
     const int columns = std::max(1, lanesRect().width());
@@ -882,7 +888,6 @@ void TimelineView::takeQueueDepth(const IntervalRecord& record)
             m_depth[static_cast<std::size_t>(c)] =
                 std::max(m_depth[static_cast<std::size_t>(c)], it->queueDepth);
     }
-    update();
 }
 
 void TimelineView::paintStrip(QPainter& p)

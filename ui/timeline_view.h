@@ -191,7 +191,8 @@ private:
     const AttemptEvent* selectedEvent() const;
     void paintSelection(QPainter& p);
     void paintStrip(QPainter& p);
-    Nanos tickStep() const; // between the time axis' labels
+    void readQueueDepth(const IntervalRecord& record); // without asking for a repaint (from one)
+    Nanos tickStep() const;                            // between the time axis' labels
     void paintGrid(QPainter& p, const QRect& area);
     void paintAxis(QPainter& p);
     void paintLaneLabels(QPainter& p);
