@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/timeline_view.h"
 
-#include "core/duration.h"
-
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
@@ -911,13 +909,16 @@ void TimelineView::paintStrip(QPainter& p)
             p.fillRect(QRect(inner.left() + c, inner.bottom() - h + 1, 1, h), depthColor());
         }
     }
+    // Its scale in the gutter, where it hides no bar: the peak in view and the record's step.
     p.setPen(palette().color(QPalette::Text));
-    p.drawText(QRect(kMargin, strip.top(), strip.left() - 2 * kMargin, strip.height()),
-               Qt::AlignRight | Qt::AlignTop | Qt::TextWordWrap, tr("queue"));
-    p.drawText(strip.adjusted(kMargin, 1, -kMargin, 0), Qt::AlignLeft | Qt::AlignTop,
-               tr("queue depth at each %1 sample, peak %2 in view")
-                   .arg(QString::fromStdString(formatDuration(m_depthRowNs)),
-                        QLocale().toString(static_cast<qlonglong>(top))));
+    const QFontMetrics fm = fontMetrics();
+    const QRect gutter(kMargin, strip.top(), strip.left() - 2 * kMargin, strip.height());
+    const QStringList lines{
+        tr("queue"),
+        fm.elidedText(QLocale().toString(static_cast<qlonglong>(top)), Qt::ElideRight, gutter.width()),
+        fm.elidedText(tr("per %1").arg(QStringLiteral("%1 s").arg(toSeconds(m_depthRowNs), 0, 'g', 2)),
+                      Qt::ElideRight, gutter.width())};
+    p.drawText(gutter, Qt::AlignRight | Qt::AlignTop, lines.join(QLatin1Char('\n')));
 }
 
 Nanos TimelineView::tickStep() const
