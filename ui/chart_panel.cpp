@@ -348,26 +348,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
                                "bucket shows its lowest and highest row, so no spike is lost."));
     connect(m_windowBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowSeconds(m_windowBox->itemData(index).toInt()); });
-    m_latencyBox = new QComboBox;
-    m_latencyBox->addItem(tr("Total (arrival to outcome)"));
-    m_latencyBox->addItem(tr("Wait (in the queue)"));
-    m_latencyBox->addItem(tr("Service (on a worker)"));
-    m_latencyBox->setToolTip(tr("Total = wait + service (+ retries). When the queue grows, wait dominates: "
-                                "that is queueing delay, not slower work."));
-    // The total once more, with its p99 uncorrected beside it (a line of the latency chart).
-    m_latencyBox->addItem(tr("Total + p99 uncorrected"));
-    m_latencyBox->setItemData(
-        kUncorrectedItem,
-        tr("The total, and its p99 counted from when each job was actually submitted (dashed), as a "
-           "closed-loop load tool measures it. The total counts from when a job was meant to arrive: "
-           "when backpressure holds the producer up, only that one shows the stall (coordinated "
-           "omission)."),
-        Qt::ToolTipRole);
-    connect(m_latencyBox, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_showUncorrected = index == kUncorrectedItem;
-        m_latencyKind = m_showUncorrected ? LatencyKind::Total : static_cast<LatencyKind>(index);
-        applyLatencyKind();
-    });
+    m_latencyBox = makeLatencyBox();
     m_series[P99Uncorrected]->setVisible(false);
 
     auto* bar = new QHBoxLayout;
@@ -499,6 +480,31 @@ void ChartPanel::setWindowSeconds(int seconds)
     if (index >= 0 && index != m_windowBox->currentIndex())
         m_windowBox->setCurrentIndex(index);
     update();
+}
+
+QComboBox* ChartPanel::makeLatencyBox()
+{
+    auto* box = new QComboBox;
+    box->addItem(tr("Total (arrival to outcome)"));
+    box->addItem(tr("Wait (in the queue)"));
+    box->addItem(tr("Service (on a worker)"));
+    box->setToolTip(tr("Total = wait + service (+ retries). When the queue grows, wait dominates: "
+                       "that is queueing delay, not slower work."));
+    // The total once more, with its p99 uncorrected beside it (a line of the latency chart).
+    box->addItem(tr("Total + p99 uncorrected"));
+    box->setItemData(
+        kUncorrectedItem,
+        tr("The total, and its p99 counted from when each job was actually submitted (dashed), as a "
+           "closed-loop load tool measures it. The total counts from when a job was meant to arrive: "
+           "when backpressure holds the producer up, only that one shows the stall (coordinated "
+           "omission)."),
+        Qt::ToolTipRole);
+    connect(box, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_showUncorrected = index == kUncorrectedItem;
+        m_latencyKind = m_showUncorrected ? LatencyKind::Total : static_cast<LatencyKind>(index);
+        applyLatencyKind();
+    });
+    return box;
 }
 
 void ChartPanel::setLatencyKind(LatencyKind kind)

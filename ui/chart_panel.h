@@ -138,6 +138,7 @@ private:
     };
     static constexpr int kUncorrectedItem = 3; // the latency box's item after the three kinds
     void applyLatencyKind();                   // the box, the overlay column, the lines and legends
+    QComboBox* makeLatencyBox();
     QChart* makeChart();
     void refreshLegends(); // the headers' entries: each series' name and colour
     QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
