@@ -83,9 +83,15 @@ public:
     void setWindowSeconds(int seconds);
     int windowSeconds() const { return m_windowSeconds; }
     void setLatencyKind(LatencyKind kind);
+    // With the total latency: its p99 uncorrected too (from each job's actual
+    // submission, a dashed line beside the p99 from the planned arrival), so that
+    // coordinated omission shows. The latency box's last item, "Total + p99 uncorrected".
+    void setShowUncorrected(bool show);
+    bool showsUncorrected() const { return m_showUncorrected && m_latencyKind == LatencyKind::Total; }
     void setChartTheme(QChart::ChartTheme theme);
 
-    // Every series in the panel, for tests and image export.
+    // Every series the panel draws now (p99 uncorrected only when shown), for tests and
+    // image export.
     QList<QXYSeries*> allSeries() const;
     QChart* throughputChart() const { return m_throughput; }
     QChart* queueChart() const { return m_queue; }
@@ -127,8 +133,12 @@ private:
         P50,
         P95,
         P99,
+        P99Uncorrected,
         SeriesCount
     };
+    static constexpr int kUncorrectedItem = 3; // the latency box's item after the three kinds
+    void applyLatencyKind();                   // the box, the overlay column, the lines and legends
+    QComboBox* makeLatencyBox();
     QChart* makeChart();
     void refreshLegends(); // the headers' entries: each series' name and colour
     QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
@@ -145,6 +155,7 @@ private:
     const RunController* m_controller;
     int m_windowSeconds = 60;
     LatencyKind m_latencyKind = LatencyKind::Total;
+    bool m_showUncorrected = false;
     QChart* m_throughput;
     QChart* m_queue;
     QChart* m_latency;

@@ -6,6 +6,7 @@
 #include "io/csv_export.h"
 #include "io/run_store.h"
 #include "io/summary_json.h"
+#include "io/trace_writer.h"
 #include "ui/chart_panel.h"
 #include "ui/percentile_chart.h"
 #include "ui/run_recorder.h"
@@ -166,6 +167,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         }
         action(QStringLiteral("exportCsv"))
             ->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
+        action(QStringLiteral("exportTrace"))->setEnabled(canExportTrace());
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
@@ -300,6 +302,7 @@ void MainWindow::createActions()
     bar->addSeparator();
     for (QAction* a : createFileActions())
         bar->addAction(a), fileMenu->addAction(a);
+    fileMenu->addAction(createTraceAction());
     fileMenu->addSeparator();
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     runMenu->addSeparator();
@@ -388,6 +391,28 @@ QList<QAction*> MainWindow::createFileActions()
     open->setEnabled(bool(m_hooks.loadScenario));
     save->setEnabled(bool(m_hooks.saveScenario));
     return {open, save, csv, image};
+}
+
+QAction* MainWindow::createTraceAction()
+{
+    auto* trace = new QAction(tr("Export &trace…"), this);
+    trace->setObjectName(QStringLiteral("exportTrace"));
+    trace->setStatusTip(
+        tr("Export the run's jobs as a Chrome trace, for ui.perfetto.dev or chrome://tracing"));
+    trace->setEnabled(false);
+    m_actions.insert(trace->objectName(), trace);
+    connect(trace, &QAction::triggered, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export trace"), m_lastDir, tr("Chrome trace (*.json)"));
+        if (!path.isEmpty())
+            exportTraceFile(path);
+    });
+    return trace;
+}
+
+bool MainWindow::canExportTrace() const
+{
+    return m_controller->attemptEvents() && m_controller->hasRunTime();
 }
 
 QAction* MainWindow::createMetricsAction()
@@ -531,6 +556,7 @@ void MainWindow::updateActions()
     action(QStringLiteral("stop"))->setEnabled(active);
     action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
     action(QStringLiteral("exportCsv"))->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
+    action(QStringLiteral("exportTrace"))->setEnabled(canExportTrace());
     updateStatus();
 }
 
@@ -694,6 +720,33 @@ bool MainWindow::saveScenarioFile(const QString& path)
     }
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
     return true;
+}
+
+bool MainWindow::exportTraceFile(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    const std::shared_ptr<AttemptEventLog> log = m_controller->attemptEvents();
+    QString error = tr("there is no run to export");
+    if (log) {
+        std::vector<AttemptEvent> events;
+        log->copySince(0, events);
+        const Snapshot& s = m_controller->snapshot();
+        TraceInfo info;
+        info.scenarioName = QString::fromStdString(m_controller->scenario().name);
+        info.workers = s.workers;
+        info.runNs = s.runNs;
+        info.lostEvents = log->lost();
+        if (writeTraceFile(path, events, info, &error)) {
+            statusBar()->showMessage(info.lostEvents ? tr("Exported %1 (the newest %2 attempts)")
+                                                           .arg(QDir::toNativeSeparators(path))
+                                                           .arg(events.size())
+                                                     : tr("Exported %1").arg(QDir::toNativeSeparators(path)),
+                                     4000);
+            return true;
+        }
+    }
+    showError(tr("Cannot export trace"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
+    return false;
 }
 
 bool MainWindow::exportCsvFile(const QString& path)

@@ -82,6 +82,9 @@ public:
     bool openScenarioFile(const QString& path);
     bool saveScenarioFile(const QString& path);
     bool exportCsvFile(const QString& path);
+    // The current or last run's attempt events (RunController::attemptEvents(), the
+    // newest 100,000) as a Chrome/Perfetto trace, as --trace writes it.
+    bool exportTraceFile(const QString& path);
     // The charts with a title, the scenario's key settings and the summary. PNG or SVG
     // as the name's extension says; a name without one gets format's ("png" or "svg",
     // as the dialog's filter chose; PNG if none) appended.
@@ -125,6 +128,8 @@ private:
     QList<QAction*> createRunActions();
     QList<QAction*> createFileActions();
     QAction* createMetricsAction();
+    QAction* createTraceAction();
+    bool canExportTrace() const;
     void createThemeActions(QMenu* viewMenu);
     void updateActions();
     void updateStatus();
