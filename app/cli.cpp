@@ -250,6 +250,41 @@ Section experimentSection()
                             "meets it, or says that none does (exit status 0). Measures: %1. Times take a "
                             "unit (us, ms, s, m, h); shares a % or a fraction.")
                  .arg(measureList()))}};
+// The headless outputs' options; o makes an OptionDef (see sections()).
+template <typename MakeOption> Section outputSection(const MakeOption& o)
+{
+    return {
+        QStringLiteral("Output (with --headless)"),
+        {o({"csv"}, "FILE|-",
+           QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md), to FILE "
+                          "(streamed to FILE.partial while the run lasts) or to stdout with -.")),
+         o({"summary-csv"}, "FILE|-",
+           QStringLiteral(
+               "Write the summary as CSV: one row per latency metric (docs/CSV.md), to FILE or to stdout "
+               "with -.")),
+         o({"summary-json"}, "FILE|-",
+           QStringLiteral("Write the summary as JSON (with the queueing-theory comparison) to FILE, or to "
+                          "stdout with - (then no human summary is printed).")),
+         o({"trace"}, "FILE",
+           QStringLiteral("Write the run's jobs as a Chrome trace (JSON; open it in ui.perfetto.dev or "
+                          "chrome://tracing): one track per worker with each attempt's service and token "
+                          "wait, each job's queue wait, and queue depth, busy workers and in-flight "
+                          "counters. Times in microseconds from the run's start.")),
+         o({"trace-limit"}, "N",
+           QStringLiteral("With --trace: write the first N jobs (every attempt of each). Allowed: 1 to "
+                          "%1. Default: %2 (~70 MB).")
+               .arg(CommandLine::kMaxTraceLimit)
+               .arg(CommandLine::kDefaultTraceLimit)),
+         o({"hdr"}, "FILE",
+           QStringLiteral("Write the final latency histogram (--hdr-kind) as HdrHistogram's percentile "
+                          "distribution text (.hgrm, milliseconds), which the HdrHistogram plotter opens.")),
+         o({"hdr-kind"}, "KIND",
+           QStringLiteral("With --hdr: which latency. Allowed: %1 (total counts from the planned arrival, "
+                          "total-uncorrected from the actual submission). Default: total.")
+               .arg(hdrKindChoices())),
+         o({"quiet"}, "",
+           QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
+                          "summary."))}};
 }
 
 std::vector<Section> sections()
@@ -278,6 +313,10 @@ std::vector<Section> sections()
           o({"chart-window"}, "30s|1m|5m|all",
             QStringLiteral("Window: the charts' time window, the last 30 s, 1 min or 5 min, or the whole "
                            "run. Default: as last used (1 min at first).")),
+          o({"tab"}, "charts|timeline|percentiles|runs",
+            QStringLiteral("Window: the tab shown in the middle of the window: the charts, the worker "
+                           "timeline, the latency percentile chart or the Runs list (with --grab, the "
+                           "tab the screenshot shows). Default: charts.")),
           o({"grab"}, "FILE.png",
             QStringLiteral("Window: save a screenshot of the window to FILE.png when the run ends "
                            "(with --start; without it, once the window is shown) and exit. The "
@@ -303,21 +342,7 @@ std::vector<Section> sections()
             QStringLiteral("Write the effective scenario (preset or file, then flags) to FILE, or to stdout "
                            "with -. Without --headless: save and exit, nothing runs. With --headless: save, "
                            "then run."))}});
-    out.push_back(
-        {QStringLiteral("Output (with --headless)"),
-         {o({"csv"}, "FILE|-",
-            QStringLiteral("Write the time series as CSV: one row per sample interval (docs/CSV.md), to FILE "
-                           "(streamed to FILE.partial while the run lasts) or to stdout with -.")),
-          o({"summary-csv"}, "FILE|-",
-            QStringLiteral(
-                "Write the summary as CSV: one row per latency metric (docs/CSV.md), to FILE or to stdout "
-                "with -.")),
-          o({"summary-json"}, "FILE|-",
-            QStringLiteral("Write the summary as JSON (with the queueing-theory comparison) to FILE, or to "
-                           "stdout with - (then no human summary is printed).")),
-          o({"quiet"}, "",
-            QStringLiteral("Print nothing but errors and what --summary-json - asks for: no progress, no "
-                           "summary."))}});
+    out.push_back(outputSection(o));
     out.push_back(experimentSection());
     out.push_back(
         {QStringLiteral("Run history"),
@@ -449,10 +474,10 @@ QString checkRepeatedFlags(const Flags& flags, const std::vector<Section>& all)
     return {};
 }
 
-// --grab, --grab-at, --chart-window, --theme, --pace.
+// --grab, --grab-at, --chart-window, --theme, --pace, --tab.
 QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
 {
-    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window"}) {
+    for (const char* flag : {"grab", "grab-at", "pace", "theme", "chart-window", "tab"}) {
         if (headless && flags.isSet(flag))
             return QStringLiteral("--%1 is for the window; not with --headless").arg(latin(flag));
     }
@@ -482,6 +507,14 @@ QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
             return QStringLiteral("--chart-window: '%1' is not allowed; allowed: 30s, 1m, 5m, all")
                 .arg(flags.value("chart-window"));
     }
+    if (flags.isSet("tab")) {
+        cl.tab = flags.value("tab").trimmed();
+        const QStringList tabs{QStringLiteral("charts"), QStringLiteral("timeline"),
+                               QStringLiteral("percentiles"), QStringLiteral("runs")};
+        if (!tabs.contains(cl.tab))
+            return QStringLiteral("--tab: '%1' is not allowed; allowed: %2")
+                .arg(flags.value("tab"), tabs.join(QStringLiteral(", ")));
+    }
     if (flags.isSet("theme")) {
         cl.theme = flags.value("theme").trimmed();
         if (cl.theme != QLatin1String("light") && cl.theme != QLatin1String("dark"))
@@ -502,26 +535,66 @@ QString readWindowFlags(const Flags& flags, bool headless, CommandLine& cl)
     return {};
 }
 
-// --csv, --summary-csv, --summary-json, --quiet, --save-scenario and where they go.
+// --trace, --trace-limit, --hdr, --hdr-kind.
+QString readTraceFlags(const Flags& flags, CommandLine& cl)
+{
+    for (const char* flag : {"trace", "hdr"}) {
+        if (flags.isSet(flag) && isStdoutName(flags.value(flag)))
+            return QStringLiteral("--%1: a file name is needed (not -)").arg(latin(flag));
+    }
+    if (flags.isSet("trace-limit")) {
+        if (!flags.isSet("trace"))
+            return QStringLiteral("--trace-limit needs --trace FILE");
+        const QString text = flags.value("trace-limit");
+        bool ok = false;
+        const qlonglong n = text.trimmed().toLongLong(&ok);
+        const QString allowed =
+            QStringLiteral("a whole number from 1 to %1").arg(CommandLine::kMaxTraceLimit);
+        if (!ok)
+            return QStringLiteral("--trace-limit: %1 is not a whole number; allowed: %2")
+                .arg(quoted(text), allowed);
+        if (n < 1 || static_cast<std::uint64_t>(n) > CommandLine::kMaxTraceLimit)
+            return rangeError(QStringLiteral("trace-limit"), text, allowed);
+        cl.traceLimit = static_cast<std::uint64_t>(n);
+    }
+    if (flags.isSet("hdr-kind")) {
+        if (!flags.isSet("hdr"))
+            return QStringLiteral("--hdr-kind needs --hdr FILE");
+        if (!parseHdrKind(flags.value("hdr-kind"), cl.hdrKind))
+            return QStringLiteral("--hdr-kind: %1 is not allowed; allowed: %2")
+                .arg(quoted(flags.value("hdr-kind")), hdrKindChoices());
+    }
+    cl.tracePath = flags.value("trace");
+    cl.hdrPath = flags.value("hdr");
+    return {};
+}
+
+// --csv, --summary-csv, --summary-json, --quiet, --save-scenario, --trace, --hdr and
+// where they go.
 QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
 {
-    for (const char* flag : {"csv", "summary-csv", "summary-json", "quiet"}) {
+    for (const char* flag :
+         {"csv", "summary-csv", "summary-json", "quiet", "trace", "trace-limit", "hdr", "hdr-kind"}) {
         if (!headless && flags.isSet(flag))
             return QStringLiteral("--%1 needs --headless (the window exports from its File menu)")
                 .arg(latin(flag));
     }
     for (const char* flag :
-         {"csv", "summary-csv", "summary-json", "save-scenario", "scenario", "sweep-csv"}) {
+         {"csv", "summary-csv", "summary-json", "save-scenario", "scenario", "sweep-csv", "trace", "hdr"}) {
         if (flags.isSet(flag) && flags.value(flag).isEmpty())
             return QStringLiteral("--%1: a file name is needed").arg(latin(flag));
     }
+    if (QString why = readTraceFlags(flags, cl); !why.isEmpty())
+        return why;
     // Two outputs into one file would leave only the last one written, and an output
     // over the scenario file would replace the input with a result.
     const NamedPath outputs[] = {{latin("csv"), cl.csvPath},
                                  {latin("summary-csv"), cl.summaryCsvPath},
                                  {latin("summary-json"), cl.summaryJsonPath},
                                  {latin("save-scenario"), cl.saveScenarioPath},
-                                 {latin("sweep-csv"), flags.value("sweep-csv")}};
+                                 {latin("sweep-csv"), flags.value("sweep-csv")},
+                                 {latin("trace"), cl.tracePath},
+                                 {latin("hdr"), cl.hdrPath}};
     std::vector<NamedPath> given;
     for (const NamedPath& o : outputs) {
         if (!o.path.isEmpty())
@@ -530,6 +603,8 @@ QString readOutputFlags(const Flags& flags, bool headless, CommandLine& cl)
     // --csv streams to FILE.partial first: that file is written too.
     if (!cl.csvPath.isEmpty() && !isOwnStdout(cl.csvPath))
         given.push_back({latin("csv"), StreamingFile::partialPathFor(cl.csvPath)});
+    if (!cl.tracePath.isEmpty())
+        given.push_back({latin("trace"), StreamingFile::partialPathFor(cl.tracePath)});
     std::vector<NamedPath> inputs;
     if (flags.isSet("scenario"))
         inputs.push_back({latin("scenario"), flags.value("scenario")});

@@ -3,6 +3,7 @@
 
 #include "core/experiment.h"
 #include "core/scenario.h"
+#include "io/hgrm_writer.h"
 
 #include <QString>
 #include <QStringList>
@@ -37,6 +38,14 @@ struct CommandLine
     QString csvPath;          // --csv FILE: the time series (docs/CSV.md)
     QString summaryCsvPath;   // --summary-csv FILE
     QString summaryJsonPath;  // "-" = stdout
+    // --trace FILE: the Chrome/Perfetto trace of the first traceLimit jobs (io/trace_writer.h).
+    static constexpr std::uint64_t kDefaultTraceLimit = 100'000;
+    static constexpr std::uint64_t kMaxTraceLimit = 10'000'000;
+    QString tracePath;
+    std::uint64_t traceLimit = kDefaultTraceLimit;
+    // --hdr FILE: the final histogram of hdrKind as HdrHistogram's .hgrm text.
+    QString hdrPath;
+    HdrKind hdrKind = HdrKind::Total;
     bool quiet = false;
     bool startImmediately = false; // window: --start
     // Window: --grab FILE.png saves a screenshot of the window when the run ends (or at
@@ -46,6 +55,7 @@ struct CommandLine
     double pace = -1;      // window, virtual time: --pace (0 = max); -1 = not given
     QString theme;         // window: --theme light|dark; empty = as remembered
     int chartWindowS = -1; // window: --chart-window in seconds (0 = the whole run); -1 = as remembered
+    QString tab;           // window: --tab charts|timeline|percentiles|runs; empty = the charts
     QString error;         // Action::Error: names the flag and what is allowed
     QString helpText;
     // Headless metrics endpoint (docs/METRICS.md): port 0 means none; it keeps serving

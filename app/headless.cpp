@@ -15,11 +15,13 @@
 #include "core/virtual_engine.h"
 #include "io/atomic_file.h"
 #include "io/csv_export.h"
+#include "io/hgrm_writer.h"
 #include "io/run_store.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
 #include "io/summary_json.h"
 #include "io/sweep_csv.h"
+#include "io/trace_writer.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -187,6 +189,11 @@ QString humanSummary(const RunSummary& r, const QString& name, const TheoryCompa
     row("wait", r.wait);
     row("service", r.service);
     row("total", r.total);
+    // Only when the producer was held up enough to tell (coordinated omission): real
+    // threads submit microseconds off the plan in every run.
+    const auto apart = [](double a, double b) { return std::abs(a - b) > 0.01 * std::max(std::abs(b), 1.0); };
+    if (apart(r.totalUncorrected.p99, r.total.p99) || apart(r.totalUncorrected.mean, r.total.mean))
+        row("uncorrected", r.totalUncorrected);
     if (r.throttle.count)
         row("throttle", r.throttle);
     t.flush();
@@ -388,7 +395,8 @@ bool prepareOutputs(const CommandLine& cl, QTextStream& err)
 {
     for (const auto& [flag, path] :
          {std::pair{"csv", cl.csvPath}, std::pair{"summary-csv", cl.summaryCsvPath},
-          std::pair{"summary-json", cl.summaryJsonPath}, std::pair{"save-scenario", cl.saveScenarioPath}}) {
+          std::pair{"summary-json", cl.summaryJsonPath}, std::pair{"save-scenario", cl.saveScenarioPath},
+          std::pair{"trace", cl.tracePath}, std::pair{"hdr", cl.hdrPath}}) {
         if (!outputWritable(QString::fromLatin1(flag), path, err))
             return false;
     }
@@ -575,6 +583,7 @@ std::int64_t recordRun(const CommandLine& cl, Recorder& recorder, TimeMode mode,
     run.service = finalSnapshot.service;
     run.total = finalSnapshot.total;
     run.throttle = finalSnapshot.throttle;
+    run.totalUncorrected = finalSnapshot.totalUncorrected;
     QString why;
     const std::int64_t id = recorder.store.save(run, &why);
     if (id == 0)
@@ -582,6 +591,51 @@ std::int64_t recordRun(const CommandLine& cl, Recorder& recorder, TimeMode mode,
     else if (!cl.quiet)
         err << "poollab: recorded as run " << id << " in " << recorder.store.path() << "\n";
     return id;
+}
+
+// --trace: the first traceLimit jobs' attempts, every one of them (a job has at most
+// maxAttempts), kept from the start of the run however fast it goes.
+std::shared_ptr<AttemptEventLog> traceLog(const CommandLine& cl)
+{
+    if (cl.tracePath.isEmpty())
+        return nullptr;
+    const auto attempts = static_cast<std::uint64_t>(std::clamp(cl.scenario.maxAttempts, 1, 1000));
+    auto log = std::make_shared<AttemptEventLog>(cl.traceLimit * attempts, AttemptEventLog::Mode::KeepFirst);
+    log->setJobLimit(cl.traceLimit);
+    return log;
+}
+
+// --trace and --hdr, after the run. False (with the message written) if one failed.
+bool writeEventOutputs(const CommandLine& cl, const AttemptEventLog* log, const Snapshot& finalSnapshot,
+                       QTextStream& err)
+{
+    bool ok = true;
+    QString why;
+    if (log) {
+        std::vector<AttemptEvent> events;
+        log->copySince(0, events);
+        TraceInfo info;
+        info.scenarioName = QString::fromStdString(cl.scenario.name);
+        info.workers = finalSnapshot.workers;
+        info.runNs = finalSnapshot.runNs;
+        info.lostEvents = log->lost();
+        info.jobLimit = cl.traceLimit;
+        if (!writeTraceFile(cl.tracePath, events, info, &why)) {
+            err << "poollab: cannot write --trace " << cl.tracePath << ": " << why << "\n";
+            ok = false;
+        }
+    }
+    if (!cl.hdrPath.isEmpty()) {
+        const Histogram& h = cl.hdrKind == HdrKind::Wait               ? finalSnapshot.wait
+                             : cl.hdrKind == HdrKind::Service          ? finalSnapshot.service
+                             : cl.hdrKind == HdrKind::TotalUncorrected ? finalSnapshot.totalUncorrected
+                                                                       : finalSnapshot.total;
+        if (!writeOutputFile(cl.hdrPath, histogramToHgrm(h), &why)) {
+            err << "poollab: cannot write --hdr " << cl.hdrPath << ": " << why << "\n";
+            ok = false;
+        }
+    }
+    return ok;
 }
 
 // After the run: the summary and the time series' end go to the files, then stdout
@@ -609,7 +663,8 @@ void trimToWarmup(const Engine& engine, const Snapshot& finalSnapshot, RunSummar
 }
 
 int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSnapshot,
-           TimeSeriesCsvStream& csv, const Monitor& monitor, Recorder* recorder, QTextStream& err)
+           TimeSeriesCsvStream& csv, const Monitor& monitor, Recorder* recorder,
+           const AttemptEventLog* events, QTextStream& err)
 {
     const Scenario& sc = cl.scenario;
     if (monitor.interrupts() > 0 && !cl.quiet)
@@ -648,6 +703,8 @@ int report(const CommandLine& cl, const Engine& engine, const Snapshot& finalSna
         check("csv", cl.csvPath, csv.finish(&why), why);
     if (!cl.summaryCsvPath.isEmpty() && !isStdoutName(cl.summaryCsvPath))
         check("summary-csv", cl.summaryCsvPath, writeOutputFile(cl.summaryCsvPath, summaryCsv, &why), why);
+    if (!writeEventOutputs(cl, events, finalSnapshot, err))
+        code = kExitFailure;
 
     QByteArray toStdout;
     const char* stdoutFlag = nullptr;
@@ -888,11 +945,15 @@ int runHeadless(const CommandLine& cl)
         rows.keepRowsIn(&recorder->samples);
     }
 
+    const std::shared_ptr<AttemptEventLog> events = traceLog(cl);
+    if (events)
+        engine->setAttemptEventLog(events);
+
     InterruptGuard interruptGuard; // until the end: a signal also cuts the lingering short
     Monitor monitor(*engine, cl, rows, csv);
     Snapshot finalSnapshot;
     monitor.run(finalSnapshot);
-    const int code = report(cl, *engine, finalSnapshot, csv, monitor, recorder.get(), err);
+    const int code = report(cl, *engine, finalSnapshot, csv, monitor, recorder.get(), events.get(), err);
     lingerForMetrics(cl, metrics, monitor.interrupts());
     return code;
 }

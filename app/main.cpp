@@ -149,6 +149,8 @@ int runWindow(const CommandLine& cl)
         window.controls()->setPace(cl.pace);
     if (cl.chartWindowS >= 0)
         window.charts()->setWindowSeconds(cl.chartWindowS);
+    if (!cl.tab.isEmpty())
+        window.showTab(cl.tab);
     // --metrics-port: what Run > Serve Prometheus metrics does, from the start.
     if (cl.metricsPort != 0 && !window.serveMetrics(static_cast<quint16>(cl.metricsPort))) {
         QTextStream(stderr) << "poollab: --metrics-port: " << window.lastError() << "\n";

@@ -69,7 +69,9 @@ private:
     bool m_done = false;
 };
 
-void BM_Engine(benchmark::State& state)
+// events: with an attempt event log (the window's ring, RunController::kAttemptEventCapacity),
+// which every attempt pushes into under a short lock.
+void runEngine(benchmark::State& state, bool events)
 {
     const int workers = static_cast<int>(state.range(0));
     const int capacity = static_cast<int>(state.range(1));
@@ -84,6 +86,8 @@ void BM_Engine(benchmark::State& state)
         Latch latch(jobs);
         config.onJobDone = [&latch](const Job&, poollab::Outcome) { latch.countDown(); };
         poollab::Pool pool(config);
+        if (events)
+            pool.setAttemptEventLog(std::make_shared<poollab::AttemptEventLog>(100'000));
         pool.start();
         pool.waitUntilReady();
         settle(workers);
@@ -104,6 +108,17 @@ void BM_Engine(benchmark::State& state)
             state.SkipWithError("jobs lost");
     }
     report(state, jobs);
+}
+
+void BM_Engine(benchmark::State& state)
+{
+    runEngine(state, false);
+}
+
+// The cost of the attempt events (issue #16): compare with BM_Engine of the same args.
+void BM_EngineWithEvents(benchmark::State& state)
+{
+    runEngine(state, true);
 }
 
 // Baseline 1: the textbook pool.
@@ -208,6 +223,12 @@ void workerArgs(benchmark::internal::Benchmark* b)
 // Capacity 1000 under Block is the headless runner's burst (the producer waits for
 // room); capacity 1'000'000 takes the whole burst at once, as the baselines do.
 BENCHMARK(BM_Engine)
+    ->ArgNames({"workers", "capacity"})
+    ->ArgsProduct({{1, 2, 20, 1000}, {1000, 1'000'000}})
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineWithEvents)
     ->ArgNames({"workers", "capacity"})
     ->ArgsProduct({{1, 2, 20, 1000}, {1000, 1'000'000}})
     ->UseManualTime()

@@ -25,10 +25,10 @@ AttemptResult endAttempt(const AttemptPolicy* policy, const AttemptPlan& plan, N
         return result;
     const Nanos delay = policy ? policy->retryDelay(job) : -1;
     if (delay < 0) {
-        result.end = AttemptEnd::Failed;
+        result.end = AttemptVerdict::Failed;
         return result;
     }
-    result.end = AttemptEnd::Retry;
+    result.end = AttemptVerdict::Retry;
     result.retryDue = endNs + delay;
     ++job.attempt;
     return result;

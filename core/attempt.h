@@ -23,7 +23,7 @@ struct AttemptPlan
 // job runs as it was given.
 AttemptPlan planAttempt(const AttemptPolicy* policy, Job& job);
 
-enum class AttemptEnd : std::uint8_t {
+enum class AttemptVerdict : std::uint8_t {
     Succeeded,
     Retry,  // failed or timed out, with attempts left: back through the delay queue
     Failed, // failed or timed out, with none left
@@ -31,7 +31,7 @@ enum class AttemptEnd : std::uint8_t {
 
 struct AttemptResult
 {
-    AttemptEnd end = AttemptEnd::Succeeded;
+    AttemptVerdict end = AttemptVerdict::Succeeded;
     bool timedOut = false;
     Nanos retryDue = 0; // Retry: when the job re-enters the queue
 };

@@ -19,16 +19,19 @@ enum class AttemptEnd : std::uint8_t {
     Cancelled, // the pool was cancelled while it ran
 };
 
+// "succeeded", "failed", "retrying", "timed out", "cancelled".
+const char* toString(AttemptEnd end);
+
 struct AttemptEvent
 {
     std::uint64_t jobId = 0;
     std::uint32_t attempt = 1; // 1 = first try
     std::int32_t worker = -1;  // the worker (lane) that ran it
-    Nanos planned = 0;   // the job's planned arrival (its schedule)
-    Nanos submitted = 0; // when the producer actually submitted it (>= planned under backpressure)
-    Nanos enqueued = 0;  // when this attempt entered the queue (submission, or the end of a backoff)
-    Nanos taken = 0;     // a worker took it from the queue
-    Nanos started = 0;   // service began (after the rate-limit token; == taken without a limit)
+    Nanos planned = 0;         // the job's planned arrival (its schedule)
+    Nanos submitted = 0;       // when the producer actually submitted it (>= planned under backpressure)
+    Nanos enqueued = 0;        // when this attempt entered the queue (submission, or the end of a backoff)
+    Nanos taken = 0;           // a worker took it from the queue
+    Nanos started = 0;         // service began (after the rate-limit token; == taken without a limit)
     Nanos ended = 0;
     AttemptEnd end = AttemptEnd::Succeeded;
 };
@@ -36,22 +39,37 @@ struct AttemptEvent
 // The engines' bounded record of recent attempt events: a ring of `capacity` events,
 // the oldest overwritten. Engines push as attempts end (any thread); readers copy what
 // is new on their own timer. Memory is capacity * sizeof(AttemptEvent), fixed.
+//
+// KeepFirst keeps the first `capacity` events instead and counts the rest without
+// storing them: what a file export of a virtual run needs (--trace-limit), where the
+// simulation outruns any reader and a ring would keep only the run's end. A job limit
+// (setJobLimit) keeps only the jobs with an id below it, all attempts of each.
 class AttemptEventLog
 {
 public:
-    explicit AttemptEventLog(std::size_t capacity);
+    enum class Mode : std::uint8_t { Ring, KeepFirst };
+
+    explicit AttemptEventLog(std::size_t capacity, Mode mode = Mode::Ring);
     ~AttemptEventLog();
     AttemptEventLog(const AttemptEventLog&) = delete;
     AttemptEventLog& operator=(const AttemptEventLog&) = delete;
 
     std::size_t capacity() const;
+    Mode mode() const;
     // Events ever pushed; sequence numbers run 0 .. pushed()-1.
     std::uint64_t pushed() const;
+    // Events pushed and not kept: overwritten (Ring), or past the capacity or the job
+    // limit (KeepFirst). 0 means the log holds every event pushed.
+    std::uint64_t lost() const;
+    // KeepFirst: only jobs with id < limit are kept (others are counted in pushed() and lost());
+    // 0, the default, keeps all. Set it before the engine starts.
+    void setJobLimit(std::uint64_t limit);
 
     void push(const AttemptEvent& event);
     // Appends to out every event with sequence number >= from that is still held, in
     // push order; returns the sequence number to pass next time. Events overwritten
-    // before the copy are skipped (the return value still moves past them).
+    // before the copy are skipped (the return value still moves past them). KeepFirst
+    // numbers only the events it kept: 0 .. pushed()-lost()-1, in push order.
     std::uint64_t copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const;
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/attempt_event.h"
 #include "core/interval_recorder.h"
 #include "core/scenario.h"
 #include "core/snapshot.h"
@@ -44,6 +45,12 @@ public:
     // Simulated seconds per wall-clock second, 0 = as fast as possible. Only virtual
     // time has a pace: real threads run at 1x and ignore it.
     virtual void setPace(double /*factor*/) {}
+
+    // Every attempt's event (core/attempt_event.h) is pushed into `log` as the attempt
+    // ends, on whichever thread ends it. Set it before start(); without one (the
+    // default) an engine pays a null check per attempt. Engines that keep no events
+    // ignore it.
+    virtual void setAttemptEventLog(std::shared_ptr<AttemptEventLog> /*log*/) {}
 
     // The run's record (core/interval_recorder.h): one row per sample interval of run
     // time and a last, shorter one at the end; what --csv and Export CSV write and the

@@ -393,6 +393,7 @@ RunSummary meanSummary(const std::vector<RunSummary>& runs)
     m.service = meanLatency(runs, &RunSummary::service);
     m.total = meanLatency(runs, &RunSummary::total);
     m.throttle = meanLatency(runs, &RunSummary::throttle);
+    m.totalUncorrected = meanLatency(runs, &RunSummary::totalUncorrected);
     return m;
 }
 

@@ -24,6 +24,9 @@ struct Job
     Nanos arrivalNs = 0; // planned arrival on the pool clock: latency counts from here
     Nanos enqueueNs = 0; // when the current attempt entered the queue (set by the pool)
     Nanos pushedNs = 0;  // when it was put in the queue as it happened: a real-time producer is early or late
+    // When the producer actually submitted it (>= arrivalNs; later when backpressure held
+    // the producer up): the uncorrected latency counts from here.
+    Nanos submittedNs = 0;
     Nanos serviceNs = 0; // how long this attempt's work takes
     Nanos timeoutNs = 0; // per-attempt timeout; 0 means none
     JobKind kind = JobKind::Sleep;

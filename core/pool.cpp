@@ -66,6 +66,7 @@ struct alignas(64) Pool::WorkerSlot
     HistogramSum waitSum;
     HistogramSum serviceSum; // above busyNs by what a sleep's lateness overlapped the next job
     HistogramSum totalSum;
+    HistogramSum totalUncorrectedSum;
     HistogramSum throttleSum;
     alignas(64) std::atomic<Nanos> busySince{0};
     std::atomic<WorkerState> state{WorkerState::Retired};
@@ -73,6 +74,7 @@ struct alignas(64) Pool::WorkerSlot
     // for it, so that a job taken just before the hold is counted before they return.
     std::atomic<bool> popping{false};
     AttemptTimeline timeline;       // only this worker's thread touches it
+    Nanos laneEnd = 0;              // the end of this worker's last attempt event (same thread)
     std::condition_variable wakeCv; // parking; guarded by the pool's mutex
     bool woken = false;
 };
@@ -85,6 +87,7 @@ struct Pool::HistogramShard
     AtomicHistogram wait;
     AtomicHistogram service;
     AtomicHistogram total;
+    AtomicHistogram totalUncorrected;
     AtomicHistogram throttle;
 };
 
@@ -247,6 +250,7 @@ void Pool::beginLocked(PoolState state)
 {
     setStateLocked(state);
     m_startNs = now();
+    m_runStartA.store(m_startNs, std::memory_order_relaxed);
     m_workerTime.restart(m_startNs);
     m_warmingUp = true;
     m_awaitedWorkers = m_target;
@@ -270,6 +274,7 @@ void Pool::endWarmUpIfReadyLocked()
     m_warmingUp = false;
     if (m_state != PoolState::Stopped) {
         m_startNs = now();
+        m_runStartA.store(m_startNs, std::memory_order_relaxed);
         m_workerTime.restart(m_startNs);
     }
     releaseHoldLocked();
@@ -361,8 +366,12 @@ SubmitResult Pool::submit(Job job)
         m_queuedOrHeld.load(std::memory_order_relaxed) >= m_targetA.load(std::memory_order_relaxed) ||
         m_pausedA.load(std::memory_order_relaxed);
     // A job that finds an idle worker is picked up from its push (see AttemptTimeline);
-    // one that finds none waits for a worker to end its job, so the clock read is spared.
-    job.pushedNs = arrivedToBusy ? job.arrivalNs : now();
+    // one that finds none waits for a worker to end its job. The uncorrected latency
+    // counts from the actual submission (a producer aims a little early: never before
+    // the plan).
+    const Nanos submittedAt = now();
+    job.pushedNs = arrivedToBusy ? job.arrivalNs : submittedAt;
+    job.submittedNs = std::max(job.arrivalNs, submittedAt);
     // After m_accepted (counted by the push), so that a snapshot never sees more of
     // these than accepted jobs.
     const auto countArrival = [this, arrivedToBusy] {
@@ -391,6 +400,7 @@ SubmitResult Pool::submit(Job job)
             return SubmitResult::Closed;
         case Admission::Wait:
             waitForRoom(spun);
+            job.pushedNs = now(); // it enters the queue once there is room, not before
             continue;
         case Admission::DropOldest:
             if (!dropOldestFor(job, capacity))
@@ -673,6 +683,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     WorkerSlot& slot = m_slots[slotIndex];
     HistogramShard& shard = m_shards[slotIndex % kHistogramShards];
     bump(slot.attempts);
+    const std::uint32_t attempt = job.attempt;
 
     // The queue wait ends when a worker takes the job, as on this worker's timeline:
     // the simulator's own lateness (sleeps, the producer) left out, the pick-up kept
@@ -691,6 +702,10 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         if (waited < 0) {
             bump(slot.cancelled);
             slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
+            if (m_attemptLog) {
+                const Nanos at = now();
+                logAttempt(slot, slotIndex, job, attempt, begun, at, at, AttemptEnd::Cancelled);
+            }
             notifyDone(job, Outcome::Cancelled);
             return false;
         }
@@ -742,23 +757,67 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
 
     if (!finished) {
         bump(slot.cancelled);
+        if (m_attemptLog)
+            logAttempt(slot, slotIndex, job, attempt, begun, busyFrom, end, AttemptEnd::Cancelled);
         notifyDone(job, Outcome::Cancelled);
         return false;
     }
     const AttemptResult result = endAttempt(policy, plan, end, job);
     if (result.timedOut)
         bump(slot.timedOut);
-    if (result.end == AttemptEnd::Retry) {
+    if (m_attemptLog) {
+        const AttemptEnd how = result.timedOut                        ? AttemptEnd::TimedOut
+                               : result.end == AttemptVerdict::Retry  ? AttemptEnd::Retrying
+                               : result.end == AttemptVerdict::Failed ? AttemptEnd::Failed
+                                                                      : AttemptEnd::Succeeded;
+        logAttempt(slot, slotIndex, job, attempt, begun, busyFrom, end, how);
+    }
+    if (result.end == AttemptVerdict::Retry) {
         bump(slot.retries);
         retryDue = result.retryDue;
         return true;
     }
     shard.total.record(end - job.arrivalNs);
     slot.totalSum.add(end - job.arrivalNs);
-    const bool failed = result.end == AttemptEnd::Failed;
+    shard.totalUncorrected.record(end - job.submittedNs);
+    slot.totalUncorrectedSum.add(end - job.submittedNs);
+    const bool failed = result.end == AttemptVerdict::Failed;
     bump(failed ? slot.failed : slot.succeeded);
     notifyDone(job, failed ? Outcome::Failed : Outcome::Succeeded);
     return false;
+}
+
+void Pool::logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,
+                      Nanos busyFrom, Nanos end, AttemptEnd how)
+{
+    // The metrics run on the worker's timeline (AttemptTimeline): service from busyFrom
+    // to the end, so the events' service adds up to the busy time. The timeline leaves
+    // the producer's and the sleeps' own lateness out, so an actual submission may read
+    // a few microseconds after the timeline's take: the earlier stages are capped by the
+    // later ones, then every stage is kept at or after the one before it. An attempt
+    // never starts before the previous one on this lane ended.
+    AttemptEvent e;
+    e.jobId = job.id;
+    e.attempt = attempt;
+    e.worker = slotIndex;
+    e.started = std::max(busyFrom, slot.laneEnd);
+    e.ended = std::max(e.started, end);
+    e.taken = std::max(std::min(begun, e.started), slot.laneEnd);
+    const Nanos enqueued = attempt == 1 ? std::max(job.submittedNs, job.pushedNs) : job.enqueueNs;
+    e.enqueued = std::min(enqueued, e.taken);
+    e.submitted = std::min(job.submittedNs, e.enqueued);
+    e.planned = job.arrivalNs;
+    e.submitted = std::max(e.planned, e.submitted);
+    e.enqueued = std::max(e.submitted, e.enqueued);
+    e.taken = std::max(e.enqueued, e.taken);
+    e.started = std::max(e.taken, e.started);
+    e.ended = std::max(e.started, e.ended);
+    e.end = how;
+    slot.laneEnd = e.ended;
+    const Nanos runStart = m_runStartA.load(std::memory_order_relaxed);
+    for (Nanos* t : {&e.planned, &e.submitted, &e.enqueued, &e.taken, &e.started, &e.ended})
+        *t -= runStart;
+    m_attemptLog->push(e);
 }
 
 void Pool::retryMain()
@@ -895,6 +954,13 @@ void Pool::setAttemptPolicy(std::shared_ptr<const AttemptPolicy> policy)
     std::lock_guard lock(m_mutex);
     m_policy = std::move(policy);
     m_policyVersion.fetch_add(1, std::memory_order_release);
+}
+
+void Pool::setAttemptEventLog(std::shared_ptr<AttemptEventLog> log)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_state == PoolState::Idle)
+        m_attemptLog = std::move(log);
 }
 
 void Pool::setStartGate(std::shared_ptr<StartGate> gate)
@@ -1079,11 +1145,13 @@ void Pool::snapshot(Snapshot& out) const
     out.wait.clear();
     out.service.clear();
     out.total.clear();
+    out.totalUncorrected.clear();
     out.throttle.clear();
     for (int i = 0; i < kHistogramShards; ++i) {
         m_shards[i].wait.addTo(out.wait);
         m_shards[i].service.addTo(out.service);
         m_shards[i].total.addTo(out.total);
+        m_shards[i].totalUncorrected.addTo(out.totalUncorrected);
         m_shards[i].throttle.addTo(out.throttle);
     }
     for (int i = 0; i < slots; ++i) {
@@ -1091,6 +1159,7 @@ void Pool::snapshot(Snapshot& out) const
         s.waitSum.addTo(out.wait);
         s.serviceSum.addTo(out.service);
         s.totalSum.addTo(out.total);
+        s.totalUncorrectedSum.addTo(out.totalUncorrected);
         s.throttleSum.addTo(out.throttle);
     }
 }

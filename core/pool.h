@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/admission.h"
+#include "core/attempt_event.h"
 #include "core/job.h"
 #include "core/job_queue.h"
 #include "core/snapshot.h"
@@ -104,6 +105,9 @@ public:
     void setOverflowPolicy(OverflowPolicy policy);
     void setAttemptPolicy(std::shared_ptr<const AttemptPolicy> policy);
     void setStartGate(std::shared_ptr<StartGate> gate);
+    // Each attempt's event goes to `log` as it ends (times on the run's clock, from the
+    // moment the workers were up). Before start(); ignored after it.
+    void setAttemptEventLog(std::shared_ptr<AttemptEventLog> log);
 
     // Accept nothing new, finish what is queued (and backing off), then stop. Clears
     // a pause; pausing again while draining holds the rest of the queue.
@@ -160,6 +164,9 @@ private:
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
                     const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
+    // Pushes the attempt's event, its times made consistent (see the definition).
+    void logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,
+                    Nanos busyFrom, Nanos end, AttemptEnd how);
     void spawnWorkersLocked();
     void beginLocked(PoolState state); // from Idle: spawn the workers and the retry thread
     void workerStartedLocked();
@@ -236,6 +243,8 @@ private:
     std::vector<int> m_parked; // parked worker slots, most recent last
     std::shared_ptr<const AttemptPolicy> m_policy;
     std::shared_ptr<StartGate> m_gate;
+    // Set before start() and only read after it (the threads start after it is set).
+    std::shared_ptr<AttemptEventLog> m_attemptLog;
     bool m_warmingUp = false; // between start() and the last of its workers running
     int m_startedWorkers = 0;
     int m_awaitedWorkers = 0;
@@ -254,6 +263,7 @@ private:
     std::atomic<OverflowPolicy> m_overflowA{OverflowPolicy::Block};
     std::atomic<std::uint64_t> m_policyVersion{0};
     std::atomic<bool> m_shareCores{false}; // more workers than cores: final spins yield
+    std::atomic<Nanos> m_runStartA{0};     // m_startNs, for the attempt events' run clock
 
     JobQueue m_queue;
 

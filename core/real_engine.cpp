@@ -52,6 +52,11 @@ void RealEngine::start()
     m_generator->start(*m_pool);
 }
 
+void RealEngine::setAttemptEventLog(std::shared_ptr<AttemptEventLog> log)
+{
+    m_pool->setAttemptEventLog(std::move(log));
+}
+
 void RealEngine::pause()
 {
     std::lock_guard lock(m_controlMutex);

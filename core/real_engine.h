@@ -36,6 +36,7 @@ public:
 
     const Scenario& scenario() const override { return m_scenario; }
     TimeMode timeMode() const override { return TimeMode::Real; }
+    void setAttemptEventLog(std::shared_ptr<AttemptEventLog> log) override;
 
     // system_clock at the pool's creation, in ns since the Unix epoch: pool time 0 as
     // a wall-clock instant, for timestamps in exports.

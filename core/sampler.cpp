@@ -76,6 +76,8 @@ bool Sampler::add(const Snapshot& s, Sample& out)
     summarize(m_scratch, out.service);
     m_scratch.assignDifference(s.throttle, p.throttle);
     summarize(m_scratch, out.throttle);
+    m_scratch.assignDifference(s.totalUncorrected, p.totalUncorrected);
+    summarize(m_scratch, out.totalUncorrected);
 
     copySnapshot(s, m_previous);
     return true;

@@ -40,6 +40,9 @@ struct Sample
     IntervalLatency service;
     IntervalLatency throttle; // rate-limit token waits of the starts in this interval
     Counters totals;          // running totals at the end of the interval
+    // From each job's actual submission (Snapshot::totalUncorrected), for the latency
+    // chart; not a CSV column, and not kept by the runs database.
+    IntervalLatency totalUncorrected;
 };
 
 // Turns successive snapshots of one pool into per-interval samples. Allocates only

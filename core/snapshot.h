@@ -75,6 +75,9 @@ struct Snapshot
     Histogram wait;     // queue wait per attempt: planned arrival (or re-queue) to a worker taking it
     Histogram service;  // work time per attempt
     Histogram total;    // per job: planned arrival to final outcome (success or failure)
+    // Per job: actual submission to final outcome, what a closed-loop load tool reports
+    // (it hides the waits of jobs the producer could not submit on time: coordinated omission).
+    Histogram totalUncorrected;
     Histogram throttle; // per throttled start: taken by a worker to its rate-limit token (not in wait)
     // Per-worker state as cells to draw: set workerCells.limit before snapshot() to
     // get them (the engine keeps the limit and fills the rest).

@@ -38,6 +38,7 @@ RunSummary RunSummary::from(const Snapshot& snap, std::string timeMode)
     r.wait = LatencyStats::from(snap.wait);
     r.service = LatencyStats::from(snap.service);
     r.total = LatencyStats::from(snap.total);
+    r.totalUncorrected = LatencyStats::from(snap.totalUncorrected);
     r.throttle = LatencyStats::from(snap.throttle);
     const Counters& c = snap.counters;
     r.lossFraction =

@@ -38,7 +38,7 @@ struct RunSummary
     double utilization = 0;
     LatencyStats wait;
     LatencyStats service;
-    LatencyStats total;
+    LatencyStats total; // from the planned arrival: corrected for coordinated omission
     LatencyStats throttle;
     // Issue #15's extra figures (the single-run JSON does not write them): rejected +
     // dropped over submitted, and the share of accepted arrivals that found every
@@ -47,6 +47,7 @@ struct RunSummary
     double lossFraction = 0;
     double probWait = 0;
     double warmupS = 0; // 0: no warm-up
+    LatencyStats totalUncorrected; // from the actual submission, as a closed-loop load tool measures
 
     static RunSummary from(const Snapshot& finalSnapshot, std::string timeMode = "real");
 };

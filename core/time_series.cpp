@@ -57,6 +57,7 @@ void mergeSamples(Sample& a, const Sample& b)
     mergeLatency(a.wait, b.wait);
     mergeLatency(a.service, b.service);
     mergeLatency(a.throttle, b.throttle);
+    mergeLatency(a.totalUncorrected, b.totalUncorrected);
     a.totals = b.totals;
     a.runNs = b.runNs;
     a.intervalNs += b.intervalNs;
@@ -108,6 +109,8 @@ double columnValue(const Sample& r, Column column)
         return latency(r.service, r.service.p95);
     case Column::ServiceP99:
         return latency(r.service, r.service.p99);
+    case Column::UncorrectedP99:
+        return latency(r.totalUncorrected, r.totalUncorrected.p99);
     }
     return std::numeric_limits<double>::quiet_NaN();
 }

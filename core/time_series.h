@@ -40,8 +40,9 @@ enum class Column : std::uint8_t {
     ServiceP50,
     ServiceP95,
     ServiceP99,
+    UncorrectedP99, // total from the actual submission (coordinated omission not corrected)
 };
-inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::ServiceP99) + 1;
+inline constexpr std::size_t kColumnCount = static_cast<std::size_t>(Column::UncorrectedP99) + 1;
 
 // The value a CSV row has for the column (latency in milliseconds, rates per second);
 // NaN where the row has none: a latency over an interval in which nothing finished.

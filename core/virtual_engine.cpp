@@ -144,6 +144,12 @@ double VirtualEngine::pace() const
     return m_pace;
 }
 
+void VirtualEngine::setAttemptEventLog(std::shared_ptr<AttemptEventLog> log)
+{
+    CallerLock lock(*this);
+    m_attemptLog = std::move(log);
+}
+
 void VirtualEngine::drain()
 {
     CallerLock lock(*this);
@@ -385,6 +391,7 @@ VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer, bool blo
         if (blockedBefore || m_idleCount == 0)
             ++m_counters.arrivedToBusy;
         const std::uint64_t ticket = m_pushed;
+        job.pushedNs = m_now; // the attempt's event: when it entered the queue
         enqueue(job);
         if (producer && waitsForTaker(m_capacity, m_overflow) && m_removed <= ticket) {
             m_handOffWaiting = true;
@@ -400,6 +407,7 @@ VirtualEngine::Submit VirtualEngine::trySubmit(Job& job, bool producer, bool blo
         ++m_counters.dropped;
         ++m_accepted;
         ++m_counters.arrivedToBusy; // a full queue: no worker was idle
+        job.pushedNs = m_now;
         enqueue(job);
         jobDone(oldest);
         return Submit::Accepted;
@@ -446,6 +454,7 @@ void VirtualEngine::startAttempt(std::uint32_t slot, Job job)
     const bool counts = observed(job);
     if (counts)
         m_wait.record(m_now - job.enqueueNs);
+    m_workers[slot].taken = m_now;
     if (m_bucket) {
         const Nanos at = m_bucket->reserve(m_now);
         if (at > m_now) {
@@ -493,20 +502,47 @@ void VirtualEngine::onAttemptEnd(std::uint32_t slot)
     if (observed(job))
         m_service.record(spent);
     --m_running;
+    const std::uint32_t attempt = job.attempt;
     const AttemptResult result = endAttempt(m_policy.get(), w.plan, m_now, job);
     if (result.timedOut)
         ++m_counters.timedOut;
-    if (result.end == AttemptEnd::Retry) {
+    if (m_attemptLog) {
+        const AttemptEnd end = result.timedOut                        ? AttemptEnd::TimedOut
+                               : result.end == AttemptVerdict::Retry  ? AttemptEnd::Retrying
+                               : result.end == AttemptVerdict::Failed ? AttemptEnd::Failed
+                                                                      : AttemptEnd::Succeeded;
+        pushAttemptEvent(slot, attempt, end);
+    }
+    if (result.end == AttemptVerdict::Retry) {
         ++m_counters.retries;
         m_delayed.push_back({result.retryDue, m_seq++, job});
         std::push_heap(m_delayed.begin(), m_delayed.end(), std::greater<>());
     } else {
-        if (observed(job))
+        if (observed(job)) {
             m_total.record(m_now - job.arrivalNs);
-        ++(result.end == AttemptEnd::Failed ? m_counters.failed : m_counters.succeeded);
+            m_totalUncorrected.record(m_now - job.submittedNs);
+        }
+        ++(result.end == AttemptVerdict::Failed ? m_counters.failed : m_counters.succeeded);
         jobDone(job);
     }
     workerFree(slot);
+}
+
+void VirtualEngine::pushAttemptEvent(std::uint32_t slot, std::uint32_t attempt, AttemptEnd end)
+{
+    const Worker& w = m_workers[slot];
+    AttemptEvent e;
+    e.jobId = w.job.id;
+    e.attempt = attempt;
+    e.worker = static_cast<std::int32_t>(slot);
+    e.planned = w.job.arrivalNs - m_startNs;
+    e.submitted = w.job.submittedNs - m_startNs;
+    e.enqueued = w.job.pushedNs - m_startNs;
+    e.taken = w.taken - m_startNs;
+    e.started = w.start - m_startNs;
+    e.ended = m_now - m_startNs;
+    e.end = end;
+    m_attemptLog->push(e);
 }
 
 void VirtualEngine::workerFree(std::uint32_t slot)
@@ -545,6 +581,7 @@ void VirtualEngine::settle()
             Job job = m_delayed.back().job;
             m_delayed.pop_back();
             job.enqueueNs = m_now;
+            job.pushedNs = m_now;
             enqueue(job);
             progress = true;
         }
@@ -578,6 +615,7 @@ void VirtualEngine::onArrival()
     job.id = m_created++;
     job.arrivalNs = m_startNs + m_nextArrival;
     job.enqueueNs = job.arrivalNs; // the first wait counts from the planned arrival
+    job.submittedNs = m_now;       // later than planned when the producer was held up
     job.kind = m_scenario.jobKind;
     m_nextArrival = -1;
     if (trySubmit(job, true) == Submit::Blocked) {
@@ -613,6 +651,7 @@ void VirtualEngine::onClientReady(std::uint32_t client)
     job.id = m_created++;
     job.arrivalNs = m_now;
     job.enqueueNs = m_now;
+    job.submittedNs = m_now;
     job.kind = m_scenario.jobKind;
     job.tag = client;
     if (trySubmit(job, false) == Submit::Blocked)
@@ -684,15 +723,20 @@ void VirtualEngine::cancelLocked()
     m_delayed.clear();
     // Running attempts are cut off now; throttled ones never start.
     for (std::size_t slot = 0; slot < m_states.size(); ++slot) {
+        const bool throttled = m_states[slot] == WorkerState::Throttled;
         if (m_states[slot] == WorkerState::Busy) {
             const Nanos spent = m_now - m_workers[slot].start;
             m_busyNs += spent;
             if (observed(m_workers[slot].job))
                 m_service.record(spent);
             ++m_counters.cancelled;
-        } else if (m_states[slot] == WorkerState::Throttled) {
+        } else if (throttled) {
             ++m_counters.cancelled;
+            m_workers[slot].start = m_now; // it never started
         }
+        if (m_attemptLog && (throttled || m_states[slot] == WorkerState::Busy))
+            pushAttemptEvent(static_cast<std::uint32_t>(slot), m_workers[slot].job.attempt,
+                             AttemptEnd::Cancelled);
         if (m_states[slot] == WorkerState::Busy || m_states[slot] == WorkerState::Throttled)
             m_states[slot] = WorkerState::Idle;
     }
@@ -875,6 +919,7 @@ void VirtualEngine::fillSnapshot(Snapshot& out, bool withWorkers) const
     out.wait = m_wait;
     out.service = m_service;
     out.total = m_total;
+    out.totalUncorrected = m_totalUncorrected;
     out.throttle = m_throttle;
     if (withWorkers) {
         fillWorkerCells(out.workerCells, m_states);

@@ -62,6 +62,7 @@ public:
     void resume() override;
     void setPace(double factor) override;
     double pace() const;
+    void setAttemptEventLog(std::shared_ptr<AttemptEventLog> log) override;
 
     void snapshot(Snapshot& out) const override;
     Snapshot snapshot() const;
@@ -112,6 +113,7 @@ private:
     struct Worker
     {
         Job job;
+        Nanos taken = 0; // took the job from the queue (before a rate-limit wait)
         Nanos start = 0;
         AttemptPlan plan;
     };
@@ -165,6 +167,8 @@ private:
     bool roomForRetry() const;
     void rebuildPolicy();
     void fillSnapshot(Snapshot& out, bool withWorkers) const;
+    // An attempt on `slot` ended at m_now as `end` (attempt: its number).
+    void pushAttemptEvent(std::uint32_t slot, std::uint32_t attempt, AttemptEnd end);
     bool closed() const { return m_state == PoolState::Draining || m_state == PoolState::Stopped; }
 
     Scenario m_scenario;
@@ -234,9 +238,11 @@ private:
     Histogram m_wait;
     Histogram m_service;
     Histogram m_total;
+    Histogram m_totalUncorrected;
     Histogram m_throttle;
     Nanos m_warmupNs = 0;
     WarmupMark m_warmupMark;
+    std::shared_ptr<AttemptEventLog> m_attemptLog; // none: no events kept
 
     // The record, on simulated time.
     IntervalRecorder m_recorder;

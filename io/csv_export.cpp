@@ -215,6 +215,8 @@ QByteArray summaryToCsv(const Snapshot& snap, Nanos runNs)
                snap.throttle, runS);
     summaryRow(csv, QStringLiteral("job"), QStringLiteral("total"), snap.total.count(), c.failed, snap.total,
                runS);
+    summaryRow(csv, QStringLiteral("job"), QStringLiteral("total_uncorrected"), snap.totalUncorrected.count(),
+               c.failed, snap.totalUncorrected, runS);
     // Every submitted job; whatever did not succeed counts as a failure, shed ones too.
     summaryRow(csv, QString(), QStringLiteral("Aggregated"), c.submitted,
                c.submitted >= c.succeeded ? c.submitted - c.succeeded : 0, snap.total, runS);

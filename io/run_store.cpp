@@ -32,7 +32,9 @@ namespace {
 // What the packed blobs of a run are in: bump when a field is added (and read the old
 // one too), so a stored run always reads back.
 constexpr int kSampleFormat = 1;
-constexpr int kHistogramFormat = 1;
+// Histograms: 1 = wait, service, total, throttle; 2 = then total uncorrected (#16). A
+// row keeps its own format, so runs stored before read back (total uncorrected empty).
+constexpr int kHistogramFormat = 2;
 // The bucket layout the stored counts are in (core/histogram.h): counts only mean
 // something in the layout they were taken in.
 const QString kHistogramLayout = u"log-linear %1+%2/2^%3"_s.arg(HistogramLayout::kLinear)
@@ -144,13 +146,14 @@ bool unpackSamples(const QByteArray& data, std::vector<Sample>& samples)
     return s.status() == QDataStream::Ok && s.atEnd();
 }
 
-// The four final histograms: sum, extremes and the non-zero buckets as (index, count).
+// The final histograms (kHistogramFormat): sum, extremes and the non-zero buckets as
+// (index, count).
 QByteArray packHistograms(const StoredRun& run)
 {
     QByteArray out;
     QDataStream s(&out, QIODevice::WriteOnly);
     beginStream(s);
-    for (const Histogram* h : {&run.wait, &run.service, &run.total, &run.throttle}) {
+    for (const Histogram* h : {&run.wait, &run.service, &run.total, &run.throttle, &run.totalUncorrected}) {
         s << h->sum() << qint64(h->min()) << qint64(h->max()) << h->exactExtremes();
         const auto& b = h->buckets();
         quint32 used = 0;
@@ -164,12 +167,15 @@ QByteArray packHistograms(const StoredRun& run)
     return out;
 }
 
-bool unpackHistograms(const QByteArray& data, StoredRun& run)
+bool unpackHistograms(const QByteArray& data, int format, StoredRun& run)
 {
     QDataStream s(data);
     beginStream(s);
     std::vector<std::uint64_t> buckets(HistogramLayout::kBuckets);
-    for (Histogram* h : {&run.wait, &run.service, &run.total, &run.throttle}) {
+    std::vector<Histogram*> kept = {&run.wait, &run.service, &run.total, &run.throttle};
+    if (format >= 2)
+        kept.push_back(&run.totalUncorrected);
+    for (Histogram* h : kept) {
         double sum = 0;
         qint64 min = 0, max = 0;
         bool exact = true;
@@ -726,9 +732,11 @@ std::optional<StoredRun> RunStore::load(std::int64_t id, QString* error) const
         return damaged(u"its samples do not read"_s);
     if (!unpackMarks(q.value(8).toByteArray(), run))
         return damaged(u"its changes and pauses do not read"_s);
-    if (q.value(9).toInt() != kHistogramFormat || q.value(10).toString() != kHistogramLayout)
+    const int histogramFormat = q.value(9).toInt();
+    if (histogramFormat < 1 || histogramFormat > kHistogramFormat ||
+        q.value(10).toString() != kHistogramLayout)
         return damaged(u"histograms in another layout (%1)"_s.arg(q.value(10).toString()));
-    if (!unpackHistograms(q.value(11).toByteArray(), run))
+    if (!unpackHistograms(q.value(11).toByteArray(), histogramFormat, run))
         return damaged(u"its histograms do not read"_s);
     return run;
 }

@@ -50,6 +50,7 @@ struct StoredRun
     std::vector<StoredPause> pauses;
     // Final latency histograms, bucket counts, so percentiles can be recomputed and merged.
     Histogram wait, service, total, throttle;
+    Histogram totalUncorrected; // empty for runs stored before it was kept (histogram format 1)
 };
 
 // One line of the runs list: what the list shows, read without loading the samples.

@@ -56,6 +56,8 @@ void writeSummaryKeys(JsonWriter& w, const RunSummary& r)
     writeLatency(w, "service", r.service);
     writeLatency(w, "total", r.total);
     writeLatency(w, "throttle", r.throttle);
+    // Last, so that the keys before it keep their places.
+    writeLatency(w, "total_uncorrected", r.totalUncorrected);
     w.endObject();
 }
 

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
+#include <QSignalBlocker>
 #include <QStringBuilder>
 #include <QVBoxLayout>
 
@@ -331,6 +332,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     addSeries(m_latency, P50, tr("p50"), m_latencyAxis);
     addSeries(m_latency, P95, tr("p95"), m_latencyAxis);
     addSeries(m_latency, P99, tr("p99"), m_latencyAxis);
+    addSeries(m_latency, P99Uncorrected, tr("p99 uncorrected"), m_latencyAxis);
     styleSeries();
     for (auto& points : m_points)
         points.reserve(kMaxPoints + 2);
@@ -346,14 +348,8 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
                                "bucket shows its lowest and highest row, so no spike is lost."));
     connect(m_windowBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setWindowSeconds(m_windowBox->itemData(index).toInt()); });
-    m_latencyBox = new QComboBox;
-    m_latencyBox->addItem(tr("Total (arrival to outcome)"));
-    m_latencyBox->addItem(tr("Wait (in the queue)"));
-    m_latencyBox->addItem(tr("Service (on a worker)"));
-    m_latencyBox->setToolTip(tr("Total = wait + service (+ retries). When the queue grows, wait dominates: "
-                                "that is queueing delay, not slower work."));
-    connect(m_latencyBox, &QComboBox::currentIndexChanged, this,
-            [this](int index) { setLatencyKind(static_cast<LatencyKind>(index)); });
+    m_latencyBox = makeLatencyBox();
+    m_series[P99Uncorrected]->setVisible(false);
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Time window:")));
@@ -435,6 +431,8 @@ void ChartPanel::styleSeries()
     pen(P50, QColor(0x2e, 0xa0, 0x43));
     pen(P95, QColor(0xf5, 0x9e, 0x0b));
     pen(P99, QColor(0xdc, 0x26, 0x26));
+    pen(P99Uncorrected, QColor(0x9f, 0x12, 0x39), Qt::DashLine,
+        1.5); // a darker red: the p99, counted differently
     for (std::size_t i = 0; i < SeriesCount; ++i)
         for (QLineSeries* more : m_continuations[i])
             more->setPen(m_series[i]->pen());
@@ -446,7 +444,7 @@ void ChartPanel::refreshLegends()
     const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
     for (std::size_t c = 0; c < charts.size(); ++c) {
         std::vector<LegendEntry> entries;
-        for (const QLineSeries* series : m_series)
+        for (const QXYSeries* series : allSeries())
             if (series->chart() == charts[c])
                 entries.push_back({series->name(), series->pen().color()});
         for (LegendEntry& overlay : m_overlay->legendEntries(static_cast<int>(c)))
@@ -505,12 +503,53 @@ void ChartPanel::setWindowSeconds(int seconds)
     update();
 }
 
+QComboBox* ChartPanel::makeLatencyBox()
+{
+    auto* box = new QComboBox;
+    box->addItem(tr("Total (arrival to outcome)"));
+    box->addItem(tr("Wait (in the queue)"));
+    box->addItem(tr("Service (on a worker)"));
+    box->setToolTip(tr("Total = wait + service (+ retries). When the queue grows, wait dominates: "
+                       "that is queueing delay, not slower work."));
+    // The total once more, with its p99 uncorrected beside it (a line of the latency chart).
+    box->addItem(tr("Total + p99 uncorrected"));
+    box->setItemData(
+        kUncorrectedItem,
+        tr("The total, and its p99 counted from when each job was actually submitted (dashed), as a "
+           "closed-loop load tool measures it. The total counts from when a job was meant to arrive: "
+           "when backpressure holds the producer up, only that one shows the stall (coordinated "
+           "omission)."),
+        Qt::ToolTipRole);
+    connect(box, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_showUncorrected = index == kUncorrectedItem;
+        m_latencyKind = m_showUncorrected ? LatencyKind::Total : static_cast<LatencyKind>(index);
+        applyLatencyKind();
+    });
+    return box;
+}
+
 void ChartPanel::setLatencyKind(LatencyKind kind)
 {
     m_latencyKind = kind;
-    if (m_latencyBox->currentIndex() != static_cast<int>(kind))
-        m_latencyBox->setCurrentIndex(static_cast<int>(kind));
+    applyLatencyKind();
+}
+
+void ChartPanel::setShowUncorrected(bool show)
+{
+    m_showUncorrected = show;
+    applyLatencyKind();
+}
+
+void ChartPanel::applyLatencyKind()
+{
+    const int index = showsUncorrected() ? kUncorrectedItem : static_cast<int>(m_latencyKind);
+    if (m_latencyBox->currentIndex() != index) {
+        const QSignalBlocker quiet(m_latencyBox);
+        m_latencyBox->setCurrentIndex(index);
+    }
     m_overlay->setLatencyColumn(column(P99));
+    m_series[P99Uncorrected]->setVisible(showsUncorrected());
+    refreshLegends();
     update();
 }
 
@@ -525,8 +564,9 @@ void ChartPanel::setOverlays(std::vector<OverlayRun> runs)
 QList<QXYSeries*> ChartPanel::allSeries() const
 {
     QList<QXYSeries*> out;
-    for (QLineSeries* s : m_series)
-        out << s;
+    for (std::size_t i = 0; i < SeriesCount; ++i)
+        if (i != P99Uncorrected || showsUncorrected())
+            out << m_series[i];
     return out;
 }
 
@@ -563,6 +603,8 @@ Column ChartPanel::column(Series id) const
         return latency(Column::TotalP50);
     case P95:
         return latency(Column::TotalP95);
+    case P99Uncorrected:
+        return Column::UncorrectedP99;
     case P99:
     case SeriesCount:
         break;
@@ -609,6 +651,8 @@ void ChartPanel::update()
     const bool showCapacity = capacityMax > 0 && capacityMax <= 4 * std::max(depthMax, 1.0);
     if (!showCapacity)
         m_points[QueueCapacity].clear();
+    if (!showsUncorrected())
+        m_points[P99Uncorrected].clear();
     const QString capacityName =
         showCapacity || m_points[QueueDepth].isEmpty() ? tr("capacity")
         : capacityMax > 0 ? tr("capacity %1 (off scale)").arg(QLocale().toString(capacityMax, 'f', 0))
@@ -639,9 +683,10 @@ void ChartPanel::update()
                                                   maxY(m_points[Throttled]), maxY(m_points[InFlight])}) *
                                             1.05,
                                         true);
-    const AxisRange latency = niceRange(std::max({maxY(m_points[P50]), maxY(m_points[P95]),
-                                                  maxY(m_points[P99]), m_overlay->maxY(2, x0, x1)}) *
-                                        1.1);
+    const AxisRange latency =
+        niceRange(std::max({maxY(m_points[P50]), maxY(m_points[P95]), maxY(m_points[P99]),
+                            maxY(m_points[P99Uncorrected]), m_overlay->maxY(2, x0, x1)}) *
+                  1.1);
     const bool timeMoves = m_timeAxes[0]->min() != x0 || m_timeAxes[0]->max() != x1;
     const std::array<bool, 3> axesMove{timeMoves || !axisShows(m_rateAxis, rate),
                                        timeMoves || !axisShows(m_queueAxis, queue) ||

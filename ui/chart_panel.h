@@ -83,13 +83,19 @@ public:
     void setWindowSeconds(int seconds);
     int windowSeconds() const { return m_windowSeconds; }
     void setLatencyKind(LatencyKind kind);
+    // With the total latency: its p99 uncorrected too (from each job's actual
+    // submission, a dashed line beside the p99 from the planned arrival), so that
+    // coordinated omission shows. The latency box's last item, "Total + p99 uncorrected".
+    void setShowUncorrected(bool show);
+    bool showsUncorrected() const { return m_showUncorrected && m_latencyKind == LatencyKind::Total; }
     void setChartTheme(QChart::ChartTheme theme);
     // Presentation mode: the series' lines and the axes' labels at `scale` times their
     // size (1 = normal).
     void setPresentationScale(double scale);
     double presentationScale() const { return m_presentationScale; }
 
-    // Every series in the panel, for tests and image export.
+    // Every series the panel draws now (p99 uncorrected only when shown), for tests and
+    // image export.
     QList<QXYSeries*> allSeries() const;
     QChart* throughputChart() const { return m_throughput; }
     QChart* queueChart() const { return m_queue; }
@@ -131,8 +137,12 @@ private:
         P50,
         P95,
         P99,
+        P99Uncorrected,
         SeriesCount
     };
+    static constexpr int kUncorrectedItem = 3; // the latency box's item after the three kinds
+    void applyLatencyKind();                   // the box, the overlay column, the lines and legends
+    QComboBox* makeLatencyBox();
     QChart* makeChart();
     void refreshLegends(); // the headers' entries: each series' name and colour
     QLineSeries* addSeries(QChart* chart, Series id, const QString& name, QValueAxis* y);
@@ -149,6 +159,7 @@ private:
     const RunController* m_controller;
     int m_windowSeconds = 60;
     LatencyKind m_latencyKind = LatencyKind::Total;
+    bool m_showUncorrected = false;
     QChart* m_throughput;
     QChart* m_queue;
     QChart* m_latency;

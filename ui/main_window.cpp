@@ -6,12 +6,15 @@
 #include "io/csv_export.h"
 #include "io/run_store.h"
 #include "io/summary_json.h"
+#include "io/trace_writer.h"
 #include "ui/chart_panel.h"
 #include "ui/experiment_view.h"
 #include "ui/lessons_panel.h"
+#include "ui/percentile_chart.h"
 #include "ui/run_recorder.h"
 #include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
+#include "ui/timeline_view.h"
 #include "ui/worker_view.h"
 
 #include <QAction>
@@ -117,6 +120,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     m_tabs->setObjectName(QStringLiteral("centreTabs"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_charts, tr("Charts"));
+    createViewTabs();
     m_tabs->addTab(m_runs, tr("Runs"));
     createLessonsTab();
     m_splitter->addWidget(m_tabs);
@@ -161,6 +165,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         const Snapshot& s = m_controller->snapshot();
         m_workers->setCells(s.workerCells, s.workers, s.state);
         m_controller->setWorkerCellLimit(m_workers->cellLimit()); // from the next tick: the view's size now
+        refreshViewTabs();
         // The pool moves to draining (or stops) on its own: keep the buttons right.
         if (s.state != m_lastState) {
             m_lastState = s.state;
@@ -169,6 +174,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
         }
         action(QStringLiteral("exportCsv"))
             ->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
+        action(QStringLiteral("exportTrace"))->setEnabled(canExportTrace());
         updateStatus();
     });
     connect(m_controller, &RunController::stateChanged, this, &MainWindow::updateActions);
@@ -196,6 +202,52 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_progress);
 }
 
+void MainWindow::createViewTabs()
+{
+    m_timeline = new TimelinePanel;
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->view()->setRecordReader(
+        [this](const std::function<void(const IntervalRecord&)>& read) { m_controller->withRecord(read); });
+    m_percentiles = new PercentileChart;
+    m_percentiles->setObjectName(QStringLiteral("percentiles"));
+    m_tabs->addTab(m_timeline, tr("Timeline"));
+    m_tabs->addTab(m_percentiles, tr("Percentiles"));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_timeline),
+                          tr("Every attempt on its worker's lane: token wait, service, failures, timeouts; "
+                             "hover a job for its queue wait and times"));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_percentiles),
+                          tr("Latency against percentile (HdrHistogram style), with the runs ticked in the "
+                             "Runs tab"));
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshViewTabs);
+}
+
+void MainWindow::refreshViewTabs()
+{
+    const Snapshot& s = m_controller->snapshot();
+    if (m_tabs->currentWidget() == m_timeline) {
+        TimelineView* view = m_timeline->view();
+        view->setEventLog(m_controller->attemptEvents()); // a new run's log clears the view
+        m_timeline->refresh(s.runNs, s.workers);
+    } else if (m_tabs->currentWidget() == m_percentiles) {
+        const bool run = m_controller->hasRun();
+        m_percentiles->setHistograms({run ? &s.total : nullptr, run ? &s.wait : nullptr,
+                                      run ? &s.service : nullptr, run ? &s.totalUncorrected : nullptr});
+    }
+}
+
+bool MainWindow::showTab(const QString& name)
+{
+    const QHash<QString, QWidget*> tabs{{QStringLiteral("charts"), m_charts},
+                                        {QStringLiteral("timeline"), m_timeline},
+                                        {QStringLiteral("percentiles"), m_percentiles},
+                                        {QStringLiteral("runs"), m_runs}};
+    QWidget* tab = tabs.value(name);
+    if (!tab)
+        return false;
+    m_tabs->setCurrentWidget(tab);
+    return true;
+}
+
 // Every finished run recorded; the Runs tab's overlays, re-opened scenarios and notices.
 void MainWindow::connectRunHistory()
 {
@@ -210,7 +262,10 @@ void MainWindow::connectRunHistory()
         }
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::recordFinishedRun);
-    connect(m_runs, &RunsPanel::overlaysChanged, this, [this] { m_charts->setOverlays(m_runs->overlays()); });
+    connect(m_runs, &RunsPanel::overlaysChanged, this, [this] {
+        m_charts->setOverlays(m_runs->overlays());
+        m_percentiles->setRuns(m_runs->histogramRuns());
+    });
     connect(m_runs, &RunsPanel::scenarioChosen, this, [this](const Scenario& scenario) {
         if (m_controller->isActive()) {
             showError(tr("Cannot open the run's scenario"),
@@ -254,6 +309,7 @@ void MainWindow::createActions()
     bar->addSeparator();
     for (QAction* a : createFileActions())
         bar->addAction(a), fileMenu->addAction(a);
+    fileMenu->addAction(createTraceAction());
     fileMenu->addSeparator();
     fileMenu->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     runMenu->addSeparator();
@@ -345,6 +401,28 @@ QList<QAction*> MainWindow::createFileActions()
     open->setEnabled(bool(m_hooks.loadScenario));
     save->setEnabled(bool(m_hooks.saveScenario));
     return {open, save, csv, image};
+}
+
+QAction* MainWindow::createTraceAction()
+{
+    auto* trace = new QAction(tr("Export &trace…"), this);
+    trace->setObjectName(QStringLiteral("exportTrace"));
+    trace->setStatusTip(
+        tr("Export the run's jobs as a Chrome trace, for ui.perfetto.dev or chrome://tracing"));
+    trace->setEnabled(false);
+    m_actions.insert(trace->objectName(), trace);
+    connect(trace, &QAction::triggered, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export trace"), m_lastDir, tr("Chrome trace (*.json)"));
+        if (!path.isEmpty())
+            exportTraceFile(path);
+    });
+    return trace;
+}
+
+bool MainWindow::canExportTrace() const
+{
+    return m_controller->attemptEvents() && m_controller->hasRunTime();
 }
 
 QAction* MainWindow::createMetricsAction()
@@ -490,6 +568,7 @@ void MainWindow::recordFinishedRun()
     run.service = last.service;
     run.total = last.total;
     run.throttle = last.throttle;
+    run.totalUncorrected = last.totalUncorrected;
     m_recorder->save(std::move(run));
 }
 
@@ -604,6 +683,7 @@ void MainWindow::updateActions()
     action(QStringLiteral("stop"))->setEnabled(active);
     action(QStringLiteral("reset"))->setEnabled(m_controller->hasRun());
     action(QStringLiteral("exportCsv"))->setEnabled(bool(m_hooks.exportCsv) && m_controller->hasRunTime());
+    action(QStringLiteral("exportTrace"))->setEnabled(canExportTrace());
     updateStatus();
 }
 
@@ -725,6 +805,7 @@ void MainWindow::setTheme(Theme theme)
     m_charts->setChartTheme(chartThemeFor(theme));
     if (m_experiment)
         m_experiment->setTheme(theme);
+    m_percentiles->setChartTheme(chartThemeFor(theme));
     for (auto it = m_icons.cbegin(); it != m_icons.cend(); ++it)
         action(it.key())->setIcon(themedIcon(it.value(), theme));
     action(theme == Theme::Dark ? QStringLiteral("darkTheme") : QStringLiteral("lightTheme"))
@@ -768,6 +849,33 @@ bool MainWindow::saveScenarioFile(const QString& path)
     }
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
     return true;
+}
+
+bool MainWindow::exportTraceFile(const QString& path)
+{
+    m_lastDir = QFileInfo(path).absolutePath();
+    const std::shared_ptr<AttemptEventLog> log = m_controller->attemptEvents();
+    QString error = tr("there is no run to export");
+    if (log) {
+        std::vector<AttemptEvent> events;
+        log->copySince(0, events);
+        const Snapshot& s = m_controller->snapshot();
+        TraceInfo info;
+        info.scenarioName = QString::fromStdString(m_controller->scenario().name);
+        info.workers = s.workers;
+        info.runNs = s.runNs;
+        info.lostEvents = log->lost();
+        if (writeTraceFile(path, events, info, &error)) {
+            statusBar()->showMessage(info.lostEvents ? tr("Exported %1 (the newest %2 attempts)")
+                                                           .arg(QDir::toNativeSeparators(path))
+                                                           .arg(events.size())
+                                                     : tr("Exported %1").arg(QDir::toNativeSeparators(path)),
+                                     4000);
+            return true;
+        }
+    }
+    showError(tr("Cannot export trace"), tr("%1:\n%2").arg(QDir::toNativeSeparators(path), error));
+    return false;
 }
 
 bool MainWindow::exportCsvFile(const QString& path)

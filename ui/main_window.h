@@ -26,9 +26,11 @@ namespace poollab {
 class ChartPanel;
 class ExperimentView;
 class LessonsPanel;
+class PercentileChart;
 class RunRecorder;
 class RunsPanel;
 class SummaryPanel;
+class TimelinePanel;
 class WorkerView;
 
 // What the window needs from the application layer (ui/ cannot link app/): filled in
@@ -67,8 +69,14 @@ public:
     ControlsPanel* controls() const { return m_controls; }
     RunsPanel* runs() const { return m_runs; }
     LessonsPanel* lessons() const { return m_lessons; }
-    // The charts, the Runs panel and the Lessons panel share the middle of the window as tabs.
+    TimelinePanel* timeline() const { return m_timeline; }
+    PercentileChart* percentiles() const { return m_percentiles; }
+    // The charts, the timeline, the percentile chart, the Runs panel and the Lessons
+    // panel share the middle of the window as tabs.
     QTabWidget* centreTabs() const { return m_tabs; }
+    // Shows a centre tab by name: "charts", "timeline", "percentiles" or "runs" (false
+    // for another name).
+    bool showTab(const QString& name);
     QAction* action(const QString& name) const; // "start", "pause", "drain", "stop", "reset", ...
     // Run > Experiment…: a window of its own beside this one (made on first use), whose
     // experiments start from this window's scenario.
@@ -86,6 +94,9 @@ public:
     bool openScenarioFile(const QString& path);
     bool saveScenarioFile(const QString& path);
     bool exportCsvFile(const QString& path);
+    // The current or last run's attempt events (RunController::attemptEvents(), the
+    // newest 100,000) as a Chrome/Perfetto trace, as --trace writes it.
+    bool exportTraceFile(const QString& path);
     // The charts with a title, the scenario's key settings and the summary. PNG or SVG
     // as the name's extension says; a name without one gets format's ("png" or "svg",
     // as the dialog's filter chose; PNG if none) appended.
@@ -123,12 +134,19 @@ private:
     void createActions();
     void createStatusBar();
     void connectRunHistory();
+    // The Timeline and Percentiles tabs, and what refreshes them.
+    void createViewTabs();
+    // The tab shown reads the run (new attempt events, the histograms) on each tick; a
+    // hidden one costs nothing.
+    void refreshViewTabs();
     QAction* makeAction(const QString& name, const QString& text, QStyle::StandardPixmap icon,
                         const QKeySequence& key, const QString& tip, const std::function<void()>& slot);
     QList<QAction*> createRunActions();
     QList<QAction*> createFileActions();
     QAction* createMetricsAction();
     QAction* createExperimentAction();
+    QAction* createTraceAction();
+    bool canExportTrace() const;
     void createThemeActions(QMenu* viewMenu);
     void createPresentationActions(QMenu* viewMenu);
     // The Lessons tab: it loads a step's scenario into the window and runs it.
@@ -172,6 +190,8 @@ private:
     QWidget* m_summaryScroll;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
+    TimelinePanel* m_timeline;
+    PercentileChart* m_percentiles;
     RunRecorder* m_recorder = nullptr;     // once a runs database is open
     QDialog* m_experimentDialog = nullptr; // once opened
     ExperimentView* m_experiment = nullptr;

@@ -93,6 +93,8 @@ bool RunController::start()
         emit failed(QString::fromUtf8(e.what()));
         return false;
     }
+    m_attemptEvents = std::make_shared<AttemptEventLog>(kAttemptEventCapacity);
+    m_engine->setAttemptEventLog(m_attemptEvents);
     setPace(m_pace);
     m_runStartUnixS = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     m_engine->start();
@@ -181,6 +183,7 @@ void RunController::reset()
     if (m_engine && !m_engine->finished())
         m_engine->cancel();
     m_engine.reset();
+    m_attemptEvents.reset();
     m_snapshot = Snapshot{};
     m_markers.clear();
     m_pauses.clear();

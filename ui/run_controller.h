@@ -48,6 +48,9 @@ class RunController : public QObject
 public:
     static constexpr int kDefaultTickMs = 100;
     static constexpr std::size_t kMaxMarkers = 64;
+    // The attempt events the window keeps of a run: the newest this many (a ring of
+    // ~7 MB), for the timeline and File > Export trace.
+    static constexpr std::size_t kAttemptEventCapacity = 100'000;
 
     explicit RunController(EngineFactory factory, QObject* parent = nullptr);
     ~RunController() override;
@@ -79,6 +82,10 @@ public:
     TimeMode timeMode() const { return m_engine ? m_engine->timeMode() : m_scenario.timeMode; }
 
     const Snapshot& snapshot() const { return m_snapshot; }
+    // The current (or last) run's attempt events, made with its engine and kept after
+    // it ends; null before a run and after reset(). Readers copy what is new on their
+    // own timer (AttemptEventLog::copySince).
+    std::shared_ptr<AttemptEventLog> attemptEvents() const { return m_attemptEvents; }
     // How many worker cells the window can show: each tick's snapshot groups the
     // workers into at most that many (0: none).
     void setWorkerCellLimit(int limit) { m_workerCellLimit = limit; }
@@ -156,6 +163,7 @@ private:
     Scenario m_scenario;
     Scenario m_applied; // what the engine runs: m_scenario less an edit it refused
     std::unique_ptr<Engine> m_engine;
+    std::shared_ptr<AttemptEventLog> m_attemptEvents;
     QTimer m_timer;
     Snapshot m_snapshot;
     int m_workerCellLimit = 0;

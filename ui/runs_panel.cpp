@@ -491,6 +491,7 @@ void RunsPanel::setBaseline(std::int64_t id)
     m_model->changed();
     updateActions();
     updateComparison();
+    emit overlaysChanged(); // the percentile chart draws the baseline too
 }
 
 QString RunsPanel::overlayLabel(const StoredRunInfo& info)
@@ -507,6 +508,25 @@ std::vector<OverlayRun> RunsPanel::overlays() const
         if (run == m_loaded.end() || !i)
             continue;
         out.push_back({overlayLabel(*i), tr("run %1").arg(id), run->second.samples});
+    }
+    return out;
+}
+
+std::vector<HistogramRun> RunsPanel::histogramRuns() const
+{
+    std::vector<HistogramRun> out;
+    std::vector<std::int64_t> ids = m_overlaid;
+    if (m_baseline != 0 && std::find(ids.begin(), ids.end(), m_baseline) == ids.end())
+        ids.push_back(m_baseline);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto run = m_loaded.find(ids[i]);
+        const StoredRunInfo* runInfo = info(ids[i]);
+        if (run == m_loaded.end() || !runInfo)
+            continue;
+        QString label = overlayLabel(*runInfo);
+        if (ids[i] == m_baseline)
+            label += tr(" (baseline)");
+        out.push_back({label, static_cast<int>(i), run->second.total, run->second.wait, run->second.service});
     }
     return out;
 }

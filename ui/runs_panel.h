@@ -3,6 +3,7 @@
 
 #include "io/run_store.h"
 #include "ui/chart_overlay.h"
+#include "ui/percentile_chart.h"
 
 #include <QWidget>
 
@@ -68,6 +69,9 @@ public:
 
     // The ticked runs as the charts draw them, in the order ticked.
     std::vector<OverlayRun> overlays() const;
+    // Their final histograms for the percentile chart, in the same order and colours,
+    // then the pinned baseline when it is not ticked.
+    std::vector<HistogramRun> histogramRuns() const;
     // "run 12 · 40 workers": how the legends name a stored run.
     static QString overlayLabel(const StoredRunInfo& info);
 

@@ -198,7 +198,7 @@ private slots:
         QTest::newRow("unknown preset")
             << "--preset nope"
             << "--preset: unknown preset 'nope'; valid presets: signup-burst, backpressure, overload-reject, "
-               "handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm";
+               "handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm, coordinated-omission";
         QTest::newRow("preset and scenario")
             << "--preset handoff --scenario x.json"
             << "--preset and --scenario cannot be used together: start from one "
@@ -320,6 +320,35 @@ private slots:
                        "exp(100ms,10s), with 0 <= BASE <= CAP <= 1h");
         QTest::newRow("unknown flag") << "--wrokers 4"
                                       << "Unknown option 'wrokers'. (see --help)";
+        QTest::newRow("trace limit zero")
+            << "--trace t.json --trace-limit 0"
+            << "--trace-limit: '0' is out of range; allowed: a whole number from 1 to 10000000";
+        QTest::newRow("trace limit word")
+            << "--trace t.json --trace-limit many"
+            << "--trace-limit: 'many' is not a whole number; allowed: a whole number from 1 to 10000000";
+        QTest::newRow("trace limit alone") << "--trace-limit 5"
+                                           << "--trace-limit needs --trace FILE";
+        QTest::newRow("trace to stdout") << "--trace -"
+                                         << "--trace: a file name is needed (not -)";
+        QTest::newRow("hdr kind") << "--hdr h.hgrm --hdr-kind p99"
+                                  << "--hdr-kind: 'p99' is not allowed; allowed: total|wait|service|total-uncorrected";
+        QTest::newRow("hdr kind alone") << "--hdr-kind wait"
+                                        << "--hdr-kind needs --hdr FILE";
+    }
+
+    void traceAndHdrFlags()
+    {
+        const CommandLine defaults = parse(QStringLiteral("--trace t.json --hdr h.hgrm"));
+        QVERIFY2(defaults.action == CommandLine::Action::Headless, qPrintable(defaults.error));
+        QCOMPARE(defaults.tracePath, QStringLiteral("t.json"));
+        QCOMPARE(defaults.traceLimit, std::uint64_t{100'000});
+        QCOMPARE(defaults.hdrPath, QStringLiteral("h.hgrm"));
+        QVERIFY(defaults.hdrKind == HdrKind::Total);
+        const CommandLine given =
+            parse(QStringLiteral("--trace t.json --trace-limit 7 --hdr h --hdr-kind total-uncorrected"));
+        QCOMPARE(given.traceLimit, std::uint64_t{7});
+        QVERIFY(given.hdrKind == HdrKind::TotalUncorrected);
+        QVERIFY(parse(QStringLiteral("--help")).helpText.contains(QStringLiteral("Default: 100000")));
     }
     void badValues()
     {
@@ -598,9 +627,10 @@ private slots:
             ++flags;
             QVERIFY2(text.contains(QStringLiteral("`") + flag), qPrintable(flag));
         }
-        // The table, --backoff and 27 others (--pace, --theme, --grab, --grab-at, --record,
-        // --run-name, --runs-db and the five experiment flags among them).
-        QCOMPARE(flags, int(scenarioFields().size()) + 29);
+        // The table, --backoff and 32 others (--pace, --theme, --tab, --grab, --grab-at, --record,
+        // --run-name, --runs-db, --trace, --trace-limit, --hdr, --hdr-kind and the five
+        // experiment flags among them).
+        QCOMPARE(flags, int(scenarioFields().size()) + 34);
     }
 
     // --help opens with what PoolLab is (not Qt's usage line) and the version.

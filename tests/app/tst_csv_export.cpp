@@ -323,6 +323,8 @@ private slots:
         snap.service.record(20 * kMilli, 1010);
         snap.total.record(30 * kMilli, 900);
         snap.total.record(70 * kMilli, 100);
+        // The producer was held up: from their actual submission the jobs took 30 ms.
+        snap.totalUncorrected.record(30 * kMilli, 1000);
         snap.counters.submitted = 1100;
         snap.counters.succeeded = 950;
         snap.counters.failed = 50;
@@ -333,7 +335,7 @@ private slots:
         const Rows rows = parseCsv(summaryToCsv(snap, 4 * kSecond), &ok);
         QVERIFY(ok);
         const QStringList header = summaryCsvColumns();
-        QCOMPARE(rows.size(), 6);
+        QCOMPARE(rows.size(), 7);
         QCOMPARE(rows[0], header);
         QCOMPARE(
             header.join(QLatin1Char(',')),
@@ -356,7 +358,9 @@ private slots:
         QCOMPARE(rows[4].join(join),
                  QStringLiteral("job,total,1000,50,30.015,34,30,70,250,12.5,"
                                 "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,70,70"));
-        QCOMPARE(rows[5].join(join),
+        QCOMPARE(rows[5].join(join), QStringLiteral("job,total_uncorrected,1000,50,30,30,30,30,250,12.5,"
+                                                    "30,30,30,30,30,30,30,30,30,30,30"));
+        QCOMPARE(rows[6].join(join),
                  QStringLiteral(",Aggregated,1100,150,30.015,34,30,70,275,37.5,"
                                 "30.015,30.015,30.015,30.015,30.015,69.73,69.73,69.73,69.73,70,70"));
     }

@@ -83,6 +83,9 @@ private slots:
         QCOMPARE(plain.grabAtNs, Nanos{-1});
         QCOMPARE(plain.pace, -1.0);
         QCOMPARE(parse(L({"--time", "virtual", "--pace", "1000"})).pace, 1000.0);
+        QCOMPARE(plain.tab, QString());
+        QCOMPARE(parse(L({"--tab", "timeline", "--grab", "t.png"})).tab, QStringLiteral("timeline"));
+        QCOMPARE(parse(L({"--tab", "percentiles"})).tab, QStringLiteral("percentiles"));
     }
 
     void badFlagsNameTheFlagAndWhatIsAllowed_data()
@@ -120,6 +123,11 @@ private slots:
             << QStringLiteral("--pace applies to virtual time only: add --time virtual");
         QTest::newRow("theme") << L({"--theme", "blue"})
                                << QStringLiteral("--theme: 'blue' is not allowed; allowed: light, dark");
+        QTest::newRow("tab") << L({"--tab", "trace"})
+                             << QStringLiteral("--tab: 'trace' is not allowed; allowed: charts, timeline, "
+                                               "percentiles, runs");
+        QTest::newRow("tab headless") << L({"--headless", "--tab", "timeline"})
+                                      << QStringLiteral("--tab is for the window; not with --headless");
     }
     void badFlagsNameTheFlagAndWhatIsAllowed()
     {

@@ -205,7 +205,8 @@ void TestHeadless::virtualPresetWritesCsvs()
     QCOMPARE(rows.last()[column("succeeded")].toLongLong(), succeeded);
 
     const QList<QStringList> summaryRows = parseCsv(readAll(summaryCsv));
-    QCOMPARE(summaryRows.size(), 6);
+    QCOMPARE(summaryRows.size(), 7);
+    QCOMPARE(summaryRows.at(5).at(1), QStringLiteral("total_uncorrected"));
     QCOMPARE(summaryRows.first(), summaryCsvColumns());
     for (const QStringList& row : summaryRows)
         QCOMPARE(row.size(), summaryCsvColumns().size());
@@ -389,7 +390,7 @@ void TestHeadless::badInput_data()
     QTest::newRow("unknown preset")
         << args("--preset nope")
         << "poollab: --preset: unknown preset 'nope'; valid presets: signup-burst, backpressure, "
-           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm";
+           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm, coordinated-omission";
     QTest::newRow("preset and scenario")
         << args("--preset handoff --scenario x.json")
         << "poollab: --preset and --scenario cannot be used together: start from one of them and change it "
@@ -461,7 +462,7 @@ void TestHeadless::listPresetsListsAll()
     const Result r = run({QStringLiteral("--list-presets")});
     QCOMPARE(r.exitCode, 0);
     const QList<PresetInfo> presets = listPresets();
-    QCOMPARE(presets.size(), 8);
+    QCOMPARE(presets.size(), 9);
     const QString out = QString::fromUtf8(r.out);
     for (const PresetInfo& p : presets) {
         QVERIFY2(

@@ -85,6 +85,8 @@ StoredRun sampleRun(const QString& name, int samples = 5)
         run.total.record(v, 3);
     run.wait.record(17);
     run.service.record(123'456'789);
+    run.totalUncorrected.record(1'000, 2);
+    run.totalUncorrected.record(77'000'000);
     return run;
 }
 
@@ -185,6 +187,7 @@ private slots:
     void refusedFileIsNotModified();
     void fullDiskLosesNoEarlierRun();
     void histogramsMergeAfterTheRoundTrip();
+    void histogramFormatOneReadsBack();
     void reopensAPathWithOddCharacters();
     void defaultNameIsScenarioAndStart();
 };
@@ -232,6 +235,7 @@ void TestRunStore::roundTripFieldByField()
     compareHistograms(back->service, run.service);
     compareHistograms(back->total, run.total);
     compareHistograms(back->throttle, run.throttle);
+    compareHistograms(back->totalUncorrected, run.totalUncorrected);
     // The bytes --csv wrote come back: every Sample field is kept exactly.
     QCOMPARE(timeSeriesToCsv(back->samples, back->startUnixS), timeSeriesToCsv(run.samples, run.startUnixS));
     const Sample& a = back->samples.back();
@@ -451,6 +455,33 @@ void TestRunStore::histogramsMergeAfterTheRoundTrip()
     compareHistograms(merged, expected);
     QCOMPARE(merged.percentile(50), expected.percentile(50));
     QCOMPARE(merged.count(), std::uint64_t{12 + 1000});
+}
+
+// A run stored before the uncorrected total was kept (histogram format 1: four
+// histograms) reads back with the four and an empty fifth.
+void TestRunStore::histogramFormatOneReadsBack()
+{
+    TempStore t;
+    QVERIFY2(t.open(), qPrintable(t.error));
+    StoredRun run = sampleRun(u"old"_s);
+    run.totalUncorrected.clear();
+    const std::int64_t id = t.store.save(run, &t.error);
+    QVERIFY2(id > 0, qPrintable(t.error));
+    t.store.close();
+    // An empty histogram packs as sum, min, max, exact and a zero count: 29 bytes.
+    QVERIFY(execOn(t.path, {u"UPDATE run_data SET histogram_format = 1, "
+                            "histograms = substr(histograms, 1, length(histograms) - 29)"_s}));
+    QVERIFY2(t.open(), qPrintable(t.error));
+    const auto back = t.store.load(id, &t.error);
+    QVERIFY2(back, qPrintable(t.error));
+    compareHistograms(back->total, run.total);
+    compareHistograms(back->service, run.service);
+    QCOMPARE(back->totalUncorrected.count(), std::uint64_t{0});
+    // A format this PoolLab does not know is refused, not misread.
+    t.store.close();
+    QVERIFY(execOn(t.path, {u"UPDATE run_data SET histogram_format = 3"_s}));
+    QVERIFY2(t.open(), qPrintable(t.error));
+    QVERIFY(!t.store.load(id, &t.error));
 }
 
 // The read-only check opens the file by URI: spaces, '#', '?' and '%' must survive.

@@ -7,7 +7,11 @@
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
 
+#include <QAction>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXYSeries>
@@ -172,6 +176,42 @@ private slots:
         QCOMPARE(std::llround(rejections), qint64(n.rejected));
         QCOMPARE(std::llround(retries), qint64(n.retries));
         QCOMPARE(data.last()[column("succeeded")].toULongLong(), n.succeeded);
+    }
+
+    // File > Export trace: the run's attempt events (the controller's ring) as --trace
+    // writes them: a slice per attempt, on the worker that ran it.
+    void exportTraceWritesTheRunsAttempts()
+    {
+        QTemporaryDir dir;
+        MainWindow w(csvHooks());
+        Scenario s = base();
+        s.workers = 3;
+        s.latency = "exp(20ms)";
+        s.arrival = ArrivalKind::Poisson;
+        s.rate = 100;
+        s.jobs = 500;
+        w.setScenario(s);
+        RunController* c = w.controller();
+        c->setPace(0);
+        QVERIFY(!w.findChild<QAction*>(QStringLiteral("exportTrace"))->isEnabled()); // no run yet
+        QVERIFY(c->start());
+        QTRY_VERIFY_WITH_TIMEOUT(c->isFinished(), 60000);
+        QVERIFY(w.findChild<QAction*>(QStringLiteral("exportTrace"))->isEnabled());
+        const QString path = dir.filePath(QStringLiteral("window.trace.json"));
+        QVERIFY2(w.exportTraceFile(path), qPrintable(w.lastError()));
+        const QJsonArray events =
+            QJsonDocument::fromJson(readAll(path)).object().value(QStringLiteral("traceEvents")).toArray();
+        int service = 0;
+        for (const QJsonValue& v : events) {
+            const QJsonObject e = v.toObject();
+            if (e.value(QStringLiteral("cat")).toString() == QStringLiteral("service")) {
+                ++service;
+                const int tid = e.value(QStringLiteral("tid")).toInt();
+                QVERIFY(tid >= 1 && tid <= s.workers);
+            }
+        }
+        QCOMPARE(std::uint64_t(service), c->snapshot().counters.attempts);
+        QCOMPARE(c->attemptEvents()->pushed(), c->snapshot().counters.attempts);
     }
 
     void realRunExportsEveryInterval()

@@ -6,7 +6,7 @@
 
 using namespace poollab;
 
-Q_DECLARE_METATYPE(poollab::AttemptEnd)
+Q_DECLARE_METATYPE(poollab::AttemptVerdict)
 
 namespace {
 
@@ -51,23 +51,23 @@ private slots:
         QTest::addColumn<int>("attempt");
         QTest::addColumn<Nanos>("hold");
         QTest::addColumn<bool>("timesOut");
-        QTest::addColumn<AttemptEnd>("end");
+        QTest::addColumn<AttemptVerdict>("end");
         QTest::addColumn<Nanos>("due"); // Retry: 1 s (the end) + the backoff
         const Nanos ms = kMilli;
         QTest::newRow("succeeds") << 5 * ms << Nanos(0) << false << 1 << 5 * ms << false
-                                  << AttemptEnd::Succeeded << Nanos(0);
+                                  << AttemptVerdict::Succeeded << Nanos(0);
         QTest::newRow("within its timeout")
-            << 5 * ms << 5 * ms << false << 1 << 5 * ms << false << AttemptEnd::Succeeded << Nanos(0);
+            << 5 * ms << 5 * ms << false << 1 << 5 * ms << false << AttemptVerdict::Succeeded << Nanos(0);
         QTest::newRow("times out, retried")
-            << 9 * ms << 4 * ms << false << 1 << 4 * ms << true << AttemptEnd::Retry << kSecond + 10 * ms;
-        QTest::newRow("fails, retried")
-            << 5 * ms << Nanos(0) << true << 2 << 5 * ms << false << AttemptEnd::Retry << kSecond + 20 * ms;
+            << 9 * ms << 4 * ms << false << 1 << 4 * ms << true << AttemptVerdict::Retry << kSecond + 10 * ms;
+        QTest::newRow("fails, retried") << 5 * ms << Nanos(0) << true << 2 << 5 * ms << false
+                                        << AttemptVerdict::Retry << kSecond + 20 * ms;
         QTest::newRow("fails, none left")
-            << 5 * ms << Nanos(0) << true << 3 << 5 * ms << false << AttemptEnd::Failed << Nanos(0);
+            << 5 * ms << Nanos(0) << true << 3 << 5 * ms << false << AttemptVerdict::Failed << Nanos(0);
         QTest::newRow("times out, none left")
-            << 9 * ms << 4 * ms << true << 3 << 4 * ms << true << AttemptEnd::Failed << Nanos(0);
-        QTest::newRow("negative service holds nothing")
-            << -5 * ms << Nanos(0) << false << 1 << Nanos(0) << false << AttemptEnd::Succeeded << Nanos(0);
+            << 9 * ms << 4 * ms << true << 3 << 4 * ms << true << AttemptVerdict::Failed << Nanos(0);
+        QTest::newRow("negative service holds nothing") << -5 * ms << Nanos(0) << false << 1 << Nanos(0)
+                                                        << false << AttemptVerdict::Succeeded << Nanos(0);
     }
     void planAndEnd()
     {
@@ -77,7 +77,7 @@ private slots:
         QFETCH(int, attempt);
         QFETCH(Nanos, hold);
         QFETCH(bool, timesOut);
-        QFETCH(AttemptEnd, end);
+        QFETCH(AttemptVerdict, end);
         QFETCH(Nanos, due);
         const FixedPolicy policy(service, timeout, fails, 3);
         Job job;
@@ -90,7 +90,7 @@ private slots:
         QCOMPARE(result.timedOut, timesOut);
         QCOMPARE(result.retryDue, due);
         // A retry moves the job on to its next attempt; other ends leave it.
-        QCOMPARE(int(job.attempt), end == AttemptEnd::Retry ? attempt + 1 : attempt);
+        QCOMPARE(int(job.attempt), end == AttemptVerdict::Retry ? attempt + 1 : attempt);
     }
 
     // Without a policy a job runs as it was given, and a failed attempt is final.
@@ -102,7 +102,7 @@ private slots:
         const AttemptPlan plan = planAttempt(nullptr, job);
         QCOMPARE(plan.holdNs, 3 * kMilli);
         QVERIFY(!plan.timesOut);
-        QCOMPARE(endAttempt(nullptr, plan, kSecond, job).end, AttemptEnd::Failed);
+        QCOMPARE(endAttempt(nullptr, plan, kSecond, job).end, AttemptVerdict::Failed);
         QCOMPARE(int(job.attempt), 1);
     }
 };

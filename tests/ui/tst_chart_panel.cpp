@@ -520,6 +520,52 @@ private slots:
         QCOMPARE(arrivals->name(), QStringLiteral("arrived/s (peak 2k)"));
     }
 
+    // The coordinated-omission story: with the total latency the chart can draw the p99
+    // uncorrected beside the p99, from the record's rows; other kinds have no such line.
+    void uncorrectedP99IsDrawnBesideTheTotal()
+    {
+        RunController c(makeEngineFor);
+        Scenario s;
+        s.timeMode = TimeMode::Virtual;
+        s.workers = 1;
+        s.queueCapacity = 2;
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 100;
+        s.latency = "bimodal(2ms,1s,0.001)";
+        s.jobs = 3000;
+        c.setScenario(s);
+        c.setPace(0);
+        ChartPanel panel(&c);
+        runToEnd(c);
+        panel.setWindowSeconds(0);
+        QCOMPARE(panel.allSeries().size(), 14); // hidden by default
+        panel.setShowUncorrected(true);
+        QVERIFY(panel.showsUncorrected());
+        QCOMPARE(panel.allSeries().size(), 15);
+        const QXYSeries* uncorrected = panel.allSeries().last();
+        QCOMPARE(uncorrected->name(), QStringLiteral("p99 uncorrected"));
+        QCOMPARE(panel.columnOf(uncorrected), Column::UncorrectedP99);
+        QCOMPARE(panel.header(2)->entries().back().text, QStringLiteral("p99 uncorrected"));
+        const std::vector<Sample> rows = c.intervalSamples();
+        QList<QPointF> expected;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const double v = columnValue(rows[i], Column::UncorrectedP99);
+            const double from = i == 0 ? startOf(rows[0]) : std::max(startOf(rows[i]), endOf(rows[i - 1]));
+            if (!std::isnan(v))
+                expected << QPointF(from, v) << QPointF(endOf(rows[i]), v);
+        }
+        QCOMPARE(allPoints(panel, uncorrected), expected);
+        // During a stall the corrected p99 climbs past the uncorrected one.
+        bool apart = false;
+        for (const Sample& r : rows)
+            apart = apart || columnValue(r, Column::TotalP99) > 10 * columnValue(r, Column::UncorrectedP99);
+        QVERIFY(apart);
+        panel.setLatencyKind(ChartPanel::LatencyKind::Wait);
+        QVERIFY(!panel.showsUncorrected());
+        QCOMPARE(panel.allSeries().size(), 14);
+        QVERIFY(panel.header(2)->entries().back().text != QStringLiteral("p99 uncorrected"));
+    }
+
     // Each chart's header lists its series, with their names (as they change: an
     // off-scale capacity) and colours, in the order they were added.
     void headersNameEverySeries()

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/attempt_event.h"
+#include "core/real_engine.h"
+#include "core/virtual_engine.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <map>
+
+Q_DECLARE_METATYPE(poollab::Scenario)
+
+using namespace poollab;
+
+namespace {
+
+AttemptEvent eventOf(std::uint64_t job, std::uint32_t attempt = 1)
+{
+    AttemptEvent e;
+    e.jobId = job;
+    e.attempt = attempt;
+    return e;
+}
+
+std::vector<std::uint64_t> ids(const std::vector<AttemptEvent>& events)
+{
+    std::vector<std::uint64_t> out;
+    for (const AttemptEvent& e : events)
+        out.push_back(e.jobId);
+    return out;
+}
+
+std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to)
+{
+    std::vector<std::uint64_t> out;
+    for (std::uint64_t i = from; i < to; ++i)
+        out.push_back(i);
+    return out;
+}
+
+std::vector<AttemptEvent> everything(const AttemptEventLog& log)
+{
+    std::vector<AttemptEvent> out;
+    log.copySince(0, out);
+    return out;
+}
+
+// The checks both engines must pass: each attempt's stages in order, attempts of a job
+// numbered 1, 2, ... in time order, and no two attempts overlapping on a worker lane.
+// Returns the sum of service (ended - started).
+Nanos checkConsistent(std::vector<AttemptEvent> events, int workers)
+{
+    Nanos service = 0;
+    for (const AttemptEvent& e : events) {
+        if (!(e.planned <= e.submitted && e.submitted <= e.enqueued && e.enqueued <= e.taken &&
+              e.taken <= e.started && e.started <= e.ended))
+            qFatal("job %llu attempt %u out of order: %lld %lld %lld %lld %lld %lld",
+                   static_cast<unsigned long long>(e.jobId), e.attempt, static_cast<long long>(e.planned),
+                   static_cast<long long>(e.submitted), static_cast<long long>(e.enqueued),
+                   static_cast<long long>(e.taken), static_cast<long long>(e.started),
+                   static_cast<long long>(e.ended));
+        if (e.worker < 0 || e.worker >= workers)
+            qFatal("worker %d out of range", e.worker);
+        service += e.ended - e.started;
+    }
+    std::map<std::uint64_t, std::vector<AttemptEvent>> byJob;
+    for (const AttemptEvent& e : events)
+        byJob[e.jobId].push_back(e);
+    for (auto& [id, attempts] : byJob) {
+        std::sort(attempts.begin(), attempts.end(),
+                  [](const AttemptEvent& a, const AttemptEvent& b) { return a.attempt < b.attempt; });
+        for (std::size_t i = 0; i < attempts.size(); ++i) {
+            if (attempts[i].attempt != i + 1)
+                qFatal("job %llu: attempt %u where %zu was due", static_cast<unsigned long long>(id),
+                       attempts[i].attempt, i + 1);
+            // A retry enters the queue again at the end of its backoff, after the failed attempt.
+            if (i > 0 && attempts[i].enqueued < attempts[i - 1].ended)
+                qFatal("job %llu: retry queued before the previous attempt ended",
+                       static_cast<unsigned long long>(id));
+            const bool last = i + 1 == attempts.size();
+            const bool retried = attempts[i].end == AttemptEnd::Retrying;
+            if (retried == last && attempts[i].end != AttemptEnd::TimedOut)
+                qFatal("job %llu: attempt %u ended %s", static_cast<unsigned long long>(id),
+                       attempts[i].attempt, toString(attempts[i].end));
+        }
+    }
+    std::sort(events.begin(), events.end(), [](const AttemptEvent& a, const AttemptEvent& b) {
+        return a.worker != b.worker ? a.worker < b.worker : a.taken < b.taken;
+    });
+    for (std::size_t i = 1; i < events.size(); ++i)
+        if (events[i].worker == events[i - 1].worker && events[i].taken < events[i - 1].ended)
+            qFatal("worker %d: job %llu taken before job %llu ended", events[i].worker,
+                   static_cast<unsigned long long>(events[i].jobId),
+                   static_cast<unsigned long long>(events[i - 1].jobId));
+    return service;
+}
+
+Scenario small()
+{
+    Scenario s;
+    s.workers = 3;
+    s.queueCapacity = 5;
+    s.latency = "exp(10ms)";
+    s.arrival = ArrivalKind::Poisson;
+    s.rate = 250;
+    s.jobs = 2000;
+    s.seed = 11;
+    return s;
+}
+
+} // namespace
+
+class TestAttemptEvent : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void ringKeepsTheNewest()
+    {
+        AttemptEventLog log(4);
+        QCOMPARE(log.mode(), AttemptEventLog::Mode::Ring);
+        for (std::uint64_t i = 0; i < 10; ++i)
+            log.push(eventOf(i));
+        QCOMPARE(log.pushed(), std::uint64_t(10));
+        QCOMPARE(log.lost(), std::uint64_t(6));
+        std::vector<AttemptEvent> out;
+        QCOMPARE(log.copySince(0, out), std::uint64_t(10)); // 0..5 overwritten: skipped
+        QCOMPARE(ids(out), range(6, 10));
+        out.clear();
+        QCOMPARE(log.copySince(8, out), std::uint64_t(10));
+        QCOMPARE(ids(out), range(8, 10));
+        out.clear();
+        QCOMPARE(log.copySince(10, out), std::uint64_t(10));
+        QVERIFY(out.empty());
+        // Reading as it goes: nothing is lost while the reader keeps up.
+        std::uint64_t next = 10;
+        for (std::uint64_t i = 10; i < 13; ++i)
+            log.push(eventOf(i));
+        next = log.copySince(next, out);
+        QCOMPARE(next, std::uint64_t(13));
+        QCOMPARE(ids(out), range(10, 13));
+    }
+
+    void keepFirstCountsWhatItDoesNotKeep()
+    {
+        AttemptEventLog log(4, AttemptEventLog::Mode::KeepFirst);
+        for (std::uint64_t i = 0; i < 10; ++i)
+            log.push(eventOf(i));
+        QCOMPARE(log.pushed(), std::uint64_t(10));
+        QCOMPARE(log.lost(), std::uint64_t(6));
+        std::vector<AttemptEvent> out;
+        QCOMPARE(log.copySince(0, out), std::uint64_t(4));
+        QCOMPARE(ids(out), range(0, 4));
+        out.clear();
+        QCOMPARE(log.copySince(4, out), std::uint64_t(4));
+        QVERIFY(out.empty());
+    }
+
+    void jobLimitKeepsEveryAttemptOfTheFirstJobs()
+    {
+        AttemptEventLog log(100, AttemptEventLog::Mode::KeepFirst);
+        log.setJobLimit(3);
+        for (std::uint32_t attempt = 1; attempt <= 2; ++attempt)
+            for (std::uint64_t i = 0; i < 10; ++i)
+                log.push(eventOf(i, attempt));
+        QCOMPARE(log.pushed(), std::uint64_t(20));
+        QCOMPARE(log.lost(), std::uint64_t(14));
+        const std::vector<AttemptEvent> kept = everything(log);
+        QCOMPARE(ids(kept), (std::vector<std::uint64_t>{0, 1, 2, 0, 1, 2}));
+        QCOMPARE(kept[4].attempt, 2u);
+    }
+
+    void virtualEventsAreConsistent_data()
+    {
+        QTest::addColumn<Scenario>("scenario");
+        Scenario plain = small();
+        QTest::newRow("poisson") << plain;
+        Scenario retries = small();
+        retries.failureRate = 0.2;
+        retries.timeout = 25 * kMilli;
+        retries.maxAttempts = 3;
+        retries.backoffBase = 5 * kMilli;
+        QTest::newRow("retries and timeouts") << retries;
+        Scenario limited = small();
+        limited.rateLimit = 200;
+        limited.burst = 2;
+        QTest::newRow("rate limited") << limited;
+        Scenario blocked = small();
+        blocked.workers = 1;
+        blocked.queueCapacity = 1;
+        blocked.arrival = ArrivalKind::Constant;
+        blocked.rate = 120;
+        blocked.jobs = 500;
+        QTest::newRow("blocking producer") << blocked;
+    }
+
+    void virtualEventsAreConsistent()
+    {
+        QFETCH(Scenario, scenario);
+        VirtualEngine engine(scenario);
+        auto log = std::make_shared<AttemptEventLog>(100'000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        const Snapshot s = engine.snapshot();
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(log->lost(), std::uint64_t(0));
+        QCOMPARE(std::uint64_t(events.size()), s.counters.attempts);
+        // Virtual time is exact: the events' service is the busy time, to the nanosecond.
+        QCOMPARE(checkConsistent(events, scenario.workers), s.busyNs);
+        const auto count = [&](AttemptEnd end) {
+            return std::uint64_t(std::count_if(events.begin(), events.end(),
+                                               [end](const AttemptEvent& e) { return e.end == end; }));
+        };
+        QCOMPARE(count(AttemptEnd::Succeeded), s.counters.succeeded);
+        // A timed-out attempt is retried or the job's last: it counts in retries or failed.
+        QCOMPARE(count(AttemptEnd::Retrying) + count(AttemptEnd::TimedOut) + count(AttemptEnd::Failed),
+                 s.counters.retries + s.counters.failed);
+        QCOMPARE(count(AttemptEnd::TimedOut), s.counters.timedOut);
+        // Uncorrected counts the same jobs from their actual submission: never longer.
+        QCOMPARE(s.totalUncorrected.count(), s.total.count());
+        QVERIFY(s.totalUncorrected.sum() <= s.total.sum());
+    }
+
+    void virtualCancelEndsRunningAttempts()
+    {
+        Scenario s = small();
+        s.latency = "1s";
+        s.arrival = ArrivalKind::Burst;
+        s.jobs = 10;
+        VirtualEngine engine(s);
+        auto log = std::make_shared<AttemptEventLog>(64);
+        engine.setAttemptEventLog(log);
+        engine.setPace(1); // simulated time at wall-clock speed: the cancel lands while jobs run
+        engine.start();
+        QTRY_COMPARE(engine.snapshot().busyWorkers, s.workers);
+        engine.cancel();
+        QVERIFY(engine.waitFinished(10 * kSecond));
+        const Snapshot snap = engine.snapshot();
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
+        QCOMPARE(checkConsistent(events, s.workers), snap.busyNs);
+        QVERIFY(!events.empty());
+        for (const AttemptEvent& e : events)
+            QCOMPARE(e.end, AttemptEnd::Cancelled);
+    }
+
+    void realEventsAreConsistent()
+    {
+        Scenario s = small();
+        s.workers = 4;
+        s.latency = "exp(2ms)";
+        s.rate = 800;
+        s.jobs = 400;
+        s.failureRate = 0.1;
+        s.maxAttempts = 2;
+        s.backoffBase = 2 * kMilli;
+        RealEngine engine(s);
+        auto log = std::make_shared<AttemptEventLog>(10'000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
+        const Nanos service = checkConsistent(events, s.workers);
+        // The events' service is the busy time but where an attempt was kept from
+        // starting before its planned arrival or the lane's previous end.
+        QVERIFY2(service <= snap.busyNs && service >= snap.busyNs - snap.busyNs / 100,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(service).arg(snap.busyNs)));
+        QCOMPARE(snap.totalUncorrected.count(), snap.total.count());
+    }
+
+    void realRateLimitedEventsAreConsistent()
+    {
+        Scenario s = small();
+        s.workers = 2;
+        s.latency = "1ms";
+        s.rate = 400;
+        s.jobs = 100;
+        s.rateLimit = 300;
+        RealEngine engine(s);
+        auto log = std::make_shared<AttemptEventLog>(1000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
+        checkConsistent(events, s.workers);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAttemptEvent)
+#include "tst_attempt_event.moc"

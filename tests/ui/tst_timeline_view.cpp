@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The timeline: bars at the pixels their times fall on, the hover text of a known job,
+// lanes grouped (and their busy share) at 10,000 workers, and a ring that stays its size.
+#include "ui/timeline_view.h"
+
+#include "io/scenario_file.h"
+#include "ui/engine_factory.h"
+#include "ui/main_window.h"
+
+#include <QDir>
+
+#include <QScrollBar>
+#include <QTest>
+#include <QToolButton>
+
+using namespace poollab;
+
+namespace {
+
+constexpr Nanos kMs = kMilli;
+
+AttemptEvent attempt(std::uint64_t job, int worker, Nanos taken, Nanos started, Nanos ended,
+                     AttemptEnd end = AttemptEnd::Succeeded)
+{
+    AttemptEvent e;
+    e.jobId = job;
+    e.worker = worker;
+    e.planned = e.submitted = e.enqueued = taken;
+    e.taken = taken;
+    e.started = started;
+    e.ended = ended;
+    e.end = end;
+    return e;
+}
+
+// A view whose lanes are exactly `columns` px wide showing [0, columns x pxNs): one
+// column per pxNs, so every time falls on a known pixel.
+void fixScale(TimelineView& view, Nanos pxNs)
+{
+    view.resize(900, 500);
+    const int width = view.lanesRect().width();
+    view.setVisibleRange(0, width * pxNs);
+    QCOMPARE(view.span(), width * pxNs);
+}
+
+QRgb pixelAt(const QImage& image, QPoint p)
+{
+    return image.pixel(p) & 0xffffff;
+}
+
+QRgb rgb(const QColor& c)
+{
+    return c.rgb() & 0xffffff;
+}
+
+// Within one step of 255 per channel: a blend computed in floats.
+bool near(QRgb a, QRgb b)
+{
+    return std::abs(qRed(a) - qRed(b)) <= 1 && std::abs(qGreen(a) - qGreen(b)) <= 1 &&
+           std::abs(qBlue(a) - qBlue(b)) <= 1;
+}
+
+} // namespace
+
+class TstTimelineView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // Each phase from the pixel its start falls on to the one before its end (a bar
+    // this wide gives up its last column so that back-to-back bars part), at 10 ms a px.
+    void barsAtTheRightPixels_data()
+    {
+        QTest::addColumn<int>("end");
+        QTest::addColumn<Nanos>("tokenWait");
+        QTest::addColumn<QColor>("serviceColor");
+        QTest::newRow("service") << int(AttemptEnd::Succeeded) << Nanos{0}
+                                 << TimelineView::colorOf(TimelinePhase::Service);
+        QTest::newRow("token wait, then service")
+            << int(AttemptEnd::Succeeded) << 200 * kMs << TimelineView::colorOf(TimelinePhase::Service);
+        QTest::newRow("failed, retried")
+            << int(AttemptEnd::Retrying) << Nanos{0} << TimelineView::colorOf(TimelinePhase::Failed);
+        QTest::newRow("failed for good")
+            << int(AttemptEnd::Failed) << 50 * kMs << TimelineView::colorOf(TimelinePhase::Failed);
+        QTest::newRow("timeout") << int(AttemptEnd::TimedOut) << Nanos{0}
+                                 << TimelineView::colorOf(TimelinePhase::TimedOut);
+        QTest::newRow("cancelled") << int(AttemptEnd::Cancelled) << Nanos{0}
+                                   << TimelineView::colorOf(TimelinePhase::Cancelled);
+    }
+    void barsAtTheRightPixels()
+    {
+        QFETCH(int, end);
+        QFETCH(Nanos, tokenWait);
+        QFETCH(QColor, serviceColor);
+        TimelineView view;
+        view.refresh(0, 4);
+        // Worker 2: taken at 1 s, service from 1 s + token wait to 1.7 s. Worker 0: 0.3 s to 0.31 s (1 px).
+        view.appendEvents({attempt(7, 2, kSecond, kSecond + tokenWait, 1700 * kMs, AttemptEnd(end)),
+                           attempt(8, 0, 300 * kMs, 300 * kMs, 310 * kMs)});
+        fixScale(view, 10 * kMs);
+        QCOMPARE(view.workersPerRow(), 1);
+        QCOMPARE(view.rowCount(), 4);
+        const QImage image = view.grab().toImage();
+        QVERIFY(view.drawsBars());
+        const QRect lanes = view.lanesRect();
+        const int y = view.rowRect(2).center().y();
+        const auto at = [&](int column) { return pixelAt(image, QPoint(lanes.left() + column, y)); };
+        const QRgb base = rgb(view.palette().color(QPalette::Base)); // lanes 1 and 3 are the shaded ones
+        QCOMPARE(at(99), base);
+        const int split = 100 + static_cast<int>(tokenWait / (10 * kMs));
+        for (int column = 100; column < split; ++column)
+            QCOMPARE(at(column), rgb(TimelineView::colorOf(TimelinePhase::TokenWait)));
+        for (int column = split; column <= 168; ++column)
+            QCOMPARE(at(column), rgb(serviceColor));
+        QCOMPARE(at(169), base); // the bar's last column, left out
+        QCOMPARE(at(170), base);
+        QCOMPARE(view.barColumns(kSecond, 1700 * kMs), std::make_pair(100, 168));
+        // A 10 ms attempt is one px wide, on lane 0.
+        const int y0 = view.rowRect(0).center().y();
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 30, y0)),
+                 rgb(TimelineView::colorOf(TimelinePhase::Service)));
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 29, y0)), rgb(view.palette().color(QPalette::Base)));
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 31, y0)), rgb(view.palette().color(QPalette::Base)));
+    }
+
+    void hoverShowsTheJob()
+    {
+        TimelineView view;
+        view.refresh(0, 3);
+        AttemptEvent e = attempt(1234, 1, 2500 * kMs, 2600 * kMs, 3100 * kMs, AttemptEnd::Retrying);
+        e.attempt = 2;
+        e.planned = 1000 * kMs;
+        e.submitted = 1250 * kMs;
+        e.enqueued = 2000 * kMs;
+        view.appendEvents({e});
+        fixScale(view, 10 * kMs);
+        const QString expected =
+            QStringLiteral("job 1234, attempt 2, worker 1\n"
+                           "planned arrival 1.000000 s\n"
+                           "submitted 1.250000 s (250.000 ms late: coordinated omission)\n"
+                           "enqueued 2.000000 s\n"
+                           "taken 2.500000 s (queue wait 500.000 ms)\n"
+                           "started 2.600000 s (token wait 100.000 ms)\n"
+                           "ended 3.100000 s (service 500.000 ms)\n"
+                           "outcome: failed, to be retried");
+        QCOMPARE(TimelineView::describe(e), expected);
+        const QPoint onBar(view.lanesRect().left() + 280, view.rowRect(1).center().y());
+        QCOMPARE(view.hoverText(onBar), expected);
+        QVERIFY(
+            view.hoverText(QPoint(view.lanesRect().left() + 400, view.rowRect(1).center().y())).isEmpty());
+        QVERIFY(
+            view.hoverText(QPoint(view.lanesRect().left() + 280, view.rowRect(0).center().y())).isEmpty());
+    }
+
+    // A selected job's queue wait is a line from its enqueue to the worker taking it.
+    void selectedJobShowsItsQueueWait()
+    {
+        TimelineView view;
+        view.refresh(0, 3);
+        AttemptEvent e = attempt(5, 1, 2500 * kMs, 2500 * kMs, 3000 * kMs);
+        e.planned = 500 * kMs;
+        e.submitted = e.enqueued = 1000 * kMs;
+        view.appendEvents({e});
+        fixScale(view, 10 * kMs);
+        const int y = view.rowRect(1).center().y();
+        const int left = view.lanesRect().left();
+        QImage image = view.grab().toImage();
+        QVERIFY(pixelAt(image, QPoint(left + 180, y)) != rgb(TimelineView::queueWaitColor()));
+        view.selectJob(5);
+        image = view.grab().toImage();
+        for (const int column : {110, 150, 240})
+            QCOMPARE(pixelAt(image, QPoint(left + column, y)), rgb(TimelineView::queueWaitColor()));
+        QCOMPARE(pixelAt(image, QPoint(left + 52, y)),
+                 rgb(TimelineView::omissionColor())); // a dash begins at 50
+        QVERIFY(pixelAt(image, QPoint(left + 260, y)) != rgb(TimelineView::queueWaitColor()));
+    }
+
+    // 10,000 workers: rows of kGroupRow px, each a run of workers, no more rows than
+    // fit; a row's shade and its busy share are what its workers did in the view.
+    void aggregatesAt10000Workers()
+    {
+        constexpr int kWorkers = 10'000;
+        TimelineView view;
+        view.resize(900, 500);
+        view.refresh(0, kWorkers);
+        // The view shows W px of 2 ms; even workers are busy its first half, odd ones its first quarter.
+        const int width = view.lanesRect().width();
+        std::vector<AttemptEvent> events;
+        for (int w = 0; w < kWorkers; ++w)
+            events.push_back(
+                attempt(static_cast<std::uint64_t>(w + 1), w, 0, 0, (w % 2 ? 1 : 2) * width * kMs / 2));
+        view.appendEvents(events);
+        view.setVisibleRange(0, width * 2 * kMs);
+        const QImage image = view.grab().toImage();
+        QVERIFY(!view.drawsBars());
+        QCOMPARE(view.rowHeight(), TimelineView::kGroupRow);
+        QVERIFY2(view.rowCount() <= view.lanesRect().height() / TimelineView::kGroupRow,
+                 qPrintable(QString::number(view.rowCount())));
+        const int perRow = view.workersPerRow();
+        QCOMPARE(perRow, (kWorkers + view.lanesRect().height() / 2 - 1) / (view.lanesRect().height() / 2));
+        QCOMPARE(view.rowCount(), (kWorkers + perRow - 1) / perRow);
+        QVERIFY(perRow % 2 == 0); // even and odd workers pair up in every full row
+        // Busy: half the row busy half the time, half a quarter of it: 0.375.
+        QCOMPARE(view.rowBusyFraction(0), 0.375);
+        QCOMPARE(view.rowBusyFraction(view.rowCount() / 2), 0.375);
+        // Painted: solid service over the first quarter, half service in the second, background after.
+        const QRect lanes = view.lanesRect();
+        const QColor base = view.palette().color(QPalette::Base);
+        const QColor service = TimelineView::colorOf(TimelinePhase::Service);
+        const int y = view.rowRect(3).top();
+        const auto half = [](double a, double b) {
+            return static_cast<int>(std::lround((a * 0.5 + b * 0.5) * 255));
+        };
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + width / 8, y)), rgb(service));
+        const QRgb halfShade = qRgb(half(base.redF(), service.redF()), half(base.greenF(), service.greenF()),
+                                    half(base.blueF(), service.blueF()));
+        QVERIFY(near(pixelAt(image, QPoint(lanes.left() + 3 * width / 8, y)), halfShade));
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 3 * width / 4, y)), rgb(base));
+    }
+
+    // The same from the simulation: 10,000 virtual workers under Poisson load, the
+    // whole run in view. The rows' busy shares, weighted by their workers, are the
+    // run's utilization, and what each row paints is its busy share.
+    void aggregatesAVirtualRunOf10000Workers()
+    {
+        Scenario s;
+        s.timeMode = TimeMode::Virtual;
+        s.workers = 10'000;
+        s.queueCapacity = 100'000;
+        s.arrival = ArrivalKind::Poisson;
+        s.rate = 80'000;
+        s.latency = "exp(100ms)";
+        s.jobs = 50'000;
+        auto log = std::make_shared<AttemptEventLog>(100'000);
+        std::unique_ptr<Engine> engine = makeEngineFor(s);
+        engine->setAttemptEventLog(log);
+        engine->start();
+        QVERIFY(engine->waitFinished());
+        Snapshot snapshot;
+        engine->snapshot(snapshot);
+        QCOMPARE(log->pushed(), std::uint64_t{50'000});
+
+        TimelineView view;
+        view.resize(900, 500);
+        view.setEventLog(log);
+        view.refresh(snapshot.runNs, s.workers);
+        QCOMPARE(view.events().size(), std::size_t{50'000});
+        view.setVisibleRange(0, snapshot.runNs);
+        view.grab(); // paints
+        QVERIFY(!view.drawsBars());
+        const int rows = view.rowCount();
+        QVERIFY2(rows <= view.lanesRect().height() / TimelineView::kGroupRow,
+                 qPrintable(QString::number(rows)));
+        QCOMPARE(view.workersPerRow(), (10'000 + rows - 1) / rows);
+        double busy = 0;
+        for (int row = 0; row < rows; ++row) {
+            const int workers = std::min(view.workersPerRow(), 10'000 - row * view.workersPerRow());
+            busy += view.rowBusyFraction(row) * workers;
+            QVERIFY2(std::abs(view.paintedShare(row) - view.rowBusyFraction(row)) < 1e-4,
+                     qPrintable(QStringLiteral("row %1: painted %2, busy %3")
+                                    .arg(row)
+                                    .arg(view.paintedShare(row))
+                                    .arg(view.rowBusyFraction(row))));
+        }
+        const double utilization = busy / 10'000;
+        QVERIFY2(std::abs(utilization - snapshot.utilization()) < 1e-9,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(utilization).arg(snapshot.utilization())));
+        QVERIFY(utilization > 0.3); // a loaded run (80 % while arrivals last), not an empty picture
+    }
+
+    // More attempts than the ring holds: it keeps the newest, and its memory stays put.
+    void ringIsBounded()
+    {
+        TimelineEvents ring(1000);
+        std::vector<AttemptEvent> batch;
+        for (int i = 0; i < 1500; ++i)
+            batch.push_back(attempt(static_cast<std::uint64_t>(i + 1), 0, i * kMs, i * kMs, (i + 1) * kMs));
+        ring.append(batch);
+        QCOMPARE(ring.size(), std::size_t{1000});
+        const std::size_t bytes = ring.memoryBytes();
+        QCOMPARE(bytes, 1000 * sizeof(AttemptEvent));
+        for (int round = 0; round < 20; ++round) {
+            for (auto& e : batch) {
+                e.jobId += 1500;
+                e.taken = e.started = e.taken + 1500 * kMs;
+                e.ended += 1500 * kMs;
+            }
+            ring.append(batch);
+        }
+        QCOMPARE(ring.size(), std::size_t{1000});
+        QCOMPARE(ring.memoryBytes(), bytes);
+        QCOMPARE(ring.seen(), std::uint64_t{21 * 1500});
+        QCOMPARE(ring.at(0).jobId, std::uint64_t{21 * 1500 - 999});
+        QCOMPARE(ring.at(999).jobId, std::uint64_t{21 * 1500});
+        QCOMPARE(ring.coveredFrom(), 30'500 * kMs); // the last one overwritten (#30,500) ended there
+
+        // Through a log, on the view's refresh: the same bound.
+        auto log = std::make_shared<AttemptEventLog>(4096);
+        TimelineView view(1000);
+        view.setEventLog(log);
+        for (int i = 0; i < 3000; ++i)
+            log->push(attempt(static_cast<std::uint64_t>(i + 1), i % 8, i * kMs, i * kMs, (i + 1) * kMs));
+        view.refresh(3 * kSecond, 8);
+        QCOMPARE(view.events().size(), std::size_t{1000});
+        QCOMPARE(view.events().seen(), std::uint64_t{3000});
+        QCOMPARE(view.events().at(0).jobId, std::uint64_t{2001});
+        view.refresh(3 * kSecond, 8); // nothing new
+        QCOMPARE(view.events().seen(), std::uint64_t{3000});
+    }
+
+    void followsZoomsAndScrolls()
+    {
+        TimelinePanel panel;
+        panel.resize(900, 500);
+        TimelineView* view = panel.view();
+        panel.refresh(100 * kSecond, 4);
+        QVERIFY(view->isFollowing());
+        QCOMPARE(view->visibleTo(), 100 * kSecond);
+        QCOMPARE(view->span(), TimelineView::kDefaultSpan);
+        view->zoomBy(0.5);
+        QCOMPARE(view->span(), 5 * kSecond);
+        QCOMPARE(view->visibleTo(), 100 * kSecond);
+        // Paused: the view stays while the run goes on.
+        panel.followButton()->click();
+        QVERIFY(!view->isFollowing());
+        panel.refresh(110 * kSecond, 4);
+        QCOMPARE(view->visibleTo(), 100 * kSecond);
+        // Scrolled back, then zoomed around a point it keeps in place.
+        panel.scrollBar()->setValue(20'000);
+        QCOMPARE(view->visibleFrom(), 20 * kSecond);
+        view->zoomBy(0.5, 21 * kSecond);
+        QCOMPARE(view->visibleFrom(), 20'500 * kMs);
+        QCOMPARE(view->span(), 2'500 * kMs);
+        view->zoomBy(1e-6);
+        QCOMPARE(view->span(), TimelineView::kMinSpan);
+        // The scroll bar at its end follows again; the whole run from 0 to now.
+        panel.scrollBar()->setValue(panel.scrollBar()->maximum());
+        QVERIFY(view->isFollowing());
+        QCOMPARE(view->visibleTo(), 110 * kSecond);
+        view->showWholeRun();
+        QCOMPARE(view->visibleFrom(), Nanos{0});
+        QCOMPARE(view->visibleTo(), 110 * kSecond);
+    }
+
+    // The strip holds each record row's depth over its interval, scaled to the peak.
+    void queueDepthStrip()
+    {
+        TimelineView view;
+        view.refresh(3 * kSecond, 2);
+        fixScale(view, 10 * kMs); // 1 s = 100 px
+        IntervalRecord record;
+        for (int i = 0; i < 3; ++i) {
+            Sample s;
+            s.runNs = (i + 1) * kSecond;
+            s.intervalNs = kSecond;
+            s.queueDepth = i * 10; // 0, 10, 20
+            record.append(s);
+        }
+        view.takeQueueDepth(record);
+        const QImage image = view.grab().toImage();
+        const QRect strip = view.stripRect();
+        const auto filled = [&](int column) {
+            int n = 0;
+            for (int y = strip.top(); y <= strip.bottom(); ++y)
+                n += pixelAt(image, QPoint(strip.left() + column, y)) == rgb(TimelineView::depthColor());
+            return n;
+        };
+        const int full = strip.height() - 2;
+        QCOMPARE(filled(50), 0);
+        QCOMPARE(filled(150), full / 2);
+        QCOMPARE(filled(250), full);
+    }
+
+    // docs/screenshot-timeline.png (with POOLLAB_SHOT_DIR set; scripts/timeline-screenshots.sh):
+    // the coordinated-omission preset around its first stall, the job that waited
+    // longest after it selected, so its late submission and queue wait show.
+    void readmeScreenshot()
+    {
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DIR is not set");
+        Scenario preset;
+        QString error;
+        QVERIFY2(loadScenarioFile(
+                     QStringLiteral(POOLLAB_SOURCE_DIR "/resources/presets/coordinated-omission.json"),
+                     preset, &error),
+                 qPrintable(error));
+        preset.timeMode = TimeMode::Virtual;
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        hooks.presets = [preset] {
+            return QList<PresetEntry>{{QStringLiteral("coordinated-omission"),
+                                       QString::fromStdString(preset.name),
+                                       QString::fromStdString(preset.description), preset}};
+        };
+        MainWindow w(hooks);
+        w.resize(1280, 800);
+        w.setTheme(Theme::Light);
+        QVERIFY(w.selectPreset(QStringLiteral("coordinated-omission")));
+        w.showTab(QStringLiteral("timeline"));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RunController* c = w.controller();
+        c->setPace(0);
+        QVERIFY(c->start());
+        QTRY_VERIFY_WITH_TIMEOUT(c->isFinished(), 120'000);
+        TimelineView* view = w.timeline()->view();
+        // The first stall, and after it the job whose planned arrival it delayed most.
+        const AttemptEvent* stall = nullptr;
+        for (std::size_t i = 0; i < view->events().size() && !stall; ++i)
+            if (view->events().at(i).ended - view->events().at(i).started > 500 * kMilli)
+                stall = &view->events().at(i);
+        QVERIFY(stall);
+        const AttemptEvent* late = stall;
+        for (std::size_t i = 0; i < view->events().size(); ++i) {
+            const AttemptEvent& e = view->events().at(i);
+            if (e.started >= stall->ended && e.started < stall->ended + kSecond &&
+                e.submitted - e.planned > late->submitted - late->planned)
+                late = &e;
+        }
+        view->setVisibleRange(stall->started - 400 * kMilli, stall->ended + 1200 * kMilli);
+        view->selectJob(late->jobId);
+        QCoreApplication::processEvents();
+        QVERIFY(w.grab().save(QDir(out).filePath(QStringLiteral("screenshot-timeline.png"))));
+        qInfo().noquote() << TimelineView::describe(*late);
+    }
+};
+
+QTEST_MAIN(TstTimelineView)
+#include "tst_timeline_view.moc"

@@ -1,0 +1,1051 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/timeline_view.h"
+
+#include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace poollab {
+
+namespace {
+
+constexpr int kMargin = 4;
+constexpr int kGap = 4;                  // between the lanes, the strip and the axis
+constexpr int kMaxLane = 40;             // px: lanes grow no taller
+constexpr int kBarGapFrom = 4;           // px: bars this wide end one column early, so back-to-back ones part
+constexpr double kMinBarPx = 4;          // average px per bar below which they merge into density
+constexpr std::size_t kMaxBars = 50'000; // painted one by one at most
+
+QString instantText(Nanos t)
+{
+    return QStringLiteral("%1 s").arg(toSeconds(t), 0, 'f', 6);
+}
+
+QString durationText(Nanos d)
+{
+    return d >= kSecond ? QStringLiteral("%1 s").arg(toSeconds(d), 0, 'f', 6)
+                        : QStringLiteral("%1 ms").arg(toMillis(d), 0, 'f', 3);
+}
+
+// A tick step of 1, 2 or 5 times a power of ten, about `target` ns.
+Nanos niceStep(double target)
+{
+    const double magnitude = std::pow(10.0, std::floor(std::log10(std::max(target, 1.0))));
+    for (const double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= target)
+            return std::max<Nanos>(1, static_cast<Nanos>(m * magnitude));
+    return static_cast<Nanos>(10 * magnitude);
+}
+
+QString tickText(Nanos t, Nanos step)
+{
+    const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(toSeconds(step)) - 1e-9)), 0, 6);
+    return QStringLiteral("%1 s").arg(toSeconds(t), 0, 'f', decimals);
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// TimelineEvents
+
+TimelineEvents::TimelineEvents(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 1)) {}
+
+void TimelineEvents::clear()
+{
+    m_ring.clear();
+    m_head = 0;
+    m_seen = 0;
+    m_coveredFrom = 0;
+}
+
+void TimelineEvents::append(const std::vector<AttemptEvent>& events)
+{
+    for (const AttemptEvent& e : events) {
+        ++m_seen;
+        if (m_ring.size() < m_capacity) {
+            if (m_ring.capacity() == m_ring.size())
+                m_ring.reserve(std::min(m_capacity, std::max<std::size_t>(1024, m_ring.size() * 2)));
+            m_ring.push_back(e);
+            continue;
+        }
+        m_coveredFrom = std::max(m_coveredFrom, m_ring[m_head].ended);
+        m_ring[m_head] = e;
+        m_head = (m_head + 1) % m_capacity;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TimelineView
+
+TimelineView::TimelineView(std::size_t capacity, QWidget* parent) : QWidget(parent), m_events(capacity)
+{
+    setMouseTracking(true);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setFocusPolicy(Qt::WheelFocus);
+}
+
+QColor TimelineView::colorOf(TimelinePhase phase)
+{
+    switch (phase) {
+    case TimelinePhase::TokenWait:
+        return {0xf5, 0x9e, 0x0b};
+    case TimelinePhase::Service:
+        return {0x2e, 0xa0, 0x43};
+    case TimelinePhase::Failed:
+        return {0xdc, 0x26, 0x26};
+    case TimelinePhase::TimedOut:
+        return {0x93, 0x33, 0xea};
+    case TimelinePhase::Cancelled:
+        return {0x6b, 0x72, 0x80};
+    }
+    return {};
+}
+
+TimelinePhase TimelineView::phaseOf(AttemptEnd end)
+{
+    switch (end) {
+    case AttemptEnd::Succeeded:
+        return TimelinePhase::Service;
+    case AttemptEnd::Failed:
+    case AttemptEnd::Retrying:
+        return TimelinePhase::Failed;
+    case AttemptEnd::TimedOut:
+        return TimelinePhase::TimedOut;
+    case AttemptEnd::Cancelled:
+        return TimelinePhase::Cancelled;
+    }
+    return TimelinePhase::Service;
+}
+
+QColor TimelineView::queueWaitColor()
+{
+    return {0x25, 0x63, 0xeb};
+}
+
+QColor TimelineView::omissionColor()
+{
+    return {0xdb, 0x27, 0x77};
+}
+
+QColor TimelineView::depthColor()
+{
+    return {0x60, 0xa5, 0xfa};
+}
+
+void TimelineView::setEventLog(std::shared_ptr<const AttemptEventLog> log)
+{
+    if (log == m_log)
+        return;
+    m_log = std::move(log);
+    clear();
+}
+
+void TimelineView::clear()
+{
+    m_events.clear();
+    m_next = 0;
+    m_now = 0;
+    m_workers = 0;
+    m_lanes = 1;
+    m_selected = m_hovered = 0;
+    m_depth.clear();
+    m_end = m_span;
+    layoutRows();
+    update();
+}
+
+void TimelineView::appendEvents(const std::vector<AttemptEvent>& events)
+{
+    m_events.append(events);
+    int lanes = m_workers;
+    for (const AttemptEvent& e : events)
+        lanes = std::max(lanes, e.worker + 1);
+    if (lanes != m_lanes) {
+        m_lanes = std::max(1, lanes);
+        layoutRows();
+    }
+}
+
+void TimelineView::refresh(Nanos now, int workers)
+{
+    if (m_log) {
+        m_scratch.clear();
+        m_next = m_log->copySince(m_next, m_scratch);
+    }
+    m_workers = std::max(m_workers, workers);
+    appendEvents(m_scratch);
+    m_scratch.clear();
+    m_now = std::max<Nanos>(now, 0);
+    if (m_following)
+        m_end = std::max(m_now, m_span);
+    clampRange();
+    update();
+    emit viewChanged();
+}
+
+void TimelineView::setVisibleRange(Nanos from, Nanos to)
+{
+    m_following = false;
+    m_span = std::max(kMinSpan, to - from);
+    m_end = from + m_span;
+    clampRange();
+    update();
+    emit viewChanged();
+}
+
+void TimelineView::setFollowing(bool on)
+{
+    m_following = on;
+    if (on)
+        m_end = std::max(m_now, m_span);
+    clampRange();
+    update();
+    emit viewChanged();
+}
+
+void TimelineView::zoomBy(double factor, std::optional<Nanos> anchor)
+{
+    const Nanos longest = std::max(m_now, kDefaultSpan);
+    const Nanos span =
+        std::clamp(static_cast<Nanos>(std::llround(static_cast<double>(m_span) * factor)), kMinSpan, longest);
+    if (m_following) {
+        m_span = span;
+        m_end = std::max(m_now, m_span);
+    } else {
+        const Nanos at = anchor.value_or(m_end - m_span / 2);
+        const double keep = static_cast<double>(m_end - at) / static_cast<double>(m_span);
+        m_end = at + static_cast<Nanos>(std::llround(keep * static_cast<double>(span)));
+        m_span = span;
+    }
+    clampRange();
+    update();
+    emit viewChanged();
+}
+
+void TimelineView::showWholeRun()
+{
+    m_span = std::max(m_now, kMinSpan);
+    setFollowing(true);
+}
+
+void TimelineView::clampRange()
+{
+    // Not before the run's start; not past the live edge (or the span, before it).
+    m_end = std::clamp(m_end, m_span, std::max(m_now, m_span));
+}
+
+QRect TimelineView::lanesRect() const
+{
+    const QFontMetrics fm(font());
+    const int gutter = fm.horizontalAdvance(QStringLiteral("100,000")) + 2 * kMargin;
+    const int bottom = height() - kMargin - legendHeight() - fm.height() - kGap - kStripHeight - kGap;
+    return QRect(QPoint(gutter, kMargin), QPoint(width() - kMargin - 1, std::max(kMargin, bottom - 1)));
+}
+
+QRect TimelineView::stripRect() const
+{
+    const QRect lanes = lanesRect();
+    return {lanes.left(), lanes.bottom() + 1 + kGap, lanes.width(), kStripHeight};
+}
+
+int TimelineView::legendHeight() const
+{
+    const std::vector<PlacedLegendEntry> placed =
+        flowLegend(QFontMetrics(font()), width() - 2 * kMargin, legendEntries(), false);
+    return placed.empty() ? 0 : flowLegendHeight(placed) + kMargin;
+}
+
+QStringList TimelineView::legendTexts() const
+{
+    return {tr("token wait"),
+            tr("service"),
+            tr("failed attempt"),
+            tr("timeout"),
+            tr("cancelled"),
+            tr("queue wait (hover or click a job)"),
+            tr("planned arrival \u2192 submitted (coordinated omission)"),
+            tr("queue depth")};
+}
+
+std::vector<LegendEntry> TimelineView::legendEntries() const
+{
+    const QStringList texts = legendTexts();
+    const std::array<QColor, 8> swatches{colorOf(TimelinePhase::TokenWait),
+                                         colorOf(TimelinePhase::Service),
+                                         colorOf(TimelinePhase::Failed),
+                                         colorOf(TimelinePhase::TimedOut),
+                                         colorOf(TimelinePhase::Cancelled),
+                                         queueWaitColor(),
+                                         omissionColor(),
+                                         depthColor()};
+    std::vector<LegendEntry> entries;
+    for (int i = 0; i < texts.size(); ++i)
+        entries.push_back({texts[i], swatches[static_cast<std::size_t>(i)], false});
+    return entries;
+}
+
+void TimelineView::resizeEvent(QResizeEvent*)
+{
+    layoutRows();
+}
+
+void TimelineView::layoutRows()
+{
+    const int height = std::max(1, lanesRect().height());
+    m_lanes = std::max({1, m_lanes, m_workers});
+    if (m_lanes * kMinLane <= height) {
+        m_perRow = 1;
+        m_rows = m_lanes;
+        m_rowHeight = std::min(kMaxLane, height / m_lanes);
+        return;
+    }
+    // Grouped: as many rows of kGroupRow px as fit, each a run of consecutive workers.
+    const int fit = std::max(1, height / kGroupRow);
+    m_perRow = (m_lanes + fit - 1) / fit;
+    m_rows = (m_lanes + m_perRow - 1) / m_perRow;
+    m_rowHeight = kGroupRow;
+}
+
+QRect TimelineView::rowRect(int row) const
+{
+    const QRect lanes = lanesRect();
+    return {lanes.left(), lanes.top() + row * m_rowHeight, lanes.width(), m_rowHeight};
+}
+
+double TimelineView::xOf(Nanos t) const
+{
+    return static_cast<double>(t - visibleFrom()) * lanesRect().width() / static_cast<double>(m_span);
+}
+
+Nanos TimelineView::timeAt(double x) const
+{
+    return visibleFrom() + static_cast<Nanos>(std::llround(x * static_cast<double>(m_span) /
+                                                           std::max(1, lanesRect().width())));
+}
+
+std::pair<int, int> TimelineView::barColumns(Nanos from, Nanos to) const
+{
+    const auto x0 = static_cast<int>(std::lround(xOf(from)));
+    const int x1 = std::max(x0 + 1, static_cast<int>(std::lround(xOf(to))));
+    return {x0, x1 - x0 >= kBarGapFrom ? x1 - 2 : x1 - 1};
+}
+
+void TimelineView::collectVisible()
+{
+    m_visible.clear();
+    const Nanos from = visibleFrom();
+    const Nanos to = visibleTo();
+    for (std::size_t i = 0; i < m_events.size(); ++i) {
+        const AttemptEvent& e = m_events.at(i);
+        if (e.worker >= 0 && e.ended >= from && e.taken < to)
+            m_visible.push_back(static_cast<std::uint32_t>(i));
+    }
+    const double width = std::max(1, lanesRect().width());
+    const double perLanePx = width * m_lanes / std::max<double>(1.0, static_cast<double>(m_visible.size()));
+    m_bars = m_perRow == 1 && m_visible.size() <= kMaxBars && perLanePx >= kMinBarPx;
+}
+
+double TimelineView::rowBusyFraction(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return 0;
+    const int first = row * m_perRow;
+    const int workers = std::min(m_perRow, m_lanes - first);
+    const Nanos from = visibleFrom();
+    const Nanos to = visibleTo();
+    double busy = 0;
+    for (std::size_t i = 0; i < m_events.size(); ++i) {
+        const AttemptEvent& e = m_events.at(i);
+        if (e.worker < first || e.worker >= first + workers)
+            continue;
+        busy += static_cast<double>(std::max<Nanos>(0, std::min(e.ended, to) - std::max(e.started, from)));
+    }
+    return busy / (static_cast<double>(workers) * static_cast<double>(m_span));
+}
+
+double TimelineView::paintedShare(int row) const
+{
+    if (m_bars || row < 0 || row >= m_rows || m_cells.empty())
+        return 0;
+    double sum = 0;
+    for (int column = 0; column < m_columns; ++column)
+        sum += m_cells[cellIndex(row, column)][3];
+    return sum / m_columns;
+}
+
+const AttemptEvent* TimelineView::eventAt(QPoint pos) const
+{
+    const QRect lanes = lanesRect();
+    if (m_perRow != 1 || !lanes.contains(pos))
+        return nullptr;
+    const int row = (pos.y() - lanes.top()) / std::max(1, m_rowHeight);
+    const int x = pos.x() - lanes.left();
+    const AttemptEvent* best = nullptr;
+    for (std::size_t i = m_events.size(); i-- > 0;) {
+        const AttemptEvent& e = m_events.at(i);
+        if (e.worker != row)
+            continue;
+        const auto [x0, x1] = barColumns(e.taken, e.ended);
+        if (x >= x0 && x <= std::max(x1, x0))
+            return &e;
+        // A bar narrower than a few px is hard to hit: the nearest within 2 px will do.
+        if (!best && x >= x0 - 2 && x <= x1 + 2)
+            best = &e;
+    }
+    return best;
+}
+
+QString TimelineView::describe(const AttemptEvent& e)
+{
+    QString outcome;
+    switch (e.end) {
+    case AttemptEnd::Succeeded:
+        outcome = tr("succeeded");
+        break;
+    case AttemptEnd::Failed:
+        outcome = tr("failed (no attempt left)");
+        break;
+    case AttemptEnd::Retrying:
+        outcome = tr("failed, to be retried");
+        break;
+    case AttemptEnd::TimedOut:
+        outcome = tr("timed out");
+        break;
+    case AttemptEnd::Cancelled:
+        outcome = tr("cancelled");
+        break;
+    }
+    QStringList lines;
+    lines << tr("job %1, attempt %2, worker %3").arg(e.jobId).arg(e.attempt).arg(e.worker);
+    lines << tr("planned arrival %1").arg(instantText(e.planned));
+    if (e.submitted != e.planned)
+        lines << tr("submitted %1 (%2 late: coordinated omission)")
+                     .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
+    lines << tr("enqueued %1").arg(instantText(e.enqueued));
+    // The summary's wait counts a first attempt from its planned arrival: say both when they differ.
+    if (e.attempt == 1 && e.enqueued != e.planned)
+        lines << tr("taken %1 (queue wait %2; %3 since the planned arrival)")
+                     .arg(instantText(e.taken), durationText(e.taken - e.enqueued),
+                          durationText(e.taken - e.planned));
+    else
+        lines << tr("taken %1 (queue wait %2)").arg(instantText(e.taken), durationText(e.taken - e.enqueued));
+    if (e.started != e.taken)
+        lines << tr("started %1 (token wait %2)")
+                     .arg(instantText(e.started), durationText(e.started - e.taken));
+    else
+        lines << tr("started %1").arg(instantText(e.started));
+    lines << tr("ended %1 (service %2)").arg(instantText(e.ended), durationText(e.ended - e.started));
+    lines << tr("outcome: %1").arg(outcome);
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString TimelineView::hoverText(QPoint pos) const
+{
+    if (const AttemptEvent* e = eventAt(pos))
+        return describe(*e);
+    const QRect lanes = lanesRect();
+    if (m_perRow == 1 || !lanes.contains(pos))
+        return {};
+    // Grouped lanes: what the row's cell under the pointer holds.
+    const int row = (pos.y() - lanes.top()) / m_rowHeight;
+    if (row >= m_rows)
+        return {};
+    const int first = row * m_perRow;
+    const int last = std::min(m_lanes, first + m_perRow) - 1;
+    const int column = pos.x() - lanes.left();
+    double share = 0;
+    if (!m_bars && column < m_columns && !m_cells.empty())
+        share = m_cells[cellIndex(row, column)][3];
+    const Nanos from = timeAt(column);
+    const Nanos to = timeAt(column + 1);
+    return tr("workers %1\u2013%2, %3 to %4: %5 % of their time in attempts")
+        .arg(first)
+        .arg(last)
+        .arg(instantText(from), instantText(to))
+        .arg(std::min(1.0, static_cast<double>(share)) * 100, 0, 'f', 1);
+}
+
+void TimelineView::selectJob(std::uint64_t jobId)
+{
+    m_selected = jobId;
+    update();
+}
+
+bool TimelineView::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = hoverText(help->pos());
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, this);
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+void TimelineView::wheelEvent(QWheelEvent* event)
+{
+    const QPoint delta = event->angleDelta();
+    if (delta.x() != 0 || event->modifiers() & Qt::ShiftModifier) {
+        // Sideways (or Shift): scroll by a tenth of the view per notch.
+        const int notches = delta.x() != 0 ? delta.x() : delta.y();
+        const Nanos from =
+            visibleFrom() - static_cast<Nanos>(notches / 120.0 * 0.1 * static_cast<double>(m_span));
+        setVisibleRange(from, from + m_span);
+    } else if (delta.y() != 0) {
+        const double x = event->position().x() - lanesRect().left();
+        zoomBy(std::pow(0.8, delta.y() / 120.0), timeAt(x));
+    }
+    event->accept();
+}
+
+void TimelineView::mousePressEvent(QMouseEvent* event)
+{
+    m_pressAt = event->pos();
+    m_pressEnd = m_end;
+    m_dragging = false;
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent* event)
+{
+    if (event->buttons() & Qt::LeftButton) {
+        // Dragging pans the view (and stops following).
+        const int dx = event->pos().x() - m_pressAt.x();
+        if (std::abs(dx) > 3 || m_dragging) {
+            m_dragging = true;
+            const Nanos end =
+                m_pressEnd - static_cast<Nanos>(static_cast<double>(dx) * static_cast<double>(m_span) /
+                                                std::max(1, lanesRect().width()));
+            setVisibleRange(end - m_span, end);
+        }
+        return;
+    }
+    const AttemptEvent* e = eventAt(event->pos());
+    const std::uint64_t hovered = e ? e->jobId : 0;
+    if (hovered != m_hovered) {
+        m_hovered = hovered;
+        update();
+    }
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (!m_dragging) {
+        const AttemptEvent* e = eventAt(event->pos());
+        selectJob(e ? e->jobId : 0);
+    }
+    m_dragging = false;
+}
+
+void TimelineView::leaveEvent(QEvent*)
+{
+    if (m_hovered != 0) {
+        m_hovered = 0;
+        update();
+    }
+}
+
+void TimelineView::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Window));
+    const QRect lanes = lanesRect();
+    p.fillRect(lanes, palette().color(QPalette::Base));
+    layoutRows();
+    collectVisible();
+    if (m_perRow == 1 && m_rowHeight >= 6) { // every other lane shaded, so lanes read as rows
+        for (int row = 1; row < m_rows; row += 2)
+            p.fillRect(rowRect(row), palette().color(QPalette::AlternateBase));
+    }
+    paintGrid(p, lanes);
+    if (m_bars)
+        paintBars(p);
+    else
+        paintDensity(p);
+    paintNotHeld(p);
+    for (const std::uint64_t job : {m_selected, m_hovered})
+        if (job != 0)
+            paintWaits(p, job);
+    paintSelection(p);
+    paintLaneLabels(p);
+    // The strip follows the view: read the record again when the range (or the record) moved.
+    if (m_recordReader) {
+        std::int64_t rows = -1;
+        m_recordReader(
+            [&rows](const IntervalRecord& record) { rows = static_cast<std::int64_t>(record.appended()); });
+        const std::array<std::int64_t, 4> now{visibleFrom(), visibleTo(), lanesRect().width(), rows};
+        if (now != m_depthFor)
+            m_recordReader([this](const IntervalRecord& record) { readQueueDepth(record); });
+    }
+    paintStrip(p);
+    paintAxis(p);
+    if (m_events.size() == 0) {
+        p.setPen(palette().color(QPalette::PlaceholderText));
+        p.drawText(lanes, Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("No attempts yet. Start a run: each attempt appears as a bar when it ends."));
+    }
+    const std::vector<LegendEntry> entries = legendEntries();
+    const std::vector<PlacedLegendEntry> placed =
+        flowLegend(fontMetrics(), width() - 2 * kMargin, entries, false);
+    paintLegend(p, QPoint(kMargin, height() - legendHeight()), entries, placed,
+                palette().color(QPalette::Text));
+}
+
+void TimelineView::paintBars(QPainter& p)
+{
+    const QRect lanes = lanesRect();
+    p.save();
+    p.setClipRect(lanes);
+    const int gap = m_rowHeight >= 6 ? 1 : 0;
+    for (const std::uint32_t index : m_visible) {
+        const AttemptEvent& e = m_events.at(index);
+        if (e.worker >= m_rows)
+            continue;
+        const QRect row = rowRect(e.worker);
+        const int top = row.top() + gap;
+        const int height = row.height() - 2 * gap;
+        const auto [x0, x1] = barColumns(e.taken, e.ended);
+        // The token wait, then the service up to the bar's end.
+        const int split = std::clamp(static_cast<int>(std::lround(xOf(e.started))), x0, x1 + 1);
+        if (split > x0)
+            p.fillRect(QRect(lanes.left() + x0, top, split - x0, height), colorOf(TimelinePhase::TokenWait));
+        if (x1 >= split)
+            p.fillRect(QRect(lanes.left() + split, top, x1 - split + 1, height), colorOf(phaseOf(e.end)));
+    }
+    p.restore();
+}
+
+void TimelineView::accumulate(int row, Nanos from, Nanos to, TimelinePhase phase)
+{
+    const double perNs = static_cast<double>(m_columns) / static_cast<double>(m_span); // columns per ns
+    const double f0 = std::clamp(static_cast<double>(from - visibleFrom()) * perNs, 0.0, double(m_columns));
+    const double f1 = std::clamp(static_cast<double>(to - visibleFrom()) * perNs, 0.0, double(m_columns));
+    if (f1 <= f0)
+        return;
+    const int workers = std::min(m_perRow, m_lanes - row * m_perRow);
+    // Each phase's colour as floats, made once (a QColor per piece cost a third of a paint).
+    static const std::array<std::array<float, 4>, kTimelinePhases> kUnits = [] {
+        std::array<std::array<float, 4>, kTimelinePhases> units{};
+        for (int i = 0; i < kTimelinePhases; ++i) {
+            const QColor c = colorOf(static_cast<TimelinePhase>(i));
+            units[static_cast<std::size_t>(i)] = {static_cast<float>(c.redF()),
+                                                  static_cast<float>(c.greenF()),
+                                                  static_cast<float>(c.blueF()), 1.0f};
+        }
+        return units;
+    }();
+    const std::array<float, 4>& unit = kUnits[static_cast<std::size_t>(phase)];
+    // A difference array per row (the cells are its running sums): the first and last
+    // columns get their parts, the ones between a whole share each, in at most four
+    // writes, mostly to one cache line, however long the piece.
+    std::array<float, 4>* d = &m_cells[cellIndex(row, 0)];
+    const auto add = [&unit, d](int column, double amount) {
+        for (std::size_t k = 0; k < 4; ++k)
+            d[column][k] += static_cast<float>(amount) * unit[k];
+    };
+    const double perWorker = 1.0 / workers;
+    const auto c0 = static_cast<int>(f0);
+    const int c1 = std::min(static_cast<int>(f1), m_columns);
+    if (c0 == c1) {
+        add(c0, (f1 - f0) * perWorker);
+        add(c0 + 1, -(f1 - f0) * perWorker);
+        return;
+    }
+    const double first = c0 + 1 - f0;
+    const double last = f1 - c1;
+    add(c0, first * perWorker);
+    add(c0 + 1, (1 - first) * perWorker);
+    add(c1, (last - 1) * perWorker);
+    add(c1 + 1, -last * perWorker);
+}
+
+void TimelineView::paintDensity(QPainter& p)
+{
+    const QRect lanes = lanesRect();
+    m_columns = std::max(1, lanes.width());
+    m_cells.assign(cellIndex(m_rows, 0), {0, 0, 0, 0});
+    // Row by row (a counting sort of the visible attempts by row): the events come in
+    // time order from every row at once, and their writes missed the cache on each one.
+    m_rowStarts.assign(static_cast<std::size_t>(m_rows) + 1, 0);
+    m_visibleRows.resize(m_visible.size());
+    for (std::size_t i = 0; i < m_visible.size(); ++i) {
+        const int row = rowOf(m_events.at(m_visible[i]));
+        m_visibleRows[i] = row;
+        if (row < m_rows)
+            ++m_rowStarts[static_cast<std::size_t>(row) + 1];
+    }
+    for (int row = 0; row < m_rows; ++row)
+        m_rowStarts[static_cast<std::size_t>(row) + 1] += m_rowStarts[static_cast<std::size_t>(row)];
+    m_byRow.resize(m_rowStarts.back());
+    for (std::size_t i = 0; i < m_visible.size(); ++i)
+        if (const int row = m_visibleRows[i]; row < m_rows)
+            m_byRow[m_rowStarts[static_cast<std::size_t>(row)]++] = m_visible[i];
+    // m_rowStarts[row] is now where row + 1 begins.
+    std::size_t next = 0;
+    for (int row = 0; row < m_rows; ++row) {
+        for (; next < m_rowStarts[static_cast<std::size_t>(row)]; ++next) {
+            const AttemptEvent& e = m_events.at(m_byRow[next]);
+            if (e.started > e.taken)
+                accumulate(row, e.taken, e.started, TimelinePhase::TokenWait);
+            accumulate(row, e.started, e.ended, phaseOf(e.end));
+        }
+    }
+    const int height = m_rows * m_rowHeight;
+    if (m_image.size() != QSize(m_columns, height))
+        m_image = QImage(m_columns, std::max(1, height), QImage::Format_RGB32);
+    const QColor bg = palette().color(QPalette::Base);
+    const std::array<float, 3> base{static_cast<float>(bg.redF()), static_cast<float>(bg.greenF()),
+                                    static_cast<float>(bg.blueF())};
+    for (int row = 0; row < m_rows; ++row) {
+        std::array<double, 4> running{0, 0, 0, 0}; // in doubles: hundreds of +/- terms a row
+        std::array<float, 4>* cells = &m_cells[cellIndex(row, 0)];
+        auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(row * m_rowHeight));
+        for (int column = 0; column < m_columns; ++column) {
+            std::array<float, 4>& cell = cells[column];
+            for (std::size_t k = 0; k < 4; ++k) {
+                running[k] += cell[k];
+                cell[k] = static_cast<float>(running[k]); // the cell's value from now on
+            }
+            // The phases' mean colour over the background, as much as the cell is filled.
+            const float share = std::clamp(cell[3], 0.0f, 1.0f);
+            std::array<float, 3> rgb = base;
+            if (cell[3] > 1e-6f) {
+                const float scale = cell[3] > 1 ? 1 / cell[3] : 1; // the mean colour x share
+                for (std::size_t k = 0; k < 3; ++k)
+                    rgb[k] = base[k] * (1 - share) + cell[k] * scale;
+            }
+            line[column] = qRgb(static_cast<int>(rgb[0] * 255 + 0.5f), static_cast<int>(rgb[1] * 255 + 0.5f),
+                                static_cast<int>(rgb[2] * 255 + 0.5f));
+        }
+        for (int y = 1; y < m_rowHeight; ++y)
+            std::copy(line, line + m_columns,
+                      reinterpret_cast<QRgb*>(m_image.scanLine(row * m_rowHeight + y)));
+    }
+    p.drawImage(lanes.topLeft(), m_image, QRect(0, 0, m_columns, std::min(height, lanes.height())));
+}
+
+void TimelineView::paintNotHeld(QPainter& p)
+{
+    if (!m_events.dropped() || m_events.coveredFrom() <= visibleFrom())
+        return;
+    const QRect lanes = lanesRect();
+    const int x = static_cast<int>(std::lround(std::min<double>(xOf(m_events.coveredFrom()), lanes.width())));
+    const QRect gone(lanes.left(), lanes.top(), x, lanes.height());
+    QColor shade = palette().color(QPalette::Window);
+    shade.setAlpha(220);
+    p.fillRect(gone, shade);
+    p.fillRect(gone, QBrush(palette().color(QPalette::Mid), Qt::BDiagPattern));
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(gone.adjusted(kMargin, kMargin, -kMargin, -kMargin), Qt::AlignCenter | Qt::TextWordWrap,
+               tr("Older attempts are not kept: the view holds the last %1.")
+                   .arg(QLocale().toString(static_cast<qulonglong>(m_events.capacity()))));
+}
+
+void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
+{
+    const QRect lanes = lanesRect();
+    p.save();
+    p.setClipRect(lanes);
+    p.setRenderHint(QPainter::Antialiasing, false);
+    for (std::size_t i = 0; i < m_events.size(); ++i) {
+        const AttemptEvent& e = m_events.at(i);
+        if (e.jobId != jobId || rowOf(e) < 0 || rowOf(e) >= m_rows)
+            continue;
+        const QRect row = rowRect(rowOf(e));
+        const int y = row.center().y();
+        const auto x = [&](Nanos t) { return lanes.left() + static_cast<int>(std::lround(xOf(t))); };
+        // The bar outlined, the queue wait as a thin line up to it with a tick where it began.
+        const auto [x0, x1] = barColumns(e.taken, e.ended);
+        p.setPen(QPen(palette().color(QPalette::Text), 1));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(QRect(lanes.left() + x0 - 1, row.top(), x1 - x0 + 2, row.height() - 1));
+        // Each line on a halo of the background, so that it reads over bars of any colour.
+        const auto segment = [&](Nanos from, Nanos to, const QColor& colour, Qt::PenStyle style) {
+            p.setPen(QPen(palette().color(QPalette::Base), 4));
+            p.drawLine(x(from), y, x(to), y);
+            p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
+            p.setPen(QPen(colour, 2, style));
+            p.drawLine(x(from), y, x(to), y);
+            p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
+        };
+        if (e.attempt == 1 && e.submitted > e.planned)
+            segment(e.planned, e.submitted, omissionColor(), Qt::DashLine);
+        if (e.taken > e.enqueued)
+            segment(e.enqueued, e.taken, queueWaitColor(), Qt::SolidLine);
+    }
+    p.restore();
+}
+
+const AttemptEvent* TimelineView::selectedEvent() const
+{
+    // Its latest attempt held: the ring is in the order attempts ended.
+    for (std::size_t i = m_events.size(); i-- > 0;)
+        if (m_events.at(i).jobId == m_selected)
+            return &m_events.at(i);
+    return nullptr;
+}
+
+void TimelineView::paintSelection(QPainter& p)
+{
+    // The clicked job's times stay in a box in a corner of the lanes, away from its bar.
+    const AttemptEvent* e = m_selected != 0 ? selectedEvent() : nullptr;
+    if (!e)
+        return;
+    const QRect lanes = lanesRect();
+    const QString text = describe(*e);
+    const QRect inner = fontMetrics().boundingRect(QRect(0, 0, 10000, 10000), 0, text);
+    QRect box(0, 0, inner.width() + 2 * kMargin + 2, inner.height() + 2 * kMargin);
+    const int below = lanes.top() + m_rows * m_rowHeight + kMargin;
+    if (below + box.height() <= lanes.bottom()) {
+        // Under the lanes, by the bar.
+        const int x = lanes.left() + static_cast<int>(std::lround(xOf(e->taken))) - box.width() / 2;
+        box.moveTopLeft(
+            QPoint(std::clamp(x, lanes.left() + kMargin, lanes.right() - kMargin - box.width()), below));
+    } else {
+        const bool barOnTheRight = xOf(e->taken) > lanes.width() / 2.0;
+        box.moveTopLeft(barOnTheRight ? QPoint(lanes.left() + kMargin, lanes.top() + kMargin)
+                                      : QPoint(lanes.right() - kMargin - box.width(), lanes.top() + kMargin));
+    }
+    QColor fill = palette().color(QPalette::ToolTipBase);
+    fill.setAlpha(235);
+    p.fillRect(box, fill);
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawRect(box.adjusted(0, 0, -1, -1));
+    p.setPen(palette().color(QPalette::ToolTipText));
+    p.drawText(box.adjusted(kMargin + 1, kMargin, -kMargin, -kMargin), 0, text);
+}
+
+void TimelineView::paintLaneLabels(QPainter& p)
+{
+    const QRect lanes = lanesRect();
+    const QFontMetrics fm = fontMetrics();
+    p.setPen(palette().color(QPalette::Text));
+    // A label every few rows, so that they never overlap: the first worker of the row.
+    const int every = std::max(1, (fm.height() + m_rowHeight - 1) / std::max(1, m_rowHeight));
+    const int step = every == 1 ? 1 : (every <= 2 ? 2 : (every <= 5 ? 5 : ((every + 9) / 10) * 10));
+    const QLocale locale;
+    for (int row = 0; row < m_rows; row += step) {
+        const QRect r = rowRect(row);
+        const QRect label(kMargin, r.top() + (m_rowHeight - fm.height()) / 2, lanes.left() - 2 * kMargin,
+                          fm.height());
+        if (label.bottom() > lanes.bottom())
+            break;
+        p.drawText(label, Qt::AlignRight | Qt::AlignVCenter,
+                   locale.toString(static_cast<qlonglong>(row) * m_perRow));
+    }
+}
+
+void TimelineView::setRecordReader(RecordReader reader)
+{
+    m_recordReader = std::move(reader);
+    m_depthFor = {};
+    update();
+}
+
+void TimelineView::takeQueueDepth(const IntervalRecord& record)
+{
+    readQueueDepth(record);
+    update();
+}
+
+void TimelineView::readQueueDepth(const IntervalRecord& record)
+{
+    m_depthFor = {visibleFrom(), visibleTo(), lanesRect().width(),
+                  static_cast<std::int64_t>(record.appended())};
+    const int columns = std::max(1, lanesRect().width());
+    m_depth.assign(static_cast<std::size_t>(columns), -1);
+    m_depthRowNs = record.rowWidthNs();
+    const std::span<const Sample> rows = record.rows();
+    const Nanos from = visibleFrom();
+    const Nanos to = visibleTo();
+    const double columnNs = static_cast<double>(m_span) / columns;
+    // Each row holds the depth at its end over its interval, as the charts draw it.
+    auto it =
+        std::partition_point(rows.begin(), rows.end(), [from](const Sample& s) { return s.runNs <= from; });
+    for (; it != rows.end(); ++it) {
+        const Nanos start = it->runNs - it->intervalNs;
+        if (start >= to)
+            break;
+        const int c0 = std::max(0, static_cast<int>(static_cast<double>(start - from) / columnNs));
+        const int c1 = std::min(
+            columns - 1, static_cast<int>(std::ceil(static_cast<double>(it->runNs - from) / columnNs)) - 1);
+        for (int c = c0; c <= c1; ++c)
+            m_depth[static_cast<std::size_t>(c)] =
+                std::max(m_depth[static_cast<std::size_t>(c)], it->queueDepth);
+    }
+}
+
+void TimelineView::paintStrip(QPainter& p)
+{
+    const QRect strip = stripRect();
+    p.fillRect(strip, palette().color(QPalette::Base));
+    paintGrid(p, strip);
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawRect(strip.adjusted(0, 0, -1, -1));
+    // Inside the frame: a column's bar is its depth over the peak in view.
+    const QRect inner = strip.adjusted(0, 1, 0, -1);
+    const std::int64_t top = m_depth.empty() ? 0 : *std::max_element(m_depth.begin(), m_depth.end());
+    if (top > 0) {
+        const int columns = std::min(static_cast<int>(m_depth.size()), inner.width());
+        for (int c = 0; c < columns; ++c) {
+            const std::int64_t d = m_depth[static_cast<std::size_t>(c)];
+            if (d <= 0)
+                continue;
+            const int h = std::max(1, static_cast<int>(std::lround(static_cast<double>(d) * inner.height() /
+                                                                   static_cast<double>(top))));
+            p.fillRect(QRect(inner.left() + c, inner.bottom() - h + 1, 1, h), depthColor());
+        }
+    }
+    // Its scale in the gutter, where it hides no bar: the peak in view and the record's step.
+    p.setPen(palette().color(QPalette::Text));
+    const QFontMetrics fm = fontMetrics();
+    const QRect gutter(kMargin, strip.top(), strip.left() - 2 * kMargin, strip.height());
+    const QStringList lines{
+        tr("queue"),
+        fm.elidedText(QLocale().toString(static_cast<qlonglong>(top)), Qt::ElideRight, gutter.width()),
+        fm.elidedText(tr("per %1").arg(QStringLiteral("%1 s").arg(toSeconds(m_depthRowNs), 0, 'g', 2)),
+                      Qt::ElideRight, gutter.width())};
+    p.drawText(gutter, Qt::AlignRight | Qt::AlignTop, lines.join(QLatin1Char('\n')));
+}
+
+Nanos TimelineView::tickStep() const
+{
+    const int labelWidth = fontMetrics().horizontalAdvance(QStringLiteral("0000.000 s")) + 12;
+    return niceStep(static_cast<double>(m_span) * labelWidth /
+                    static_cast<double>(std::max(1, lanesRect().width())));
+}
+
+void TimelineView::paintGrid(QPainter& p, const QRect& area)
+{
+    QColor grid = palette().color(QPalette::Mid);
+    grid.setAlpha(90);
+    p.setPen(grid);
+    const Nanos step = tickStep();
+    for (Nanos t = (visibleFrom() + step - 1) / step * step; t <= visibleTo(); t += step) {
+        const int x = lanesRect().left() + static_cast<int>(std::lround(xOf(t)));
+        p.drawLine(x, area.top(), x, area.bottom());
+    }
+}
+
+void TimelineView::paintAxis(QPainter& p)
+{
+    const QRect lanes = lanesRect();
+    const QRect strip = stripRect();
+    const QFontMetrics fm = fontMetrics();
+    const Nanos step = tickStep();
+    p.setPen(palette().color(QPalette::Text));
+    for (Nanos t = (visibleFrom() + step - 1) / step * step; t <= visibleTo(); t += step) {
+        const int x = lanes.left() + static_cast<int>(std::lround(xOf(t)));
+        p.drawLine(x, strip.bottom() + 1, x, strip.bottom() + 3);
+        const QString text = tickText(t, step);
+        const int w = fm.horizontalAdvance(text);
+        p.drawText(QRect(std::min(x - w / 2, lanes.right() - w), strip.bottom() + kGap, w, fm.height()),
+                   Qt::AlignCenter, text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TimelinePanel
+
+TimelinePanel::TimelinePanel(std::size_t capacity, QWidget* parent) : QWidget(parent)
+{
+    m_view = new TimelineView(capacity);
+    const auto button = [this](const QString& text, const QString& tip) {
+        auto* b = new QToolButton;
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setAutoRaise(true);
+        return b;
+    };
+    m_follow = button(tr("Follow"), tr("Follow the live run (off: the view stays where it is; dragging, "
+                                       "scrolling or the scroll bar turn it off)"));
+    m_follow->setCheckable(true);
+    m_follow->setChecked(true);
+    QToolButton* in =
+        button(tr("Zoom in"), tr("Show half the time (the mouse wheel zooms around the pointer)"));
+    QToolButton* out = button(tr("Zoom out"), tr("Show twice the time"));
+    QToolButton* whole = button(tr("Whole run"), tr("From the run's start to now, following it"));
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("timelineStatus"));
+    m_status->setWordWrap(true);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_scroll = new QScrollBar(Qt::Horizontal);
+    m_scroll->setToolTip(
+        tr("Scroll through the run (the view stops following it; at the end it follows again)"));
+
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    for (QToolButton* b : {m_follow, in, out, whole})
+        bar->addWidget(b);
+    bar->addWidget(m_status, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(2);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_scroll);
+
+    connect(m_follow, &QToolButton::toggled, m_view, [this](bool on) {
+        if (!m_syncing)
+            m_view->setFollowing(on);
+    });
+    connect(in, &QToolButton::clicked, m_view, [this] { m_view->zoomBy(0.5); });
+    connect(out, &QToolButton::clicked, m_view, [this] { m_view->zoomBy(2.0); });
+    connect(whole, &QToolButton::clicked, m_view, &TimelineView::showWholeRun);
+    connect(m_view, &TimelineView::viewChanged, this, &TimelinePanel::sync);
+    connect(m_scroll, &QScrollBar::valueChanged, this, [this](int value) {
+        if (m_syncing)
+            return;
+        if (value >= m_scroll->maximum()) {
+            m_view->setFollowing(true);
+            return;
+        }
+        const Nanos from = static_cast<Nanos>(value) * kMilli;
+        m_view->setVisibleRange(from, from + m_view->span());
+    });
+    sync();
+}
+
+void TimelinePanel::refresh(Nanos now, int workers)
+{
+    m_view->refresh(now, workers); // emits viewChanged: sync()
+}
+
+void TimelinePanel::sync()
+{
+    m_syncing = true;
+    const TimelineView* v = m_view;
+    const Nanos last = std::max(v->now(), v->visibleTo());
+    m_scroll->setRange(0, static_cast<int>(std::max<Nanos>(0, last - v->span()) / kMilli));
+    m_scroll->setPageStep(static_cast<int>(std::max<Nanos>(1, v->span() / kMilli)));
+    m_scroll->setSingleStep(std::max(1, m_scroll->pageStep() / 10));
+    m_scroll->setValue(static_cast<int>(v->visibleFrom() / kMilli));
+    m_follow->setChecked(v->isFollowing());
+    const QLocale locale;
+    const TimelineEvents& events = v->events();
+    QString text = tr("Keeps the last %1 attempts (%2 MB); %3 read")
+                       .arg(locale.toString(static_cast<qulonglong>(events.capacity())))
+                       .arg(static_cast<double>(events.capacity() * sizeof(AttemptEvent)) / 1e6, 0, 'f', 1)
+                       .arg(locale.toString(static_cast<qulonglong>(events.seen())));
+    if (v->workersPerRow() > 1)
+        text += tr(" \u00b7 1 row = %1 workers").arg(locale.toString(v->workersPerRow()));
+    if (!v->drawsBars())
+        text += tr(" \u00b7 bars merged: more attempts than pixels");
+    m_status->setText(text);
+    m_syncing = false;
+}
+
+} // namespace poollab
