@@ -637,6 +637,7 @@ QString readSweepAndTarget(const Flags& flags, CommandLine& cl)
             return QStringLiteral("--sweep: ") + QString::fromStdString(why);
         for (double v : sweep.values) {
             Scenario at = cl.scenario;
+            at.timeMode = TimeMode::Virtual; // as the experiment runs it: up to 100000 workers
             applySweepValue(*sweep.field, v, at);
             if (const QString bad = validateScenario(at); !bad.isEmpty())
                 return QStringLiteral("--sweep: at %1=%2: %3")

@@ -63,6 +63,9 @@ private slots:
         QCOMPARE(QLatin1String(sweep.sweep->field->key), QLatin1String("queue_capacity"));
         // An experiment runs in virtual time whatever the scenario says.
         QCOMPARE(static_cast<int>(sweep.scenario.timeMode), static_cast<int>(TimeMode::Virtual));
+        // Virtual time's limits, not real threads' (4096), even without --time virtual.
+        const CommandLine many = parse("--sweep workers=100,5000");
+        QVERIFY2(many.action == CommandLine::Action::Headless, qPrintable(many.error));
         const CommandLine replications = parse("--replications 7 --warmup 2m");
         QCOMPARE(replications.replications, 7);
         QCOMPARE(replications.warmup, 120 * kSecond);
