@@ -53,6 +53,7 @@ namespace {
 constexpr int kPollMs = 100;
 constexpr int kProgressSteps = 1000;
 constexpr int kImageMargin = 10;
+constexpr int kLeastReplications = 2; // as --replications: an interval needs two
 
 // The fields a sweep can take: those the command line's parser accepts (numeric ones),
 // asked of parseSweep itself with the field's default so the two cannot differ.
@@ -245,10 +246,12 @@ QWidget* ExperimentView::createInputs()
 
     m_replications = new QSpinBox;
     m_replications->setObjectName(QStringLiteral("replications"));
-    m_replications->setRange(2, 1000);
+    m_replications->setRange(kLeastReplications, kMaxReplications);
     m_replications->setValue(10);
     m_replications->setToolTip(tr("Runs per value, with seeds seed, seed+1, … (the same at every value: "
-                                  "differences between values are not seed noise). From 2 to 1000."));
+                                  "differences between values are not seed noise). From %1 to %2.")
+                                   .arg(kLeastReplications)
+                                   .arg(kMaxReplications));
     m_warmup = new QLineEdit(QStringLiteral("0s"));
     m_warmup->setObjectName(QStringLiteral("warmup"));
     m_warmup->setToolTip(tr("Latencies of jobs that arrive before this are left out (the pool starts "
@@ -296,7 +299,7 @@ QWidget* ExperimentView::createInputs()
     m_cancelButton->setObjectName(QStringLiteral("cancelExperiment"));
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("experimentProgress"));
-    m_progress->setRange(0, kProgressSteps);
+    m_progress->setMaximum(kProgressSteps); // from 0
     m_progress->setTextVisible(true);
     m_progress->setFormat(tr("Not run yet"));
     m_progress->setValue(0);
