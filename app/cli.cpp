@@ -250,6 +250,8 @@ Section experimentSection()
                             "meets it, or says that none does (exit status 0). Measures: %1. Times take a "
                             "unit (us, ms, s, m, h); shares a % or a fraction.")
                  .arg(measureList()))}};
+}
+
 // The headless outputs' options; o makes an OptionDef (see sections()).
 template <typename MakeOption> Section outputSection(const MakeOption& o)
 {
