@@ -32,6 +32,8 @@ bool isShare(const ExperimentMeasure& m)
 // The number alone, in the unit formatMeasure names (a share as a percentage).
 QString bare(const ExperimentMeasure& m, double v)
 {
+    if (!std::isfinite(v))
+        return QStringLiteral("n/a"); // not observed (see Estimate::unobserved)
     const double shown = isShare(m) ? v * 100 : v;
     return number(shown, decimalsFor(shown));
 }
@@ -53,6 +55,8 @@ QString formatLimit(const ExperimentMeasure& m, double limit)
 
 QString withInterval(const ExperimentMeasure& m, const Estimate& e)
 {
+    if (!e.known())
+        return QStringLiteral("not observed");
     return formatMeasure(m, e.mean) + QStringLiteral(" [") + bare(m, e.ci95.low) + QStringLiteral(", ") +
            bare(m, e.ci95.high) + QLatin1Char(']');
 }
@@ -62,9 +66,16 @@ std::size_t indexOf(const ExperimentMeasure* m)
     return static_cast<std::size_t>(m - experimentMeasures().data());
 }
 
+// The swept field as a noun the answer sentence can take: "worker count", "rate",
+// "backoff base", "max attempts setting".
 QString fieldWords(const ScenarioField& f)
 {
-    return QString::fromUtf8(f.label).toLower();
+    QString words = QString::fromUtf8(f.label).toLower();
+    if (f.type != FieldType::Integer || !words.endsWith(QLatin1Char('s')))
+        return words;
+    if (!words.contains(QLatin1Char(' ')))
+        return words.chopped(1) + QStringLiteral(" count"); // "workers": "worker count"
+    return words + QStringLiteral(" setting");
 }
 
 QString header(const ExperimentSpec& spec, const ExperimentResult& result, const QString& name)
@@ -100,12 +111,13 @@ QString pointTable(const ExperimentPoint& p)
         const Estimate& e = p.estimates[i];
         t << "  " << QString::fromLatin1(m.key).leftJustified(14) << unitOf(m).leftJustified(8)
           << bare(m, e.mean).rightJustified(10) << "   "
-          << QString(QLatin1Char('[') + bare(m, e.ci95.low) + QStringLiteral(", ") + bare(m, e.ci95.high) +
-                     QLatin1Char(']'))
+          << (e.known() ? QString(QLatin1Char('[') + bare(m, e.ci95.low) + QStringLiteral(", ") +
+                                  bare(m, e.ci95.high) + QLatin1Char(']'))
+                        : QStringLiteral("(not observed)"))
                  .leftJustified(24);
         if (p.theory.applies && m.predicted) {
             if (const auto v = m.predicted(p.theory.metrics))
-                t << bare(m, *v) << (e.ci95.contains(*v) ? "  inside" : "  outside");
+                t << bare(m, *v) << (!e.known() ? "" : e.ci95.contains(*v) ? "  inside" : "  outside");
         }
         t << "\n";
     }
@@ -139,8 +151,9 @@ QString sweepTable(const ExperimentSpec& spec, const ExperimentResult& result)
         const QString mark = result.answer && *result.answer == p ? QStringLiteral("  <- answer") : QString();
         t << "  "
           << QString::fromStdString(formatSweepValue(*spec.sweep->field, point.value)).leftJustified(16)
-          << QString(bare(*main, e.mean) + QStringLiteral(" [") + bare(*main, e.ci95.low) +
-                     QStringLiteral(", ") + bare(*main, e.ci95.high) + QLatin1Char(']'))
+          << (e.known() ? QString(bare(*main, e.mean) + QStringLiteral(" [") + bare(*main, e.ci95.low) +
+                                  QStringLiteral(", ") + bare(*main, e.ci95.high) + QLatin1Char(']'))
+                        : QStringLiteral("n/a (not observed)"))
                  .leftJustified(34)
           << theory.leftJustified(12)
           << bare(*throughput, point.estimates[indexOf(throughput)].mean).rightJustified(10)
@@ -181,24 +194,34 @@ QString answerSentence(const ExperimentSpec& spec, const ExperimentResult& resul
     const std::size_t index = indexOf(&m);
     if (result.answer) {
         const ExperimentPoint& p = result.points[*result.answer];
-        return QStringLiteral("The smallest %1 whose %2 stays %3 %4 (95 % interval) is %5: %6.")
+        return QStringLiteral("The smallest %1 whose %2 stays %3 %4 (whole 95 % interval) is %5: %6.")
             .arg(fieldWords(f), label, side, limit, QString::fromStdString(formatSweepValue(f, p.value)),
                  withInterval(m, p.estimates[index]));
     }
-    // The point whose interval came closest to meeting it.
+    // The point whose interval came closest to meeting it (one with an estimate first).
     std::size_t best = 0;
     for (std::size_t p = 1; p < result.points.size(); ++p) {
-        const Interval95& a = result.points[p].estimates[index].ci95;
-        const Interval95& b = result.points[best].estimates[index].ci95;
-        if (target.below ? a.high < b.high : a.low > b.low)
+        const Estimate& a = result.points[p].estimates[index];
+        const Estimate& b = result.points[best].estimates[index];
+        if (a.known() && (!b.known() || (target.below ? a.ci95.high < b.ci95.high : a.ci95.low > b.ci95.low)))
             best = p;
     }
-    return QStringLiteral(
-               "No %1 from %2 to %3 keeps the %4 %5 %6 (95 % interval); the closest, %7, gives %8.")
+    const QString closest = QString::fromStdString(formatSweepValue(f, result.points[best].value));
+    const QString closestText = withInterval(m, result.points[best].estimates[index]);
+    // "the closest, 38, gives not observed" says nothing: no value has an estimate.
+    const QString closestPart = result.points[best].estimates[index].known()
+                                    ? QStringLiteral("the closest, %1, gives %2").arg(closest, closestText)
+                                    : QStringLiteral("no value observed the %1 (see the warning)").arg(label);
+    if (result.cancelled) // the values after the interrupt were never run
+        return QStringLiteral("Interrupted: none of the %1 value%2 that finished keeps the %3 %4 %5 (whole "
+                              "95 % interval); %6.")
+            .arg(QString::number(result.points.size()),
+                 result.points.size() == 1 ? QString() : QStringLiteral("s"), label, side, limit,
+                 closestPart);
+    return QStringLiteral("No %1 from %2 to %3 keeps the %4 %5 %6 (whole 95 % interval); %7.")
         .arg(fieldWords(f), QString::fromStdString(formatSweepValue(f, result.points.front().value)),
              QString::fromStdString(formatSweepValue(f, result.points.back().value)), label, side, limit,
-             QString::fromStdString(formatSweepValue(f, result.points[best].value)),
-             withInterval(m, result.points[best].estimates[index]));
+             closestPart);
 }
 
 } // namespace poollab

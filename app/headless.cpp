@@ -158,7 +158,12 @@ QString humanSummary(const RunSummary& r, const QString& name, const TheoryCompa
     if (!name.isEmpty())
         t << " \"" << name << "\"";
     t << " (" << QString::fromStdString(r.timeMode) << " time): " << r.workers << " workers, queue "
-      << r.queueCapacity << " (" << QString::fromUtf8(toString(r.overflow).data()) << ")\n";
+      << r.queueCapacity << " (" << QString::fromUtf8(toString(r.overflow).data()) << ")";
+    // As the experiment's header: the latencies and rates below leave the warm-up out.
+    if (r.warmupS > 0)
+        t << ", warm-up "
+          << QString::fromStdString(formatDuration(static_cast<Nanos>(std::llround(r.warmupS * 1e9))));
+    t << "\n";
     t << "  elapsed      " << fmt(r.elapsedS, 3) << " s\n";
     t << "  submitted    " << c.submitted << "\n";
     t << "  succeeded    " << c.succeeded << "\n";
@@ -835,16 +840,8 @@ int reportExperiment(const CommandLine& cl, const ExperimentSpec& spec, const Ex
             code = kExitFailure;
         }
     }
-    if (spec.warmup > 0) {
-        for (const ExperimentPoint& p : result.points) {
-            if (p.mean.total.count == 0) {
-                err << "poollab: warning: the runs ended before the warm-up ("
-                    << QString::fromStdString(formatDuration(spec.warmup))
-                    << "): no latency was observed; use a shorter --warmup or more --jobs\n";
-                break;
-            }
-        }
-    }
+    if (const std::string warning = unobservedWarning(spec, result); !warning.empty())
+        err << "poollab: warning: " << QString::fromStdString(warning) << "\n";
     const QString sentence = answerSentence(spec, result);
     QByteArray toStdout;
     if (isStdoutName(cl.summaryJsonPath))

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -35,32 +37,59 @@ std::optional<double> mmcWaitQuantileMs(const QueueMetrics& m, double q)
     return finite(std::log(m.probWait / (1 - q)) / drain * 1000);
 }
 
+// Whether a replication observed anything for a measure (see RunSummary::windowEmpty):
+// a latency needs a job that arrived after the warm-up; a rate needs a window after it.
+bool waitSeen(const RunSummary& r)
+{
+    return r.wait.count > 0;
+}
+bool totalSeen(const RunSummary& r)
+{
+    return r.total.count > 0;
+}
+bool serviceSeen(const RunSummary& r)
+{
+    return r.service.count > 0;
+}
+bool windowSeen(const RunSummary& r)
+{
+    return !r.windowEmpty;
+}
+bool arrivalsSeen(const RunSummary& r)
+{
+    return !r.windowEmpty && r.windowSubmitted > 0;
+}
+bool always(const RunSummary&)
+{
+    return true;
+}
+
 // clang-format off
 const ExperimentMeasure kMeasures[] = {
     {"wait.mean", "mean wait", "ms", [](const RunSummary& r) { return r.wait.mean; },
-     [](const QueueMetrics& m) { return finite(m.meanWait * 1000); }},
+     [](const QueueMetrics& m) { return finite(m.meanWait * 1000); }, waitSeen},
     {"wait.p50", "median wait", "ms", [](const RunSummary& r) { return r.wait.p50; },
-     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.50); }},
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.50); }, waitSeen},
     {"wait.p95", "p95 wait", "ms", [](const RunSummary& r) { return r.wait.p95; },
-     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.95); }},
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.95); }, waitSeen},
     {"wait.p99", "p99 wait", "ms", [](const RunSummary& r) { return r.wait.p99; },
-     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.99); }},
+     [](const QueueMetrics& m) { return mmcWaitQuantileMs(m, 0.99); }, waitSeen},
     {"wait.prob", "share that waited", "", [](const RunSummary& r) { return r.probWait; },
-     [](const QueueMetrics& m) { return finite(m.probWait); }},
+     [](const QueueMetrics& m) { return finite(m.probWait); }, arrivalsSeen},
     {"total.mean", "mean response", "ms", [](const RunSummary& r) { return r.total.mean; },
-     [](const QueueMetrics& m) { return finite(m.meanResponse * 1000); }},
-    {"total.p50", "median response", "ms", [](const RunSummary& r) { return r.total.p50; }, nullptr},
-    {"total.p95", "p95 response", "ms", [](const RunSummary& r) { return r.total.p95; }, nullptr},
-    {"total.p99", "p99 response", "ms", [](const RunSummary& r) { return r.total.p99; }, nullptr},
+     [](const QueueMetrics& m) { return finite(m.meanResponse * 1000); }, totalSeen},
+    {"total.p50", "median response", "ms", [](const RunSummary& r) { return r.total.p50; }, nullptr, totalSeen},
+    {"total.p95", "p95 response", "ms", [](const RunSummary& r) { return r.total.p95; }, nullptr, totalSeen},
+    {"total.p99", "p99 response", "ms", [](const RunSummary& r) { return r.total.p99; }, nullptr, totalSeen},
     {"service.mean", "mean service", "ms", [](const RunSummary& r) { return r.service.mean; },
-     [](const QueueMetrics& m) { return m.mu > 0 ? std::optional<double>(1000 / m.mu) : std::nullopt; }},
+     [](const QueueMetrics& m) { return m.mu > 0 ? std::optional<double>(1000 / m.mu) : std::nullopt; }, serviceSeen},
     {"throughput", "throughput", "jobs/s", [](const RunSummary& r) { return r.throughputPerS; },
-     [](const QueueMetrics& m) { return finite(m.throughput); }},
+     [](const QueueMetrics& m) { return finite(m.throughput); }, windowSeen},
     {"utilization", "utilization", "", [](const RunSummary& r) { return r.utilization; },
-     [](const QueueMetrics& m) { return finite(m.utilization); }},
+     [](const QueueMetrics& m) { return finite(m.utilization); }, windowSeen},
     {"loss", "loss", "", [](const RunSummary& r) { return r.lossFraction; },
-     [](const QueueMetrics& m) { return finite(m.blocking); }},
-    {"elapsed", "run time", "s", [](const RunSummary& r) { return r.elapsedS; }, nullptr},
+     [](const QueueMetrics& m) { return finite(m.blocking); }, arrivalsSeen},
+    {"elapsed", "run time", "s", [](const RunSummary& r) { return r.elapsedS; }, nullptr, always},
 };
 // clang-format on
 
@@ -123,7 +152,8 @@ bool parseLimit(const ExperimentMeasure& m, std::string_view text, double& limit
         return false;
     }
     if (unit == "ms" || unit == "s") {
-        const auto ns = parseDuration(text);
+        // "100 ms" as "100ms": a space before the unit is allowed for every measure.
+        const auto ns = parseDuration(std::string(numberText) + std::string(suffix));
         if (!ns) {
             error = std::string(m.key) + " is a time: " + quote(text) +
                     " needs a unit, one of us, ms, s, m, h (e.g. " + m.key + "<100ms)";
@@ -397,15 +427,17 @@ RunSummary meanSummary(const std::vector<RunSummary>& runs)
     return m;
 }
 
-// One replication on the calling thread's watch: false if cancelled first.
-bool runReplication(const Scenario& scenario, Nanos warmup, const std::atomic<bool>* cancel, RunSummary& out)
+// One replication on the calling thread's watch: false if cancelled (or stopped, when
+// another thread failed) first.
+bool runReplication(const Scenario& scenario, Nanos warmup, const std::atomic<bool>* cancel,
+                    const std::atomic<bool>& stop, RunSummary& out)
 {
     VirtualEngine engine(scenario);
     engine.setWarmup(warmup);
     engine.start();
     // A cancel is looked at every 20 ms; a run usually ends long before.
     while (!engine.waitFinished(20 * kMilli)) {
-        if (cancel && cancel->load(std::memory_order_relaxed)) {
+        if ((cancel && cancel->load(std::memory_order_relaxed)) || stop.load(std::memory_order_relaxed)) {
             engine.cancel();
             return false;
         }
@@ -423,9 +455,19 @@ void finishPoint(ExperimentPoint& p)
     p.estimates.clear();
     std::vector<double> values(p.runs.size());
     for (const ExperimentMeasure& m : kMeasures) {
-        for (std::size_t i = 0; i < p.runs.size(); ++i)
+        int unobserved = 0;
+        for (std::size_t i = 0; i < p.runs.size(); ++i) {
             values[i] = m.measured(p.runs[i]);
-        p.estimates.push_back(estimate(values));
+            unobserved += m.observed(p.runs[i]) ? 0 : 1;
+        }
+        // A replication that saw nothing has no value, not 0: the point has no estimate
+        // (null in the JSON, empty in the CSV) and never meets a target.
+        Estimate e = estimate(values);
+        if (unobserved) {
+            const double none = std::numeric_limits<double>::quiet_NaN();
+            e = {none, {none, none}, unobserved};
+        }
+        p.estimates.push_back(e);
     }
     p.theory = predict(p.scenario);
 }
@@ -611,21 +653,36 @@ ExperimentResult runExperiment(const ExperimentSpec& spec, const std::function<v
     std::atomic<int> next{0};
     std::atomic<int> finished{0};
     std::mutex progressMutex; // progress(done, total) arrives in order
-    const auto work = [&] {
+    // An exception on a pool thread would end the program (std::terminate): the first
+    // one is kept, every thread stops, and it is rethrown here after the join.
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    const auto runTasks = [&] {
         for (int task = next++; task < total; task = next++) {
-            if (cancel && cancel->load(std::memory_order_relaxed))
+            if ((cancel && cancel->load(std::memory_order_relaxed)) || stop.load(std::memory_order_relaxed))
                 return;
             ExperimentPoint& point = points[static_cast<std::size_t>(task / replications)];
             const auto r = static_cast<std::size_t>(task % replications);
             Scenario sc = point.scenario;
             sc.seed = point.seeds[r];
-            if (!runReplication(sc, spec.warmup, cancel, point.runs[r]))
+            if (!runReplication(sc, spec.warmup, cancel, stop, point.runs[r]))
                 return;
             done[static_cast<std::size_t>(task)] = 1;
             if (progress) {
                 std::lock_guard lock(progressMutex);
                 progress(++finished, total);
             }
+        }
+    };
+    const auto work = [&] {
+        try {
+            runTasks();
+        } catch (...) {
+            std::lock_guard lock(failureMutex);
+            if (!failure)
+                failure = std::current_exception();
+            stop.store(true);
         }
     };
     int threads = spec.threads > 0 ? spec.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -636,6 +693,8 @@ ExperimentResult runExperiment(const ExperimentSpec& spec, const std::function<v
             pool.emplace_back(work);
         work();
     }
+    if (failure)
+        std::rethrow_exception(failure);
 
     // Only whole points, and only the first ones: a later point without an earlier
     // one cannot be "the smallest value that meets the target".
@@ -658,6 +717,49 @@ ExperimentResult runExperiment(const ExperimentSpec& spec, const std::function<v
         }
     }
     return result;
+}
+
+std::string unobservedWarning(const ExperimentSpec& spec, const ExperimentResult& result)
+{
+    int endedBefore = 0;   // the run never reached the warm-up's end
+    int arrivedBefore = 0; // it did, but no job arrived after it (a burst)
+    int replications = 0;
+    std::string where;
+    int wherePoints = 0;
+    for (const ExperimentPoint& p : result.points) {
+        bool any = false;
+        for (const RunSummary& r : p.runs) {
+            ++replications;
+            if (r.windowEmpty) {
+                ++endedBefore;
+                any = true;
+            } else if (r.windowSubmitted == 0 || r.total.count == 0 || r.wait.count == 0) {
+                ++arrivedBefore;
+                any = true;
+            }
+        }
+        if (any && spec.sweep && ++wherePoints <= 6)
+            where += (where.empty() ? "" : ", ") +
+                     (wherePoints == 6 ? std::string("...") : formatSweepValue(*spec.sweep->field, p.value));
+    }
+    if (endedBefore + arrivedBefore == 0)
+        return {};
+    const std::string warmup = formatDuration(spec.warmup);
+    std::string text = std::to_string(endedBefore + arrivedBefore) + " of " + std::to_string(replications) +
+                       " replications observed nothing after the warm-up (" + warmup + ")";
+    if (spec.sweep)
+        text += " at " + std::string(spec.sweep->field->key) + " " + where;
+    text += ": ";
+    if (arrivedBefore)
+        text += "in " + std::to_string(arrivedBefore) + " every arrival was before the warm-up";
+    if (arrivedBefore && endedBefore)
+        text += ", ";
+    if (endedBefore)
+        text += "in " + std::to_string(endedBefore) + " the run ended before the warm-up";
+    text += "; those measures have no estimate there (null) and meet no target; use a shorter warm-up";
+    if (endedBefore)
+        text += " or more jobs";
+    return text;
 }
 
 } // namespace poollab

@@ -38,6 +38,9 @@ struct ExperimentMeasure
     // Queueing theory's value of the measure, in the same unit, when the formulas give
     // one (mean wait, mean response, utilization, loss, throughput); nullopt otherwise.
     std::optional<double> (*predicted)(const QueueMetrics&);
+    // False when the replication saw nothing to measure: a latency with no job arriving
+    // after the warm-up, a rate over an empty window after it.
+    bool (*observed)(const RunSummary&);
 };
 std::span<const ExperimentMeasure> experimentMeasures();
 const ExperimentMeasure* findExperimentMeasure(std::string_view key);
@@ -53,6 +56,10 @@ struct Estimate
 {
     double mean = 0;
     Interval95 ci95;
+    // Replications that observed nothing for the measure (ExperimentMeasure::observed):
+    // when any did, mean and interval are NaN (null in the JSON, empty in the CSV).
+    int unobserved = 0;
+    bool known() const { return unobserved == 0; }
 };
 // Mean and 95 % Student-t interval of the values (n >= 2; with n == 1 the interval is
 // the value itself).
@@ -65,7 +72,11 @@ struct Target
     bool below = true; // '<' (true) or '>'
     double limit = 0;  // in the measure's unit (a share for '%')
     // Met when the whole interval is on the right side of the limit.
-    bool metBy(const Estimate& e) const { return below ? e.ci95.high < limit : e.ci95.low > limit; }
+    // A point without an estimate never meets it.
+    bool metBy(const Estimate& e) const
+    {
+        return e.known() && (below ? e.ci95.high < limit : e.ci95.low > limit);
+    }
 };
 // False with a message that names the problem and what is allowed.
 bool parseTarget(std::string_view text, Target& out, std::string& error);
@@ -121,9 +132,15 @@ struct ExperimentResult
 
 // Runs every (point, replication) pair on `threads` threads; each run is one
 // single-threaded virtual engine. progress(done, total) is called from the worker
-// threads (at most once per finished run). Setting *cancel stops promptly.
+// threads (at most once per finished run). Setting *cancel stops promptly. An exception
+// from a run or from progress stops every thread and is rethrown once they are joined.
 ExperimentResult runExperiment(const ExperimentSpec& spec,
                                const std::function<void(int done, int total)>& progress = {},
                                const std::atomic<bool>* cancel = nullptr);
+
+// Empty when every replication observed every measure; else what the command line and
+// the window warn: how many replications saw nothing after the warm-up, at which
+// values, and why (every arrival was before it, or the run ended before it).
+std::string unobservedWarning(const ExperimentSpec& spec, const ExperimentResult& result);
 
 } // namespace poollab

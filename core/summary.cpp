@@ -44,6 +44,8 @@ RunSummary RunSummary::from(const Snapshot& snap, std::string timeMode)
     r.lossFraction =
         c.submitted ? static_cast<double>(c.rejected + c.dropped) / static_cast<double>(c.submitted) : 0.0;
     r.probWait = c.arrivedToBusyShare();
+    r.windowEmpty = snap.runNs <= 0;
+    r.windowSubmitted = c.submitted;
     return r;
 }
 
@@ -52,6 +54,8 @@ void applyWarmup(RunSummary& r, const Snapshot& snap, const WarmupMark& mark)
     r.warmupS = toSeconds(mark.atNs);
     const Nanos window = snap.runNs - mark.atNs;
     if (!mark.reached || window <= 0) {
+        r.windowEmpty = true;
+        r.windowSubmitted = 0;
         r.throughputPerS = 0;
         r.utilization = 0;
         r.lossFraction = 0;
@@ -68,6 +72,8 @@ void applyWarmup(RunSummary& r, const Snapshot& snap, const WarmupMark& mark)
     r.utilization =
         workerNs > 0 ? static_cast<double>(snap.busyNs - mark.busyNs) / static_cast<double>(workerNs) : 0.0;
     const double submitted = delta(end.submitted, at.submitted);
+    r.windowEmpty = false;
+    r.windowSubmitted = static_cast<std::uint64_t>(submitted);
     r.lossFraction =
         submitted > 0 ? delta(end.rejected + end.dropped, at.rejected + at.dropped) / submitted : 0.0;
     const double accepted = submitted - delta(end.rejected, at.rejected);

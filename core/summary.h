@@ -48,6 +48,12 @@ struct RunSummary
     double probWait = 0;
     double warmupS = 0; // 0: no warm-up
     LatencyStats totalUncorrected; // from the actual submission, as a closed-loop load tool measures
+    // What the window the rates cover observed: empty when the run ended before the
+    // warm-up; submitted counts the arrivals in it (all of them without a warm-up).
+    // An experiment treats a rate over an empty window, or a latency of count 0, as
+    // not observed rather than as 0.
+    bool windowEmpty = false;
+    std::uint64_t windowSubmitted = 0;
 
     static RunSummary from(const Snapshot& finalSnapshot, std::string timeMode = "real");
 };

@@ -79,6 +79,8 @@ struct Inside
         if (!predicted)
             return std::nullopt;
         const auto index = static_cast<std::size_t>(m - experimentMeasures().data());
+        if (!point->estimates[index].known())
+            return std::nullopt;
         return point->estimates[index].ci95.contains(*predicted);
     }
 };
@@ -158,9 +160,13 @@ template <typename Get> Estimate over(const std::vector<RunSummary>& runs, Get g
     return estimate(values);
 }
 
+// null when some replication observed nothing (Estimate::known)
 void writeInterval(JsonWriter& w, const char* key, const Estimate& e)
 {
-    w.interval(key, e.ci95.low, e.ci95.high);
+    if (e.known() && std::isfinite(e.ci95.low) && std::isfinite(e.ci95.high))
+        w.interval(key, e.ci95.low, e.ci95.high);
+    else
+        w.null(key);
 }
 
 // "ci95": the shape of the usual keys it covers, each value [low, high].

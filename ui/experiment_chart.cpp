@@ -146,6 +146,8 @@ QString measureText(const ExperimentMeasure& measure, double value)
 
 QString estimateText(const ExperimentMeasure& measure, const Estimate& e)
 {
+    if (!e.known())
+        return QApplication::translate("ExperimentChart", "not observed");
     const double s = measureScale(measure);
     return QStringLiteral("%1 [%2, %3]")
         .arg(measureText(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
@@ -316,9 +318,11 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     for (const ExperimentPoint& point : result.points) {
         const double x = point.value;
         const Estimate& e = point.estimates.at(index);
-        mean << QPointF(x, e.mean * ys);
-        low << QPointF(x, e.ci95.low * ys);
-        high << QPointF(x, e.ci95.high * ys);
+        if (e.known()) { // a value where some replication saw nothing has no point
+            mean << QPointF(x, e.mean * ys);
+            low << QPointF(x, e.ci95.low * ys);
+            high << QPointF(x, e.ci95.high * ys);
+        }
         // Where the formulas apply and give a finite value (an unstable M/M/c waits forever).
         if (!point.theory.applies || !measure.predicted)
             continue;

@@ -102,7 +102,7 @@ struct SuggestedRange
     double to = 0;
     double step = 1;
 };
-SuggestedRange suggestRange(const ScenarioField& field, double value)
+SuggestedRange rangeAround(const ScenarioField& field, double value)
 {
     const bool duration = field.type == FieldType::Duration;
     const double scale = duration ? 1e-9 : 1; // the table's duration ranges are in ns
@@ -317,6 +317,8 @@ QWidget* ExperimentView::createInputs()
     grid->setColumnStretch(1, 1);
 
     connect(m_field, &QComboBox::currentIndexChanged, this, &ExperimentView::onFieldChosen);
+    for (QLineEdit* edit : {m_from, m_to, m_step})
+        connect(edit, &QLineEdit::textEdited, this, [this] { m_rangeEdited = true; });
     connect(m_measure, &QComboBox::currentIndexChanged, this, &ExperimentView::onMeasureChosen);
     connect(m_valuesKind, &QComboBox::currentIndexChanged, m_values, &QStackedWidget::setCurrentIndex);
     connect(m_comparison, &QComboBox::currentIndexChanged, this,
@@ -389,13 +391,18 @@ void ExperimentView::showEvent(QShowEvent* event)
 void ExperimentView::setBaseScenario(const Scenario& scenario)
 {
     const std::string before = m_base.name;
+    adoptScenario(scenario);
+    // A first range around another scenario's value, unless the user typed one.
+    if (before != m_base.name && !m_rangeEdited)
+        suggestRange();
+}
+
+void ExperimentView::adoptScenario(const Scenario& scenario)
+{
     m_base = scenario;
     m_base.timeMode = TimeMode::Virtual; // replications are virtual runs
     updateBaseText();
-    if (before != m_base.name)
-        onFieldChosen(); // a first range around the new scenario's value
-    else
-        updateFieldHelp();
+    updateFieldHelp();
 }
 
 void ExperimentView::updateBaseText()
@@ -429,14 +436,23 @@ void ExperimentView::onFieldChosen()
     const ScenarioField* field = chosenField();
     if (!field)
         return;
-    const SuggestedRange r = suggestRange(*field, sweepUnits(*field, field->get(m_base)));
-    m_from->setText(QString::fromStdString(formatSweepValue(*field, r.from)));
-    m_to->setText(QString::fromStdString(formatSweepValue(*field, r.to)));
-    m_step->setText(QString::fromStdString(formatSweepValue(*field, r.step)));
+    suggestRange(); // a range typed for the previous field does not fit this one
     for (QLineEdit* edit : {m_from, m_to, m_step, m_list})
         edit->setToolTip(fieldToolTip(*field)); // it ends with what is allowed
     m_field->setToolTip(fieldToolTip(*field));
     updateFieldHelp();
+}
+
+void ExperimentView::suggestRange()
+{
+    const ScenarioField* field = chosenField();
+    if (!field)
+        return;
+    const SuggestedRange r = rangeAround(*field, sweepUnits(*field, field->get(m_base)));
+    m_from->setText(QString::fromStdString(formatSweepValue(*field, r.from)));
+    m_to->setText(QString::fromStdString(formatSweepValue(*field, r.to)));
+    m_step->setText(QString::fromStdString(formatSweepValue(*field, r.step)));
+    m_rangeEdited = false;
 }
 
 void ExperimentView::updateFieldHelp()
@@ -475,6 +491,7 @@ void ExperimentView::setRange(const QString& from, const QString& to, const QStr
     m_from->setText(from);
     m_to->setText(to);
     m_step->setText(step);
+    m_rangeEdited = true;
 }
 
 void ExperimentView::setValueList(const QString& values)
@@ -551,6 +568,7 @@ std::optional<ExperimentSpec> ExperimentView::spec(QString* error) const
         return std::nullopt;
     }
     s.warmup = *w;
+    s.threads = m_threads;
     if (!m_comparison->currentData().toString().isEmpty()) {
         if (m_targetValue->text().trimmed().isEmpty()) {
             *error = tr("Target: enter the value the %1 must stay %2")
@@ -605,8 +623,10 @@ bool ExperimentView::start()
 {
     if (isRunning())
         return false;
+    // The window's settings as they are now, but the inputs as the user left them: a
+    // range is only ever suggested when the view is shown or the field changes.
     if (m_source)
-        setBaseScenario(m_source());
+        adoptScenario(m_source());
     QString error;
     std::optional<ExperimentSpec> s = spec(&error);
     if (!s) {
@@ -777,18 +797,13 @@ QString ExperimentView::answerSentence() const
 QString ExperimentView::answerText() const
 {
     QString text = answerSentence();
-    if (!m_result || m_resultSpec.warmup <= 0)
+    if (!m_result)
         return text;
-    // As the command line warns: a warm-up as long as the runs leaves nothing to measure.
-    for (const ExperimentPoint& p : m_result->points) {
-        if (p.mean.total.count == 0) {
-            text +=
-                QLatin1Char(' ') +
-                tr("The runs ended before the warm-up (%1) at some values: no latency was observed there; "
-                   "use a shorter warm-up or more jobs.")
-                    .arg(QString::fromStdString(formatDuration(m_resultSpec.warmup)));
-            break;
-        }
+    // As the command line warns: replications that saw nothing after the warm-up.
+    if (const std::string warning = unobservedWarning(m_resultSpec, *m_result); !warning.empty()) {
+        QString sentence = QString::fromStdString(warning);
+        sentence[0] = sentence[0].toUpper();
+        text += QLatin1Char(' ') + sentence + QLatin1Char('.');
     }
     return text;
 }

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,9 +46,12 @@ public:
     ~ExperimentView() override; // cancels a running experiment and waits for it
 
     // The scenario every point starts from (the window's); each run is in virtual time.
+    // Another scenario (by name) suggests a range around its value, unless the range
+    // was typed (setRange or by hand) since the field was chosen.
     void setBaseScenario(const Scenario& scenario);
     const Scenario& baseScenario() const { return m_base; }
-    // Asked for the base scenario again when the view is shown and before each run.
+    // Asked for the base scenario again when the view is shown (as setBaseScenario) and
+    // before each run (which changes the base and the field's help, never the inputs).
     void setScenarioSource(std::function<Scenario()> source) { m_source = std::move(source); }
     void setTheme(Theme theme);
 
@@ -58,6 +62,8 @@ public:
     void setValueList(const QString& values); // "4, 8, 16": switches to a list
     void setReplications(int replications);
     void setWarmup(const QString& duration);
+    // Threads the runs share; 0 (the default) is one per core (ExperimentSpec::threads).
+    void setThreads(int threads) { m_threads = std::max(0, threads); }
     bool setMeasure(const QString& key);
     // comparison "<" or ">", or empty for no target; value as typed ("100", "2s", "1%").
     void setTarget(const QString& comparison, const QString& value);
@@ -108,6 +114,8 @@ private:
     QHBoxLayout* createSweepRow();
     QWidget* createOutputs();
     void onFieldChosen();
+    void suggestRange(); // From/To/Step around the base scenario's value of the field
+    void adoptScenario(const Scenario& scenario); // the base and its texts, not the inputs
     void updateFieldHelp();
     void onMeasureChosen();
     void setInputsEnabled(bool enabled);
@@ -133,6 +141,8 @@ private:
     QLineEdit* m_to;
     QLineEdit* m_step;
     QLineEdit* m_list;
+    bool m_rangeEdited = false; // From/To/Step typed since the last suggestion
+    int m_threads = 0;
     QSpinBox* m_replications;
     QLineEdit* m_warmup;
     QComboBox* m_measure;

@@ -476,7 +476,15 @@ ExperimentView* MainWindow::experimentView()
     m_experiment->setBaseScenario(m_controller->scenario());
     auto* layout = new QVBoxLayout(m_experimentDialog);
     layout->addWidget(m_experiment);
-    // Closed (hidden) while it runs, it still says how it ended.
+    // Closing it while it runs cancels it, as closing the window cancels a run: an
+    // experiment nobody sees should not keep every core busy. The status bar says so,
+    // then how it ended (the values that finished).
+    connect(m_experimentDialog, &QDialog::finished, this, [this] {
+        if (!m_experiment->isRunning())
+            return;
+        m_experiment->cancel();
+        statusBar()->showMessage(tr("Experiment cancelled: its window was closed."), 15000);
+    });
     connect(m_experiment, &ExperimentView::finished, this, [this] {
         if (!m_experimentDialog->isVisible())
             statusBar()->showMessage(tr("Experiment: %1").arg(m_experiment->answerText()), 15000);

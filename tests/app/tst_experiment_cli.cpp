@@ -2,6 +2,8 @@
 // Experiments from the command line (issue #15): --replications, --warmup, --sweep,
 // --sweep-csv and --target, parsed and run through the built binary.
 #include "app/cli.h"
+#include "app/experiment_report.h"
+#include "core/experiment.h"
 #include "core/queueing_theory.h"
 #include "core/scenario_fields.h"
 #include "io/sweep_csv.h"
@@ -191,9 +193,10 @@ private slots:
             o[QLatin1String("theory")].toObject()[QLatin1String("measures")].toObject();
         QVERIFY(measures[QLatin1String("mean_wait_s")].toObject()[QLatin1String("inside_ci95")].isBool());
         QVERIFY(measures[QLatin1String("blocking")].toObject()[QLatin1String("inside_ci95")].toBool());
-        QVERIFY2(r.err.startsWith(QStringLiteral(
-                     "The smallest workers whose mean wait stays under 60 ms (95 % interval) is 14: ")),
-                 qPrintable(r.err));
+        QVERIFY2(
+            r.err.startsWith(QStringLiteral(
+                "The smallest worker count whose mean wait stays under 60 ms (whole 95 % interval) is 14: ")),
+            qPrintable(r.err));
     }
 
     void noValueMeetsTheTarget()
@@ -203,9 +206,10 @@ private slots:
                       "--target wait.mean<1us"));
         QCOMPARE(r.exitCode, 0);
         const QStringList lines = QString::fromUtf8(r.out).trimmed().split(QLatin1Char('\n'));
-        QVERIFY2(lines.last().startsWith(QStringLiteral("No workers from 10 to 11 keeps the mean wait under "
-                                                        "0.001 ms (95 % interval); the closest, 11, ")),
-                 qPrintable(lines.last()));
+        QVERIFY2(
+            lines.last().startsWith(QStringLiteral("No worker count from 10 to 11 keeps the mean wait under "
+                                                   "0.001 ms (whole 95 % interval); the closest, 11, ")),
+            qPrintable(lines.last()));
         const Result j =
             run(words("--headless --preset mmc-queue --jobs 2000 --sweep workers=10,11 --replications 3 "
                       "--target wait.mean<1us --summary-json - --quiet"));
@@ -271,6 +275,108 @@ private slots:
     }
 
     // The table on stdout, a line per measure, the sentence last.
+    // Every signup arrives in the first second: after a 1 s warm-up no latency is
+    // observed. Those values have no estimate (null, empty cells) and are no answer; it
+    // once answered 38 with "0 ms [0, 0]".
+    void aBurstBeforeTheWarmupIsNotObserved()
+    {
+        QTemporaryDir dir;
+        const QString csvPath = dir.filePath(QStringLiteral("sweep.csv"));
+        const Result r = run(words("--headless --preset signup-burst --warmup 1s --sweep workers=38:40:1 "
+                                   "--replications 2 --target wait.p99<1s --summary-json -") +
+                             QStringList{QStringLiteral("--sweep-csv"), csvPath});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r.out);
+        QVERIFY(o[QLatin1String("answer")].isNull());
+        const QJsonObject first =
+            o[QLatin1String("sweep")].toArray()[0].toObject()[QLatin1String("measures")].toObject();
+        QVERIFY(first[QLatin1String("wait.p99")].toObject()[QLatin1String("mean")].isNull());
+        QVERIFY(first[QLatin1String("wait.p99")].toObject()[QLatin1String("ci95")].isNull());
+        QVERIFY(first[QLatin1String("throughput")].toObject()[QLatin1String("mean")].toDouble() > 0);
+        const QString err = r.err;
+        QVERIFY2(
+            err.contains(QStringLiteral(
+                "poollab: warning: 6 of 6 replications observed nothing after the warm-up (1s) at workers "
+                "38, 39, 40: in 6 every arrival was before the warm-up;")),
+            qPrintable(err));
+        QVERIFY2(
+            err.contains(QStringLiteral("No worker count from 38 to 40 keeps the p99 wait under 1 s (whole "
+                                        "95 % interval); no value observed the p99 wait (see the warning).")),
+            qPrintable(err));
+        const QStringList rows = QString::fromUtf8(readAll(csvPath)).split(QLatin1Char('\n'));
+        const QStringList header = rows[0].split(QLatin1Char(','));
+        const QStringList cells = rows[1].split(QLatin1Char(','));
+        QCOMPARE(cells[header.indexOf(QStringLiteral("wait.p99"))], QString());
+        QCOMPARE(cells[header.indexOf(QStringLiteral("wait.p99.low"))], QString());
+        QVERIFY(!cells[header.indexOf(QStringLiteral("throughput"))].isEmpty());
+    }
+
+    // The sentence names the swept field as a noun, for a count, a rate and a duration.
+    void theAnswerReadsNaturally_data()
+    {
+        QTest::addColumn<QString>("args");
+        QTest::addColumn<QString>("sentence");
+        QTest::newRow("workers") << "--sweep workers=1:3:1 --target wait.mean<1s"
+                                 << "The smallest worker count whose mean wait stays under 1 s (whole 95 % "
+                                    "interval) is 1: ";
+        QTest::newRow("rate") << "--sweep rate=1,5 --target throughput>3"
+                              << "The smallest rate whose throughput stays above 3 jobs/s (whole 95 % "
+                                 "interval) is 5: ";
+        QTest::newRow("duration") << "--sweep backoff_base=10ms,20ms --target wait.mean<1s"
+                                  << "The smallest backoff base whose mean wait stays under 1 s (whole 95 % "
+                                     "interval) is 10ms: ";
+    }
+    void theAnswerReadsNaturally()
+    {
+        QFETCH(QString, args);
+        QFETCH(QString, sentence);
+        const Result r = run(words("--headless --arrival poisson --rate 5 --latency exp(100ms) --workers 2 "
+                                   "--jobs 500 --replications 3 --summary-json -") +
+                             args.split(QLatin1Char(' ')));
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.startsWith(sentence), qPrintable(r.err));
+    }
+
+    // After an interrupt the sentence speaks of the values that finished, not of the
+    // whole sweep as if it had been covered.
+    void anInterruptedSweepSaysSo()
+    {
+        ExperimentSpec spec;
+        spec.scenario = parse("--arrival poisson --rate 5 --latency exp(100ms) --jobs 300").scenario;
+        spec.replications = 2;
+        Sweep sweep;
+        Target target;
+        std::string error;
+        QVERIFY(parseSweep("workers=9:12:1", sweep, error));
+        QVERIFY(parseTarget("throughput>1000", target, error));
+        spec.sweep = sweep;
+        spec.target = target;
+        ExperimentResult result = runExperiment(spec);
+        QVERIFY(!result.answer);
+        QCOMPARE(answerSentence(spec, result).left(31), QStringLiteral("No worker count from 9 to 12 ke"));
+        result.points.resize(1); // as a cancel after the first value leaves it
+        result.cancelled = true;
+        const QString sentence = answerSentence(spec, result);
+        QVERIFY2(
+            sentence.startsWith(QStringLiteral("Interrupted: none of the 1 value that finished keeps the "
+                                               "throughput above 1000 jobs/s (whole 95 % interval); "
+                                               "the closest, 9, gives ")),
+            qPrintable(sentence));
+    }
+
+    // A single run with --warmup says so in its first line, as an experiment does.
+    void aSingleRunNamesItsWarmup()
+    {
+        const Result r = run(words("--headless --preset mmc-queue --time virtual --jobs 3000 --warmup 20s"));
+        QCOMPARE(r.exitCode, 0);
+        const QString first = QString::fromUtf8(r.out).section(QLatin1Char('\n'), 0, 0);
+        QVERIFY2(first.endsWith(QStringLiteral("(block), warm-up 20s")), qPrintable(first));
+        const Result plain = run(words("--headless --preset mmc-queue --time virtual --jobs 3000"));
+        QVERIFY(!QString::fromUtf8(plain.out)
+                     .section(QLatin1Char('\n'), 0, 0)
+                     .contains(QStringLiteral("warm-up")));
+    }
+
     void humanTable()
     {
         const Result r = run(words("--headless --preset mmc-queue --jobs 2000 --replications 4"));

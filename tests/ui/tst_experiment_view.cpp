@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QLabel>
@@ -106,6 +107,55 @@ private slots:
         QVERIFY(!spec->target);
         QCOMPARE(spec->scenario.timeMode, TimeMode::Virtual);
         QCOMPARE(spec->scenario.seed, std::uint64_t{11});
+    }
+
+    // The main window's preset changed while the dialog stayed open: Run takes the new
+    // scenario but runs the range the user typed (it once ran a suggested one instead).
+    void runKeepsTheTypedRangeWhenTheWindowsScenarioChanged()
+    {
+        Scenario window = mmc(50);
+        window.name = "first";
+        window.workers = 20;
+        ExperimentView view;
+        view.setScenarioSource([&window] { return window; });
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.sweepText(), QStringLiteral("workers=10:40:5")); // suggested around 20
+        auto* from = view.findChild<QLineEdit*>(QStringLiteral("sweepFrom"));
+        auto* to = view.findChild<QLineEdit*>(QStringLiteral("sweepTo"));
+        auto* step = view.findChild<QLineEdit*>(QStringLiteral("sweepStep"));
+        for (const auto& [edit, text] : {std::pair{from, "46"}, std::pair{to, "52"}, std::pair{step, "1"}}) {
+            edit->selectAll();
+            QTest::keyClicks(edit, QLatin1String(text)); // typed, as a user does
+        }
+        view.setReplications(2);
+        view.setTarget(QString(), QString());
+        window.name = "second"; // another preset picked in the main window
+        window.workers = 8;
+        window.rate = 12;
+        QVERIFY(view.start());
+        QCOMPARE(view.sweepText(), QStringLiteral("workers=46:52:1"));
+        QCOMPARE(view.baseScenario().name, std::string("second"));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
+        QCOMPARE(view.resultSpec()->sweep->values, (std::vector<double>{46, 47, 48, 49, 50, 51, 52}));
+        QCOMPARE(view.result()->points[0].scenario.rate, 12.0);
+        QVERIFY(view.findChild<QLabel*>(QStringLiteral("sweepFieldHelp"))
+                    ->text()
+                    .endsWith(QStringLiteral("The window's scenario has 8.")));
+        // Shown again on yet another scenario: the typed range still stands...
+        view.hide();
+        window.name = "third";
+        view.show();
+        QCOMPARE(view.sweepText(), QStringLiteral("workers=46:52:1"));
+        // ...until another field is chosen, whose suggestion is the new starting point.
+        QVERIFY(view.setSweepField(QStringLiteral("queue_capacity")));
+        QVERIFY(view.setSweepField(QStringLiteral("workers")));
+        QCOMPARE(view.sweepText(), QStringLiteral("workers=4:16:2")); // around 8
+        view.hide();
+        window.name = "fourth";
+        window.workers = 20;
+        view.show(); // not typed: another scenario suggests again
+        QCOMPARE(view.sweepText(), QStringLiteral("workers=10:40:5"));
     }
 
     void fitsTheSmallestScreenTheWindowFits()
@@ -259,6 +309,10 @@ private slots:
         view.setRange(QStringLiteral("3"), QStringLiteral("42"), QStringLiteral("1"));
         view.setReplications(20);
         view.setTarget(QString(), QString());
+        // Two threads, whatever the machine: 25 runs done then means the first value's 20
+        // are (runs are handed out in order and take about as long as each other); with
+        // one thread per core, 20 cores would still be on the first value's runs.
+        view.setThreads(2);
         QVERIFY(view.start());
         // The window keeps going while it runs: the timer shows progress.
         QTRY_VERIFY_WITH_TIMEOUT(view.runsDone() >= 25, 60000);
@@ -362,9 +416,10 @@ private slots:
         QVERIFY(view.start());
         QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
         QVERIFY2(view.answerText().endsWith(
-                     QStringLiteral("The runs ended before the warm-up (10m) at some values: "
-                                    "no latency was observed there; use a shorter warm-up "
-                                    "or more jobs.")),
+                     QStringLiteral("6 of 6 replications observed nothing after the warm-up (10m) at "
+                                    "workers 3, 4: in 6 the run ended before the warm-up; those "
+                                    "measures have no estimate there (null) and meet no target; use "
+                                    "a shorter warm-up or more jobs.")),
                  qPrintable(view.answerText()));
     }
 
@@ -512,15 +567,40 @@ private slots:
         QCOMPARE(view->baseScenario().rate, 7.0);
         QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
         QCOMPARE(view->result()->points[0].scenario.rate, 7.0);
-        // Closed while it runs, it says how it ended in the window's status bar.
+        // Hidden (not closed) while it runs, it says how it ended in the window's status bar.
         w.experimentDialog()->hide();
         QVERIFY(view->start());
         QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 60000);
         QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("Experiment: ") + view->answerText());
+        QVERIFY(!view->result()->cancelled);
         // The theme follows the window's.
         w.setTheme(Theme::Dark);
         QCOMPARE(view->chart()->chart()->theme(), QChart::ChartThemeDark);
         w.setTheme(Theme::Light);
+    }
+
+    void closingTheDialogCancelsTheExperiment()
+    {
+        WindowHooks hooks;
+        hooks.makeEngine = makeEngineFor;
+        MainWindow w(hooks);
+        w.setScenario(mmc(50000));
+        w.openExperiment();
+        ExperimentView* view = w.experimentView();
+        view->setRange(QStringLiteral("3"), QStringLiteral("42"), QStringLiteral("1"));
+        view->setReplications(1000); // 40,000 runs: long after the test if it went on
+        view->setTarget(QString(), QString());
+        QVERIFY(view->start());
+        QTRY_VERIFY_WITH_TIMEOUT(view->runsDone() > 0, 60000);
+        w.experimentDialog()->close(); // the title bar's close button
+        QVERIFY(!w.experimentDialog()->isVisible());
+        QCOMPARE(w.statusBar()->currentMessage(),
+                 QStringLiteral("Experiment cancelled: its window was closed."));
+        QTRY_VERIFY_WITH_TIMEOUT(!view->isRunning(), 20000);
+        QVERIFY(view->result()->cancelled);
+        QVERIFY(view->result()->points.size() < 40);
+        QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("Experiment: ") + view->answerText());
+        QVERIFY(view->answerText().startsWith(QStringLiteral("Cancelled: ")));
     }
 
     void closingTheWindowStopsARunningExperiment()
@@ -532,12 +612,20 @@ private slots:
         w->openExperiment();
         ExperimentView* view = w->experimentView();
         view->setRange(QStringLiteral("3"), QStringLiteral("42"), QStringLiteral("1"));
-        view->setReplications(50); // minutes of work if it were not stopped
+        // 40,000 runs of 50,000 jobs: many minutes on any machine if it were not stopped.
+        view->setReplications(1000);
         QVERIFY(view->start());
         QTRY_VERIFY_WITH_TIMEOUT(view->runsDone() > 0, 60000);
+        QCOMPARE(view->runsTotal(), 40000);
         QPointer<ExperimentView> alive(view);
+        QElapsedTimer closing;
+        closing.start();
         w.reset(); // the view cancels and waits for its thread: nothing outlives the window
         QVERIFY(alive.isNull());
+        // A cancel is looked at every 20 ms of a run: the close takes a moment, where
+        // joining without cancelling would take the whole experiment. Generous for
+        // sanitizers and a loaded machine.
+        QVERIFY2(closing.elapsed() < 10000, qPrintable(QString::number(closing.elapsed())));
     }
 
     // The README's picture (scripts/experiment-screenshot.sh), the README's second sizing
