@@ -81,7 +81,7 @@ private slots:
         w.resize(1280, 800);
         w.show();
         LessonsPanel* p = w.lessons();
-        QCOMPARE(w.centreTabs()->tabText(2), u"Lessons"_s);
+        QCOMPARE(w.centreTabs()->tabText(w.centreTabs()->indexOf(p)), u"Lessons"_s);
         QCOMPARE(p->lessons().size(), std::size_t(8));
         QVERIFY(p->selectLesson(u"signup-burst"_s));
         QCOMPARE(p->stepIndex(), 0);
