@@ -272,6 +272,46 @@ private slots:
         QCOMPARE(snap.totalUncorrected.count(), snap.total.count());
     }
 
+    // The uncorrected latency counts from the submission on the worker's timeline, not
+    // the producer's wall clock: a late producer is left out of the timeline, and
+    // subtracting its lateness from the end read the latency below the service.
+    void realUncorrectedLiesBetweenServiceAndTotal()
+    {
+        Scenario s = small();
+        s.workers = 64;
+        s.queueCapacity = 100'000;
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 1000;
+        s.jobs = 600;
+        s.latency = "5ms";
+        RealEngine engine(s);
+        auto log = std::make_shared<AttemptEventLog>(10'000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
+        for (const AttemptEvent& e : events) {
+            const Nanos service = e.ended - e.started;
+            const Nanos uncorrected = e.ended - e.submitted;
+            const Nanos total = e.ended - e.planned;
+            QVERIFY2(service <= uncorrected && uncorrected <= total,
+                     qPrintable(QStringLiteral("job %1: %2 %3 %4")
+                                    .arg(e.jobId)
+                                    .arg(service)
+                                    .arg(uncorrected)
+                                    .arg(total)));
+        }
+        QCOMPARE(snap.totalUncorrected.count(), std::uint64_t(s.jobs));
+        QVERIFY2(snap.totalUncorrected.min() >= snap.service.min(),
+                 qPrintable(QStringLiteral("uncorrected min %1 ns, service min %2 ns")
+                                .arg(snap.totalUncorrected.min())
+                                .arg(snap.service.min())));
+        QVERIFY(snap.totalUncorrected.max() <= snap.total.max());
+    }
+
     void realRateLimitedEventsAreConsistent()
     {
         Scenario s = small();
