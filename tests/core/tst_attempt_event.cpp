@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 Q_DECLARE_METATYPE(poollab::Scenario)
 
@@ -154,6 +155,78 @@ private slots:
         out.clear();
         QCOMPARE(log.copySince(4, out), std::uint64_t(4));
         QVERIFY(out.empty());
+    }
+
+    // KeepFirst stores in blocks allocated as it fills: events across block boundaries,
+    // pushed by several threads while a reader copies, all kept once and in each pusher's
+    // order, the rest counted as lost.
+    void keepFirstAcrossBlocksWithConcurrentPushers()
+    {
+        constexpr std::uint64_t kThreads = 4;
+        constexpr std::uint64_t kPerThread = 50'000;
+        constexpr std::uint64_t kCapacity = 150'001; // two whole blocks of 65,536 and part of a third
+        AttemptEventLog log(kCapacity, AttemptEventLog::Mode::KeepFirst);
+        std::vector<std::thread> pushers;
+        for (std::uint64_t t = 0; t < kThreads; ++t)
+            pushers.emplace_back([&log, t] {
+                for (std::uint64_t i = 0; i < kPerThread; ++i)
+                    log.push(eventOf(t * kPerThread + i));
+            });
+        std::vector<AttemptEvent> out;
+        std::uint64_t next = 0;
+        while (next < kCapacity)
+            next = log.copySince(next, out); // reads while they push
+        for (std::thread& t : pushers)
+            t.join();
+        QCOMPARE(log.copySince(next, out), kCapacity);
+        QCOMPARE(std::uint64_t(out.size()), kCapacity);
+        QCOMPARE(log.pushed(), kThreads * kPerThread);
+        QCOMPARE(log.lost(), kThreads * kPerThread - kCapacity);
+        std::vector<std::uint64_t> lastOf(kThreads, 0);
+        std::vector<bool> seen(kThreads * kPerThread, false);
+        for (const AttemptEvent& e : out) {
+            QVERIFY(!seen[e.jobId]);
+            seen[e.jobId] = true;
+            const std::uint64_t thread = e.jobId / kPerThread;
+            QVERIFY(e.jobId + 1 > lastOf[thread]); // each pusher's events in its order
+            lastOf[thread] = e.jobId + 1;
+        }
+    }
+
+    // A reader copying a ring chunk by chunk while writers push: what it gets is in push
+    // order, each event once, and a reader that keeps up misses nothing.
+    void ringReaderKeepsUpWithConcurrentPushers()
+    {
+        constexpr std::uint64_t kThreads = 3;
+        constexpr std::uint64_t kPerThread = 40'000;
+        AttemptEventLog log(100'000);
+        std::vector<std::thread> pushers;
+        for (std::uint64_t t = 0; t < kThreads; ++t)
+            pushers.emplace_back([&log, t] {
+                for (std::uint64_t i = 0; i < kPerThread; ++i)
+                    log.push(eventOf(t * kPerThread + i));
+            });
+        std::vector<AttemptEvent> out;
+        std::uint64_t next = 0;
+        while (next < kThreads * kPerThread) {
+            const std::uint64_t before = out.size();
+            const std::uint64_t oldNext = next;
+            next = log.copySince(next, out);
+            QVERIFY(next >= oldNext);
+            QVERIFY(std::uint64_t(out.size()) - before <= next - oldNext);
+        }
+        for (std::thread& t : pushers)
+            t.join();
+        QCOMPARE(log.lost(), kThreads * kPerThread - 100'000);
+        std::vector<std::uint64_t> lastOf(kThreads, 0);
+        std::vector<bool> seen(kThreads * kPerThread, false);
+        for (const AttemptEvent& e : out) {
+            QVERIFY(!seen[e.jobId]);
+            seen[e.jobId] = true;
+            const std::uint64_t thread = e.jobId / kPerThread;
+            QVERIFY(e.jobId + 1 > lastOf[thread]);
+            lastOf[thread] = e.jobId + 1;
+        }
     }
 
     void jobLimitKeepsEveryAttemptOfTheFirstJobs()
