@@ -66,7 +66,14 @@ void TimelineEvents::clear()
     m_ring.clear();
     m_head = 0;
     m_seen = 0;
+    m_missed = 0;
     m_coveredFrom = 0;
+}
+
+void TimelineEvents::noteMissed(std::uint64_t count, Nanos from)
+{
+    m_missed += count;
+    m_coveredFrom = std::max(m_coveredFrom, from);
 }
 
 void TimelineEvents::append(const std::vector<AttemptEvent>& events)
@@ -177,15 +184,26 @@ void TimelineView::appendEvents(const std::vector<AttemptEvent>& events)
     }
 }
 
-void TimelineView::refresh(Nanos now, int workers)
+void TimelineView::readLog()
 {
-    if (m_log) {
-        m_scratch.clear();
-        m_next = m_log->copySince(m_next, m_scratch);
-    }
-    m_workers = std::max(m_workers, workers);
+    if (!m_log)
+        return;
+    m_scratch.clear();
+    const std::uint64_t from = m_next;
+    m_next = m_log->copySince(m_next, m_scratch);
+    // The sequence moved past what was copied: the log overwrote those before this read.
+    // They ended before the first one copied did (events are pushed as they end).
+    const std::uint64_t missed = m_next - from - m_scratch.size();
+    if (missed > 0)
+        m_events.noteMissed(missed, m_scratch.empty() ? m_now : m_scratch.front().ended);
     appendEvents(m_scratch);
     m_scratch.clear();
+}
+
+void TimelineView::refresh(Nanos now, int workers)
+{
+    m_workers = std::max(m_workers, workers);
+    readLog();
     m_now = std::max<Nanos>(now, 0);
     if (m_following)
         m_end = std::max(m_now, m_span);
@@ -749,9 +767,13 @@ void TimelineView::paintNotHeld(QPainter& p)
     p.fillRect(gone, shade);
     p.fillRect(gone, QBrush(palette().color(QPalette::Mid), Qt::BDiagPattern));
     p.setPen(palette().color(QPalette::Text));
-    p.drawText(gone.adjusted(kMargin, kMargin, -kMargin, -kMargin), Qt::AlignCenter | Qt::TextWordWrap,
-               tr("Older attempts are not kept: the view holds the last %1.")
-                   .arg(QLocale().toString(static_cast<qulonglong>(m_events.capacity()))));
+    const QString why = m_events.missed() > 0
+                            ? tr("Older attempts are not kept: %1 were overwritten in the run's event log "
+                                 "before the view read them.")
+                                  .arg(QLocale().toString(static_cast<qulonglong>(m_events.missed())))
+                            : tr("Older attempts are not kept: the view holds the last %1.")
+                                  .arg(QLocale().toString(static_cast<qulonglong>(m_events.capacity())));
+    p.drawText(gone.adjusted(kMargin, kMargin, -kMargin, -kMargin), Qt::AlignCenter | Qt::TextWordWrap, why);
 }
 
 void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
@@ -1040,6 +1062,9 @@ void TimelinePanel::sync()
                        .arg(locale.toString(static_cast<qulonglong>(events.capacity())))
                        .arg(static_cast<double>(events.capacity() * sizeof(AttemptEvent)) / 1e6, 0, 'f', 1)
                        .arg(locale.toString(static_cast<qulonglong>(events.seen())));
+    if (events.missed() > 0)
+        text += tr(" \u00b7 %1 lost (overwritten in the run's log before read)")
+                    .arg(locale.toString(static_cast<qulonglong>(events.missed())));
     if (v->workersPerRow() > 1)
         text += tr(" \u00b7 1 row = %1 workers").arg(locale.toString(v->workersPerRow()));
     if (!v->drawsBars())

@@ -8,6 +8,7 @@
 #include "ui/main_window.h"
 
 #include <QDir>
+#include <QLabel>
 
 #include <QScrollBar>
 #include <QTest>
@@ -306,6 +307,61 @@ private slots:
         QCOMPARE(view.events().at(0).jobId, std::uint64_t{2001});
         view.refresh(3 * kSecond, 8); // nothing new
         QCOMPARE(view.events().seen(), std::uint64_t{3000});
+    }
+
+    // The engine's ring overwrote events before the view read them (a hidden tab, or a
+    // fast virtual run between two ticks): the view counts them lost, covers only from
+    // the first event it read after them, and shades the lanes before that instead of
+    // showing them idle.
+    void eventsOverwrittenInTheLogAreLost()
+    {
+        auto log = std::make_shared<AttemptEventLog>(100);
+        TimelineView view(1000);
+        view.setEventLog(log);
+        std::uint64_t job = 0;
+        const auto push = [&](int n) {
+            for (int i = 0; i < n; ++i, ++job) {
+                const Nanos at = static_cast<Nanos>(job) * kMs;
+                log->push(attempt(job, 0, at, at, at + kMs));
+            }
+        };
+        push(50);
+        view.refresh(50 * kMs, 1);
+        QCOMPARE(view.events().missed(), std::uint64_t{0});
+        QVERIFY(!view.events().dropped());
+        push(300); // jobs 50..349: the log holds only 250..349 at the next read
+        view.refresh(350 * kMs, 1);
+        QCOMPARE(view.events().seen(), std::uint64_t{150});
+        QCOMPARE(view.events().missed(), std::uint64_t{200});
+        QVERIFY(view.events().dropped());
+        QCOMPARE(view.events().coveredFrom(), 251 * kMs); // job 250, the first read after them, ended there
+        QCOMPARE(view.events().at(50).jobId, std::uint64_t{250});
+
+        fixScale(view, kMs);
+        const QImage image = view.grab().toImage();
+        const QRect lanes = view.lanesRect();
+        const int y = view.rowRect(0).center().y();
+        const QRgb base = rgb(view.palette().color(QPalette::Base));
+        const QRgb service = rgb(TimelineView::colorOf(TimelinePhase::Service));
+        // Before 251 ms nothing claims an idle lane, nor the bars of the first 50 jobs.
+        for (int column = 0; column < 250; ++column) {
+            const QRgb at = pixelAt(image, QPoint(lanes.left() + column, y));
+            QVERIFY2(at != base && at != service, qPrintable(QString::number(column)));
+        }
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 300, y)), service); // job 300, read
+    }
+
+    void missedEventsAreInThePanelsStatus()
+    {
+        TimelinePanel panel(1000);
+        auto log = std::make_shared<AttemptEventLog>(10);
+        panel.view()->setEventLog(log);
+        for (std::uint64_t job = 0; job < 25; ++job)
+            log->push(attempt(job, 0, Nanos(job) * kMs, Nanos(job) * kMs, Nanos(job + 1) * kMs));
+        panel.refresh(25 * kMs, 1);
+        QCOMPARE(panel.view()->events().missed(), std::uint64_t{15});
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("15 lost")),
+                 qPrintable(panel.statusLabel()->text()));
     }
 
     void followsZoomsAndScrolls()
