@@ -165,7 +165,8 @@ void TimelineView::clear()
     m_now = 0;
     m_workers = 0;
     m_lanes = 1;
-    m_selected = m_hovered = 0;
+    m_selected.reset();
+    m_hovered.reset();
     m_depth.clear();
     m_end = m_span;
     layoutRows();
@@ -494,7 +495,7 @@ QString TimelineView::hoverText(QPoint pos) const
         .arg(std::min(1.0, static_cast<double>(share)) * 100, 0, 'f', 1);
 }
 
-void TimelineView::selectJob(std::uint64_t jobId)
+void TimelineView::selectJob(std::optional<std::uint64_t> jobId)
 {
     m_selected = jobId;
     update();
@@ -552,7 +553,7 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
         return;
     }
     const AttemptEvent* e = eventAt(event->pos());
-    const std::uint64_t hovered = e ? e->jobId : 0;
+    const std::optional<std::uint64_t> hovered = e ? std::optional(e->jobId) : std::nullopt;
     if (hovered != m_hovered) {
         m_hovered = hovered;
         update();
@@ -563,15 +564,15 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
 {
     if (!m_dragging) {
         const AttemptEvent* e = eventAt(event->pos());
-        selectJob(e ? e->jobId : 0);
+        selectJob(e ? std::optional(e->jobId) : std::nullopt);
     }
     m_dragging = false;
 }
 
 void TimelineView::leaveEvent(QEvent*)
 {
-    if (m_hovered != 0) {
-        m_hovered = 0;
+    if (m_hovered) {
+        m_hovered.reset();
         update();
     }
 }
@@ -594,9 +595,9 @@ void TimelineView::paintEvent(QPaintEvent*)
     else
         paintDensity(p);
     paintNotHeld(p);
-    for (const std::uint64_t job : {m_selected, m_hovered})
-        if (job != 0)
-            paintWaits(p, job);
+    for (const std::optional<std::uint64_t>& job : {m_selected, m_hovered})
+        if (job)
+            paintWaits(p, *job);
     paintSelection(p);
     paintLaneLabels(p);
     // The strip follows the view: read the record again when the range (or the record) moved.
@@ -815,7 +816,7 @@ const AttemptEvent* TimelineView::selectedEvent() const
 {
     // Its latest attempt held: the ring is in the order attempts ended.
     for (std::size_t i = m_events.size(); i-- > 0;)
-        if (m_events.at(i).jobId == m_selected)
+        if (m_events.at(i).jobId == *m_selected)
             return &m_events.at(i);
     return nullptr;
 }
@@ -823,7 +824,7 @@ const AttemptEvent* TimelineView::selectedEvent() const
 void TimelineView::paintSelection(QPainter& p)
 {
     // The clicked job's times stay in a box in a corner of the lanes, away from its bar.
-    const AttemptEvent* e = m_selected != 0 ? selectedEvent() : nullptr;
+    const AttemptEvent* e = m_selected ? selectedEvent() : nullptr;
     if (!e)
         return;
     const QRect lanes = lanesRect();

@@ -155,9 +155,11 @@ public:
     const AttemptEvent* eventAt(QPoint pos) const;
     static QString describe(const AttemptEvent& event);
     QString hoverText(QPoint pos) const;
-    // The job whose waits are drawn (clicked); 0 for none.
-    void selectJob(std::uint64_t jobId);
-    std::uint64_t selectedJob() const { return m_selected; }
+    // The job whose waits are drawn (clicked); none: nullopt (engines number jobs from 0).
+    void selectJob(std::optional<std::uint64_t> jobId);
+    std::optional<std::uint64_t> selectedJob() const { return m_selected; }
+    // The job under the mouse, whose waits are drawn too.
+    std::optional<std::uint64_t> hoveredJob() const { return m_hovered; }
 
     static QColor colorOf(TimelinePhase phase);
     static TimelinePhase phaseOf(AttemptEnd end);
@@ -240,8 +242,8 @@ private:
     Nanos m_depthRowNs = 0;            // the record's row width: the strip's resolution
     RecordReader m_recordReader;
     std::array<std::int64_t, 4> m_depthFor{}; // from, to, width, record rows the strip was read for
-    std::uint64_t m_selected = 0;
-    std::uint64_t m_hovered = 0;
+    std::optional<std::uint64_t> m_selected;
+    std::optional<std::uint64_t> m_hovered;
     QPoint m_pressAt;
     Nanos m_pressEnd = 0;
     bool m_dragging = false;

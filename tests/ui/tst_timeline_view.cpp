@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QLabel>
+#include <QMouseEvent>
 
 #include <QScrollBar>
 #include <QTest>
@@ -153,12 +154,21 @@ private slots:
             view.hoverText(QPoint(view.lanesRect().left() + 280, view.rowRect(0).center().y())).isEmpty());
     }
 
-    // A selected job's queue wait is a line from its enqueue to the worker taking it.
+    // A selected job's queue wait is a line from its enqueue to the worker taking it;
+    // job 0 (engines number jobs from 0) as well as any other.
+    void selectedJobShowsItsQueueWait_data()
+    {
+        QTest::addColumn<quint64>("job");
+        QTest::newRow("job 0") << quint64(0);
+        QTest::newRow("job 5") << quint64(5);
+    }
+
     void selectedJobShowsItsQueueWait()
     {
+        QFETCH(quint64, job);
         TimelineView view;
         view.refresh(0, 3);
-        AttemptEvent e = attempt(5, 1, 2500 * kMs, 2500 * kMs, 3000 * kMs);
+        AttemptEvent e = attempt(job, 1, 2500 * kMs, 2500 * kMs, 3000 * kMs);
         e.planned = 500 * kMs;
         e.submitted = e.enqueued = 1000 * kMs;
         view.appendEvents({e});
@@ -167,13 +177,23 @@ private slots:
         const int left = view.lanesRect().left();
         QImage image = view.grab().toImage();
         QVERIFY(pixelAt(image, QPoint(left + 180, y)) != rgb(TimelineView::queueWaitColor()));
-        view.selectJob(5);
+        // Clicked on its bar (2.5 s to 3 s: columns 250 to 299), then hovered.
+        const QPoint onBar(left + 270, y);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, onBar);
+        QCOMPARE(view.selectedJob(), std::optional<std::uint64_t>(job));
+        QMouseEvent move(QEvent::MouseMove, QPointF(onBar), view.mapToGlobal(QPointF(onBar)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&view, &move); // a hidden widget gets no QTest::mouseMove
+        QCOMPARE(view.hoveredJob(), std::optional<std::uint64_t>(job));
         image = view.grab().toImage();
         for (const int column : {110, 150, 240})
             QCOMPARE(pixelAt(image, QPoint(left + column, y)), rgb(TimelineView::queueWaitColor()));
         QCOMPARE(pixelAt(image, QPoint(left + 52, y)),
                  rgb(TimelineView::omissionColor())); // a dash begins at 50
         QVERIFY(pixelAt(image, QPoint(left + 260, y)) != rgb(TimelineView::queueWaitColor()));
+        // A click where no bar is selects nothing.
+        QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(left + 150, y));
+        QCOMPARE(view.selectedJob(), std::nullopt);
     }
 
     // 10,000 workers: rows of kGroupRow px, each a run of workers, no more rows than
