@@ -123,7 +123,8 @@ void writeAttempts(Lines& lines, std::vector<AttemptEvent> byLane)
             lines.add(slice("token wait", "throttle", e, taken, started, args + "}"));
         lines.add(slice(QByteArray("job ") + QByteArray::number(e.jobId), "service", e, started, ended,
                         args + R"(,"outcome":")" + toString(e.end) + "\"}"));
-        if (e.attempt == 1 && e.enqueued > e.planned)
+        if (e.attempt == 1 &&
+            producerHeldBack(e.planned, e.enqueued)) // not a real producer's usual wake-up lateness
             asyncPair(lines, "held back", "backpressure", e, e.planned, e.enqueued);
         if (e.taken > e.enqueued) // a job taken as it came has no wait to show
             asyncPair(lines, "queue wait", "queue", e, e.enqueued, e.taken);

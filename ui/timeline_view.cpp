@@ -448,8 +448,13 @@ QString TimelineView::describe(const AttemptEvent& e)
     QStringList lines;
     lines << tr("job %1, attempt %2, worker %3").arg(e.jobId).arg(e.attempt).arg(e.worker);
     lines << tr("planned arrival %1").arg(instantText(e.planned));
-    if (e.submitted != e.planned)
-        lines << tr("submitted %1 (%2 late: coordinated omission)")
+    // Held back (coordinated omission) only when late past kHeldBackFrom: a real
+    // producer thread wakes a little late in every run, backpressure or not.
+    if (producerHeldBack(e.planned, e.submitted))
+        lines << tr("submitted %1 (%2 late: held back, coordinated omission)")
+                     .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
+    else if (e.submitted != e.planned)
+        lines << tr("submitted %1 (%2 late: the producer woke late)")
                      .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
     lines << tr("enqueued %1").arg(instantText(e.enqueued));
     // The summary's wait counts a first attempt from its planned arrival: say both when they differ.
@@ -804,7 +809,7 @@ void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
             p.drawLine(x(from), y, x(to), y);
             p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
         };
-        if (e.attempt == 1 && e.submitted > e.planned)
+        if (e.attempt == 1 && producerHeldBack(e.planned, e.submitted))
             segment(e.planned, e.submitted, omissionColor(), Qt::DashLine);
         if (e.taken > e.enqueued)
             segment(e.enqueued, e.taken, queueWaitColor(), Qt::SolidLine);

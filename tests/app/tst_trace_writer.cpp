@@ -257,6 +257,38 @@ private slots:
         QCOMPARE(series[QStringLiteral("in flight")], (Steps{{0, 1}, {15'500, 0}}));
     }
 
+    // "held back" only when the producer was late past kHeldBackFrom (a blocked
+    // producer), not for a real producer thread's usual wake-up lateness.
+    void heldBackOnlyPastTheThreshold_data()
+    {
+        QTest::addColumn<qint64>("late");
+        QTest::addColumn<bool>("heldBack");
+        QTest::newRow("on time") << qint64(0) << false;
+        QTest::newRow("woke 262 us late") << qint64(262'000) << false;
+        QTest::newRow("just under") << qint64(kHeldBackFrom - 1) << false;
+        QTest::newRow("at the threshold") << qint64(kHeldBackFrom) << true;
+        QTest::newRow("blocked 40 ms") << qint64(40'000'000) << true;
+    }
+
+    void heldBackOnlyPastTheThreshold()
+    {
+        QFETCH(qint64, late);
+        QFETCH(bool, heldBack);
+        AttemptEvent e;
+        e.worker = 0;
+        e.planned = 1'000;
+        e.submitted = e.enqueued = e.taken = e.started = 1'000 + late;
+        e.ended = e.started + 5'000;
+        TraceInfo info;
+        info.workers = 1;
+        info.runNs = e.ended;
+        int pairs = 0;
+        for (const QJsonValue& v :
+             parse(traceToJson({e}, info)).value(QStringLiteral("traceEvents")).toArray())
+            pairs += v.toObject().value(QStringLiteral("name")).toString() == QStringLiteral("held back");
+        QCOMPARE(pairs, heldBack ? 2 : 0); // a "b" and an "e"
+    }
+
     void fileIsWrittenWhole()
     {
         QTemporaryDir dir;

@@ -139,7 +139,7 @@ private slots:
         const QString expected =
             QStringLiteral("job 1234, attempt 2, worker 1\n"
                            "planned arrival 1.000000 s\n"
-                           "submitted 1.250000 s (250.000 ms late: coordinated omission)\n"
+                           "submitted 1.250000 s (250.000 ms late: held back, coordinated omission)\n"
                            "enqueued 2.000000 s\n"
                            "taken 2.500000 s (queue wait 500.000 ms)\n"
                            "started 2.600000 s (token wait 100.000 ms)\n"
@@ -152,6 +152,20 @@ private slots:
             view.hoverText(QPoint(view.lanesRect().left() + 400, view.rowRect(1).center().y())).isEmpty());
         QVERIFY(
             view.hoverText(QPoint(view.lanesRect().left() + 280, view.rowRect(0).center().y())).isEmpty());
+    }
+
+    // A producer a little late is not called held back (coordinated omission): a real
+    // producer thread wakes late by microseconds in every run.
+    void hoverSaysHeldBackOnlyPastTheThreshold()
+    {
+        AttemptEvent e = attempt(3, 0, 0, 0, 10 * kMs);
+        e.submitted = e.enqueued = e.taken = e.started = 262 * kMicro;
+        QVERIFY(TimelineView::describe(e).contains(
+            QStringLiteral("submitted 0.000262 s (0.262 ms late: the producer woke late)")));
+        QVERIFY(!TimelineView::describe(e).contains(QStringLiteral("coordinated omission")));
+        e.submitted = e.enqueued = e.taken = e.started = 2 * kMs;
+        QVERIFY(TimelineView::describe(e).contains(
+            QStringLiteral("submitted 0.002000 s (2.000 ms late: held back, coordinated omission)")));
     }
 
     // A selected job's queue wait is a line from its enqueue to the worker taking it;
