@@ -18,6 +18,9 @@ namespace poollab {
 
 namespace {
 
+// Both axes start at 0: p = 0 % (1 / (1 - p) = 1), and 0 ms.
+constexpr double kAxisOrigin = 0;
+
 QString percentLabel(double percent)
 {
     return QStringLiteral("%1 %").arg(percent, 0, 'g', 6);
@@ -213,7 +216,7 @@ void PercentileChart::updateAxes()
     for (const double p : kLabelled)
         if (xOf(p) <= m_decades + 1e-9)
             m_xAxis->append(percentLabel(p), xOf(p));
-    m_xAxis->setRange(0, m_decades);
+    m_xAxis->setRange(kAxisOrigin, m_decades);
     double top = 0;
     const auto highest = [&top](const QLineSeries* s) {
         for (const QPointF& p : s->points())
@@ -233,7 +236,7 @@ void PercentileChart::updateAxes()
             break;
         }
     m_yAxis->setTickInterval(step);
-    m_yAxis->setRange(0, step * std::ceil(top / step - 1e-9));
+    m_yAxis->setRange(kAxisOrigin, step * std::ceil(top / step - 1e-9));
     m_yAxis->setLabelFormat(QStringLiteral("%.") +
                             QString::number(std::max(0, static_cast<int>(-std::floor(std::log10(step))))) +
                             QStringLiteral("f"));

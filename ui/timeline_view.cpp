@@ -21,6 +21,7 @@ namespace poollab {
 namespace {
 
 constexpr int kMargin = 4;
+constexpr int kRunStartMs = 0;           // the scroll bar counts milliseconds of the run from its start
 constexpr int kGap = 4;                  // between the lanes, the strip and the axis
 constexpr int kMaxLane = 40;             // px: lanes grow no taller
 constexpr int kBarGapFrom = 4;           // px: bars this wide end one column early, so back-to-back ones part
@@ -1057,7 +1058,8 @@ void TimelinePanel::sync()
     m_syncing = true;
     const TimelineView* v = m_view;
     const Nanos last = std::max(v->now(), v->visibleTo());
-    m_scroll->setRange(0, static_cast<int>(std::max<Nanos>(0, last - v->span()) / kMilli));
+    const auto lastStartMs = static_cast<int>(std::max<Nanos>(0, last - v->span()) / kMilli);
+    m_scroll->setRange(kRunStartMs, lastStartMs);
     m_scroll->setPageStep(static_cast<int>(std::max<Nanos>(1, v->span() / kMilli)));
     m_scroll->setSingleStep(std::max(1, m_scroll->pageStep() / 10));
     m_scroll->setValue(static_cast<int>(v->visibleFrom() / kMilli));
