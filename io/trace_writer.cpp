@@ -199,12 +199,25 @@ void writeTrace(const std::vector<AttemptEvent>& events, const TraceInfo& info,
     writeMetadata(lines, events, info);
     writeAttempts(lines, events);
     writeCounters(lines, events);
-    lines.raw(
-        "\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{\"scenario\":" + jsonString(info.scenarioName) +
-        ",\"workers\":" + QByteArray::number(info.workers) + ",\"elapsed_us\":" + micros(info.runNs) +
+    // A live run's events are copied after its last snapshot: the run lasts at least
+    // until the last one ended, on at least the workers they name.
+    Nanos elapsed = info.runNs;
+    int workers = info.workers;
+    for (const AttemptEvent& e : events) {
+        elapsed = std::max(elapsed, e.ended);
+        workers = std::max(workers, e.worker + 1);
+    }
+    QByteArray other =
+        "\"scenario\":" + jsonString(info.scenarioName) + ",\"workers\":" + QByteArray::number(workers) +
+        ",\"elapsed_us\":" + micros(elapsed) +
         ",\"attempts\":" + QByteArray::number(static_cast<qulonglong>(events.size())) +
         ",\"attempts_left_out\":" + QByteArray::number(static_cast<qulonglong>(info.lostEvents)) +
-        ",\"trace_limit_jobs\":" + QByteArray::number(static_cast<qulonglong>(info.jobLimit)) + "}}\n");
+        ",\"trace_limit_jobs\":" + QByteArray::number(static_cast<qulonglong>(info.jobLimit));
+    if (info.lostEvents > 0)
+        other +=
+            ",\"counters_note\":\"the counters (queue depth, busy workers, in flight) add up the attempts "
+            "in this trace only, not the ones left out\"";
+    lines.raw("\n],\n\"displayTimeUnit\":\"ms\",\n\"otherData\":{" + other + "}}\n");
     lines.flush();
 }
 

@@ -289,6 +289,30 @@ private slots:
         QCOMPARE(pairs, heldBack ? 2 : 0); // a "b" and an "e"
     }
 
+    // Exported during a live run, the events are copied after the snapshot that gave
+    // runNs and workers: the trace's elapsed_us and workers still cover every slice, and
+    // a trace that left attempts out says its counters add up only those kept.
+    void otherDataCoversEverySlice()
+    {
+        AttemptEvent e;
+        e.worker = 3;
+        e.ended = 9'000'000;
+        e.started = e.taken = 2'000'000;
+        TraceInfo info;
+        info.workers = 2;
+        info.runNs = 5'000'000; // the last tick's, before the copy
+        QJsonObject other = parse(traceToJson({e}, info)).value(QStringLiteral("otherData")).toObject();
+        QCOMPARE(other.value(QStringLiteral("elapsed_us")).toDouble(), 9'000.0);
+        QCOMPARE(other.value(QStringLiteral("workers")).toInt(), 4);
+        QVERIFY(!other.contains(QStringLiteral("counters_note")));
+        info.lostEvents = 10;
+        info.runNs = 12'000'000;
+        other = parse(traceToJson({e}, info)).value(QStringLiteral("otherData")).toObject();
+        QCOMPARE(other.value(QStringLiteral("elapsed_us")).toDouble(), 12'000.0);
+        QCOMPARE(other.value(QStringLiteral("attempts_left_out")).toInt(), 10);
+        QVERIFY(other.value(QStringLiteral("counters_note")).toString().contains(QStringLiteral("only")));
+    }
+
     void fileIsWrittenWhole()
     {
         QTemporaryDir dir;
