@@ -101,14 +101,20 @@ void asyncPair(Lines& lines, const char* name, const char* cat, const AttemptEve
 
 // Per worker in time order; an attempt that would start before the lane's previous
 // one ended (the engines never make one) is moved after it, so no slices overlap.
-void writeAttempts(Lines& lines, std::vector<AttemptEvent> byLane)
+// Sorts pointers, not a copy of the events (a tenth of the memory at a large --trace-limit).
+void writeAttempts(Lines& lines, const std::vector<AttemptEvent>& events)
 {
-    std::stable_sort(byLane.begin(), byLane.end(), [](const AttemptEvent& a, const AttemptEvent& b) {
-        return a.worker != b.worker ? a.worker < b.worker : a.taken < b.taken;
+    std::vector<const AttemptEvent*> byLane;
+    byLane.reserve(events.size());
+    for (const AttemptEvent& e : events)
+        byLane.push_back(&e);
+    std::stable_sort(byLane.begin(), byLane.end(), [](const AttemptEvent* a, const AttemptEvent* b) {
+        return a->worker != b->worker ? a->worker < b->worker : a->taken < b->taken;
     });
     int lane = -1;
     Nanos laneEnd = 0;
-    for (const AttemptEvent& e : byLane) {
+    for (const AttemptEvent* event : byLane) {
+        const AttemptEvent& e = *event;
         if (e.worker != lane) {
             lane = e.worker;
             laneEnd = std::numeric_limits<Nanos>::min();
