@@ -604,7 +604,9 @@ std::shared_ptr<AttemptEventLog> traceLog(const CommandLine& cl)
 {
     if (cl.tracePath.isEmpty())
         return nullptr;
-    const auto attempts = static_cast<std::uint64_t>(std::clamp(cl.scenario.maxAttempts, 1, 1000));
+    // Every attempt a job may make (max_attempts is at most WorkloadPolicy::kMaxAttempts):
+    // a cap below it would cut the jobs that retry most.
+    const auto attempts = static_cast<std::uint64_t>(std::max(cl.scenario.maxAttempts, 1));
     auto log = std::make_shared<AttemptEventLog>(cl.traceLimit * attempts, AttemptEventLog::Mode::KeepFirst);
     log->setJobLimit(cl.traceLimit);
     return log;

@@ -69,9 +69,12 @@ private:
     bool m_done = false;
 };
 
-// events: with an attempt event log (the window's ring, RunController::kAttemptEventCapacity),
-// which every attempt pushes into under a short lock.
-void runEngine(benchmark::State& state, bool events)
+// Which attempt event log the pool pushes into (every attempt, under a short lock): none,
+// the window's ring (RunController::kAttemptEventCapacity), or --trace's KeepFirst log
+// with a cap of 10 million events (--trace-limit 10000000, which fills up to 720 MB).
+enum class Events { None, Ring, Trace };
+
+void runEngine(benchmark::State& state, Events events)
 {
     const int workers = static_cast<int>(state.range(0));
     const int capacity = static_cast<int>(state.range(1));
@@ -86,8 +89,11 @@ void runEngine(benchmark::State& state, bool events)
         Latch latch(jobs);
         config.onJobDone = [&latch](const Job&, poollab::Outcome) { latch.countDown(); };
         poollab::Pool pool(config);
-        if (events)
+        if (events == Events::Ring)
             pool.setAttemptEventLog(std::make_shared<poollab::AttemptEventLog>(100'000));
+        else if (events == Events::Trace)
+            pool.setAttemptEventLog(std::make_shared<poollab::AttemptEventLog>(
+                10'000'000, poollab::AttemptEventLog::Mode::KeepFirst));
         pool.start();
         pool.waitUntilReady();
         settle(workers);
@@ -112,13 +118,20 @@ void runEngine(benchmark::State& state, bool events)
 
 void BM_Engine(benchmark::State& state)
 {
-    runEngine(state, false);
+    runEngine(state, Events::None);
 }
 
 // The cost of the attempt events (issue #16): compare with BM_Engine of the same args.
 void BM_EngineWithEvents(benchmark::State& state)
 {
-    runEngine(state, true);
+    runEngine(state, Events::Ring);
+}
+
+// --trace's log, which keeps every event up to its cap (stored in blocks: nothing is
+// moved while workers wait for the lock): compare with BM_Engine of the same args.
+void BM_EngineWithTrace(benchmark::State& state)
+{
+    runEngine(state, Events::Trace);
 }
 
 // Baseline 1: the textbook pool.
@@ -231,6 +244,12 @@ BENCHMARK(BM_Engine)
 BENCHMARK(BM_EngineWithEvents)
     ->ArgNames({"workers", "capacity"})
     ->ArgsProduct({{1, 2, 20, 1000}, {1000, 1'000'000}})
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EngineWithTrace)
+    ->ArgNames({"workers", "capacity"})
+    ->ArgsProduct({{20, 1000}, {1000}})
     ->UseManualTime()
     ->Iterations(3)
     ->Unit(benchmark::kMillisecond);

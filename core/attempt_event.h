@@ -36,6 +36,19 @@ struct AttemptEvent
     AttemptEnd end = AttemptEnd::Succeeded;
 };
 
+// How late a first attempt's submission (or its entry into the queue) must be after its
+// planned arrival to call the producer held back (coordinated omission). A real producer
+// thread wakes tens to hundreds of microseconds late in every run, with no backpressure
+// at all; only the Block overflow's wait for room (or a stall) makes it a millisecond.
+inline constexpr Nanos kHeldBackFrom = kMilli;
+
+// Whether the producer was held back from submitting a job planned at `planned` until
+// `until` (its submission, or its entry into the queue).
+inline bool producerHeldBack(Nanos planned, Nanos until)
+{
+    return until - planned >= kHeldBackFrom;
+}
+
 // The engines' bounded record of recent attempt events: a ring of `capacity` events,
 // the oldest overwritten. Engines push as attempts end (any thread); readers copy what
 // is new on their own timer. Memory is capacity * sizeof(AttemptEvent), fixed.

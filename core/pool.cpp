@@ -729,6 +729,11 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     const bool paced = job.kind == JobKind::Sleep && work > 0;
     const Nanos serviceFrom = paced ? start : tokenAt;
     const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
+    // The submission on this timeline, which leaves the producer's lateness out as the
+    // end does: the wall clock's submission minus an end on the timeline took that
+    // lateness off twice (uncorrected latency below the service). Never after the take.
+    if (attempt == 1)
+        job.submittedNs = std::max(job.arrivalNs, std::min({job.submittedNs, begun, busyFrom}));
     const bool share = m_shareCores.load(std::memory_order_relaxed);
 
     slot.busySince.store(busyFrom, std::memory_order_relaxed);

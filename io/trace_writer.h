@@ -31,8 +31,8 @@ struct TraceInfo
 //    outcome. Slices on a track never overlap;
 //  - per attempt, on the job's async track (id = job id): "b"/"e" pairs "queue wait"
 //    (cat "queue") from entering the queue to the take (when it waited) and, before a first attempt
-//    the producer could not submit on time, "held back" (cat "backpressure") from the
-//    planned arrival to entering the queue;
+//    the producer could not submit on time (late by kHeldBackFrom or more), "held back"
+//    (cat "backpressure") from the planned arrival to entering the queue;
 //  - "C" counters "queue depth", "busy workers" and "in flight" (jobs taken and not
 //    finished, backing off included), as the events add up;
 //  - timestamps and durations in microseconds from the run's start (ns precision).

@@ -224,11 +224,14 @@ void MainWindow::createViewTabs()
 void MainWindow::refreshViewTabs()
 {
     const Snapshot& s = m_controller->snapshot();
+    TimelineView* view = m_timeline->view();
+    view->setEventLog(m_controller->attemptEvents()); // a new run's log clears the view
     if (m_tabs->currentWidget() == m_timeline) {
-        TimelineView* view = m_timeline->view();
-        view->setEventLog(m_controller->attemptEvents()); // a new run's log clears the view
         m_timeline->refresh(s.runNs, s.workers);
-    } else if (m_tabs->currentWidget() == m_percentiles) {
+    } else {
+        view->readLog(); // hidden, it still takes what is new before the run's ring overwrites it
+    }
+    if (m_tabs->currentWidget() == m_percentiles) {
         const bool run = m_controller->hasRun();
         m_percentiles->setHistograms({run ? &s.total : nullptr, run ? &s.wait : nullptr,
                                       run ? &s.service : nullptr, run ? &s.totalUncorrected : nullptr});

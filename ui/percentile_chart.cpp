@@ -119,12 +119,14 @@ void PercentileChart::setRuns(std::vector<HistogramRun> runs)
     }
     m_runSeries.clear();
     for (const HistogramRun& run : m_runs) {
-        auto* series = new QLineSeries;
-        series->setName(run.label);
-        m_chart->addSeries(series);
-        series->attachAxis(m_xAxis);
-        series->attachAxis(m_yAxis);
-        m_runSeries.push_back(series);
+        for (int c = 0; c < kRunCurves; ++c) {
+            auto* series = new QLineSeries;
+            series->setName(run.label);
+            m_chart->addSeries(series);
+            series->attachAxis(m_xAxis);
+            series->attachAxis(m_yAxis);
+            m_runSeries.push_back(series);
+        }
     }
     setChartTheme(m_dark ? QChart::ChartThemeDark : QChart::ChartThemeLight); // styles the new lines
     rebuild();
@@ -140,9 +142,12 @@ void PercentileChart::setChartTheme(QChart::ChartTheme theme)
             pen.setStyle(Qt::DashLine);
         m_series[static_cast<std::size_t>(c)]->setPen(pen);
     }
+    // A run's colour; its curve told apart by the line's pattern.
+    const std::array<Qt::PenStyle, kRunCurves> styles{Qt::DashDotLine, Qt::DotLine, Qt::DashDotDotLine};
     for (std::size_t i = 0; i < m_runSeries.size(); ++i)
-        m_runSeries[i]->setPen(QPen(overlayColor(m_runs[i].colorIndex, m_dark ? Theme::Dark : Theme::Light),
-                                    2, Qt::DashDotLine));
+        m_runSeries[i]->setPen(
+            QPen(overlayColor(m_runs[i / kRunCurves].colorIndex, m_dark ? Theme::Dark : Theme::Light), 2,
+                 styles[i % kRunCurves]));
     updateLegend();
 }
 
@@ -184,7 +189,7 @@ void PercentileChart::rebuild()
         if (m_shown[c])
             most = std::max(most, m_histograms[c].count());
     for (const HistogramRun& run : m_runs)
-        most = std::max({most, run.total.count()});
+        most = std::max({most, run.total.count(), run.wait.count(), run.service.count()});
     m_decades = std::clamp(
         static_cast<int>(std::floor(std::log10(static_cast<double>(std::max<std::uint64_t>(most, 1))))) + 1,
         4, 6);
@@ -192,8 +197,16 @@ void PercentileChart::rebuild()
         m_series[c]->replace(m_shown[c] ? pointsOf(m_histograms[c]) : QList<QPointF>{});
         m_series[c]->setVisible(m_shown[c]);
     }
-    for (std::size_t i = 0; i < m_runs.size(); ++i)
-        m_runSeries[i]->replace(pointsOf(m_runs[i].total));
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const std::array<const Histogram*, kRunCurves> curves{&m_runs[i].total, &m_runs[i].wait,
+                                                              &m_runs[i].service};
+        for (int c = 0; c < kRunCurves; ++c) {
+            QLineSeries* series = m_runSeries[i * kRunCurves + c];
+            const bool shown = runCurveShown(static_cast<Curve>(c));
+            series->replace(shown ? pointsOf(*curves[static_cast<std::size_t>(c)]) : QList<QPointF>{});
+            series->setVisible(shown);
+        }
+    }
     updateAxes();
     updateLegend();
     QStringList parts;
@@ -248,8 +261,11 @@ void PercentileChart::updateLegend()
     for (std::size_t c = 0; c < m_series.size(); ++c)
         if (m_shown[c])
             entries.push_back({m_series[c]->name(), m_series[c]->pen().color(), false});
-    for (const QLineSeries* s : m_runSeries)
-        entries.push_back({tr("%1, total").arg(s->name()), s->pen().color(), false});
+    const std::array<QString, kRunCurves> curveNames{tr("total"), tr("wait"), tr("service")};
+    for (std::size_t i = 0; i < m_runSeries.size(); ++i)
+        if (m_runSeries[i]->isVisible())
+            entries.push_back({tr("%1, %2").arg(m_runSeries[i]->name(), curveNames[i % kRunCurves]),
+                               m_runSeries[i]->pen().color(), false});
     m_header->setEntries(entries);
 }
 
@@ -267,10 +283,19 @@ double PercentileChart::valueAt(Curve curve, double percent) const
     return valueIn(series(curve), percent);
 }
 
-double PercentileChart::runValueAt(std::size_t run, double percent) const
+double PercentileChart::runValueAt(std::size_t run, double percent, Curve curve) const
 {
-    return run < m_runSeries.size() ? valueIn(m_runSeries[run], percent)
-                                    : std::numeric_limits<double>::quiet_NaN();
+    const std::size_t index = run * kRunCurves + static_cast<std::size_t>(curve);
+    return curve < kRunCurves && index < m_runSeries.size() ? valueIn(m_runSeries[index], percent)
+                                                            : std::numeric_limits<double>::quiet_NaN();
+}
+
+bool PercentileChart::runCurveShown(Curve curve) const
+{
+    if (curve >= kRunCurves)
+        return false;
+    const bool anyLive = m_shown[Total] || m_shown[Wait] || m_shown[Service];
+    return !anyLive || m_shown[static_cast<std::size_t>(curve)];
 }
 
 } // namespace poollab

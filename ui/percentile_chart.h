@@ -32,7 +32,8 @@ struct HistogramRun
 // axis of 1/(1 - p), labelled 50 %, 90 %, 99 %, 99.9 %, 99.99 %, so the tail gets as
 // much room as the median. Curves for the run so far (total, wait, service, and total
 // uncorrected: from the actual submission, what a load tool suffering coordinated
-// omission reports) and the total of each stored run overlaid. Every point is
+// omission reports) and, of each stored run, the same curves overlaid (total, wait and
+// service: those of the live run that are shown, all three when none is). Every point is
 // Histogram::percentile() of the whole run's histogram, the summary's own numbers.
 class PercentileChart : public QWidget
 {
@@ -48,7 +49,7 @@ public:
 
     // The live run's histograms; a null one hides its curve.
     void setHistograms(const std::array<const Histogram*, CurveCount>& histograms);
-    // The stored runs to overlay (their total); empty removes them.
+    // The stored runs to overlay; empty removes them.
     void setRuns(std::vector<HistogramRun> runs);
     void setChartTheme(QChart::ChartTheme theme);
 
@@ -56,7 +57,12 @@ public:
     static double xOf(double percent);
     // The curve's value (ms) at a labelled or drawn percentile; NaN when it has none.
     double valueAt(Curve curve, double percent) const;
-    double runValueAt(std::size_t run, double percent) const;
+    // A stored run's curve (Total, Wait or Service); NaN when it is not drawn.
+    double runValueAt(std::size_t run, double percent, Curve curve = Total) const;
+    // Whether a stored run's curve is drawn: the live one is shown, or no live one is.
+    bool runCurveShown(Curve curve) const;
+    // The overlaid curves per stored run, in runSeries(): run r's curve c at r * kRunCurves + c.
+    static constexpr int kRunCurves = 3; // Total, Wait, Service
     QLineSeries* series(Curve curve) const { return m_series[static_cast<std::size_t>(curve)]; }
     const std::vector<QLineSeries*>& runSeries() const { return m_runSeries; }
     QChart* chart() const { return m_chart; }

@@ -67,7 +67,14 @@ void TimelineEvents::clear()
     m_ring.clear();
     m_head = 0;
     m_seen = 0;
+    m_missed = 0;
     m_coveredFrom = 0;
+}
+
+void TimelineEvents::noteMissed(std::uint64_t count, Nanos from)
+{
+    m_missed += count;
+    m_coveredFrom = std::max(m_coveredFrom, from);
 }
 
 void TimelineEvents::append(const std::vector<AttemptEvent>& events)
@@ -159,7 +166,8 @@ void TimelineView::clear()
     m_now = 0;
     m_workers = 0;
     m_lanes = 1;
-    m_selected = m_hovered = 0;
+    m_selected.reset();
+    m_hovered.reset();
     m_depth.clear();
     m_end = m_span;
     layoutRows();
@@ -178,15 +186,26 @@ void TimelineView::appendEvents(const std::vector<AttemptEvent>& events)
     }
 }
 
-void TimelineView::refresh(Nanos now, int workers)
+void TimelineView::readLog()
 {
-    if (m_log) {
-        m_scratch.clear();
-        m_next = m_log->copySince(m_next, m_scratch);
-    }
-    m_workers = std::max(m_workers, workers);
+    if (!m_log)
+        return;
+    m_scratch.clear();
+    const std::uint64_t from = m_next;
+    m_next = m_log->copySince(m_next, m_scratch);
+    // The sequence moved past what was copied: the log overwrote those before this read.
+    // They ended before the first one copied did (events are pushed as they end).
+    const std::uint64_t missed = m_next - from - m_scratch.size();
+    if (missed > 0)
+        m_events.noteMissed(missed, m_scratch.empty() ? m_now : m_scratch.front().ended);
     appendEvents(m_scratch);
     m_scratch.clear();
+}
+
+void TimelineView::refresh(Nanos now, int workers)
+{
+    m_workers = std::max(m_workers, workers);
+    readLog();
     m_now = std::max<Nanos>(now, 0);
     if (m_following)
         m_end = std::max(m_now, m_span);
@@ -430,8 +449,13 @@ QString TimelineView::describe(const AttemptEvent& e)
     QStringList lines;
     lines << tr("job %1, attempt %2, worker %3").arg(e.jobId).arg(e.attempt).arg(e.worker);
     lines << tr("planned arrival %1").arg(instantText(e.planned));
-    if (e.submitted != e.planned)
-        lines << tr("submitted %1 (%2 late: coordinated omission)")
+    // Held back (coordinated omission) only when late past kHeldBackFrom: a real
+    // producer thread wakes a little late in every run, backpressure or not.
+    if (producerHeldBack(e.planned, e.submitted))
+        lines << tr("submitted %1 (%2 late: held back, coordinated omission)")
+                     .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
+    else if (e.submitted != e.planned)
+        lines << tr("submitted %1 (%2 late: the producer woke late)")
                      .arg(instantText(e.submitted), durationText(e.submitted - e.planned));
     lines << tr("enqueued %1").arg(instantText(e.enqueued));
     // The summary's wait counts a first attempt from its planned arrival: say both when they differ.
@@ -477,7 +501,7 @@ QString TimelineView::hoverText(QPoint pos) const
         .arg(std::min(1.0, static_cast<double>(share)) * 100, 0, 'f', 1);
 }
 
-void TimelineView::selectJob(std::uint64_t jobId)
+void TimelineView::selectJob(std::optional<std::uint64_t> jobId)
 {
     m_selected = jobId;
     update();
@@ -535,7 +559,7 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
         return;
     }
     const AttemptEvent* e = eventAt(event->pos());
-    const std::uint64_t hovered = e ? e->jobId : 0;
+    const std::optional<std::uint64_t> hovered = e ? std::optional(e->jobId) : std::nullopt;
     if (hovered != m_hovered) {
         m_hovered = hovered;
         update();
@@ -546,15 +570,15 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
 {
     if (!m_dragging) {
         const AttemptEvent* e = eventAt(event->pos());
-        selectJob(e ? e->jobId : 0);
+        selectJob(e ? std::optional(e->jobId) : std::nullopt);
     }
     m_dragging = false;
 }
 
 void TimelineView::leaveEvent(QEvent*)
 {
-    if (m_hovered != 0) {
-        m_hovered = 0;
+    if (m_hovered) {
+        m_hovered.reset();
         update();
     }
 }
@@ -577,9 +601,9 @@ void TimelineView::paintEvent(QPaintEvent*)
     else
         paintDensity(p);
     paintNotHeld(p);
-    for (const std::uint64_t job : {m_selected, m_hovered})
-        if (job != 0)
-            paintWaits(p, job);
+    for (const std::optional<std::uint64_t>& job : {m_selected, m_hovered})
+        if (job)
+            paintWaits(p, *job);
     paintSelection(p);
     paintLaneLabels(p);
     // The strip follows the view: read the record again when the range (or the record) moved.
@@ -750,9 +774,13 @@ void TimelineView::paintNotHeld(QPainter& p)
     p.fillRect(gone, shade);
     p.fillRect(gone, QBrush(palette().color(QPalette::Mid), Qt::BDiagPattern));
     p.setPen(palette().color(QPalette::Text));
-    p.drawText(gone.adjusted(kMargin, kMargin, -kMargin, -kMargin), Qt::AlignCenter | Qt::TextWordWrap,
-               tr("Older attempts are not kept: the view holds the last %1.")
-                   .arg(QLocale().toString(static_cast<qulonglong>(m_events.capacity()))));
+    const QString why = m_events.missed() > 0
+                            ? tr("Older attempts are not kept: %1 were overwritten in the run's event log "
+                                 "before the view read them.")
+                                  .arg(QLocale().toString(static_cast<qulonglong>(m_events.missed())))
+                            : tr("Older attempts are not kept: the view holds the last %1.")
+                                  .arg(QLocale().toString(static_cast<qulonglong>(m_events.capacity())));
+    p.drawText(gone.adjusted(kMargin, kMargin, -kMargin, -kMargin), Qt::AlignCenter | Qt::TextWordWrap, why);
 }
 
 void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
@@ -782,7 +810,7 @@ void TimelineView::paintWaits(QPainter& p, std::uint64_t jobId)
             p.drawLine(x(from), y, x(to), y);
             p.drawLine(x(from), row.top() + 1, x(from), row.bottom() - 1);
         };
-        if (e.attempt == 1 && e.submitted > e.planned)
+        if (e.attempt == 1 && producerHeldBack(e.planned, e.submitted))
             segment(e.planned, e.submitted, omissionColor(), Qt::DashLine);
         if (e.taken > e.enqueued)
             segment(e.enqueued, e.taken, queueWaitColor(), Qt::SolidLine);
@@ -794,7 +822,7 @@ const AttemptEvent* TimelineView::selectedEvent() const
 {
     // Its latest attempt held: the ring is in the order attempts ended.
     for (std::size_t i = m_events.size(); i-- > 0;)
-        if (m_events.at(i).jobId == m_selected)
+        if (m_events.at(i).jobId == *m_selected)
             return &m_events.at(i);
     return nullptr;
 }
@@ -802,7 +830,7 @@ const AttemptEvent* TimelineView::selectedEvent() const
 void TimelineView::paintSelection(QPainter& p)
 {
     // The clicked job's times stay in a box in a corner of the lanes, away from its bar.
-    const AttemptEvent* e = m_selected != 0 ? selectedEvent() : nullptr;
+    const AttemptEvent* e = m_selected ? selectedEvent() : nullptr;
     if (!e)
         return;
     const QRect lanes = lanesRect();
@@ -1042,6 +1070,9 @@ void TimelinePanel::sync()
                        .arg(locale.toString(static_cast<qulonglong>(events.capacity())))
                        .arg(static_cast<double>(events.capacity() * sizeof(AttemptEvent)) / 1e6, 0, 'f', 1)
                        .arg(locale.toString(static_cast<qulonglong>(events.seen())));
+    if (events.missed() > 0)
+        text += tr(" \u00b7 %1 lost (overwritten in the run's log before read)")
+                    .arg(locale.toString(static_cast<qulonglong>(events.missed())));
     if (v->workersPerRow() > 1)
         text += tr(" \u00b7 1 row = %1 workers").arg(locale.toString(v->workersPerRow()));
     if (!v->drawsBars())

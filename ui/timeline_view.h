@@ -40,7 +40,11 @@ public:
     std::size_t capacity() const { return m_capacity; }
     // Events ever appended; past capacity the oldest are gone.
     std::uint64_t seen() const { return m_seen; }
-    bool dropped() const { return m_seen > m_capacity; }
+    // `count` events the engine's log overwrote before they were read: never appended.
+    // What the view shows is whole only from `from` on (the oldest event read after them).
+    void noteMissed(std::uint64_t count, Nanos from);
+    std::uint64_t missed() const { return m_missed; }
+    bool dropped() const { return m_seen > m_capacity || m_missed > 0; }
     // The i-th held event, oldest first.
     const AttemptEvent& at(std::size_t i) const
     {
@@ -50,7 +54,8 @@ public:
     // Bytes the ring holds (its storage, not what is used of it).
     std::size_t memoryBytes() const { return m_ring.capacity() * sizeof(AttemptEvent); }
     // From when the held events tell the whole story: the end of the last event that
-    // was overwritten (0 while nothing was). Earlier, lanes would look idle that were not.
+    // was overwritten here, or of the first read after some were missed (0 while none
+    // were). Earlier, lanes would look idle that were not.
     Nanos coveredFrom() const { return m_coveredFrom; }
 
 private:
@@ -58,6 +63,7 @@ private:
     std::size_t m_capacity;
     std::size_t m_head = 0; // the oldest event, once the ring is full
     std::uint64_t m_seen = 0;
+    std::uint64_t m_missed = 0;
     Nanos m_coveredFrom = 0;
 };
 
@@ -92,6 +98,9 @@ public:
     // Reads what the log gained since the last call, moves the live edge to `now` (run
     // time) and, when following, the view with it. `workers`: the lanes to show at least.
     void refresh(Nanos now, int workers);
+    // Only reads what the log gained (no repaint): the window calls it while the tab is
+    // hidden, so that the engine's ring does not overwrite what the view could hold.
+    void readLog();
     // The queue-depth strip's steps for the visible range, from the run's record (call
     // after refresh(), with the record held still: Engine::withRecord).
     void takeQueueDepth(const IntervalRecord& record);
@@ -146,9 +155,11 @@ public:
     const AttemptEvent* eventAt(QPoint pos) const;
     static QString describe(const AttemptEvent& event);
     QString hoverText(QPoint pos) const;
-    // The job whose waits are drawn (clicked); 0 for none.
-    void selectJob(std::uint64_t jobId);
-    std::uint64_t selectedJob() const { return m_selected; }
+    // The job whose waits are drawn (clicked); none: nullopt (engines number jobs from 0).
+    void selectJob(std::optional<std::uint64_t> jobId);
+    std::optional<std::uint64_t> selectedJob() const { return m_selected; }
+    // The job under the mouse, whose waits are drawn too.
+    std::optional<std::uint64_t> hoveredJob() const { return m_hovered; }
 
     static QColor colorOf(TimelinePhase phase);
     static TimelinePhase phaseOf(AttemptEnd end);
@@ -231,8 +242,8 @@ private:
     Nanos m_depthRowNs = 0;            // the record's row width: the strip's resolution
     RecordReader m_recordReader;
     std::array<std::int64_t, 4> m_depthFor{}; // from, to, width, record rows the strip was read for
-    std::uint64_t m_selected = 0;
-    std::uint64_t m_hovered = 0;
+    std::optional<std::uint64_t> m_selected;
+    std::optional<std::uint64_t> m_hovered;
     QPoint m_pressAt;
     Nanos m_pressEnd = 0;
     bool m_dragging = false;

@@ -257,6 +257,62 @@ private slots:
         QCOMPARE(series[QStringLiteral("in flight")], (Steps{{0, 1}, {15'500, 0}}));
     }
 
+    // "held back" only when the producer was late past kHeldBackFrom (a blocked
+    // producer), not for a real producer thread's usual wake-up lateness.
+    void heldBackOnlyPastTheThreshold_data()
+    {
+        QTest::addColumn<qint64>("late");
+        QTest::addColumn<bool>("heldBack");
+        QTest::newRow("on time") << qint64(0) << false;
+        QTest::newRow("woke 262 us late") << qint64(262'000) << false;
+        QTest::newRow("just under") << qint64(kHeldBackFrom - 1) << false;
+        QTest::newRow("at the threshold") << qint64(kHeldBackFrom) << true;
+        QTest::newRow("blocked 40 ms") << qint64(40'000'000) << true;
+    }
+
+    void heldBackOnlyPastTheThreshold()
+    {
+        QFETCH(qint64, late);
+        QFETCH(bool, heldBack);
+        AttemptEvent e;
+        e.worker = 0;
+        e.planned = 1'000;
+        e.submitted = e.enqueued = e.taken = e.started = 1'000 + late;
+        e.ended = e.started + 5'000;
+        TraceInfo info;
+        info.workers = 1;
+        info.runNs = e.ended;
+        int pairs = 0;
+        for (const QJsonValue& v :
+             parse(traceToJson({e}, info)).value(QStringLiteral("traceEvents")).toArray())
+            pairs += v.toObject().value(QStringLiteral("name")).toString() == QStringLiteral("held back");
+        QCOMPARE(pairs, heldBack ? 2 : 0); // a "b" and an "e"
+    }
+
+    // Exported during a live run, the events are copied after the snapshot that gave
+    // runNs and workers: the trace's elapsed_us and workers still cover every slice, and
+    // a trace that left attempts out says its counters add up only those kept.
+    void otherDataCoversEverySlice()
+    {
+        AttemptEvent e;
+        e.worker = 3;
+        e.ended = 9'000'000;
+        e.started = e.taken = 2'000'000;
+        TraceInfo info;
+        info.workers = 2;
+        info.runNs = 5'000'000; // the last tick's, before the copy
+        QJsonObject other = parse(traceToJson({e}, info)).value(QStringLiteral("otherData")).toObject();
+        QCOMPARE(other.value(QStringLiteral("elapsed_us")).toDouble(), 9'000.0);
+        QCOMPARE(other.value(QStringLiteral("workers")).toInt(), 4);
+        QVERIFY(!other.contains(QStringLiteral("counters_note")));
+        info.lostEvents = 10;
+        info.runNs = 12'000'000;
+        other = parse(traceToJson({e}, info)).value(QStringLiteral("otherData")).toObject();
+        QCOMPARE(other.value(QStringLiteral("elapsed_us")).toDouble(), 12'000.0);
+        QCOMPARE(other.value(QStringLiteral("attempts_left_out")).toInt(), 10);
+        QVERIFY(other.value(QStringLiteral("counters_note")).toString().contains(QStringLiteral("only")));
+    }
+
     void fileIsWrittenWhole()
     {
         QTemporaryDir dir;

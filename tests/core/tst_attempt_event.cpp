@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 Q_DECLARE_METATYPE(poollab::Scenario)
 
@@ -156,6 +157,78 @@ private slots:
         QVERIFY(out.empty());
     }
 
+    // KeepFirst stores in blocks allocated as it fills: events across block boundaries,
+    // pushed by several threads while a reader copies, all kept once and in each pusher's
+    // order, the rest counted as lost.
+    void keepFirstAcrossBlocksWithConcurrentPushers()
+    {
+        constexpr std::uint64_t kThreads = 4;
+        constexpr std::uint64_t kPerThread = 50'000;
+        constexpr std::uint64_t kCapacity = 150'001; // two whole blocks of 65,536 and part of a third
+        AttemptEventLog log(kCapacity, AttemptEventLog::Mode::KeepFirst);
+        std::vector<std::thread> pushers;
+        for (std::uint64_t t = 0; t < kThreads; ++t)
+            pushers.emplace_back([&log, t] {
+                for (std::uint64_t i = 0; i < kPerThread; ++i)
+                    log.push(eventOf(t * kPerThread + i));
+            });
+        std::vector<AttemptEvent> out;
+        std::uint64_t next = 0;
+        while (next < kCapacity)
+            next = log.copySince(next, out); // reads while they push
+        for (std::thread& t : pushers)
+            t.join();
+        QCOMPARE(log.copySince(next, out), kCapacity);
+        QCOMPARE(std::uint64_t(out.size()), kCapacity);
+        QCOMPARE(log.pushed(), kThreads * kPerThread);
+        QCOMPARE(log.lost(), kThreads * kPerThread - kCapacity);
+        std::vector<std::uint64_t> lastOf(kThreads, 0);
+        std::vector<bool> seen(kThreads * kPerThread, false);
+        for (const AttemptEvent& e : out) {
+            QVERIFY(!seen[e.jobId]);
+            seen[e.jobId] = true;
+            const std::uint64_t thread = e.jobId / kPerThread;
+            QVERIFY(e.jobId + 1 > lastOf[thread]); // each pusher's events in its order
+            lastOf[thread] = e.jobId + 1;
+        }
+    }
+
+    // A reader copying a ring chunk by chunk while writers push: what it gets is in push
+    // order, each event once, and a reader that keeps up misses nothing.
+    void ringReaderKeepsUpWithConcurrentPushers()
+    {
+        constexpr std::uint64_t kThreads = 3;
+        constexpr std::uint64_t kPerThread = 40'000;
+        AttemptEventLog log(100'000);
+        std::vector<std::thread> pushers;
+        for (std::uint64_t t = 0; t < kThreads; ++t)
+            pushers.emplace_back([&log, t] {
+                for (std::uint64_t i = 0; i < kPerThread; ++i)
+                    log.push(eventOf(t * kPerThread + i));
+            });
+        std::vector<AttemptEvent> out;
+        std::uint64_t next = 0;
+        while (next < kThreads * kPerThread) {
+            const std::uint64_t before = out.size();
+            const std::uint64_t oldNext = next;
+            next = log.copySince(next, out);
+            QVERIFY(next >= oldNext);
+            QVERIFY(std::uint64_t(out.size()) - before <= next - oldNext);
+        }
+        for (std::thread& t : pushers)
+            t.join();
+        QCOMPARE(log.lost(), kThreads * kPerThread - 100'000);
+        std::vector<std::uint64_t> lastOf(kThreads, 0);
+        std::vector<bool> seen(kThreads * kPerThread, false);
+        for (const AttemptEvent& e : out) {
+            QVERIFY(!seen[e.jobId]);
+            seen[e.jobId] = true;
+            const std::uint64_t thread = e.jobId / kPerThread;
+            QVERIFY(e.jobId + 1 > lastOf[thread]);
+            lastOf[thread] = e.jobId + 1;
+        }
+    }
+
     void jobLimitKeepsEveryAttemptOfTheFirstJobs()
     {
         AttemptEventLog log(100, AttemptEventLog::Mode::KeepFirst);
@@ -270,6 +343,46 @@ private slots:
         QVERIFY2(service <= snap.busyNs && service >= snap.busyNs - snap.busyNs / 100,
                  qPrintable(QStringLiteral("%1 vs %2").arg(service).arg(snap.busyNs)));
         QCOMPARE(snap.totalUncorrected.count(), snap.total.count());
+    }
+
+    // The uncorrected latency counts from the submission on the worker's timeline, not
+    // the producer's wall clock: a late producer is left out of the timeline, and
+    // subtracting its lateness from the end read the latency below the service.
+    void realUncorrectedLiesBetweenServiceAndTotal()
+    {
+        Scenario s = small();
+        s.workers = 64;
+        s.queueCapacity = 100'000;
+        s.arrival = ArrivalKind::Constant;
+        s.rate = 1000;
+        s.jobs = 600;
+        s.latency = "5ms";
+        RealEngine engine(s);
+        auto log = std::make_shared<AttemptEventLog>(10'000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
+        for (const AttemptEvent& e : events) {
+            const Nanos service = e.ended - e.started;
+            const Nanos uncorrected = e.ended - e.submitted;
+            const Nanos total = e.ended - e.planned;
+            QVERIFY2(service <= uncorrected && uncorrected <= total,
+                     qPrintable(QStringLiteral("job %1: %2 %3 %4")
+                                    .arg(e.jobId)
+                                    .arg(service)
+                                    .arg(uncorrected)
+                                    .arg(total)));
+        }
+        QCOMPARE(snap.totalUncorrected.count(), std::uint64_t(s.jobs));
+        QVERIFY2(snap.totalUncorrected.min() >= snap.service.min(),
+                 qPrintable(QStringLiteral("uncorrected min %1 ns, service min %2 ns")
+                                .arg(snap.totalUncorrected.min())
+                                .arg(snap.service.min())));
+        QVERIFY(snap.totalUncorrected.max() <= snap.total.max());
     }
 
     void realRateLimitedEventsAreConsistent()

@@ -108,7 +108,7 @@ private slots:
         QVERIFY(chart.latencyAxis()->max() >= 10.0);
     }
 
-    // Stored runs: their total, in the order given.
+    // Stored runs: the curves the live run shows (its total here), in the order given.
     void overlaysStoredRuns()
     {
         PercentileChart chart;
@@ -118,16 +118,58 @@ private slots:
         HistogramRun b{
             QStringLiteral("run 2 \u00b7 40 workers"), 1, exponential(5 * kMilli, 2000, 9), {}, {}};
         chart.setRuns({a, b});
-        QCOMPARE(chart.runSeries().size(), std::size_t{2});
+        QCOMPARE(chart.runSeries().size(), std::size_t{2 * PercentileChart::kRunCurves});
         for (const double p : {50.0, 90.0, 99.0, 99.9}) {
             QCOMPARE(chart.runValueAt(0, p), toMillis(a.total.percentile(p)));
             QCOMPARE(chart.runValueAt(1, p), toMillis(b.total.percentile(p)));
+            QVERIFY(std::isnan(chart.runValueAt(0, p, PercentileChart::Wait))); // the live wait is not shown
         }
         QCOMPARE(chart.header()->entries().size(), std::size_t{3});
         QCOMPARE(chart.header()->entries()[1].text, QStringLiteral("run 1 \u00b7 20 workers, total"));
         chart.setRuns({});
         QVERIFY(chart.runSeries().empty());
         QCOMPARE(chart.header()->entries().size(), std::size_t{1});
+    }
+
+    // Issue #16 §3: total, wait and service, with the stored runs overlaid: each run's
+    // wait and service too, at the points of their own histograms.
+    void overlaysStoredRunsWaitAndService_data()
+    {
+        QTest::addColumn<bool>("live");
+        QTest::newRow("with the live run's three curves") << true;
+        QTest::newRow("no live run") << false;
+    }
+
+    void overlaysStoredRunsWaitAndService()
+    {
+        QFETCH(bool, live);
+        PercentileChart chart;
+        const Histogram total = uniform(kMilli, 10 * kMilli, 1000);
+        const Histogram wait = uniform(0, 4 * kMilli, 1000);
+        const Histogram service = uniform(kMilli, 6 * kMilli, 1000);
+        if (live)
+            chart.setHistograms({&total, &wait, &service, nullptr});
+        else
+            chart.setHistograms({nullptr, nullptr, nullptr, nullptr});
+        HistogramRun a{QStringLiteral("run 3"), 2, exponential(20 * kMilli, 2000),
+                       exponential(8 * kMilli, 2000, 5), exponential(12 * kMilli, 2000, 7)};
+        chart.setRuns({a});
+        for (const double p : {50.0, 90.0, 99.0, 99.9, 99.99}) {
+            QCOMPARE(chart.runValueAt(0, p, PercentileChart::Total), toMillis(a.total.percentile(p)));
+            QCOMPARE(chart.runValueAt(0, p, PercentileChart::Wait), toMillis(a.wait.percentile(p)));
+            QCOMPARE(chart.runValueAt(0, p, PercentileChart::Service), toMillis(a.service.percentile(p)));
+        }
+        QStringList texts;
+        for (const LegendEntry& e : chart.header()->entries())
+            texts << e.text;
+        QVERIFY2(texts.contains(QStringLiteral("run 3, wait")) &&
+                     texts.contains(QStringLiteral("run 3, service")),
+                 qPrintable(texts.join(QLatin1Char('|'))));
+        // Only the live wait shown: of the run, only its wait.
+        chart.setHistograms({nullptr, &wait, nullptr, nullptr});
+        QVERIFY(std::isnan(chart.runValueAt(0, 50, PercentileChart::Total)));
+        QCOMPARE(chart.runValueAt(0, 50, PercentileChart::Wait), toMillis(a.wait.percentile(50)));
+        QVERIFY(std::isnan(chart.runValueAt(0, 50, PercentileChart::Service)));
     }
 };
 

@@ -8,6 +8,8 @@
 #include "ui/main_window.h"
 
 #include <QDir>
+#include <QLabel>
+#include <QMouseEvent>
 
 #include <QScrollBar>
 #include <QTest>
@@ -137,7 +139,7 @@ private slots:
         const QString expected =
             QStringLiteral("job 1234, attempt 2, worker 1\n"
                            "planned arrival 1.000000 s\n"
-                           "submitted 1.250000 s (250.000 ms late: coordinated omission)\n"
+                           "submitted 1.250000 s (250.000 ms late: held back, coordinated omission)\n"
                            "enqueued 2.000000 s\n"
                            "taken 2.500000 s (queue wait 500.000 ms)\n"
                            "started 2.600000 s (token wait 100.000 ms)\n"
@@ -152,12 +154,35 @@ private slots:
             view.hoverText(QPoint(view.lanesRect().left() + 280, view.rowRect(0).center().y())).isEmpty());
     }
 
-    // A selected job's queue wait is a line from its enqueue to the worker taking it.
+    // A producer a little late is not called held back (coordinated omission): a real
+    // producer thread wakes late by microseconds in every run.
+    void hoverSaysHeldBackOnlyPastTheThreshold()
+    {
+        AttemptEvent e = attempt(3, 0, 0, 0, 10 * kMs);
+        e.submitted = e.enqueued = e.taken = e.started = 262 * kMicro;
+        QVERIFY(TimelineView::describe(e).contains(
+            QStringLiteral("submitted 0.000262 s (0.262 ms late: the producer woke late)")));
+        QVERIFY(!TimelineView::describe(e).contains(QStringLiteral("coordinated omission")));
+        e.submitted = e.enqueued = e.taken = e.started = 2 * kMs;
+        QVERIFY(TimelineView::describe(e).contains(
+            QStringLiteral("submitted 0.002000 s (2.000 ms late: held back, coordinated omission)")));
+    }
+
+    // A selected job's queue wait is a line from its enqueue to the worker taking it;
+    // job 0 (engines number jobs from 0) as well as any other.
+    void selectedJobShowsItsQueueWait_data()
+    {
+        QTest::addColumn<quint64>("job");
+        QTest::newRow("job 0") << quint64(0);
+        QTest::newRow("job 5") << quint64(5);
+    }
+
     void selectedJobShowsItsQueueWait()
     {
+        QFETCH(quint64, job);
         TimelineView view;
         view.refresh(0, 3);
-        AttemptEvent e = attempt(5, 1, 2500 * kMs, 2500 * kMs, 3000 * kMs);
+        AttemptEvent e = attempt(job, 1, 2500 * kMs, 2500 * kMs, 3000 * kMs);
         e.planned = 500 * kMs;
         e.submitted = e.enqueued = 1000 * kMs;
         view.appendEvents({e});
@@ -166,13 +191,23 @@ private slots:
         const int left = view.lanesRect().left();
         QImage image = view.grab().toImage();
         QVERIFY(pixelAt(image, QPoint(left + 180, y)) != rgb(TimelineView::queueWaitColor()));
-        view.selectJob(5);
+        // Clicked on its bar (2.5 s to 3 s: columns 250 to 299), then hovered.
+        const QPoint onBar(left + 270, y);
+        QTest::mouseClick(&view, Qt::LeftButton, {}, onBar);
+        QCOMPARE(view.selectedJob(), std::optional<std::uint64_t>(job));
+        QMouseEvent move(QEvent::MouseMove, QPointF(onBar), view.mapToGlobal(QPointF(onBar)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&view, &move); // a hidden widget gets no QTest::mouseMove
+        QCOMPARE(view.hoveredJob(), std::optional<std::uint64_t>(job));
         image = view.grab().toImage();
         for (const int column : {110, 150, 240})
             QCOMPARE(pixelAt(image, QPoint(left + column, y)), rgb(TimelineView::queueWaitColor()));
         QCOMPARE(pixelAt(image, QPoint(left + 52, y)),
                  rgb(TimelineView::omissionColor())); // a dash begins at 50
         QVERIFY(pixelAt(image, QPoint(left + 260, y)) != rgb(TimelineView::queueWaitColor()));
+        // A click where no bar is selects nothing.
+        QTest::mouseClick(&view, Qt::LeftButton, {}, QPoint(left + 150, y));
+        QCOMPARE(view.selectedJob(), std::nullopt);
     }
 
     // 10,000 workers: rows of kGroupRow px, each a run of workers, no more rows than
@@ -306,6 +341,61 @@ private slots:
         QCOMPARE(view.events().at(0).jobId, std::uint64_t{2001});
         view.refresh(3 * kSecond, 8); // nothing new
         QCOMPARE(view.events().seen(), std::uint64_t{3000});
+    }
+
+    // The engine's ring overwrote events before the view read them (a hidden tab, or a
+    // fast virtual run between two ticks): the view counts them lost, covers only from
+    // the first event it read after them, and shades the lanes before that instead of
+    // showing them idle.
+    void eventsOverwrittenInTheLogAreLost()
+    {
+        auto log = std::make_shared<AttemptEventLog>(100);
+        TimelineView view(1000);
+        view.setEventLog(log);
+        std::uint64_t job = 0;
+        const auto push = [&](int n) {
+            for (int i = 0; i < n; ++i, ++job) {
+                const Nanos at = static_cast<Nanos>(job) * kMs;
+                log->push(attempt(job, 0, at, at, at + kMs));
+            }
+        };
+        push(50);
+        view.refresh(50 * kMs, 1);
+        QCOMPARE(view.events().missed(), std::uint64_t{0});
+        QVERIFY(!view.events().dropped());
+        push(300); // jobs 50..349: the log holds only 250..349 at the next read
+        view.refresh(350 * kMs, 1);
+        QCOMPARE(view.events().seen(), std::uint64_t{150});
+        QCOMPARE(view.events().missed(), std::uint64_t{200});
+        QVERIFY(view.events().dropped());
+        QCOMPARE(view.events().coveredFrom(), 251 * kMs); // job 250, the first read after them, ended there
+        QCOMPARE(view.events().at(50).jobId, std::uint64_t{250});
+
+        fixScale(view, kMs);
+        const QImage image = view.grab().toImage();
+        const QRect lanes = view.lanesRect();
+        const int y = view.rowRect(0).center().y();
+        const QRgb base = rgb(view.palette().color(QPalette::Base));
+        const QRgb service = rgb(TimelineView::colorOf(TimelinePhase::Service));
+        // Before 251 ms nothing claims an idle lane, nor the bars of the first 50 jobs.
+        for (int column = 0; column < 250; ++column) {
+            const QRgb at = pixelAt(image, QPoint(lanes.left() + column, y));
+            QVERIFY2(at != base && at != service, qPrintable(QString::number(column)));
+        }
+        QCOMPARE(pixelAt(image, QPoint(lanes.left() + 300, y)), service); // job 300, read
+    }
+
+    void missedEventsAreInThePanelsStatus()
+    {
+        TimelinePanel panel(1000);
+        auto log = std::make_shared<AttemptEventLog>(10);
+        panel.view()->setEventLog(log);
+        for (std::uint64_t job = 0; job < 25; ++job)
+            log->push(attempt(job, 0, Nanos(job) * kMs, Nanos(job) * kMs, Nanos(job + 1) * kMs));
+        panel.refresh(25 * kMs, 1);
+        QCOMPARE(panel.view()->events().missed(), std::uint64_t{15});
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("15 lost")),
+                 qPrintable(panel.statusLabel()->text()));
     }
 
     void followsZoomsAndScrolls()
