@@ -28,8 +28,8 @@ const QString kPresetDir = QStringLiteral(":/presets");
 
 // Teaching order; presets not listed here follow in alphabetical order.
 const char* const kOrder[] = {
-    "signup-burst", "backpressure", "overload-reject",    "handoff",
-    "mmc-queue",    "cpu-vs-io",    "rate-limited-email", "retry-storm", "coordinated-omission",
+    "signup-burst",       "backpressure", "overload-reject",      "handoff", "mmc-queue", "cpu-vs-io",
+    "rate-limited-email", "retry-storm",  "coordinated-omission",
 };
 
 void ensureResources()

@@ -46,7 +46,7 @@ struct RunSummary
     // after it (see applyWarmup).
     double lossFraction = 0;
     double probWait = 0;
-    double warmupS = 0; // 0: no warm-up
+    double warmupS = 0;            // 0: no warm-up
     LatencyStats totalUncorrected; // from the actual submission, as a closed-loop load tool measures
     // What the window the rates cover observed: empty when the run ended before the
     // warm-up; submitted counts the arrivals in it (all of them without a warm-up).

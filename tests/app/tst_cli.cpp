@@ -330,8 +330,9 @@ private slots:
                                            << "--trace-limit needs --trace FILE";
         QTest::newRow("trace to stdout") << "--trace -"
                                          << "--trace: a file name is needed (not -)";
-        QTest::newRow("hdr kind") << "--hdr h.hgrm --hdr-kind p99"
-                                  << "--hdr-kind: 'p99' is not allowed; allowed: total|wait|service|total-uncorrected";
+        QTest::newRow("hdr kind")
+            << "--hdr h.hgrm --hdr-kind p99"
+            << "--hdr-kind: 'p99' is not allowed; allowed: total|wait|service|total-uncorrected";
         QTest::newRow("hdr kind alone") << "--hdr-kind wait"
                                         << "--hdr-kind needs --hdr FILE";
     }

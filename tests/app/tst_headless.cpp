@@ -390,7 +390,8 @@ void TestHeadless::badInput_data()
     QTest::newRow("unknown preset")
         << args("--preset nope")
         << "poollab: --preset: unknown preset 'nope'; valid presets: signup-burst, backpressure, "
-           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm, coordinated-omission";
+           "overload-reject, handoff, mmc-queue, cpu-vs-io, rate-limited-email, retry-storm, "
+           "coordinated-omission";
     QTest::newRow("preset and scenario")
         << args("--preset handoff --scenario x.json")
         << "poollab: --preset and --scenario cannot be used together: start from one of them and change it "
