@@ -30,8 +30,9 @@ constexpr int kMaxErrors = 20;
 constexpr std::uint64_t kMaxStepJobs = 200'000;
 
 // Teaching order of the built-in lessons; others follow alphabetically.
-const char* const kLessonOrder[] = {"littles-law", "signup-burst", "backpressure", "handoff",
-                                    "utilization", "retry-storm",  "token-bucket", "cpu-vs-io"};
+const char* const kLessonOrder[] = {"littles-law",  "signup-burst", "backpressure",
+                                    "handoff",      "utilization",  "retry-storm",
+                                    "token-bucket", "cpu-vs-io",    "coordinated-omission"};
 
 const QStringList kLevels = {QStringLiteral("beginner"), QStringLiteral("intermediate"),
                              QStringLiteral("advanced")};

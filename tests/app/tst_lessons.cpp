@@ -121,7 +121,8 @@ private slots:
         for (const Lesson& l : lessons)
             names << l.name;
         QCOMPARE(names, QStringList({u"littles-law"_s, u"signup-burst"_s, u"backpressure"_s, u"handoff"_s,
-                                     u"utilization"_s, u"retry-storm"_s, u"token-bucket"_s, u"cpu-vs-io"_s}));
+                                     u"utilization"_s, u"retry-storm"_s, u"token-bucket"_s, u"cpu-vs-io"_s,
+                                     u"coordinated-omission"_s}));
         for (const Lesson& l : lessons) {
             QVERIFY2(l.builtin, qPrintable(l.name));
             QCOMPARE(l.source, u":/lessons/%1.json"_s.arg(l.name));
@@ -397,7 +398,7 @@ private slots:
         const QJsonObject listed = QJsonDocument::fromJson(list.out).object();
         QCOMPARE(listed.value(u"format"_s).toString(), u"poollab-lessons/1"_s);
         const QJsonArray lessons = listed.value(u"lessons"_s).toArray();
-        QCOMPARE(lessons.size(), 9);
+        QCOMPARE(lessons.size(), 10); // the nine built in and the one in the folder
         QCOMPARE(lessons.first().toObject().value(u"name"_s).toString(), u"littles-law"_s);
         QCOMPARE(lessons.last().toObject().value(u"name"_s).toString(), u"tiny"_s);
         QCOMPARE(lessons.last().toObject().value(u"questions"_s).toInt(), 5);

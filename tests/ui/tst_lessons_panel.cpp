@@ -82,7 +82,7 @@ private slots:
         w.show();
         LessonsPanel* p = w.lessons();
         QCOMPARE(w.centreTabs()->tabText(w.centreTabs()->indexOf(p)), u"Lessons"_s);
-        QCOMPARE(p->lessons().size(), std::size_t(8));
+        QCOMPARE(p->lessons().size(), std::size_t(9));
         QVERIFY(p->selectLesson(u"signup-burst"_s));
         QCOMPARE(p->stepIndex(), 0);
         QVERIFY(p->stepText()->toPlainText().contains(u"10,000 people sign up"_s));
@@ -207,7 +207,7 @@ private slots:
             QVERIFY(!p->openLessonFile(m_settings.filePath(u"missing.json"_s), &error));
             QVERIFY2(error.contains(u"cannot read"_s), qPrintable(error));
             QVERIFY2(p->openLessonFile(path, &error), qPrintable(error));
-            QCOMPARE(p->lessons().size(), std::size_t(9));
+            QCOMPARE(p->lessons().size(), std::size_t(10));
             QCOMPARE(p->currentLesson()->name, u"my-lesson"_s);
             QCOMPARE(p->currentLesson()->source, path);
             w.saveSettings();
@@ -220,7 +220,7 @@ private slots:
         QVERIFY(QFile::remove(path));
         MainWindow w(hooks());
         w.restoreSettings();
-        QCOMPARE(w.lessons()->lessons().size(), std::size_t(8));
+        QCOMPARE(w.lessons()->lessons().size(), std::size_t(9));
         QCOMPARE(QSettings().value(u"lessons/files"_s).toStringList(), QStringList());
     }
 
