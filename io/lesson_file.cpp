@@ -43,27 +43,6 @@ bool isIdentifier(const QString& text)
     return pattern.match(text).hasMatch();
 }
 
-QString typeName(const QJsonValue& v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("true/false");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
 // Collects the problems of one document, each under the path of the field it is about.
 class Checker
 {
@@ -100,7 +79,7 @@ public:
         if (v.isUndefined())
             return {};
         if (!v.isString()) {
-            fail(join(path, key), QStringLiteral("expected a string, got %1").arg(typeName(v)));
+            fail(join(path, key), QStringLiteral("expected a string, got %1").arg(jsonTypeName(v)));
             return {};
         }
         if (!mayBeEmpty && v.toString().trimmed().isEmpty())
@@ -155,7 +134,7 @@ void readTolerance(Checker& c, const QJsonObject& q, const QString& path, Lesson
     if (!ok || !(percent > 0) || percent > 100) {
         c.fail(where, QStringLiteral("%1 is not allowed; %2")
                           .arg(v.isString() ? QLatin1Char('"') + elided(v.toString()) + QLatin1Char('"')
-                                            : typeName(v),
+                                            : jsonTypeName(v),
                                toleranceAllowed(question.unit)));
         return;
     }
@@ -179,7 +158,7 @@ void readChoices(Checker& c, const QJsonObject& q, const QString& path, LessonQu
     const QString where = Checker::join(path, QStringLiteral("choices"));
     if (!list.isArray() || list.toArray().size() < 2) {
         c.fail(where,
-               QStringLiteral("expected an array of at least two choices, got %1").arg(typeName(list)));
+               QStringLiteral("expected an array of at least two choices, got %1").arg(jsonTypeName(list)));
         return;
     }
     QStringList ids;
@@ -187,7 +166,7 @@ void readChoices(Checker& c, const QJsonObject& q, const QString& path, LessonQu
     for (qsizetype i = 0; i < array.size(); ++i) {
         const QString at = QStringLiteral("%1[%2]").arg(where).arg(i);
         if (!array[i].isObject()) {
-            c.fail(at, QStringLiteral("expected an object, got %1").arg(typeName(array[i])));
+            c.fail(at, QStringLiteral("expected an object, got %1").arg(jsonTypeName(array[i])));
             continue;
         }
         const QJsonObject o = array[i].toObject();
@@ -210,7 +189,7 @@ void readChoices(Checker& c, const QJsonObject& q, const QString& path, LessonQu
                 continue;
             if (!v.isDouble()) {
                 c.fail(Checker::join(at, QLatin1String(end)),
-                       QStringLiteral("expected a number, got %1").arg(typeName(v)));
+                       QStringLiteral("expected a number, got %1").arg(jsonTypeName(v)));
                 continue;
             }
             (qstrcmp(end, "from") == 0 ? choice.hasFrom : choice.hasBelow) = true;
@@ -323,7 +302,7 @@ void readScenario(Checker& c, const QJsonObject& step, const QString& path, Less
         return;
     if (!v.isObject()) {
         c.fail(where, QStringLiteral("expected a scenario object {\"format\": \"%1\", ...}, got %2")
-                          .arg(QLatin1String(kScenarioFormat), typeName(v)));
+                          .arg(QLatin1String(kScenarioFormat), jsonTypeName(v)));
         return;
     }
     const QJsonObject object = v.toObject();
@@ -362,7 +341,7 @@ void readSteps(Checker& c, const QJsonObject& root, Lesson& lesson)
     if (!list.isArray() || list.toArray().isEmpty()) {
         c.fail(QStringLiteral("steps"),
                QStringLiteral("expected a non-empty array of steps, got %1")
-                   .arg(list.isArray() ? QStringLiteral("an empty one") : typeName(list)));
+                   .arg(list.isArray() ? QStringLiteral("an empty one") : jsonTypeName(list)));
         return;
     }
     QStringList ids;
@@ -370,7 +349,7 @@ void readSteps(Checker& c, const QJsonObject& root, Lesson& lesson)
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const QString path = QStringLiteral("steps[%1]").arg(i);
         if (!steps[i].isObject()) {
-            c.fail(path, QStringLiteral("expected an object, got %1").arg(typeName(steps[i])));
+            c.fail(path, QStringLiteral("expected an object, got %1").arg(jsonTypeName(steps[i])));
             continue;
         }
         const QJsonObject s = steps[i].toObject();
@@ -387,12 +366,12 @@ void readSteps(Checker& c, const QJsonObject& root, Lesson& lesson)
         const QJsonValue questions = s.value(QLatin1String("questions"));
         if (!questions.isUndefined() && !questions.isArray())
             c.fail(Checker::join(path, QStringLiteral("questions")),
-                   QStringLiteral("expected an array, got %1").arg(typeName(questions)));
+                   QStringLiteral("expected an array, got %1").arg(jsonTypeName(questions)));
         const QJsonArray qs = questions.toArray();
         for (qsizetype k = 0; k < qs.size(); ++k) {
             const QString at = QStringLiteral("%1.questions[%2]").arg(path).arg(k);
             if (!qs[k].isObject()) {
-                c.fail(at, QStringLiteral("expected an object, got %1").arg(typeName(qs[k])));
+                c.fail(at, QStringLiteral("expected an object, got %1").arg(jsonTypeName(qs[k])));
                 continue;
             }
             LessonQuestion q = readQuestion(c, qs[k].toObject(), at);
@@ -491,7 +470,7 @@ bool lessonFromJson(const QByteArray& data, Lesson& lesson, QString* error, cons
         if (format.isString())
             got = QLatin1Char('"') + elided(format.toString()) + QStringLiteral("\" is not supported");
         else if (!format.isUndefined())
-            got = typeName(format) + QStringLiteral(" is not supported");
+            got = jsonTypeName(format) + QStringLiteral(" is not supported");
         c.fail(QStringLiteral("format"),
                QStringLiteral("%1; expected \"%2\"").arg(got, QLatin1String(kLessonFormat)));
         return finish();

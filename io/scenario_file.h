@@ -4,6 +4,7 @@
 #include "core/scenario.h"
 
 #include <QByteArray>
+#include <QJsonValue>
 #include <QString>
 
 namespace poollab {
@@ -40,5 +41,8 @@ struct TextPosition
     int column = 1;
 };
 TextPosition textPosition(const QByteArray& utf8, qsizetype byteOffset);
+
+// What a JSON value is, for error messages: "a number", "a string", "an object", ...
+QString jsonTypeName(const QJsonValue& value);
 
 } // namespace poollab

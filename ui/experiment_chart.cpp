@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/experiment_chart.h"
 
+#include "ui/axis_steps.h"
+
 #include "core/scenario_fields.h"
 #include "ui/chart_legend.h"
 
@@ -35,28 +37,6 @@ QString shortNumber(double v)
     if (a >= 1)
         return locale.toString(v, 'f', 2);
     return locale.toString(v, 'g', 3);
-}
-
-// A "round" step near v: 1, 2, 2.5 or 5 times a power of ten.
-double niceStep(double v)
-{
-    if (!(v > 0))
-        return 1;
-    const double mag = std::pow(10.0, std::floor(std::log10(v)));
-    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (v <= step * mag * (1 + 1e-9))
-            return step * mag;
-    return 10 * mag;
-}
-
-int decimalsFor(double step)
-{
-    int decimals = 0;
-    while (decimals < 9 &&
-           std::abs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) >
-               1e-6 * step * std::pow(10.0, decimals))
-        ++decimals;
-    return decimals;
 }
 
 // Range and ticks at once, with no moment where the old interval meets the new range.
