@@ -418,8 +418,9 @@ private slots:
         QVERIFY2(view.answerText().endsWith(
                      QStringLiteral("6 of 6 replications observed nothing after the warm-up (10m) at "
                                     "workers 3, 4: in 6 the run ended before the warm-up; those "
-                                    "measures have no estimate there (null) and meet no target; use "
-                                    "a shorter warm-up or more jobs.")),
+                                    "measures have no interval there (null) and meet no target, and "
+                                    "their means are over the replications that observed them (null "
+                                    "when none did); use a shorter warm-up or more jobs.")),
                  qPrintable(view.answerText()));
     }
 
