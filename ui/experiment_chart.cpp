@@ -25,20 +25,6 @@ namespace poollab {
 
 namespace {
 
-// Three significant figures or so, in the reader's locale: "61.2", "1,250", "0.0042".
-QString shortNumber(double v)
-{
-    const QLocale locale;
-    const double a = std::abs(v);
-    if (a >= 100)
-        return locale.toString(v, 'f', 0);
-    if (a >= 10)
-        return locale.toString(v, 'f', 1);
-    if (a >= 1)
-        return locale.toString(v, 'f', 2);
-    return locale.toString(v, 'g', 3);
-}
-
 // Range and ticks at once, with no moment where the old interval meets the new range.
 void setAxis(QValueAxis* axis, double min, double max, double step)
 {
@@ -47,11 +33,6 @@ void setAxis(QValueAxis* axis, double min, double max, double step)
     axis->setTickAnchor(std::floor(min / step) * step);
     axis->setTickInterval(step);
     axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimalsFor(step)));
-}
-
-bool isShare(const ExperimentMeasure& m)
-{
-    return m.unit[0] == '\0';
 }
 
 // The label of the answer, placed beside its marker inside the plot.
@@ -108,30 +89,6 @@ private:
 };
 
 } // namespace
-
-double measureScale(const ExperimentMeasure& measure)
-{
-    return isShare(measure) ? 100 : 1;
-}
-
-QString measureUnit(const ExperimentMeasure& measure)
-{
-    return isShare(measure) ? QStringLiteral("%") : QString::fromUtf8(measure.unit);
-}
-
-QString measureText(const ExperimentMeasure& measure, double value)
-{
-    return shortNumber(value * measureScale(measure)) + QLatin1Char(' ') + measureUnit(measure);
-}
-
-QString estimateText(const ExperimentMeasure& measure, const Estimate& e)
-{
-    if (!e.known())
-        return QApplication::translate("ExperimentChart", "not observed");
-    const double s = measureScale(measure);
-    return QStringLiteral("%1 [%2, %3]")
-        .arg(measureText(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
-}
 
 QString fieldAxisTitle(const ScenarioField& field)
 {
@@ -323,7 +280,7 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
         limit = target->limit * ys;
         m_targetName = tr("target %1 %2")
                            .arg(target->below ? QStringLiteral("<") : QStringLiteral(">"),
-                                shortNumber(*limit) + QLatin1Char(' ') + unit);
+                                limitText(measure, target->limit));
     }
     const bool wholeX = !field || field->type == FieldType::Integer;
     setAxes(low, high, theory, limit, wholeX);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/experiment.h"
+#include "io/measure_text.h"
 #include "ui/theme.h"
 
 #include <QChart>
@@ -21,14 +22,9 @@ namespace poollab {
 
 class ChartHeader;
 
-// How the Experiment view writes a measure and a swept value. A share (a measure
-// without a unit: loss, utilization) shows as a percentage, as --target takes it. Swept
-// values are in the field's unit as the sweep holds them (a duration in seconds).
-double measureScale(const ExperimentMeasure& measure);               // 100 for a share, else 1
-QString measureUnit(const ExperimentMeasure& measure);               // "%" for a share
-QString measureText(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
-// "61.2 ms [58.9, 63.4]": the estimate as the answer's label and sentence give it.
-QString estimateText(const ExperimentMeasure& measure, const Estimate& estimate);
+// How the Experiment view writes a swept value (measures: io/measure_text.h, shared
+// with the command line). Swept values are in the field's unit as the sweep holds them
+// (a duration in seconds).
 QString fieldAxisTitle(const ScenarioField& field); // "Workers", "Rate (jobs/s)", "Think time (s)"
 // "13 workers", "12 jobs/s", "think time 250ms": a swept value with what it is.
 QString describeSweepValue(const ScenarioField& field, double value);

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -372,6 +373,13 @@ private slots:
         QCOMPARE(cells[header.indexOf(QStringLiteral("wait.mean"))].toDouble(), mean);
         QCOMPARE(cells[header.indexOf(QStringLiteral("wait.mean.low"))], QString());
         QCOMPARE(cells[header.indexOf(QStringLiteral("elapsed.observed"))], QStringLiteral("12"));
+        // The table gives the mean and says what it is over.
+        const Result table = run(words("--headless --time virtual --workers 1 --rate 1 --arrival poisson "
+                                       "--latency exp(1s) --jobs 2 --warmup 1.5s --replications 12"));
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(QString::fromUtf8(table.out).contains(QRegularExpression(
+                     QStringLiteral("\n  wait\\.mean +ms +[0-9.]+ +\\(5 of 12 observed\\)"))),
+                 table.out.constData());
     }
 
     // The sentence names the swept field as a noun, for a count, a rate and a duration.
