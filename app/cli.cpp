@@ -870,57 +870,116 @@ QString checkRunsVerb(const QCommandLineParser& p, const QString& verb, CommandL
     return findPathCollision(given, inputs);
 }
 
-// `poollab runs VERB [ID...] [--runs-db FILE] [--json] [--csv FILE] [--summary-csv FILE]`.
-CommandLine parseRunsCommand(QStringList arguments)
+// What `poollab runs` and `poollab lesson` share before their own checks: the
+// subcommand's word taken out, --help/-h, --json and the options that take a value
+// parsed, a flag given twice refused, the verb taken; each error names the subcommand
+// and its --help.
+class SubcommandParser
 {
-    CommandLine cl;
-    cl.helpText = runsHelpText();
-    const auto fail = [&cl](const QString& message) {
+public:
+    SubcommandParser(QString name, QString helpText, CommandLine::Action action, QString CommandLine::*verb)
+        : m_name(std::move(name)), m_action(action), m_verb(verb)
+    {
+        cl.helpText = std::move(helpText);
+        p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+        p.addOption(QCommandLineOption(QStringList{QStringLiteral("help"), QStringLiteral("h")}));
+        p.addOption(QCommandLineOption(QStringLiteral("json")));
+    }
+    // options: each flag with its value's name ("FILE"). False when cl is what to
+    // return: a parse error, or --help asked (the verb "help").
+    bool parse(QStringList arguments, std::initializer_list<std::pair<const char*, const char*>> options)
+    {
+        for (const auto& [flag, valueName] : options)
+            p.addOption(QCommandLineOption(latin(flag), QString(), latin(valueName)));
+        arguments.removeAt(1); // the subcommand's word
+        if (!p.parse(arguments)) {
+            fail(m_name + QStringLiteral(": ") + p.errorText() +
+                 QStringLiteral(" (see poollab %1 --help)").arg(m_name));
+            return false;
+        }
+        if (p.isSet(QStringLiteral("help"))) {
+            cl.action = m_action;
+            cl.*m_verb = QStringLiteral("help");
+            return false;
+        }
+        return true;
+    }
+    CommandLine fail(const QString& message)
+    {
         cl.action = CommandLine::Action::Error;
         cl.error = message;
         return cl;
-    };
-    arguments.removeAt(1); // "runs"
-    QCommandLineParser p;
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    p.addOption(QCommandLineOption(QStringList{QStringLiteral("help"), QStringLiteral("h")}));
-    p.addOption(QCommandLineOption(QStringLiteral("json")));
-    for (const char* flag : {"runs-db", "csv", "summary-csv"})
-        p.addOption(QCommandLineOption(latin(flag), QString(), QStringLiteral("FILE")));
-    if (!p.parse(arguments))
-        return fail(QStringLiteral("runs: ") + p.errorText() + QStringLiteral(" (see poollab runs --help)"));
-    if (p.isSet(QStringLiteral("help"))) {
-        cl.action = CommandLine::Action::Runs;
-        cl.runsVerb = QStringLiteral("help");
+    }
+    // "--csv is given 2 times: give it once"; empty when given at most once.
+    QString givenTwice(const char* flag) const
+    {
+        const qsizetype times = p.values(latin(flag)).size();
+        if (times <= 1)
+            return {};
+        return QStringLiteral("--%1 is given %2 times: give it once").arg(latin(flag)).arg(times);
+    }
+    // The first word, one of verbs (set in cl); the words after it are left in words.
+    // False (cl an error) without one.
+    bool takeVerb(const QStringList& verbs, QStringList& words)
+    {
+        words = p.positionalArguments();
+        if (words.isEmpty()) {
+            fail(QStringLiteral("%1: a subcommand is needed: %2 (see poollab %1 --help)")
+                     .arg(m_name, verbs.join(QStringLiteral(", "))));
+            return false;
+        }
+        const QString verb = words.takeFirst();
+        if (!verbs.contains(verb)) {
+            fail(QStringLiteral("%1: unknown subcommand %2; allowed: %3")
+                     .arg(m_name, quoted(verb), verbs.join(QStringLiteral(", "))));
+            return false;
+        }
+        cl.*m_verb = verb;
+        return true;
+    }
+    // cl, read whole.
+    CommandLine done()
+    {
+        cl.action = m_action;
         return cl;
     }
+
+    QCommandLineParser p;
+    CommandLine cl;
+
+private:
+    QString m_name;
+    CommandLine::Action m_action;
+    QString CommandLine::*m_verb;
+};
+
+// `poollab runs VERB [ID...] [--runs-db FILE] [--json] [--csv FILE] [--summary-csv FILE]`.
+CommandLine parseRunsCommand(const QStringList& arguments)
+{
+    SubcommandParser sub(QStringLiteral("runs"), runsHelpText(), CommandLine::Action::Runs,
+                         &CommandLine::runsVerb);
+    if (!sub.parse(arguments, {{"runs-db", "FILE"}, {"csv", "FILE"}, {"summary-csv", "FILE"}}))
+        return sub.cl;
     for (const char* flag : {"runs-db", "csv", "summary-csv"}) {
-        if (p.values(latin(flag)).size() > 1)
-            return fail(QStringLiteral("--%1 is given %2 times: give it once")
-                            .arg(latin(flag))
-                            .arg(p.values(latin(flag)).size()));
+        if (QString why = sub.givenTwice(flag); !why.isEmpty())
+            return sub.fail(why);
     }
-    QStringList words = p.positionalArguments();
-    if (words.isEmpty())
-        return fail(QStringLiteral("runs: a subcommand is needed: %1 (see poollab runs --help)")
-                        .arg(kRunsVerbs.join(QStringLiteral(", "))));
-    const QString verb = words.takeFirst();
-    if (!kRunsVerbs.contains(verb))
-        return fail(QStringLiteral("runs: unknown subcommand %1; allowed: %2")
-                        .arg(quoted(verb), kRunsVerbs.join(QStringLiteral(", "))));
-    cl.runsVerb = verb;
+    QStringList words;
+    if (!sub.takeVerb(kRunsVerbs, words))
+        return sub.cl;
+    const QCommandLineParser& p = sub.p;
+    CommandLine& cl = sub.cl;
     cl.runsJson = p.isSet(QStringLiteral("json"));
     cl.runsDbPath = p.value(QStringLiteral("runs-db"));
     cl.csvPath = p.value(QStringLiteral("csv"));
     cl.summaryCsvPath = p.value(QStringLiteral("summary-csv"));
     if (p.isSet(QStringLiteral("runs-db")) && cl.runsDbPath.isEmpty())
-        return fail(QStringLiteral("--runs-db: a file name is needed"));
-    if (QString why = readRunIds(verb, words, cl); !why.isEmpty())
-        return fail(why);
-    if (QString why = checkRunsVerb(p, verb, cl); !why.isEmpty())
-        return fail(why);
-    cl.action = CommandLine::Action::Runs;
-    return cl;
+        return sub.fail(QStringLiteral("--runs-db: a file name is needed"));
+    if (QString why = readRunIds(cl.runsVerb, words, cl); !why.isEmpty())
+        return sub.fail(why);
+    if (QString why = checkRunsVerb(p, cl.runsVerb, cl); !why.isEmpty())
+        return sub.fail(why);
+    return sub.done();
 }
 
 // `poollab lesson` verbs: usage and what each does (lesson --help and the man page).
@@ -966,58 +1025,33 @@ QString checkLessonVerb(const QCommandLineParser& p, const QString& verb, const 
 }
 
 // `poollab lesson VERB [NAME|FILE] [--lessons-dir DIR] [--json] [--answers FILE]`.
-CommandLine parseLessonCommand(QStringList arguments)
+CommandLine parseLessonCommand(const QStringList& arguments)
 {
-    CommandLine cl;
-    cl.helpText = lessonHelpText();
-    const auto fail = [&cl](const QString& message) {
-        cl.action = CommandLine::Action::Error;
-        cl.error = message;
-        return cl;
-    };
-    arguments.removeAt(1); // "lesson"
-    QCommandLineParser p;
-    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    p.addOption(QCommandLineOption(QStringList{QStringLiteral("help"), QStringLiteral("h")}));
-    p.addOption(QCommandLineOption(QStringLiteral("json")));
-    p.addOption(QCommandLineOption(QStringLiteral("lessons-dir"), QString(), QStringLiteral("DIR")));
-    p.addOption(QCommandLineOption(QStringLiteral("answers"), QString(), QStringLiteral("FILE")));
-    if (!p.parse(arguments))
-        return fail(QStringLiteral("lesson: ") + p.errorText() +
-                    QStringLiteral(" (see poollab lesson --help)"));
-    if (p.isSet(QStringLiteral("help"))) {
-        cl.action = CommandLine::Action::Lesson;
-        cl.lessonVerb = QStringLiteral("help");
-        return cl;
-    }
+    SubcommandParser sub(QStringLiteral("lesson"), lessonHelpText(), CommandLine::Action::Lesson,
+                         &CommandLine::lessonVerb);
+    if (!sub.parse(arguments, {{"lessons-dir", "DIR"}, {"answers", "FILE"}}))
+        return sub.cl;
+    const QCommandLineParser& p = sub.p;
     for (const char* flag : {"lessons-dir", "answers"}) {
-        if (p.values(latin(flag)).size() > 1)
-            return fail(QStringLiteral("--%1 is given %2 times: give it once")
-                            .arg(latin(flag))
-                            .arg(p.values(latin(flag)).size()));
+        if (QString why = sub.givenTwice(flag); !why.isEmpty())
+            return sub.fail(why);
         if (p.isSet(latin(flag)) && p.value(latin(flag)).isEmpty())
-            return fail(
+            return sub.fail(
                 QStringLiteral("--%1: a %2 name is needed")
                     .arg(latin(flag), flag[0] == 'a' ? QStringLiteral("file") : QStringLiteral("folder")));
     }
-    QStringList words = p.positionalArguments();
-    if (words.isEmpty())
-        return fail(QStringLiteral("lesson: a subcommand is needed: %1 (see poollab lesson --help)")
-                        .arg(kLessonVerbs.join(QStringLiteral(", "))));
-    const QString verb = words.takeFirst();
-    if (!kLessonVerbs.contains(verb))
-        return fail(QStringLiteral("lesson: unknown subcommand %1; allowed: %2")
-                        .arg(quoted(verb), kLessonVerbs.join(QStringLiteral(", "))));
-    cl.lessonVerb = verb;
+    QStringList words;
+    if (!sub.takeVerb(kLessonVerbs, words))
+        return sub.cl;
+    CommandLine& cl = sub.cl;
     cl.runsJson = p.isSet(QStringLiteral("json"));
     cl.lessonsDir = p.value(QStringLiteral("lessons-dir"));
     cl.answersPath = p.value(QStringLiteral("answers"));
     if (!cl.lessonsDir.isEmpty() && !QFileInfo(cl.lessonsDir).isDir())
-        return fail(QStringLiteral("--lessons-dir: %1 is not a folder").arg(quoted(cl.lessonsDir)));
-    if (QString why = checkLessonVerb(p, verb, words, cl); !why.isEmpty())
-        return fail(why);
-    cl.action = CommandLine::Action::Lesson;
-    return cl;
+        return sub.fail(QStringLiteral("--lessons-dir: %1 is not a folder").arg(quoted(cl.lessonsDir)));
+    if (QString why = checkLessonVerb(p, cl.lessonVerb, words, cl); !why.isEmpty())
+        return sub.fail(why);
+    return sub.done();
 }
 
 // The metrics endpoint.

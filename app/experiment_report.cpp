@@ -3,6 +3,7 @@
 
 #include "core/duration.h"
 #include "core/scenario_fields.h"
+#include "io/measure_text.h"
 
 #include <QTextStream>
 
@@ -12,53 +13,12 @@ namespace poollab {
 
 namespace {
 
-QString number(double v, int decimals)
-{
-    return QString::number(v, 'f', decimals);
-}
+// The command line's text is the same in every locale (measure_text.h).
+const QLocale kC = QLocale::c();
 
-// Decimals that keep about three significant digits of small values.
-int decimalsFor(double v)
-{
-    const double a = std::abs(v);
-    return a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 3 : 4;
-}
-
-bool isShare(const ExperimentMeasure& m)
-{
-    return *m.unit == '\0';
-}
-
-// The number alone, in the unit formatMeasure names (a share as a percentage).
 QString bare(const ExperimentMeasure& m, double v)
 {
-    if (!std::isfinite(v))
-        return QStringLiteral("n/a"); // not observed (see Estimate::unobserved)
-    const double shown = isShare(m) ? v * 100 : v;
-    return number(shown, decimalsFor(shown));
-}
-
-QString unitOf(const ExperimentMeasure& m)
-{
-    return isShare(m) ? QStringLiteral("%") : QString::fromLatin1(m.unit);
-}
-
-// "100 ms", "2 s" (a whole second of a ms measure), "1 %", "0.8 %".
-QString formatLimit(const ExperimentMeasure& m, double limit)
-{
-    if (QLatin1String(m.unit) == QLatin1String("ms") && limit >= 1000)
-        return QString::number(limit / 1000, 'g', 6) + QStringLiteral(" s");
-    if (isShare(m))
-        return QString::number(limit * 100, 'g', 6) + QStringLiteral(" %");
-    return QString::number(limit, 'g', 6) + QLatin1Char(' ') + QString::fromLatin1(m.unit);
-}
-
-QString withInterval(const ExperimentMeasure& m, const Estimate& e)
-{
-    if (!e.known())
-        return QStringLiteral("not observed");
-    return formatMeasure(m, e.mean) + QStringLiteral(" [") + bare(m, e.ci95.low) + QStringLiteral(", ") +
-           bare(m, e.ci95.high) + QLatin1Char(']');
+    return measureNumber(m, v, kC);
 }
 
 std::size_t indexOf(const ExperimentMeasure* m)
@@ -109,12 +69,8 @@ QString pointTable(const ExperimentPoint& p)
     for (std::size_t i = 0; i < measures.size(); ++i) {
         const ExperimentMeasure& m = measures[i];
         const Estimate& e = p.estimates[i];
-        t << "  " << QString::fromLatin1(m.key).leftJustified(14) << unitOf(m).leftJustified(8)
-          << bare(m, e.mean).rightJustified(10) << "   "
-          << (e.known() ? QString(QLatin1Char('[') + bare(m, e.ci95.low) + QStringLiteral(", ") +
-                                  bare(m, e.ci95.high) + QLatin1Char(']'))
-                        : QStringLiteral("(not observed)"))
-                 .leftJustified(24);
+        t << "  " << QString::fromLatin1(m.key).leftJustified(14) << measureUnit(m).leftJustified(8)
+          << bare(m, e.mean).rightJustified(10) << "   " << intervalText(m, e, kC).leftJustified(24);
         if (p.theory.applies && m.predicted) {
             if (const auto v = m.predicted(p.theory.metrics))
                 t << bare(m, *v) << (!e.known() ? "" : e.ci95.contains(*v) ? "  inside" : "  outside");
@@ -136,7 +92,8 @@ QString sweepTable(const ExperimentSpec& spec, const ExperimentResult& result)
     QString s;
     QTextStream t(&s);
     t << "  " << QString::fromLatin1(spec.sweep->field->key).leftJustified(16)
-      << QString(QString::fromLatin1(main->key) + QStringLiteral(" (") + unitOf(*main) + QLatin1Char(')'))
+      << QString(QString::fromLatin1(main->key) + QStringLiteral(" (") + measureUnit(*main) +
+                 QLatin1Char(')'))
              .leftJustified(34)
       << QStringLiteral("theory").leftJustified(12) << QStringLiteral("jobs/s").rightJustified(10)
       << QStringLiteral("util %").rightJustified(9) << "\n";
@@ -151,10 +108,7 @@ QString sweepTable(const ExperimentSpec& spec, const ExperimentResult& result)
         const QString mark = result.answer && *result.answer == p ? QStringLiteral("  <- answer") : QString();
         t << "  "
           << QString::fromStdString(formatSweepValue(*spec.sweep->field, point.value)).leftJustified(16)
-          << (e.known() ? QString(bare(*main, e.mean) + QStringLiteral(" [") + bare(*main, e.ci95.low) +
-                                  QStringLiteral(", ") + bare(*main, e.ci95.high) + QLatin1Char(']'))
-                        : QStringLiteral("n/a (not observed)"))
-                 .leftJustified(34)
+          << QString(bare(*main, e.mean) + QLatin1Char(' ') + intervalText(*main, e, kC)).leftJustified(34)
           << theory.leftJustified(12)
           << bare(*throughput, point.estimates[indexOf(throughput)].mean).rightJustified(10)
           << bare(*utilization, point.estimates[indexOf(utilization)].mean).rightJustified(9) << mark << "\n";
@@ -163,11 +117,6 @@ QString sweepTable(const ExperimentSpec& spec, const ExperimentResult& result)
 }
 
 } // namespace
-
-QString formatMeasure(const ExperimentMeasure& m, double value)
-{
-    return bare(m, value) + QLatin1Char(' ') + unitOf(m);
-}
 
 QString experimentText(const ExperimentSpec& spec, const ExperimentResult& result, const QString& name)
 {
@@ -190,13 +139,13 @@ QString answerSentence(const ExperimentSpec& spec, const ExperimentResult& resul
     const ScenarioField& f = *spec.sweep->field;
     const QString side = target.below ? QStringLiteral("under") : QStringLiteral("above");
     const QString label = QString::fromUtf8(m.label);
-    const QString limit = formatLimit(m, target.limit);
+    const QString limit = limitText(m, target.limit, kC);
     const std::size_t index = indexOf(&m);
     if (result.answer) {
         const ExperimentPoint& p = result.points[*result.answer];
         return QStringLiteral("The smallest %1 whose %2 stays %3 %4 (whole 95 % interval) is %5: %6.")
             .arg(fieldWords(f), label, side, limit, QString::fromStdString(formatSweepValue(f, p.value)),
-                 withInterval(m, p.estimates[index]));
+                 estimateText(m, p.estimates[index], kC));
     }
     // The point whose interval came closest to meeting it (one with an estimate first).
     std::size_t best = 0;
@@ -207,7 +156,7 @@ QString answerSentence(const ExperimentSpec& spec, const ExperimentResult& resul
             best = p;
     }
     const QString closest = QString::fromStdString(formatSweepValue(f, result.points[best].value));
-    const QString closestText = withInterval(m, result.points[best].estimates[index]);
+    const QString closestText = estimateText(m, result.points[best].estimates[index], kC);
     // "the closest, 38, gives not observed" says nothing: no value has an estimate.
     const QString closestPart = result.points[best].estimates[index].known()
                                     ? QStringLiteral("the closest, %1, gives %2").arg(closest, closestText)

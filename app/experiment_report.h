@@ -17,7 +17,4 @@ QString experimentText(const ExperimentSpec& spec, const ExperimentResult& resul
 // Empty without a target.
 QString answerSentence(const ExperimentSpec& spec, const ExperimentResult& result);
 
-// A measure's value in its unit, as people read it: "61.2 ms", "2.5 s", "0.3 %", "80.1 jobs/s".
-QString formatMeasure(const ExperimentMeasure& measure, double value);
-
 } // namespace poollab

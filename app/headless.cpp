@@ -205,54 +205,37 @@ QString humanSummary(const RunSummary& r, const QString& name, const TheoryCompa
     return s + theoryLines(theory);
 }
 
-// One line on a terminal's stderr, redrawn in place, once a run has lasted ~2 s of
-// wall-clock time: a bar with an ETA when the end is known, else elapsed time and
-// the live completion rate.
-class Progress
+// One line on a terminal's stderr, redrawn in place, once the work has lasted ~2 s of
+// wall-clock time; nothing when stderr is not a terminal. A single run and an
+// experiment draw their progress with it.
+class ProgressLine
 {
 public:
-    explicit Progress(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO)) {}
+    explicit ProgressLine(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO)) {}
     bool enabled() const { return m_enabled; }
+    Nanos wall() const { return steadyNowNs() - m_startNs; }
+    // Whether a line is drawn now: enabled, and ~2 s have passed.
+    bool due() const { return m_enabled && wall() >= 2 * kSecond; }
 
-    // target: the jobs the run will submit (0 if unknown); duration: its submitting
-    // time (0 if none), for runs whose job count is open.
-    void update(const Snapshot& s, std::uint64_t target, Nanos duration, bool draining)
+    // "[#########.....................]  30.0%  COUNTS  3.1s elapsed  ETA 7s": a bar for
+    // work whose end is known; no ETA until something is done (nothing to extrapolate).
+    // Numbers as Qt writes them: the same in every locale, a tie (81.25) rounded up.
+    void drawBar(double fraction, const std::string& counts)
     {
-        const Nanos wall = steadyNowNs() - m_startNs;
-        const double elapsed = toSeconds(wall);
-        const std::uint64_t done =
-            s.completed() + s.counters.rejected + s.counters.dropped + s.counters.cancelled;
-        // Live rate over the last second or so.
-        if (wall - m_rateAtNs >= kSecond) {
-            m_rate = static_cast<double>(s.completed() - m_rateCompleted) / toSeconds(wall - m_rateAtNs);
-            m_rateCompleted = s.completed();
-            m_rateAtNs = wall;
-        }
-        if (!m_enabled || wall < 2 * kSecond)
-            return;
-        char line[200];
-        if (draining) {
-            std::snprintf(
-                line, sizeof line, "draining: %lld queued, %lld in flight  %.1fs elapsed  %.1f jobs/s",
-                static_cast<long long>(s.queued), static_cast<long long>(s.inFlight), elapsed, m_rate);
-        } else if (target || duration) {
-            const double fraction =
-                target ? std::min(1.0, static_cast<double>(done) / static_cast<double>(target))
-                       : std::min(1.0, toSeconds(s.runNs) / toSeconds(duration));
-            // No ETA until something is done: nothing to extrapolate from.
-            const std::string eta =
-                fraction > 0 ? std::to_string(std::llround(elapsed * (1 - fraction) / fraction)) + "s" : "--";
-            constexpr int kWidth = 30;
-            const int filled = static_cast<int>(fraction * kWidth);
-            std::snprintf(line, sizeof line, "[%s%s] %5.1f%%  %llu%s%s  %.1fs elapsed  ETA %s",
-                          std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                          std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(), fraction * 100,
-                          static_cast<unsigned long long>(done), target ? "/" : " jobs",
-                          target ? std::to_string(target).c_str() : "", elapsed, eta.c_str());
-        } else {
-            std::snprintf(line, sizeof line, "%llu jobs done  %.1fs elapsed  %.1f jobs/s",
-                          static_cast<unsigned long long>(done), elapsed, m_rate);
-        }
+        const double elapsed = toSeconds(wall());
+        const std::string eta =
+            fraction > 0 ? std::to_string(std::llround(elapsed * (1 - fraction) / fraction)) + "s" : "--";
+        constexpr int kWidth = 30;
+        const int filled = static_cast<int>(fraction * kWidth);
+        draw(QString::asprintf("[%s%s] %5.1f%%  %s  %.1fs elapsed  ETA %s",
+                               std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                               std::string(static_cast<std::size_t>(kWidth - filled), '.').c_str(),
+                               fraction * 100, counts.c_str(), elapsed, eta.c_str())
+                 .toLocal8Bit()
+                 .constData());
+    }
+    void draw(const char* line)
+    {
         // Pad over the previous, possibly longer, line.
         std::fprintf(stderr, "\r%-78s", line);
         std::fflush(stderr);
@@ -270,6 +253,54 @@ private:
     bool m_enabled;
     bool m_drawn = false;
     Nanos m_startNs = steadyNowNs();
+};
+
+// A single run's progress: a bar with an ETA when the end is known, else elapsed time
+// and the live completion rate.
+class Progress
+{
+public:
+    explicit Progress(bool enabled) : m_line(enabled) {}
+    bool enabled() const { return m_line.enabled(); }
+
+    // target: the jobs the run will submit (0 if unknown); duration: its submitting
+    // time (0 if none), for runs whose job count is open.
+    void update(const Snapshot& s, std::uint64_t target, Nanos duration, bool draining)
+    {
+        const Nanos wall = m_line.wall();
+        const double elapsed = toSeconds(wall);
+        const std::uint64_t done =
+            s.completed() + s.counters.rejected + s.counters.dropped + s.counters.cancelled;
+        // Live rate over the last second or so.
+        if (wall - m_rateAtNs >= kSecond) {
+            m_rate = static_cast<double>(s.completed() - m_rateCompleted) / toSeconds(wall - m_rateAtNs);
+            m_rateCompleted = s.completed();
+            m_rateAtNs = wall;
+        }
+        if (!m_line.due())
+            return;
+        if (!draining && (target || duration)) {
+            const double fraction =
+                target ? std::min(1.0, static_cast<double>(done) / static_cast<double>(target))
+                       : std::min(1.0, toSeconds(s.runNs) / toSeconds(duration));
+            m_line.drawBar(fraction,
+                           std::to_string(done) + (target ? "/" + std::to_string(target) : " jobs"));
+            return;
+        }
+        char line[200];
+        if (draining)
+            std::snprintf(
+                line, sizeof line, "draining: %lld queued, %lld in flight  %.1fs elapsed  %.1f jobs/s",
+                static_cast<long long>(s.queued), static_cast<long long>(s.inFlight), elapsed, m_rate);
+        else
+            std::snprintf(line, sizeof line, "%llu jobs done  %.1fs elapsed  %.1f jobs/s",
+                          static_cast<unsigned long long>(done), elapsed, m_rate);
+        m_line.draw(line);
+    }
+    void finish() { m_line.finish(); }
+
+private:
+    ProgressLine m_line;
     Nanos m_rateAtNs = 0;
     std::uint64_t m_rateCompleted = 0;
     double m_rate = 0;
@@ -752,46 +783,6 @@ void lingerForMetrics(const CommandLine& cl, const MetricsEndpoint& metrics, int
 
 // ---- experiments (issue #15): replications, sweeps and a target, without a window.
 
-// Finished runs of an experiment as a bar on a terminal's stderr, once it has lasted
-// ~2 s, as a single run's progress is drawn. Called once per finished run, in order.
-class ExperimentProgress
-{
-public:
-    explicit ExperimentProgress(bool enabled) : m_enabled(enabled && isatty(STDERR_FILENO)) {}
-    void update(int done, int total)
-    {
-        const double elapsed = toSeconds(steadyNowNs() - m_startNs);
-        if (!m_enabled || elapsed < 2 || total <= 0)
-            return;
-        const double fraction = static_cast<double>(done) / total;
-        constexpr int kWidth = 30;
-        const int filled = static_cast<int>(fraction * kWidth);
-        std::fprintf(stderr, "\r%-78s",
-                     QStringLiteral("[%1%2] %3%  %4/%5 runs  %6s elapsed  ETA %7s")
-                         .arg(QString(filled, QLatin1Char('#')), QString(kWidth - filled, QLatin1Char('.')))
-                         .arg(fraction * 100, 5, 'f', 1)
-                         .arg(done)
-                         .arg(total)
-                         .arg(elapsed, 0, 'f', 1)
-                         .arg(std::llround(elapsed * (1 - fraction) / std::max(fraction, 1e-9)))
-                         .toLocal8Bit()
-                         .constData());
-        std::fflush(stderr);
-        m_drawn = true;
-    }
-    void finish()
-    {
-        if (m_drawn)
-            std::fprintf(stderr, "\n");
-        m_drawn = false;
-    }
-
-private:
-    bool m_enabled;
-    bool m_drawn = false;
-    Nanos m_startNs = steadyNowNs();
-};
-
 // While an experiment runs: a stop signal cancels it (the points that finished are
 // reported). Polls the handler's counter every 50 ms.
 class ExperimentWatch
@@ -882,13 +873,18 @@ int runExperimentHeadless(const CommandLine& cl)
     spec.target = cl.target;
     InterruptGuard interruptGuard;
     std::atomic<bool> cancel{false};
-    ExperimentProgress progress(!cl.quiet);
+    // Finished runs as a bar, as a single run's progress is drawn (called in order).
+    ProgressLine progress(!cl.quiet);
+    const auto showProgress = [&progress](int done, int total) {
+        if (progress.due() && total > 0)
+            progress.drawBar(static_cast<double>(done) / total,
+                             std::to_string(done) + "/" + std::to_string(total) + " runs");
+    };
     ExperimentResult result;
     int signal = 0;
     {
         ExperimentWatch watch(cancel);
-        result = runExperiment(
-            spec, [&progress](int done, int total) { progress.update(done, total); }, &cancel);
+        result = runExperiment(spec, showProgress, &cancel);
         signal = watch.signal();
     }
     progress.finish();

@@ -369,40 +369,44 @@ double studentTwoSided(double t, int df)
 
 // ---------------------------------------------------------------- runs
 
-// Every figure of the summaries averaged; counts rounded to the nearest whole.
-LatencyStats meanLatency(const std::vector<RunSummary>& runs, LatencyStats RunSummary::*which)
+// The mean of get(r) over the runs where seen(r), NaN when there are none: a replication
+// that observed nothing has no value, not 0.
+template <typename Get, typename Seen>
+double meanOverSeen(const std::vector<RunSummary>& runs, Get get, Seen seen, int* observed = nullptr)
+{
+    double sum = 0;
+    int n = 0;
+    for (const RunSummary& r : runs) {
+        if (seen(r)) {
+            sum += static_cast<double>(get(r));
+            ++n;
+        }
+    }
+    if (observed)
+        *observed = n;
+    return n > 0 ? sum / n : std::numeric_limits<double>::quiet_NaN();
+}
+
+// Every figure of a latency averaged over the runs that observed one (count > 0); the
+// count itself over every run, rounded to the nearest whole.
+LatencyStats meanLatency(const std::vector<RunSummary>& runs, LatencyStats RunSummary::*which, int& observed)
 {
     LatencyStats m;
-    double count = 0;
-    for (const RunSummary& r : runs) {
-        const LatencyStats& l = r.*which;
-        count += static_cast<double>(l.count);
-        m.mean += l.mean;
-        m.min += l.min;
-        m.p50 += l.p50;
-        m.p90 += l.p90;
-        m.p95 += l.p95;
-        m.p99 += l.p99;
-        m.p999 += l.p999;
-        m.max += l.max;
-    }
-    const double n = static_cast<double>(runs.size());
-    m.count = static_cast<std::uint64_t>(std::llround(count / n));
-    for (double* v : {&m.mean, &m.min, &m.p50, &m.p90, &m.p95, &m.p99, &m.p999, &m.max})
-        *v /= n;
+    const auto seen = [which](const RunSummary& r) { return (r.*which).count > 0; };
+    for (double LatencyStats::*stat :
+         {&LatencyStats::mean, &LatencyStats::min, &LatencyStats::p50, &LatencyStats::p90, &LatencyStats::p95,
+          &LatencyStats::p99, &LatencyStats::p999, &LatencyStats::max})
+        m.*stat = meanOverSeen(
+            runs, [which, stat](const RunSummary& r) { return (r.*which).*stat; }, seen, &observed);
+    m.count = static_cast<std::uint64_t>(std::llround(meanOverSeen(
+        runs, [which](const RunSummary& r) { return (r.*which).count; }, always)));
     return m;
 }
 
-RunSummary meanSummary(const std::vector<RunSummary>& runs)
+RunSummary meanSummary(const std::vector<RunSummary>& runs, PointObserved& observed)
 {
     RunSummary m = runs.front();
-    const double n = static_cast<double>(runs.size());
-    const auto avg = [&](auto get) {
-        double sum = 0;
-        for (const RunSummary& r : runs)
-            sum += static_cast<double>(get(r));
-        return sum / n;
-    };
+    const auto avg = [&](auto get) { return meanOverSeen(runs, get, always); };
     const auto count = [&](std::uint64_t Counters::*field) {
         return static_cast<std::uint64_t>(
             std::llround(avg([field](const RunSummary& r) { return r.counters.*field; })));
@@ -415,15 +419,19 @@ RunSummary meanSummary(const std::vector<RunSummary>& runs)
     m.elapsedS = avg([](const RunSummary& r) { return r.elapsedS; });
     m.queued = std::llround(avg([](const RunSummary& r) { return r.queued; }));
     m.inFlight = std::llround(avg([](const RunSummary& r) { return r.inFlight; }));
-    m.throughputPerS = avg([](const RunSummary& r) { return r.throughputPerS; });
-    m.utilization = avg([](const RunSummary& r) { return r.utilization; });
-    m.lossFraction = avg([](const RunSummary& r) { return r.lossFraction; });
-    m.probWait = avg([](const RunSummary& r) { return r.probWait; });
-    m.wait = meanLatency(runs, &RunSummary::wait);
-    m.service = meanLatency(runs, &RunSummary::service);
-    m.total = meanLatency(runs, &RunSummary::total);
-    m.throttle = meanLatency(runs, &RunSummary::throttle);
-    m.totalUncorrected = meanLatency(runs, &RunSummary::totalUncorrected);
+    m.throughputPerS = meanOverSeen(
+        runs, [](const RunSummary& r) { return r.throughputPerS; }, windowSeen, &observed.window);
+    m.utilization = meanOverSeen(
+        runs, [](const RunSummary& r) { return r.utilization; }, windowSeen);
+    m.lossFraction = meanOverSeen(
+        runs, [](const RunSummary& r) { return r.lossFraction; }, arrivalsSeen, &observed.arrivals);
+    m.probWait = meanOverSeen(
+        runs, [](const RunSummary& r) { return r.probWait; }, arrivalsSeen);
+    m.wait = meanLatency(runs, &RunSummary::wait, observed.wait);
+    m.service = meanLatency(runs, &RunSummary::service, observed.service);
+    m.total = meanLatency(runs, &RunSummary::total, observed.total);
+    m.throttle = meanLatency(runs, &RunSummary::throttle, observed.throttle);
+    m.totalUncorrected = meanLatency(runs, &RunSummary::totalUncorrected, observed.totalUncorrected);
     return m;
 }
 
@@ -451,21 +459,23 @@ bool runReplication(const Scenario& scenario, Nanos warmup, const std::atomic<bo
 
 void finishPoint(ExperimentPoint& p)
 {
-    p.mean = meanSummary(p.runs);
+    p.mean = meanSummary(p.runs, p.observed);
     p.estimates.clear();
-    std::vector<double> values(p.runs.size());
+    std::vector<double> values;
     for (const ExperimentMeasure& m : kMeasures) {
-        int unobserved = 0;
-        for (std::size_t i = 0; i < p.runs.size(); ++i) {
-            values[i] = m.measured(p.runs[i]);
-            unobserved += m.observed(p.runs[i]) ? 0 : 1;
+        values.clear();
+        for (const RunSummary& r : p.runs) {
+            if (m.observed(r))
+                values.push_back(m.measured(r));
         }
-        // A replication that saw nothing has no value, not 0: the point has no estimate
-        // (null in the JSON, empty in the CSV) and never meets a target.
+        // A replication that saw nothing has no value, not 0: the mean is over those
+        // that did (NaN when none did: null in the JSON, empty in the CSV), and the point
+        // has no interval and never meets a target.
         Estimate e = estimate(values);
-        if (unobserved) {
+        e.unobserved = static_cast<int>(p.runs.size() - values.size());
+        if (e.unobserved) {
             const double none = std::numeric_limits<double>::quiet_NaN();
-            e = {none, {none, none}, unobserved};
+            e.ci95 = {none, none};
         }
         p.estimates.push_back(e);
     }
@@ -511,8 +521,13 @@ double studentT975(int df)
 Estimate estimate(std::span<const double> values)
 {
     Estimate e;
-    if (values.empty())
+    e.observed = static_cast<int>(values.size());
+    if (values.empty()) {
+        const double none = std::numeric_limits<double>::quiet_NaN();
+        e.mean = none;
+        e.ci95 = {none, none};
         return e;
+    }
     double sum = 0;
     for (double v : values)
         sum += v;
@@ -756,7 +771,8 @@ std::string unobservedWarning(const ExperimentSpec& spec, const ExperimentResult
         text += ", ";
     if (endedBefore)
         text += "in " + std::to_string(endedBefore) + " the run ended before the warm-up";
-    text += "; those measures have no estimate there (null) and meet no target; use a shorter warm-up";
+    text += "; those measures have no interval there (null) and meet no target, and their means are "
+            "over the replications that observed them (null when none did); use a shorter warm-up";
     if (endedBefore)
         text += " or more jobs";
     return text;

@@ -54,15 +54,19 @@ struct Interval95
 };
 struct Estimate
 {
+    // Over the replications that observed the measure (ExperimentMeasure::observed): a
+    // replication that saw nothing has no value, not 0. NaN when none did (null in the
+    // JSON, empty in the CSV).
     double mean = 0;
+    // Only when every replication observed the measure (known()); else NaN: an interval
+    // over the replications that happened to see something is not a 95 % interval.
     Interval95 ci95;
-    // Replications that observed nothing for the measure (ExperimentMeasure::observed):
-    // when any did, mean and interval are NaN (null in the JSON, empty in the CSV).
-    int unobserved = 0;
+    int observed = 0;   // replications the mean is over
+    int unobserved = 0; // replications that observed nothing
     bool known() const { return unobserved == 0; }
 };
 // Mean and 95 % Student-t interval of the values (n >= 2; with n == 1 the interval is
-// the value itself).
+// the value itself; with none, NaN), observed = n.
 Estimate estimate(std::span<const double> values);
 
 // "wait.mean<100ms", "total.p99<2s", "loss<1%", "utilization>0.8".
@@ -112,12 +116,30 @@ struct ExperimentSpec
 };
 inline constexpr int kMaxReplications = 1000;
 
+// How many of a point's replications observed each group of figures its mean summary
+// covers (ExperimentPoint::mean): a latency needs a job that arrived after the warm-up
+// (its count > 0), a rate a window after it, a share (loss, waiting) an arrival in that
+// window. Counts (submitted, ...) and the run time are over every replication.
+struct PointObserved
+{
+    int wait = 0;
+    int service = 0;
+    int total = 0;
+    int throttle = 0;
+    int totalUncorrected = 0;
+    int window = 0;   // throughput_per_s, utilization
+    int arrivals = 0; // loss_fraction, prob_wait
+};
+
 struct ExperimentPoint
 {
     double value = 0; // the swept field's value (0 without a sweep)
     Scenario scenario;
-    std::vector<RunSummary> runs;     // one per replication, in seed order
-    RunSummary mean;                  // every figure the mean over runs (what the JSON's usual keys show)
+    std::vector<RunSummary> runs; // one per replication, in seed order
+    // Every figure the mean over runs (what the JSON's usual keys show); a latency or a
+    // rate over the runs that observed it (observed), NaN when none did, as the estimates.
+    RunSummary mean;
+    PointObserved observed;
     std::vector<Estimate> estimates;  // indexed like experimentMeasures()
     TheoryPrediction theory;          // for this point's scenario
     std::vector<std::uint64_t> seeds; // each replication's seed, like runs: the same at every point

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <tuple>
 
 namespace poollab {
 
@@ -169,32 +170,60 @@ void writeInterval(JsonWriter& w, const char* key, const Estimate& e)
         w.null(key);
 }
 
-// "ci95": the shape of the usual keys it covers, each value [low, high].
-void writeIntervals(JsonWriter& w, const std::vector<RunSummary>& runs)
+// "ci95": the shape of the usual keys it covers, each value [low, high]; null for a
+// figure some replication did not observe (PointObserved), as for the measures.
+void writeIntervals(JsonWriter& w, const ExperimentPoint& p)
 {
+    const std::vector<RunSummary>& runs = p.runs;
+    const int all = static_cast<int>(runs.size());
+    const auto interval = [&](const char* key, int observed, auto get) {
+        if (observed < all)
+            w.null(key);
+        else
+            writeInterval(w, key, over(runs, get));
+    };
+    const PointObserved& seen = p.observed;
     w.beginObject("ci95");
-    writeInterval(w, "elapsed_s", over(runs, [](const RunSummary& r) { return r.elapsedS; }));
-    writeInterval(w, "throughput_per_s", over(runs, [](const RunSummary& r) { return r.throughputPerS; }));
-    writeInterval(w, "utilization", over(runs, [](const RunSummary& r) { return r.utilization; }));
-    writeInterval(w, "loss_fraction", over(runs, [](const RunSummary& r) { return r.lossFraction; }));
-    writeInterval(w, "prob_wait", over(runs, [](const RunSummary& r) { return r.probWait; }));
+    interval("elapsed_s", all, [](const RunSummary& r) { return r.elapsedS; });
+    interval("throughput_per_s", seen.window, [](const RunSummary& r) { return r.throughputPerS; });
+    interval("utilization", seen.window, [](const RunSummary& r) { return r.utilization; });
+    interval("loss_fraction", seen.arrivals, [](const RunSummary& r) { return r.lossFraction; });
+    interval("prob_wait", seen.arrivals, [](const RunSummary& r) { return r.probWait; });
     w.beginObject("latency_ms");
-    static constexpr std::pair<const char*, LatencyStats RunSummary::*> kinds[] = {
-        {"wait", &RunSummary::wait},
-        {"service", &RunSummary::service},
-        {"total", &RunSummary::total},
-        {"throttle", &RunSummary::throttle}};
+    const std::tuple<const char*, LatencyStats RunSummary::*, int> kinds[] = {
+        {"wait", &RunSummary::wait, seen.wait},
+        {"service", &RunSummary::service, seen.service},
+        {"total", &RunSummary::total, seen.total},
+        {"throttle", &RunSummary::throttle, seen.throttle}};
     static constexpr std::pair<const char*, double LatencyStats::*> stats[] = {
         {"mean", &LatencyStats::mean}, {"min", &LatencyStats::min}, {"p50", &LatencyStats::p50},
         {"p90", &LatencyStats::p90},   {"p95", &LatencyStats::p95}, {"p99", &LatencyStats::p99},
         {"p999", &LatencyStats::p999}, {"max", &LatencyStats::max}};
-    for (const auto& [kind, member] : kinds) {
+    for (const auto& [kind, member, observed] : kinds) {
         w.beginObject(kind);
         for (const auto& [stat, field] : stats)
-            writeInterval(w, stat,
-                          over(runs, [m = member, f = field](const RunSummary& r) { return (r.*m).*f; }));
+            interval(stat, observed, [m = member, f = field](const RunSummary& r) { return (r.*m).*f; });
         w.endObject();
     }
+    w.endObject();
+    w.endObject();
+}
+
+// "observed": how many replications each mean of the usual keys is over, in their shape
+// (a latency with no job after the warm-up, a rate over an empty window: not observed).
+void writeObserved(JsonWriter& w, const PointObserved& seen)
+{
+    w.beginObject("observed");
+    w.value("throughput_per_s", seen.window);
+    w.value("utilization", seen.window);
+    w.value("loss_fraction", seen.arrivals);
+    w.value("prob_wait", seen.arrivals);
+    w.beginObject("latency_ms");
+    w.value("wait", seen.wait);
+    w.value("service", seen.service);
+    w.value("total", seen.total);
+    w.value("throttle", seen.throttle);
+    w.value("total_uncorrected", seen.totalUncorrected);
     w.endObject();
     w.endObject();
 }
@@ -234,6 +263,7 @@ void writeSweep(JsonWriter& w, const ExperimentResult& result, const Sweep& swee
             w.beginObject(measures[i].key);
             w.value("mean", p.estimates[i].mean);
             writeInterval(w, "ci95", p.estimates[i]);
+            w.value("observed", p.estimates[i].observed);
             if (p.theory.applies && measures[i].predicted) {
                 if (const auto v = measures[i].predicted(p.theory.metrics))
                     w.value("theory", *v);
@@ -291,8 +321,10 @@ QByteArray experimentSummaryToJson(const ExperimentSpec& spec, const ExperimentR
     w.value("first_seed", static_cast<std::uint64_t>(spec.scenario.seed));
     if (result.cancelled)
         w.value("cancelled", true);
-    if (headline)
-        writeIntervals(w, headline->runs);
+    if (headline) {
+        writeIntervals(w, *headline);
+        writeObserved(w, headline->observed);
+    }
     w.value("scenario", scenarioName);
     if (headline)
         writeTheory(w, comparisonOf(*headline), Inside{headline});

@@ -25,8 +25,10 @@ QByteArray summaryToJson(const RunSummary& summary, const QString& scenarioName,
 // An experiment's summary (issue #15; docs/CLI.md, "Experiments"): the usual keys as
 // means over the replications of one point (the answer's, else the first), then
 // "loss_fraction", "prob_wait", "replications", "warmup_s", "first_seed", "ci95" (the
-// same shape, each value [low, high]), "scenario", "theory" (each measure with
-// "inside_ci95"), and with a sweep "sweep_field" and "sweep" (one object per point), and
+// same shape, each value [low, high]; null where a replication observed nothing),
+// "observed" (the same shape: how many replications each mean is over), "scenario",
+// "theory" (each measure with "inside_ci95"), and with a sweep "sweep_field" and "sweep"
+// (one object per point, each measure with "mean", "ci95" and "observed"), and
 // with a target "target" and "answer" (null when no point meets it).
 QByteArray experimentSummaryToJson(const ExperimentSpec& spec, const ExperimentResult& result,
                                    const QString& scenarioName);

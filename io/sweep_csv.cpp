@@ -23,6 +23,9 @@ QStringList sweepCsvColumns(const Sweep& sweep)
         if (m.predicted)
             columns << key + QStringLiteral(".theory");
     }
+    // Last, so that the columns before them keep their places.
+    for (const ExperimentMeasure& m : experimentMeasures())
+        columns << QString::fromLatin1(m.key) + QStringLiteral(".observed");
     return columns;
 }
 
@@ -49,6 +52,8 @@ QByteArray sweepToCsv(const Sweep& sweep, const ExperimentResult& result)
             else
                 csv.empty();
         }
+        for (const Estimate& e : p.estimates)
+            csv.number(e.observed, 0);
         csv.endRow();
     }
     return csv.data();

@@ -25,20 +25,6 @@ namespace poollab {
 
 namespace {
 
-// Three significant figures or so, in the reader's locale: "61.2", "1,250", "0.0042".
-QString shortNumber(double v)
-{
-    const QLocale locale;
-    const double a = std::abs(v);
-    if (a >= 100)
-        return locale.toString(v, 'f', 0);
-    if (a >= 10)
-        return locale.toString(v, 'f', 1);
-    if (a >= 1)
-        return locale.toString(v, 'f', 2);
-    return locale.toString(v, 'g', 3);
-}
-
 // Range and ticks at once, with no moment where the old interval meets the new range.
 void setAxis(QValueAxis* axis, double min, double max, double step)
 {
@@ -47,11 +33,6 @@ void setAxis(QValueAxis* axis, double min, double max, double step)
     axis->setTickAnchor(std::floor(min / step) * step);
     axis->setTickInterval(step);
     axis->setLabelFormat(QStringLiteral("%.%1f").arg(decimalsFor(step)));
-}
-
-bool isShare(const ExperimentMeasure& m)
-{
-    return m.unit[0] == '\0';
 }
 
 // The label of the answer, placed beside its marker inside the plot.
@@ -109,30 +90,6 @@ private:
 
 } // namespace
 
-double measureScale(const ExperimentMeasure& measure)
-{
-    return isShare(measure) ? 100 : 1;
-}
-
-QString measureUnit(const ExperimentMeasure& measure)
-{
-    return isShare(measure) ? QStringLiteral("%") : QString::fromUtf8(measure.unit);
-}
-
-QString measureText(const ExperimentMeasure& measure, double value)
-{
-    return shortNumber(value * measureScale(measure)) + QLatin1Char(' ') + measureUnit(measure);
-}
-
-QString estimateText(const ExperimentMeasure& measure, const Estimate& e)
-{
-    if (!e.known())
-        return QApplication::translate("ExperimentChart", "not observed");
-    const double s = measureScale(measure);
-    return QStringLiteral("%1 [%2, %3]")
-        .arg(measureText(measure, e.mean), shortNumber(e.ci95.low * s), shortNumber(e.ci95.high * s));
-}
-
 QString fieldAxisTitle(const ScenarioField& field)
 {
     const QString label = QString::fromUtf8(field.label);
@@ -180,24 +137,17 @@ ExperimentChart::ExperimentChart(QWidget* parent) : QWidget(parent)
     // The band's edges belong to the area series, which does not own them.
     m_low = new QLineSeries(this);
     m_high = new QLineSeries(this);
-    m_band = new QAreaSeries(m_high, m_low);
-    m_band->setName(tr("95 % interval"));
+    m_bands.push_back(new QAreaSeries(m_high, m_low));
+    m_bands.front()->setName(tr("95 % interval"));
     m_theory = new QLineSeries;
     m_target = new QLineSeries;
-    m_mean = new QLineSeries;
-    m_mean->setName(tr("mean over replications"));
-    m_mean->setPointsVisible(true);
+    m_means.push_back(new QLineSeries);
+    m_means.front()->setName(tr("mean over replications"));
     m_answer = new QScatterSeries;
     m_answer->setName(tr("answer"));
     m_answer->setMarkerShape(QScatterSeries::MarkerShapeStar);
     m_answer->setMarkerSize(22);
-    // Drawn in this order: the band under everything, the answer on top.
-    for (QAbstractSeries* series :
-         std::initializer_list<QAbstractSeries*>{m_band, m_theory, m_target, m_mean, m_answer}) {
-        m_chart->addSeries(series);
-        series->attachAxis(m_xAxis);
-        series->attachAxis(m_yAxis);
-    }
+    // clear() below adds the series to the chart (setSegments).
 
     m_header = new ChartHeader(QString());
     m_view = new AnswerChartView(m_chart, this);
@@ -244,12 +194,17 @@ void ExperimentChart::styleSeries()
     };
     QColor fill = mean;
     fill.setAlpha(dark ? 70 : 55);
-    m_band->setBrush(fill);
     QColor edge = mean;
     edge.setAlpha(110);
-    m_band->setPen(pen(edge, 1));
-    m_mean->setPen(pen(mean, 2));
-    m_mean->setMarkerSize(4); // a radius for a line series' points (a scatter's is a diameter)
+    for (QAreaSeries* band : m_bands) {
+        band->setBrush(fill);
+        band->setPen(pen(edge, 1));
+    }
+    for (QLineSeries* line : m_means) {
+        line->setPen(pen(mean, 2));
+        line->setPointsVisible(true);
+        line->setMarkerSize(4); // a radius for a line series' points (a scatter's is a diameter)
+    }
     m_theory->setPen(pen(theory, 2, Qt::DashLine));
     m_target->setPen(pen(target, 1.5, Qt::DashDotLine));
     m_answer->setColor(answer);
@@ -260,8 +215,8 @@ void ExperimentChart::styleSeries()
 void ExperimentChart::refreshLegend(bool hasTarget)
 {
     std::vector<LegendEntry> entries;
-    entries.push_back({m_mean->name(), m_mean->pen().color()});
-    entries.push_back({m_band->name(), m_band->brush().color()});
+    entries.push_back({meanSeries()->name(), meanSeries()->pen().color()});
+    entries.push_back({bandSeries()->name(), bandSeries()->brush().color()});
     if (m_theory->count() > 0)
         entries.push_back({m_theoryName, m_theory->pen().color()});
     if (hasTarget)
@@ -273,8 +228,8 @@ void ExperimentChart::refreshLegend(bool hasTarget)
 
 void ExperimentChart::clear(const QString& title)
 {
-    for (QXYSeries* series :
-         std::initializer_list<QXYSeries*>{m_low, m_high, m_mean, m_theory, m_target, m_answer})
+    setSegments({}, {}, {});
+    for (QXYSeries* series : std::initializer_list<QXYSeries*>{m_theory, m_target, m_answer})
         series->clear();
     m_answerLabel.clear();
     m_header->setTitle(title.isEmpty() ? tr("Experiment: pick a field, a measure and a target, then Run")
@@ -287,22 +242,88 @@ void ExperimentChart::clear(const QString& title)
     m_view->viewport()->update();
 }
 
+namespace {
+
+// Unbroken runs of finite points, in x order: a NaN y ends one.
+QList<QList<QPointF>> runsOf(const QList<QPointF>& points)
+{
+    QList<QList<QPointF>> runs;
+    bool broken = true;
+    for (const QPointF& p : points) {
+        if (!std::isfinite(p.y())) {
+            broken = true;
+            continue;
+        }
+        if (broken)
+            runs.append(QList<QPointF>());
+        runs.last().append(p);
+        broken = false;
+    }
+    return runs;
+}
+
+} // namespace
+
+void ExperimentChart::setSegments(const QList<QList<QPointF>>& lowRuns, const QList<QList<QPointF>>& highRuns,
+                                  const QList<QList<QPointF>>& meanRuns)
+{
+    for (QAbstractSeries* series : m_chart->series())
+        m_chart->removeSeries(series); // ours again: deleted below or added back
+    // The first segment of each stays (it holds the name the legend shows); the others
+    // are made for this result. An extra band owns its edges.
+    for (std::size_t i = 1; i < m_bands.size(); ++i)
+        delete m_bands[i];
+    for (std::size_t i = 1; i < m_means.size(); ++i)
+        delete m_means[i];
+    m_bands.resize(1);
+    m_means.resize(1);
+    m_low->replace(lowRuns.value(0));
+    m_high->replace(highRuns.value(0));
+    m_means.front()->replace(meanRuns.value(0));
+    for (qsizetype i = 1; i < lowRuns.size(); ++i) {
+        auto* band = new QAreaSeries;
+        auto* high = new QLineSeries(band);
+        auto* low = new QLineSeries(band);
+        high->replace(highRuns.value(i));
+        low->replace(lowRuns.value(i));
+        band->setUpperSeries(high);
+        band->setLowerSeries(low);
+        m_bands.push_back(band);
+    }
+    for (qsizetype i = 1; i < meanRuns.size(); ++i) {
+        m_means.push_back(new QLineSeries);
+        m_means.back()->replace(meanRuns.value(i));
+    }
+    std::vector<QAbstractSeries*> order(m_bands.begin(), m_bands.end());
+    order.push_back(m_theory);
+    order.push_back(m_target);
+    order.insert(order.end(), m_means.begin(), m_means.end());
+    order.push_back(m_answer);
+    for (QAbstractSeries* series : order) {
+        m_chart->addSeries(series);
+        series->attachAxis(m_xAxis);
+        series->attachAxis(m_yAxis);
+    }
+    styleSeries();
+}
+
 void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* field,
                            const ExperimentMeasure& measure, const std::optional<Target>& target)
 {
     const auto measures = experimentMeasures();
     const auto index = static_cast<std::size_t>(&measure - measures.data());
     const double ys = measureScale(measure);
+    const double none = std::numeric_limits<double>::quiet_NaN();
     QList<QPointF> mean, low, high, theory;
     QString model;
     for (const ExperimentPoint& point : result.points) {
         const double x = point.value;
         const Estimate& e = point.estimates.at(index);
-        if (e.known()) { // a value where some replication saw nothing has no point
-            mean << QPointF(x, e.mean * ys);
-            low << QPointF(x, e.ci95.low * ys);
-            high << QPointF(x, e.ci95.high * ys);
-        }
+        // NaN where there is no estimate: it breaks the line (no mean: no replication
+        // observed the measure) or the band (no interval: some did not).
+        mean << QPointF(x, e.mean * ys);
+        low << QPointF(x, e.known() ? e.ci95.low * ys : none);
+        high << QPointF(x, e.known() ? e.ci95.high * ys : none);
         // Where the formulas apply and give a finite value (an unstable M/M/c waits forever).
         if (!point.theory.applies || !measure.predicted)
             continue;
@@ -311,9 +332,7 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
             model = QString::fromStdString(point.theory.model);
         }
     }
-    m_low->replace(low);
-    m_high->replace(high);
-    m_mean->replace(mean);
+    setSegments(runsOf(low), runsOf(high), runsOf(mean));
     m_theory->replace(theory);
     m_theoryName = tr("theory (%1)").arg(model);
     const QString measureName = QString::fromUtf8(measure.label);
@@ -323,10 +342,10 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
         limit = target->limit * ys;
         m_targetName = tr("target %1 %2")
                            .arg(target->below ? QStringLiteral("<") : QStringLiteral(">"),
-                                shortNumber(*limit) + QLatin1Char(' ') + unit);
+                                limitText(measure, target->limit));
     }
     const bool wholeX = !field || field->type == FieldType::Integer;
-    setAxes(low, high, theory, limit, wholeX);
+    setAxes(mean + low + high, theory, limit, wholeX);
     if (limit)
         m_target->replace({QPointF(m_xAxis->min(), *limit), QPointF(m_xAxis->max(), *limit)});
     else
@@ -349,22 +368,23 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     m_view->viewport()->update();
 }
 
-void ExperimentChart::setAxes(const QList<QPointF>& lows, const QList<QPointF>& highs,
-                              const QList<QPointF>& theory, std::optional<double> target, bool wholeX)
+void ExperimentChart::setAxes(const QList<QPointF>& drawn, const QList<QPointF>& theory,
+                              std::optional<double> target, bool wholeX)
 {
     double x0 = std::numeric_limits<double>::infinity();
     double x1 = -x0;
     double y0 = x0;
     double y1 = -x0;
     const auto take = [&](const QPointF& p) {
-        if (!std::isfinite(p.y()))
-            return;
+        // A value without an estimate still has its place on x.
         x0 = std::min(x0, p.x());
         x1 = std::max(x1, p.x());
+        if (!std::isfinite(p.y()))
+            return;
         y0 = std::min(y0, p.y());
         y1 = std::max(y1, p.y());
     };
-    for (const QList<QPointF>* list : {&lows, &highs, &theory})
+    for (const QList<QPointF>* list : {&drawn, &theory})
         for (const QPointF& p : *list)
             take(p);
     if (target && std::isfinite(*target)) {

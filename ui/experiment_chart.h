@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/experiment.h"
+#include "io/measure_text.h"
 #include "ui/theme.h"
 
 #include <QChart>
@@ -10,6 +11,7 @@
 #include <QWidget>
 
 #include <optional>
+#include <vector>
 
 class QAreaSeries;
 class QChartView;
@@ -21,14 +23,9 @@ namespace poollab {
 
 class ChartHeader;
 
-// How the Experiment view writes a measure and a swept value. A share (a measure
-// without a unit: loss, utilization) shows as a percentage, as --target takes it. Swept
-// values are in the field's unit as the sweep holds them (a duration in seconds).
-double measureScale(const ExperimentMeasure& measure);               // 100 for a share, else 1
-QString measureUnit(const ExperimentMeasure& measure);               // "%" for a share
-QString measureText(const ExperimentMeasure& measure, double value); // "61.2 ms", "1.25 %"
-// "61.2 ms [58.9, 63.4]": the estimate as the answer's label and sentence give it.
-QString estimateText(const ExperimentMeasure& measure, const Estimate& estimate);
+// How the Experiment view writes a swept value (measures: io/measure_text.h, shared
+// with the command line). Swept values are in the field's unit as the sweep holds them
+// (a duration in seconds).
 QString fieldAxisTitle(const ScenarioField& field); // "Workers", "Rate (jobs/s)", "Think time (s)"
 // "13 workers", "12 jobs/s", "think time 250ms": a swept value with what it is.
 QString describeSweepValue(const ScenarioField& field, double value);
@@ -37,7 +34,10 @@ QString describeSweepValue(const ScenarioField& field, double value);
 // interval as a band (an area between the lows and the highs), the mean as a line with
 // points, queueing theory's prediction where its formulas apply, the target as a
 // horizontal line, and the answer (the smallest value meeting the target) as a star
-// with its label. Measures are in display units (measureScale()).
+// with its label. Measures are in display units (measureScale()). A value with no
+// interval (a replication observed nothing) breaks the band, one with no mean (none
+// did) the line too: each unbroken run of values is a series of its own, so nothing is
+// drawn across a value that has no estimate.
 class ExperimentChart : public QWidget
 {
     Q_OBJECT
@@ -56,10 +56,14 @@ public:
     QChart* chart() const { return m_chart; }
     QChartView* view() const { return m_view; }
     ChartHeader* header() const { return m_header; }
-    QLineSeries* meanSeries() const { return m_mean; }
+    // The first unbroken run of the mean line and of the band (every value when each
+    // has an estimate); meanSegments() and bandSegments() are all of them, in x order.
+    QLineSeries* meanSeries() const { return m_means.front(); }
     QLineSeries* lowSeries() const { return m_low; }
     QLineSeries* highSeries() const { return m_high; }
-    QAreaSeries* bandSeries() const { return m_band; }
+    QAreaSeries* bandSeries() const { return m_bands.front(); }
+    const std::vector<QLineSeries*>& meanSegments() const { return m_means; }
+    const std::vector<QAreaSeries*>& bandSegments() const { return m_bands; }
     QLineSeries* theorySeries() const { return m_theory; }
     QLineSeries* targetSeries() const { return m_target; }
     QScatterSeries* answerSeries() const { return m_answer; }
@@ -73,8 +77,13 @@ public:
 private:
     void styleSeries();
     void refreshLegend(bool hasTarget);
-    void setAxes(const QList<QPointF>& lows, const QList<QPointF>& highs, const QList<QPointF>& theory,
-                 std::optional<double> target, bool wholeX);
+    // Replaces the band's and the line's segments (one run of points each) and adds
+    // every series to the chart again, in drawing order: bands, theory, target, lines,
+    // answer (the order series are added is the order they are drawn).
+    void setSegments(const QList<QList<QPointF>>& lowRuns, const QList<QList<QPointF>>& highRuns,
+                     const QList<QList<QPointF>>& meanRuns);
+    void setAxes(const QList<QPointF>& drawn, const QList<QPointF>& theory, std::optional<double> target,
+                 bool wholeX);
 
     Theme m_theme = Theme::Light;
     QChart* m_chart;
@@ -82,10 +91,10 @@ private:
     ChartHeader* m_header;
     QValueAxis* m_xAxis;
     QValueAxis* m_yAxis;
-    QLineSeries* m_low;
+    QLineSeries* m_low; // the first band segment's edges
     QLineSeries* m_high;
-    QAreaSeries* m_band;
-    QLineSeries* m_mean;
+    std::vector<QAreaSeries*> m_bands; // never empty: the first holds the legend's name
+    std::vector<QLineSeries*> m_means; // never empty
     QLineSeries* m_theory;
     QLineSeries* m_target;
     QScatterSeries* m_answer;

@@ -773,7 +773,7 @@ QString ExperimentView::answerSentence() const
                    .arg(s.replications);
     const QString goal = QStringLiteral("%1 %2 %3")
                              .arg(label, s.target->below ? QStringLiteral("<") : QStringLiteral(">"),
-                                  measureText(*measure, s.target->limit));
+                                  limitText(*measure, s.target->limit));
     if (!r.answer) {
         return prefix + tr("No value from %1 to %2 meets %3 with its whole 95 % interval.")
                             .arg(describeSweepValue(*field, r.points.front().value),

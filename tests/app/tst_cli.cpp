@@ -671,6 +671,61 @@ private slots:
         QVERIFY(page.contains(fieldHelpText(*workers).replace(QLatin1Char('-'), QStringLiteral("\\-"))));
         QVERIFY(page.contains(QStringLiteral(".SH EXIT STATUS\n")));
     }
+    // `poollab runs` and `poollab lesson` share their start (SubcommandParser): a parse
+    // error, --help, a flag given twice, no verb and an unknown verb read the same for
+    // both, each naming its own subcommand; a good verb is read whole.
+    void subcommandsShareTheirStart_data()
+    {
+        QTest::addColumn<QString>("args");
+        QTest::addColumn<QString>("error"); // empty: no error
+        QTest::addColumn<QString>("verb");
+        for (const QString& sub : {QStringLiteral("runs"), QStringLiteral("lesson")}) {
+            const bool runs = sub == QLatin1String("runs");
+            const QString file = runs ? QStringLiteral("--csv") : QStringLiteral("--answers");
+            const QString verbs = runs ? QStringLiteral("list, show, export, compare, delete")
+                                       : QStringLiteral("list, show, check");
+            QTest::addRow("%s unknown flag", qPrintable(sub))
+                << sub + QStringLiteral(" list --bogus")
+                << sub + QStringLiteral(": Unknown option 'bogus'. (see poollab %1 --help)").arg(sub)
+                << QString();
+            QTest::addRow("%s help", qPrintable(sub))
+                << sub + QStringLiteral(" --help") << QString() << QStringLiteral("help");
+            QTest::addRow("%s -h", qPrintable(sub))
+                << sub + QStringLiteral(" show -h") << QString() << QStringLiteral("help");
+            QTest::addRow("%s twice", qPrintable(sub))
+                << sub + QStringLiteral(" list %1 a %1 b").arg(file)
+                << QStringLiteral("%1 is given 2 times: give it once").arg(file) << QString();
+            QTest::addRow("%s no verb", qPrintable(sub))
+                << sub + QStringLiteral(" --json")
+                << QStringLiteral("%1: a subcommand is needed: %2 (see poollab %1 --help)").arg(sub, verbs)
+                << QString();
+            QTest::addRow("%s unknown verb", qPrintable(sub))
+                << sub + QStringLiteral(" frobnicate")
+                << QStringLiteral("%1: unknown subcommand 'frobnicate'; allowed: %2").arg(sub, verbs)
+                << QString();
+            QTest::addRow("%s list", qPrintable(sub))
+                << sub + QStringLiteral(" list --json") << QString() << QStringLiteral("list");
+        }
+    }
+    void subcommandsShareTheirStart()
+    {
+        QFETCH(QString, args);
+        QFETCH(QString, error);
+        QFETCH(QString, verb);
+        const QStringList words = args.split(QLatin1Char(' '));
+        const CommandLine cl = parseCommandLine(QStringList{QStringLiteral("poollab")} + words);
+        const bool runs = words.first() == QLatin1String("runs");
+        QVERIFY(!cl.helpText.isEmpty());
+        if (!error.isEmpty()) {
+            QCOMPARE(cl.action, CommandLine::Action::Error);
+            QCOMPARE(cl.error, error);
+            return;
+        }
+        QCOMPARE(cl.action, runs ? CommandLine::Action::Runs : CommandLine::Action::Lesson);
+        QCOMPARE(runs ? cl.runsVerb : cl.lessonVerb, verb);
+        if (verb == QLatin1String("list"))
+            QVERIFY(cl.runsJson);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

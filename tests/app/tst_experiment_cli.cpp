@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -233,11 +234,18 @@ private slots:
         std::string error;
         QVERIFY(parseSweep("workers=9,10,12", sweep, error));
         QCOMPARE(rows[0], sweepCsvColumns(sweep).join(QLatin1Char(',')));
-        QCOMPARE(rows[0].count(QLatin1Char(',')) + 1, 53);
+        // 53 columns as before, then one KEY.observed per measure (14).
+        QCOMPARE(rows[0].count(QLatin1Char(',')) + 1, 67);
+        QCOMPARE(rows[0].section(QLatin1Char(','), 52, 53),
+                 QStringLiteral("elapsed.high,wait.mean.observed"));
+        QCOMPARE(rows[0].section(QLatin1Char(','), 66), QStringLiteral("elapsed.observed"));
         QStringList values;
         for (int i = 1; i < 4; ++i) {
-            QCOMPARE(rows[i].count(QLatin1Char(',')) + 1, 53);
+            QCOMPARE(rows[i].count(QLatin1Char(',')) + 1, 67);
             values << rows[i].section(QLatin1Char(','), 0, 0);
+            // No warm-up: every replication observed every measure.
+            QCOMPARE(rows[i].section(QLatin1Char(','), 53),
+                     QStringList(14, QStringLiteral("2")).join(QLatin1Char(',')));
         }
         QCOMPARE(values, (QStringList{QStringLiteral("9"), QStringLiteral("10"), QStringLiteral("12")}));
         // wait.mean.theory at 10 workers is the preset's Erlang C mean wait, 20.459 ms.
@@ -309,6 +317,69 @@ private slots:
         QCOMPARE(cells[header.indexOf(QStringLiteral("wait.p99"))], QString());
         QCOMPARE(cells[header.indexOf(QStringLiteral("wait.p99.low"))], QString());
         QVERIFY(!cells[header.indexOf(QStringLiteral("throughput"))].isEmpty());
+    }
+
+    // Two jobs at Poisson 1/s after a 1.5 s warm-up: 5 of the 12 replications observe a
+    // latency (seeds 1 to 12), the others see every arrival before it. A mean is over
+    // those 5, the same number in the usual keys, the sweep and the CSV; "observed" and
+    // KEY.observed say so; no interval where a replication saw nothing.
+    void aMeanIsOverTheReplicationsThatObserved()
+    {
+        QTemporaryDir dir;
+        const QString csvPath = dir.filePath(QStringLiteral("sweep.csv"));
+        const Result r = run(words("--headless --time virtual --workers 1 --rate 1 --arrival poisson "
+                                   "--latency exp(1s) --jobs 2 --warmup 1.5s --replications 12 "
+                                   "--sweep workers=1,2 --summary-json -") +
+                             QStringList{QStringLiteral("--sweep-csv"), csvPath});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = json(r.out);
+        const QJsonObject observed = o[QLatin1String("observed")].toObject();
+        const int waited = observed[QLatin1String("latency_ms")].toObject()[QLatin1String("wait")].toInt();
+        QCOMPARE(waited, 5);
+        QCOMPARE(observed[QLatin1String("latency_ms")].toObject()[QLatin1String("throttle")].toInt(), 0);
+        QCOMPARE(observed[QLatin1String("loss_fraction")].toInt(), 5);
+        const double mean = o[QLatin1String("latency_ms")]
+                                .toObject()[QLatin1String("wait")]
+                                .toObject()[QLatin1String("mean")]
+                                .toDouble();
+        QVERIFY(mean > 0);
+        QVERIFY(o[QLatin1String("latency_ms")]
+                    .toObject()[QLatin1String("throttle")]
+                    .toObject()[QLatin1String("mean")]
+                    .isNull());
+        QVERIFY(o[QLatin1String("ci95")]
+                    .toObject()[QLatin1String("latency_ms")]
+                    .toObject()[QLatin1String("wait")]
+                    .toObject()[QLatin1String("mean")]
+                    .isNull());
+        QCOMPARE(o[QLatin1String("ci95")].toObject()[QLatin1String("elapsed_s")].toArray().size(), 2);
+        const QJsonObject first =
+            o[QLatin1String("sweep")].toArray()[0].toObject()[QLatin1String("measures")].toObject();
+        const QJsonObject waitMean = first[QLatin1String("wait.mean")].toObject();
+        QCOMPARE(waitMean[QLatin1String("observed")].toInt(), 5);
+        QCOMPARE(waitMean[QLatin1String("mean")].toDouble(), mean);
+        QVERIFY(waitMean[QLatin1String("ci95")].isNull());
+        QCOMPARE(first[QLatin1String("elapsed")].toObject()[QLatin1String("observed")].toInt(), 12);
+        const double measured = o[QLatin1String("theory")]
+                                    .toObject()[QLatin1String("measures")]
+                                    .toObject()[QLatin1String("mean_wait_s")]
+                                    .toObject()[QLatin1String("measured")]
+                                    .toDouble();
+        QCOMPARE(qRound64(measured * 1e6), qRound64(mean * 1e3)); // seconds, 6 significant digits
+        const QStringList rows = QString::fromUtf8(readAll(csvPath)).split(QStringLiteral("\r\n"));
+        const QStringList header = rows[0].split(QLatin1Char(','));
+        const QStringList cells = rows[1].split(QLatin1Char(','));
+        QCOMPARE(cells[header.indexOf(QStringLiteral("wait.mean.observed"))], QStringLiteral("5"));
+        QCOMPARE(cells[header.indexOf(QStringLiteral("wait.mean"))].toDouble(), mean);
+        QCOMPARE(cells[header.indexOf(QStringLiteral("wait.mean.low"))], QString());
+        QCOMPARE(cells[header.indexOf(QStringLiteral("elapsed.observed"))], QStringLiteral("12"));
+        // The table gives the mean and says what it is over.
+        const Result table = run(words("--headless --time virtual --workers 1 --rate 1 --arrival poisson "
+                                       "--latency exp(1s) --jobs 2 --warmup 1.5s --replications 12"));
+        QCOMPARE(table.exitCode, 0);
+        QVERIFY2(QString::fromUtf8(table.out).contains(QRegularExpression(
+                     QStringLiteral("\n  wait\\.mean +ms +[0-9.]+ +\\(5 of 12 observed\\)"))),
+                 table.out.constData());
     }
 
     // The sentence names the swept field as a noun, for a count, a rate and a duration.

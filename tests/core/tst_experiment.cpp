@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -457,7 +458,13 @@ private slots:
                 QVERIFY2(!e.known(), key);
                 QCOMPARE(e.unobserved, 2);
                 QVERIFY(std::isnan(e.mean) && std::isnan(e.ci95.low) && std::isnan(e.ci95.high));
+                QCOMPARE(e.observed, 0);
             }
+            // The summary means too: no replication observed a latency, so none is 0.
+            QCOMPARE(p.observed.wait, 0);
+            QVERIFY(std::isnan(p.mean.wait.mean) && std::isnan(p.mean.total.p99));
+            QCOMPARE(p.observed.arrivals, 0);
+            QVERIFY(std::isnan(p.mean.lossFraction));
             // The run time is always observed; the rates are when the window after the
             // warm-up is not empty (jobs finish in it, with no arrival).
             QVERIFY(p.estimates[measureIndex("elapsed")].known());
@@ -475,6 +482,70 @@ private slots:
         const ExperimentResult whole = runExperiment(spec);
         QVERIFY(whole.points[0].estimates[measureIndex("wait.p99")].known());
         QVERIFY(unobservedWarning(spec, whole).empty());
+    }
+
+    // Two jobs at Poisson 1/s and a 1.5 s warm-up: some seeds have both arrivals before
+    // it (no latency observed), others do not. A mean is over the replications that
+    // observed the measure, never with a 0 for those that did not; the summary means
+    // (the JSON's usual keys) are the same numbers; the interval needs every replication.
+    void meansAreOverTheReplicationsThatObserved()
+    {
+        ExperimentSpec spec;
+        spec.scenario = mmc(1, 1, "exp(1s)", 2);
+        spec.replications = 12;
+        spec.warmup = 1500 * kMilli;
+        const ExperimentResult result = runExperiment(spec);
+        QCOMPARE(result.points.size(), 1u);
+        const ExperimentPoint& p = result.points.front();
+        const auto measures = experimentMeasures();
+        for (std::size_t i = 0; i < measures.size(); ++i) {
+            const ExperimentMeasure& m = measures[i];
+            double sum = 0;
+            int seen = 0;
+            for (const RunSummary& r : p.runs) {
+                if (m.observed(r)) {
+                    sum += m.measured(r);
+                    ++seen;
+                }
+            }
+            const Estimate& e = p.estimates[i];
+            QCOMPARE(e.observed, seen);
+            QCOMPARE(e.unobserved, 12 - seen);
+            if (seen > 0)
+                QCOMPARE(e.mean, sum / seen);
+            else
+                QVERIFY(std::isnan(e.mean));
+            QCOMPARE(e.known(), seen == 12);
+            if (seen < 12)
+                QVERIFY2(std::isnan(e.ci95.low) && std::isnan(e.ci95.high), m.key);
+        }
+        // The case this test is about: some replications observed the wait, not all.
+        const Estimate& wait = p.estimates[measureIndex("wait.mean")];
+        QVERIFY2(wait.observed > 0 && wait.observed < 12, qPrintable(QString::number(wait.observed)));
+        QCOMPARE(p.observed.wait, wait.observed);
+        QCOMPARE(p.mean.wait.mean, wait.mean);
+        QCOMPARE(p.mean.wait.p99, p.estimates[measureIndex("wait.p99")].mean);
+        QCOMPARE(p.observed.total, p.estimates[measureIndex("total.mean")].observed);
+        QCOMPARE(p.mean.total.mean, p.estimates[measureIndex("total.mean")].mean);
+        QCOMPARE(p.observed.service, p.estimates[measureIndex("service.mean")].observed);
+        QCOMPARE(p.mean.service.mean, p.estimates[measureIndex("service.mean")].mean);
+        QCOMPARE(p.observed.window, p.estimates[measureIndex("throughput")].observed);
+        QCOMPARE(p.mean.throughputPerS, p.estimates[measureIndex("throughput")].mean);
+        QCOMPARE(p.mean.utilization, p.estimates[measureIndex("utilization")].mean);
+        QCOMPARE(p.observed.arrivals, p.estimates[measureIndex("loss")].observed);
+        QCOMPARE(p.mean.lossFraction, p.estimates[measureIndex("loss")].mean);
+        QCOMPARE(p.mean.probWait, p.estimates[measureIndex("wait.prob")].mean);
+        // Counts are over every replication: each submitted its two jobs.
+        QCOMPARE(p.mean.counters.submitted, std::uint64_t{2});
+        QCOMPARE(p.mean.total.count,
+                 static_cast<std::uint64_t>(std::llround(std::accumulate(p.runs.begin(), p.runs.end(), 0.0,
+                                                                         [](double a, const RunSummary& r) {
+                                                                             return a + double(r.total.count);
+                                                                         }) /
+                                                         12)));
+        // No job was throttled (no rate limit): no replication observed a throttle latency.
+        QCOMPARE(p.observed.throttle, 0);
+        QVERIFY(std::isnan(p.mean.throttle.mean));
     }
 
     void progressAndCancel()

@@ -3,6 +3,7 @@
 #include "core/scenario_fields.h"
 #include "io/scenario_file.h"
 #include "io/sweep_csv.h"
+#include "tests/chart_pixels.h"
 #include "ui/chart_legend.h"
 #include "ui/engine_factory.h"
 #include "ui/experiment_chart.h"
@@ -10,6 +11,7 @@
 #include "ui/main_window.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QAreaSeries>
 #include <QChartView>
 #include <QComboBox>
@@ -33,6 +35,7 @@
 #include <QValueAxis>
 
 #include <cmath>
+#include <limits>
 
 using namespace poollab;
 
@@ -284,6 +287,90 @@ private slots:
                                       QStringLiteral("target < 100 ms"), QStringLiteral("answer")}));
     }
 
+    // A sweep whose middle values have no estimate: at 3 no replication observed the
+    // measure (no mean), at 4 some did not (a mean, no interval). The band breaks at 3
+    // and 4, the mean line at 3: nothing is drawn across them, as series and as pixels.
+    void theBandAndTheLineBreakWhereThereIsNoEstimate()
+    {
+        const double none = std::numeric_limits<double>::quiet_NaN();
+        const std::size_t m = indexOf("wait.mean");
+        ExperimentResult result;
+        const auto point = [&](double x, double mean, double low, double high, int observed) {
+            ExperimentPoint p;
+            p.value = x;
+            p.runs.resize(3);
+            p.estimates.resize(experimentMeasures().size());
+            p.estimates[m] = Estimate{mean, {low, high}, observed, 3 - observed};
+            result.points.push_back(p);
+        };
+        point(1, 40, 30, 50, 3);
+        point(2, 42, 32, 52, 3);
+        point(3, none, none, none, 0);
+        point(4, 45, none, none, 2);
+        point(5, 40, 30, 50, 3);
+        point(6, 38, 28, 48, 3);
+        const ScenarioField* workers = findScenarioField("workers");
+        ExperimentChart chart;
+        chart.resize(900, 500);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.plot(result, workers, *findExperimentMeasure("wait.mean"), std::nullopt);
+
+        // As series: two band segments (1-2, 5-6), two line segments (1-2, 4-6).
+        QCOMPARE(chart.bandSegments().size(), 2u);
+        QCOMPARE(chart.bandSegments()[0]->upperSeries()->points(), (QList<QPointF>{{1, 50}, {2, 52}}));
+        QCOMPARE(chart.bandSegments()[0]->lowerSeries()->points(), (QList<QPointF>{{1, 30}, {2, 32}}));
+        QCOMPARE(chart.bandSegments()[1]->upperSeries()->points(), (QList<QPointF>{{5, 50}, {6, 48}}));
+        QCOMPARE(chart.bandSegments()[1]->lowerSeries()->points(), (QList<QPointF>{{5, 30}, {6, 28}}));
+        QCOMPARE(chart.meanSegments().size(), 2u);
+        QCOMPARE(chart.meanSegments()[0]->points(), (QList<QPointF>{{1, 40}, {2, 42}}));
+        QCOMPARE(chart.meanSegments()[1]->points(), (QList<QPointF>{{4, 45}, {5, 40}, {6, 38}}));
+        QCOMPARE(chart.meanSeries(), chart.meanSegments()[0]);
+        QCOMPARE(chart.bandSeries(), chart.bandSegments()[0]);
+        // Every value keeps its place on x, the one without an estimate too.
+        QVERIFY(chart.xAxis()->min() < 1 && chart.xAxis()->max() > 6);
+
+        // As pixels: a strip of the plot at x from 2.3 to 3.7 has neither the line's
+        // colour nor the band's; one from 4.3 to 4.7 the line's only; 5.3 to 5.7 both.
+        chart.view()->viewport()->repaint();
+        QApplication::processEvents();
+        const QImage image = chart.view()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        if (!qEnvironmentVariableIsEmpty("POOLLAB_GAP_PNG"))
+            image.save(qEnvironmentVariable("POOLLAB_GAP_PNG"));
+        QChart* c = chart.chart();
+        const auto at = [&](double x, double y) {
+            return chart.view()->mapFromScene(c->mapToScene(c->mapToPosition(QPointF(x, y))));
+        };
+        const QRect plot = chart.view()
+                               ->mapFromScene(c->mapRectToScene(c->plotArea()))
+                               .boundingRect()
+                               .adjusted(1, 1, -1, -1);
+        const auto strip = [&](double x0, double x1) {
+            return QRect(QPoint(at(x0, 0).x(), plot.top()), QPoint(at(x1, 0).x(), plot.bottom()));
+        };
+        // Where a band would be, below the line (its antialiased edge is bluish too).
+        const auto bandStrip = [&](double x0, double x1) { return QRect(at(x0, 39), at(x1, 31)); };
+        // The band's fill as drawn (over the background): a quarter of the way up the
+        // band at 1.5, away from its edges and from the mean line.
+        const QRgb band = image.pixel(at(1.5, 36));
+        const QRgb line = chart.meanSeries()->pen().color().rgb();
+        QVERIFY2(band != image.pixel(at(3, 36)), "the band's fill is not the background");
+        QCOMPARE(test::pixelsNear(image, strip(2.3, 3.7), line), 0);
+        QCOMPARE(test::pixelsNear(image, strip(2.3, 3.7), band, 6), 0);
+        QVERIFY(test::pixelsNear(image, strip(4.3, 4.7), line) > 5);
+        QCOMPARE(test::pixelsNear(image, bandStrip(4.3, 4.7), band, 6), 0);
+        QVERIFY(test::pixelsNear(image, strip(5.3, 5.7), line) > 5);
+        const QRect filled = bandStrip(5.3, 5.7);
+        QVERIFY(test::pixelsNear(image, filled, band, 6) > filled.width() * filled.height() / 2);
+
+        // A result where every value has an estimate is one segment again.
+        result.points.erase(result.points.begin() + 2, result.points.begin() + 4);
+        chart.plot(result, workers, *findExperimentMeasure("wait.mean"), std::nullopt);
+        QCOMPARE(chart.bandSegments().size(), 1u);
+        QCOMPARE(chart.meanSegments().size(), 1u);
+        QCOMPARE(chart.meanSeries()->count(), 4);
+    }
+
     void noValueMeetingTheTargetIsSaidPlainly()
     {
         ExperimentView view;
@@ -418,8 +505,9 @@ private slots:
         QVERIFY2(view.answerText().endsWith(
                      QStringLiteral("6 of 6 replications observed nothing after the warm-up (10m) at "
                                     "workers 3, 4: in 6 the run ended before the warm-up; those "
-                                    "measures have no estimate there (null) and meet no target; use "
-                                    "a shorter warm-up or more jobs.")),
+                                    "measures have no interval there (null) and meet no target, and "
+                                    "their means are over the replications that observed them (null "
+                                    "when none did); use a shorter warm-up or more jobs.")),
                  qPrintable(view.answerText()));
     }
 
