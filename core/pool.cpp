@@ -50,6 +50,20 @@ inline void bump(std::atomic<std::uint64_t>& counter)
 {
     counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
+
+// Runs an attempt's work from startSteady (its start on the timeline, steady clock);
+// false if stopped first. holdFirst: a CPU or empty job taken before its start waits
+// for it first (a sleep job's sleep covers it).
+bool runWork(PreciseWaiter& waiter, JobKind kind, Nanos work, Nanos startSteady, bool holdFirst, bool share,
+             const std::stop_token& stop)
+{
+    if (holdFirst && !waiter.sleepUntil(startSteady, share))
+        return false;
+    if (work > 0)
+        return kind == JobKind::Cpu ? waiter.burnCpu(work) : waiter.sleepUntil(startSteady + work, share);
+    return !stop.stop_requested();
+}
+
 } // namespace
 
 struct alignas(64) Pool::WorkerSlot
@@ -716,19 +730,23 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
         }
     }
 
-    // A sleep runs on the timeline: from begun (which may be after taken, see
+    // Every attempt runs on the timeline: from begun (which may be after taken, see
     // AttemptTimeline::start), or once the token came if that is later.
     const Nanos tokenAt = gate ? now() : taken;
     const Nanos start = gate ? std::max(begun, tokenAt) : begun;
     const AttemptPlan plan = planAttempt(policy, job);
     const Nanos work = plan.holdNs;
-    // A sleep job's service runs from its start to its start plus its work, so a late
-    // wake-up is not carried into the next job; its busy time starts once the previous
-    // job has ended (busy intervals never overlap). CPU work and an empty job's
-    // bookkeeping last what the machine makes them (real behaviour), from when they begin.
+    // Service runs from the start, where the queue wait ended, so the two add up to the
+    // total (wait + service == total for a first attempt without a rate limit). A sleep
+    // job runs to its start plus its work, so a late wake-up is not carried into the
+    // next job. CPU work and an empty job last what the machine makes them (real
+    // behaviour), but not from before their start: one the producer pushed ahead of its
+    // planned arrival, taken at once by an idle worker, is held until then as a sleep
+    // is (on the plan, and in virtual time, it cannot begin before it arrives); counted
+    // from the take, its service overlapped its wait and read above its total. Busy
+    // time starts once the previous job has ended (busy intervals never overlap).
     const bool paced = job.kind == JobKind::Sleep && work > 0;
-    const Nanos serviceFrom = paced ? start : tokenAt;
-    const Nanos busyFrom = slot.timeline.busyFrom(serviceFrom);
+    const Nanos busyFrom = slot.timeline.busyFrom(start);
     // The submission on this timeline, which leaves the producer's lateness out as the
     // end does: the wall clock's submission minus an end on the timeline took that
     // lateness off twice (uncorrected latency below the service). Never after the take.
@@ -738,24 +756,21 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
 
     slot.busySince.store(busyFrom, std::memory_order_relaxed);
     slot.state.store(WorkerState::Busy, std::memory_order_release);
-    bool finished = true;
     // Only an empty job keeps its worker counted as available. A job that waits, even
     // for microseconds, is one a real pool runs beside others: the queue needs the
     // other workers then, or N workers would behave like one.
     if (work > 0)
         goAway(away);
-    if (work > 0) {
-        finished = job.kind == JobKind::Cpu ? waiter.burnCpu(work)
-                                            : waiter.sleepUntil(m_epoch + start + work, share);
-    } else if (stop.stop_requested()) {
-        finished = false;
-    }
-    const Nanos end = now();
+    const bool finished =
+        runWork(waiter, job.kind, work, m_epoch + start, !paced && start > tokenAt, share, stop);
+    // A wait may wake a little early (it aims early by its usual lateness): a finished
+    // attempt ends no earlier than it started, so its service is never negative.
+    const Nanos end = finished ? std::max(now(), start) : now();
     slot.timeline.finish(paced && finished ? start + work : end, end); // a cancelled one ended when it did
     slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-    // Both 0 if cancelled before a sleep's start on the timeline.
+    // Both 0 if cancelled before its start on the timeline.
     const Nanos busy = std::max<Nanos>(0, end - busyFrom);
-    const Nanos service = std::max<Nanos>(0, end - serviceFrom);
+    const Nanos service = std::max<Nanos>(0, end - start);
     slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
     shard.service.record(service);
     slot.serviceSum.add(service);
