@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/attempt_event.h"
+#include "core/pool.h"
 #include "core/real_engine.h"
 #include "core/virtual_engine.h"
 
@@ -472,6 +473,49 @@ private slots:
         QVERIFY(std::uint64_t(held.size()) <= std::min(total, log.capacity()));
         QVERIFY(std::uint64_t(held.size()) + givenUp >= std::min(total, log.capacity()));
         QVERIFY(std::all_of(held.begin(), held.end(), intact));
+    }
+
+    // A worker pushes its events a few at a time (core/pool.cpp): none is held back
+    // once the workers wait for work, and the pool cannot finish before every event
+    // is in the log (read here before the threads are joined).
+    void poolFlushesBeforeWaitingAndFinishing_data()
+    {
+        QTest::addColumn<int>("workers");
+        QTest::newRow("1 worker") << 1;
+        QTest::newRow("4 workers") << 4;
+        QTest::newRow("20 workers") << 20;
+    }
+
+    void poolFlushesBeforeWaitingAndFinishing()
+    {
+        QFETCH(int, workers);
+        PoolConfig config;
+        config.workers = workers;
+        config.queueCapacity = 100'000;
+        Pool pool(config);
+        auto log = std::make_shared<AttemptEventLog>(100'000);
+        pool.setAttemptEventLog(log);
+        pool.start();
+        pool.waitUntilReady();
+        const auto submit = [&pool](std::uint64_t from, std::uint64_t to) {
+            for (std::uint64_t i = from; i < to; ++i) {
+                Job job;
+                job.id = i;
+                job.arrivalNs = pool.now();
+                QVERIFY(pool.submit(job) == SubmitResult::Accepted);
+            }
+        };
+        submit(0, 3); // fewer than a batch: in the log only if idle workers flush
+        QTRY_COMPARE(log->pushed(), std::uint64_t(3));
+        submit(3, 20'003);
+        pool.drain();
+        QTRY_VERIFY(pool.state() == PoolState::Stopped);
+        QCOMPARE(log->pushed(), std::uint64_t(20'003));
+        QCOMPARE(pool.snapshot().counters.attempts, std::uint64_t(20'003));
+        QVERIFY(pool.waitUntilStopped(10 * kSecond));
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), std::uint64_t(20'003));
+        checkConsistent(events, workers);
     }
 
     void realEventsAreConsistent()
