@@ -187,7 +187,7 @@ void BM_EngineWithEvents(benchmark::State& state)
 }
 
 // --trace's log, which keeps every event up to its cap (stored in blocks allocated by
-// the first push to reach one: nothing is moved): compare with BM_Engine of the same args.
+// pushes half a block ahead: nothing is moved): compare with BM_Engine of the same args.
 void BM_EngineWithTrace(benchmark::State& state)
 {
     runEngine(state, Events::Trace);

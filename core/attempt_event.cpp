@@ -105,8 +105,8 @@ struct Slot
     }
 };
 
-// KeepFirst stores its events in blocks of this many (5.8 MB), each allocated by the
-// first push that reaches it: nothing is ever moved or copied, however large
+// KeepFirst stores its events in blocks of this many (5.8 MB), each allocated half a
+// block before a push needs it: nothing is ever moved or copied, however large
 // --trace-limit is, and a cap of a million events costs one block when a run has a
 // thousand.
 constexpr std::size_t kBlockEvents = std::size_t(1) << 16;
@@ -133,8 +133,9 @@ struct AttemptEventLog::Impl
     {
         for (std::size_t i = 0; i < blockCount; ++i)
             blocks[i].store(nullptr, std::memory_order_relaxed);
-        if (mode == Mode::Ring)
-            blocks[0].store(new Slot[this->capacity], std::memory_order_relaxed); // whole, up front
+        // A ring whole, up front; KeepFirst its first block (see installBlock()).
+        blocks[0].store(new Slot[mode == Mode::Ring ? this->capacity : blockEvents],
+                        std::memory_order_relaxed);
     }
     ~Impl()
     {
@@ -161,6 +162,7 @@ struct AttemptEventLog::Impl
 
     void pushRing(const AttemptEvent* events, std::size_t count);
     void pushKeepFirst(const AttemptEvent* events, std::size_t count);
+    Slot* installBlock(std::size_t block);
     Slot& keepFirstSlot(std::uint64_t seq);
     std::uint64_t copyKeepFirst(std::uint64_t from, std::vector<AttemptEvent>& out) const;
     std::uint64_t copyRing(std::uint64_t from, std::vector<AttemptEvent>& out) const;
@@ -221,17 +223,30 @@ void AttemptEventLog::Impl::pushRing(const AttemptEvent* events, std::size_t cou
     }
 }
 
+// Installs KeepFirst's block unless there is one; returns the block installed. The
+// push that takes the middle event of a block installs the next one, a single thread
+// half a block ahead of need; pushes that find a block missing all the same (that
+// thread preempted for half a block) each allocate one and the first installed wins.
+Slot* AttemptEventLog::Impl::installBlock(std::size_t block)
+{
+    Slot* slots = blocks[block].load(std::memory_order_acquire);
+    if (slots)
+        return slots;
+    std::unique_ptr<Slot[]> fresh(new Slot[blockEvents]);
+    if (blocks[block].compare_exchange_strong(slots, fresh.get(), std::memory_order_acq_rel,
+                                              std::memory_order_acquire))
+        slots = fresh.release();
+    return slots;
+}
+
 Slot& AttemptEventLog::Impl::keepFirstSlot(std::uint64_t seq)
 {
-    std::atomic<Slot*>& block = blocks[seq / blockEvents];
-    Slot* slots = block.load(std::memory_order_acquire);
-    if (!slots) {
-        // Pushes racing to the same new block each allocate one; the first installed wins.
-        std::unique_ptr<Slot[]> fresh(new Slot[blockEvents]);
-        if (block.compare_exchange_strong(slots, fresh.get(), std::memory_order_acq_rel,
-                                          std::memory_order_acquire))
-            slots = fresh.release();
-    }
+    const std::size_t block = seq / blockEvents;
+    if (seq % blockEvents == blockEvents / 2 && block + 1 < blockCount)
+        installBlock(block + 1);
+    Slot* slots = blocks[block].load(std::memory_order_acquire);
+    if (!slots)
+        slots = installBlock(block);
     return slots[seq % blockEvents];
 }
 

@@ -58,9 +58,9 @@ inline bool producerHeldBack(Nanos planned, Nanos until)
 // KeepFirst keeps the first `capacity` events instead and counts the rest without
 // storing them: what a file export of a virtual run needs (--trace-limit), where the
 // simulation outruns any reader and a ring would keep only the run's end. Its storage
-// comes in blocks that the first push to reach one allocates (no lock is held by
-// anyone meanwhile). A job limit (setJobLimit) keeps only the jobs with an id below
-// it, all attempts of each.
+// comes in blocks, the first allocated with the log and each next one by the push
+// half-way through the one before (no lock is held by anyone meanwhile). A job limit (setJobLimit) keeps only
+// the jobs with an id below it, all attempts of each.
 class AttemptEventLog
 {
 public:
