@@ -50,13 +50,17 @@ inline bool producerHeldBack(Nanos planned, Nanos until)
 }
 
 // The engines' bounded record of recent attempt events: a ring of `capacity` events,
-// the oldest overwritten. Engines push as attempts end (any thread); readers copy what
-// is new on their own timer. Memory is capacity * sizeof(AttemptEvent), fixed.
+// the oldest overwritten. Engines push as attempts end (any thread, workers of a real
+// pool on their job path: no lock, no wait, see attempt_event.cpp); readers copy what
+// is new on their own timer. Memory is capacity * 88 bytes (an event and its slot's
+// stamps), fixed.
 //
 // KeepFirst keeps the first `capacity` events instead and counts the rest without
 // storing them: what a file export of a virtual run needs (--trace-limit), where the
-// simulation outruns any reader and a ring would keep only the run's end. A job limit
-// (setJobLimit) keeps only the jobs with an id below it, all attempts of each.
+// simulation outruns any reader and a ring would keep only the run's end. Its storage
+// comes in blocks, the first allocated with the log and each next one by the push
+// half-way through the one before (no lock is held by anyone meanwhile). A job limit (setJobLimit) keeps only
+// the jobs with an id below it, all attempts of each.
 class AttemptEventLog
 {
 public:
@@ -72,17 +76,26 @@ public:
     // Events ever pushed; sequence numbers run 0 .. pushed()-1.
     std::uint64_t pushed() const;
     // Events pushed and not kept: overwritten (Ring), or past the capacity or the job
-    // limit (KeepFirst). 0 means the log holds every event pushed.
+    // limit (KeepFirst). 0 means the log holds every event pushed. A ring also gives up
+    // an event whose slot an older push is still filling (the ring lapped during one
+    // push: a tiny ring, a writer preempted mid-copy); should that event be lapped
+    // later too it counts twice, never above pushed().
     std::uint64_t lost() const;
     // KeepFirst: only jobs with id < limit are kept (others are counted in pushed() and lost());
     // 0, the default, keeps all. Set it before the engine starts.
     void setJobLimit(std::uint64_t limit);
 
     void push(const AttemptEvent& event);
+    // Pushes count events as if one at a time, in order, for one fetch_add: a real
+    // pool's worker pushes its events a few at a time (core/pool.cpp).
+    void push(const AttemptEvent* events, std::size_t count);
     // Appends to out every event with sequence number >= from that is still held, in
     // push order; returns the sequence number to pass next time. Events overwritten
-    // before the copy are skipped (the return value still moves past them). KeepFirst
-    // numbers only the events it kept: 0 .. pushed()-lost()-1, in push order.
+    // before or during the copy are skipped (the return value still moves past them);
+    // a copy is never torn. It stops at the first event whose push has its number but
+    // has not finished storing it (nanoseconds, unless that thread is preempted): the
+    // next call starts there. Any number of readers, concurrent with the pushes.
+    // KeepFirst numbers only the events it kept: 0 .. pushed()-lost()-1, in push order.
     std::uint64_t copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const;
 
 private:

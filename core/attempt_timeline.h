@@ -39,8 +39,10 @@ struct AttemptTimeline
     // be after taken: when the producer pushed the job ahead of its planned arrival (it
     // aims early by its mean lateness) or the previous sleep woke early (so does a
     // sleep). Those errors are left out as late ones are; kept, each one moved every
-    // later job on this worker earlier, and real time read below virtual time. A sleep
-    // job holds its worker until then, as on the plan it does.
+    // later job on this worker earlier, and real time read below virtual time. Every
+    // job holds its worker until then, as on the plan it does (a sleep as part of its
+    // sleep; CPU work and an empty job wait before they begin), so that the wait ends
+    // where the service begins.
     Nanos start(Nanos enqueueNs, Nanos pushedNs, Nanos taken) const
     {
         const Nanos pickUp = std::max<Nanos>(0, taken - std::max(pushedNs, actualFree));

@@ -152,8 +152,11 @@ private:
     void workerMain(int slot, std::stop_token stop);
     // True when the worker must leave (m_mutex is then held, for retireLocked()).
     bool mustLeave(int slot);
-    JobQueue::Status takeJob(WorkerSlot& slot, Job& job);
-    void runJob(int slot, Job& job, Rules& rules, const std::stop_token& stop, class PreciseWaiter& waiter);
+    // counted: the worker is still counted in m_running from its last job (runJob()).
+    JobQueue::Status takeJob(WorkerSlot& slot, Job& job, bool counted);
+    // Returns true when the worker stays counted in m_running: it holds attempt events
+    // not yet flushed to the log, and the pool must not finish before they are.
+    bool runJob(int slot, Job& job, Rules& rules, const std::stop_token& stop, class PreciseWaiter& waiter);
     // A failed attempt with attempts left waits out its backoff in m_delayed.
     void delayRetry(const Job& job, Nanos due);
     // Spins a while for a job; false when too many workers spin already.
@@ -164,9 +167,15 @@ private:
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
                     const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
-    // Pushes the attempt's event, its times made consistent (see the definition).
+    // Queues the attempt's event for the log, its times made consistent (see the definition).
     void logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,
                     Nanos busyFrom, Nanos end, AttemptEnd how);
+    // Pushes the worker's queued events to the log: when kEventBatch are queued, and
+    // before the worker waits (for a job, a token, its job's work) or leaves, so an
+    // event reaches readers late only while its worker runs empty jobs back to back.
+    // A worker holding events stays counted in m_running, so every event is in the
+    // log before the pool can finish.
+    void flushEvents(WorkerSlot& slot);
     void spawnWorkersLocked();
     void beginLocked(PoolState state); // from Idle: spawn the workers and the retry thread
     void workerStartedLocked();

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/attempt_event.h"
+#include "core/pool.h"
 #include "core/real_engine.h"
 #include "core/virtual_engine.h"
 
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <thread>
+#include <tuple>
 
 Q_DECLARE_METATYPE(poollab::Scenario)
 
@@ -85,8 +88,10 @@ Nanos checkConsistent(std::vector<AttemptEvent> events, int workers)
                        attempts[i].attempt, toString(attempts[i].end));
         }
     }
+    // By lane, then time; an empty attempt may take no time at all, so one taken at the
+    // same instant goes first if it ended first.
     std::sort(events.begin(), events.end(), [](const AttemptEvent& a, const AttemptEvent& b) {
-        return a.worker != b.worker ? a.worker < b.worker : a.taken < b.taken;
+        return std::tie(a.worker, a.taken, a.ended) < std::tie(b.worker, b.taken, b.ended);
     });
     for (std::size_t i = 1; i < events.size(); ++i)
         if (events[i].worker == events[i - 1].worker && events[i].taken < events[i - 1].ended)
@@ -94,6 +99,80 @@ Nanos checkConsistent(std::vector<AttemptEvent> events, int workers)
                    static_cast<unsigned long long>(events[i].jobId),
                    static_cast<unsigned long long>(events[i - 1].jobId));
     return service;
+}
+
+// An event whose every field derives from its job id: a copy that mixed two events
+// (a torn read of a slot being overwritten) shows in the fields that disagree.
+AttemptEvent derivedEvent(std::uint64_t job)
+{
+    AttemptEvent e;
+    e.jobId = job;
+    e.attempt = static_cast<std::uint32_t>(job % 5) + 1;
+    e.worker = static_cast<std::int32_t>(job % 97) - 1; // -1 too: the sign survives
+    const Nanos base = static_cast<Nanos>(job) * 1000 + 7;
+    e.planned = base;
+    e.submitted = base + 1;
+    e.enqueued = base + 2 + static_cast<Nanos>(job % 3);
+    e.taken = base + 10;
+    e.started = base + 11 + static_cast<Nanos>(job % 11);
+    e.ended = base + 40;
+    e.end = static_cast<AttemptEnd>(job % 5);
+    return e;
+}
+
+bool intact(const AttemptEvent& e)
+{
+    const AttemptEvent d = derivedEvent(e.jobId);
+    return e.attempt == d.attempt && e.worker == d.worker && e.planned == d.planned &&
+           e.submitted == d.submitted && e.enqueued == d.enqueued && e.taken == d.taken &&
+           e.started == d.started && e.ended == d.ended && e.end == d.end;
+}
+
+// What one reader of a log saw: events copied (each checked intact and in its pusher's
+// order as it came) and events skipped (the sequence moved past them uncopied).
+struct ReaderTally
+{
+    std::uint64_t next = 0;
+    std::uint64_t copied = 0;
+    std::uint64_t skipped = 0;
+    std::uint64_t torn = 0;
+    std::uint64_t outOfOrder = 0;
+    std::vector<std::uint64_t> lastOf; // per pusher: its last event copied + 1
+
+    // Pusher t pushes jobs t * perPusher .. (t + 1) * perPusher - 1, in that order.
+    void read(const AttemptEventLog& log, std::uint64_t perPusher, std::vector<AttemptEvent>& scratch)
+    {
+        scratch.clear();
+        const std::uint64_t from = next;
+        next = log.copySince(from, scratch);
+        skipped += next - from - scratch.size();
+        copied += scratch.size();
+        for (const AttemptEvent& e : scratch) {
+            if (!intact(e)) {
+                ++torn;
+                continue;
+            }
+            std::uint64_t& last = lastOf[e.jobId / perPusher];
+            if (e.jobId + 1 <= last)
+                ++outOfOrder;
+            last = e.jobId + 1;
+        }
+    }
+};
+
+// Concurrent real-engine runs of CPU or empty jobs, as the window's timeline sees them.
+Scenario idleCpu(JobKind kind, const char* latency)
+{
+    Scenario s;
+    s.workers = 4;
+    s.queueCapacity = 100;
+    s.arrival = ArrivalKind::Constant;
+    s.rate = 500; // a job every 2 ms for 4 workers: they are idle when each arrives
+    s.jobs = 300;
+    s.latency = latency;
+    s.jobKind = kind;
+    s.seed = 5;
+    return s;
 }
 
 Scenario small()
@@ -170,7 +249,7 @@ private slots:
         for (std::uint64_t t = 0; t < kThreads; ++t)
             pushers.emplace_back([&log, t] {
                 for (std::uint64_t i = 0; i < kPerThread; ++i)
-                    log.push(eventOf(t * kPerThread + i));
+                    log.push(derivedEvent(t * kPerThread + i));
             });
         std::vector<AttemptEvent> out;
         std::uint64_t next = 0;
@@ -185,6 +264,7 @@ private slots:
         std::vector<std::uint64_t> lastOf(kThreads, 0);
         std::vector<bool> seen(kThreads * kPerThread, false);
         for (const AttemptEvent& e : out) {
+            QVERIFY(intact(e)); // stored whole before it was readable
             QVERIFY(!seen[e.jobId]);
             seen[e.jobId] = true;
             const std::uint64_t thread = e.jobId / kPerThread;
@@ -217,7 +297,9 @@ private slots:
         }
         for (std::thread& t : pushers)
             t.join();
-        QCOMPARE(log.lost(), kThreads * kPerThread - 100'000);
+        // Overwritten, and any given up to a pusher preempted while filling its slot
+        // as the ring lapped (see ringConcurrentPushersAndReaders).
+        QVERIFY(log.lost() >= kThreads * kPerThread - 100'000);
         std::vector<std::uint64_t> lastOf(kThreads, 0);
         std::vector<bool> seen(kThreads * kPerThread, false);
         for (const AttemptEvent& e : out) {
@@ -318,6 +400,124 @@ private slots:
             QCOMPARE(e.end, AttemptEnd::Cancelled);
     }
 
+    // Pushers and readers all at once, on rings that lap constantly, lap now and then,
+    // or hold everything: every event a reader copies is intact and in its pusher's
+    // order, every other one is counted (skipped by the reader, lost by the log), and
+    // nobody waits for anybody (no lock: run it under TSan).
+    void ringConcurrentPushersAndReaders_data()
+    {
+        QTest::addColumn<std::uint64_t>("capacity");
+        QTest::addColumn<std::uint64_t>("perPusher");
+        QTest::newRow("tiny ring, lapped all the time") << std::uint64_t(7) << std::uint64_t(50'000);
+        QTest::newRow("the window's ring") << std::uint64_t(100'000) << std::uint64_t(100'000);
+        QTest::newRow("holds everything") << std::uint64_t(400'000) << std::uint64_t(100'000);
+    }
+
+    void ringConcurrentPushersAndReaders()
+    {
+        QFETCH(std::uint64_t, capacity);
+        QFETCH(std::uint64_t, perPusher);
+        constexpr std::uint64_t kPushers = 4;
+        constexpr int kReaders = 2;
+        const std::uint64_t total = kPushers * perPusher;
+        const bool holdsAll = capacity >= total;
+        AttemptEventLog log(capacity);
+        std::atomic<bool> pushing{true};
+        std::vector<ReaderTally> tallies(kReaders);
+        std::vector<std::thread> readers;
+        for (ReaderTally& tally : tallies) {
+            tally.lastOf.assign(kPushers, 0);
+            readers.emplace_back([&log, &pushing, &tally, perPusher] {
+                std::vector<AttemptEvent> scratch;
+                while (pushing.load(std::memory_order_acquire)) {
+                    tally.read(log, perPusher, scratch);
+                    std::this_thread::yield(); // two cores: leave the pushers some
+                }
+                tally.read(log, perPusher, scratch); // what the last pushes stored
+            });
+        }
+        std::vector<std::thread> pushers;
+        for (std::uint64_t t = 0; t < kPushers; ++t)
+            pushers.emplace_back([&log, t, perPusher] {
+                for (std::uint64_t i = 0; i < perPusher; ++i)
+                    log.push(derivedEvent(t * perPusher + i));
+            });
+        for (std::thread& t : pushers)
+            t.join();
+        pushing.store(false, std::memory_order_release);
+        for (std::thread& t : readers)
+            t.join();
+
+        QCOMPARE(log.pushed(), total);
+        const std::uint64_t overwritten = total - std::min(total, log.capacity());
+        QVERIFY2(log.lost() >= overwritten && log.lost() <= total, qPrintable(QString::number(log.lost())));
+        for (const ReaderTally& tally : tallies) {
+            QCOMPARE(tally.torn, std::uint64_t(0));
+            QCOMPARE(tally.outOfOrder, std::uint64_t(0));
+            QCOMPARE(tally.next, total); // after the pushes, a read reaches the end
+            QCOMPARE(tally.copied + tally.skipped, total);
+            QVERIFY(tally.copied > 0);
+            if (holdsAll)
+                QCOMPARE(tally.skipped, std::uint64_t(0));
+        }
+        if (holdsAll)
+            QCOMPARE(log.lost(), std::uint64_t(0));
+        // What the log still holds, read at leisure: the newest events, whole. A tiny
+        // ring also gives up events whose slot an older push was still filling (counted
+        // lost; such an event lapped later counts twice).
+        const std::vector<AttemptEvent> held = everything(log);
+        const std::uint64_t givenUp = log.lost() - overwritten;
+        if (givenUp > 0)
+            qInfo("%llu events given up to a push still filling their slot",
+                  static_cast<unsigned long long>(givenUp));
+        QVERIFY(std::uint64_t(held.size()) <= std::min(total, log.capacity()));
+        QVERIFY(std::uint64_t(held.size()) + givenUp >= std::min(total, log.capacity()));
+        QVERIFY(std::all_of(held.begin(), held.end(), intact));
+    }
+
+    // A worker pushes its events a few at a time (core/pool.cpp): none is held back
+    // once the workers wait for work, and the pool cannot finish before every event
+    // is in the log (read here before the threads are joined).
+    void poolFlushesBeforeWaitingAndFinishing_data()
+    {
+        QTest::addColumn<int>("workers");
+        QTest::newRow("1 worker") << 1;
+        QTest::newRow("4 workers") << 4;
+        QTest::newRow("20 workers") << 20;
+    }
+
+    void poolFlushesBeforeWaitingAndFinishing()
+    {
+        QFETCH(int, workers);
+        PoolConfig config;
+        config.workers = workers;
+        config.queueCapacity = 100'000;
+        Pool pool(config);
+        auto log = std::make_shared<AttemptEventLog>(100'000);
+        pool.setAttemptEventLog(log);
+        pool.start();
+        pool.waitUntilReady();
+        const auto submit = [&pool](std::uint64_t from, std::uint64_t to) {
+            for (std::uint64_t i = from; i < to; ++i) {
+                Job job;
+                job.id = i;
+                job.arrivalNs = pool.now();
+                QVERIFY(pool.submit(job) == SubmitResult::Accepted);
+            }
+        };
+        submit(0, 3); // fewer than a batch: in the log only if idle workers flush
+        QTRY_COMPARE(log->pushed(), std::uint64_t(3));
+        submit(3, 20'003);
+        pool.drain();
+        QTRY_VERIFY(pool.state() == PoolState::Stopped);
+        QCOMPARE(log->pushed(), std::uint64_t(20'003));
+        QCOMPARE(pool.snapshot().counters.attempts, std::uint64_t(20'003));
+        QVERIFY(pool.waitUntilStopped(10 * kSecond));
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(std::uint64_t(events.size()), std::uint64_t(20'003));
+        checkConsistent(events, workers);
+    }
+
     void realEventsAreConsistent()
     {
         Scenario s = small();
@@ -383,6 +583,57 @@ private slots:
                                 .arg(snap.totalUncorrected.min())
                                 .arg(snap.service.min())));
         QVERIFY(snap.totalUncorrected.max() <= snap.total.max());
+    }
+
+    // A CPU or empty job that the producer pushed ahead of its planned arrival, taken
+    // at once by an idle worker, is held until its start on the timeline: its wait
+    // ends where its service begins, on every event and in the histograms. (Its service
+    // counted from the take overlapped its wait: wait + service read above the total,
+    // and a total below the service.)
+    void realEarlyPushedJobsAreConsistent_data()
+    {
+        QTest::addColumn<Scenario>("scenario");
+        QTest::newRow("cpu") << idleCpu(JobKind::Cpu, "200us");
+        QTest::newRow("empty") << idleCpu(JobKind::Cpu, "0");
+        QTest::newRow("empty sleep") << idleCpu(JobKind::Sleep, "0");
+    }
+
+    void realEarlyPushedJobsAreConsistent()
+    {
+        QFETCH(Scenario, scenario);
+        RealEngine engine(scenario);
+        auto log = std::make_shared<AttemptEventLog>(10'000);
+        engine.setAttemptEventLog(log);
+        engine.start();
+        QVERIFY(engine.waitFinished(60 * kSecond));
+        Snapshot snap;
+        engine.snapshot(snap);
+        const std::vector<AttemptEvent> events = everything(*log);
+        QCOMPARE(snap.counters.succeeded, std::uint64_t(scenario.jobs));
+        QCOMPARE(std::uint64_t(events.size()), std::uint64_t(scenario.jobs)); // one attempt each
+        checkConsistent(events,
+                        scenario.workers); // planned <= submitted <= enqueued <= taken <= started <= ended
+        Nanos wait = 0;
+        Nanos service = 0;
+        Nanos total = 0;
+        for (const AttemptEvent& e : events) {
+            // A first attempt without a rate limit: the wait ends where the service starts.
+            QVERIFY2(
+                e.taken == e.started,
+                qPrintable(
+                    QStringLiteral("job %1 taken %2 started %3").arg(e.jobId).arg(e.taken).arg(e.started)));
+            wait += e.taken - e.planned;
+            service += e.ended - e.started;
+            total += e.ended - e.planned;
+        }
+        // The events are what the histograms recorded, to the nanosecond.
+        QCOMPARE(snap.wait.count(), std::uint64_t(scenario.jobs));
+        QCOMPARE(snap.wait.sum(), double(wait));
+        QCOMPARE(snap.service.sum(), double(service));
+        QCOMPARE(snap.total.sum(), double(total));
+        QCOMPARE(snap.wait.sum() + snap.service.sum(), snap.total.sum());
+        QVERIFY(snap.total.min() >= snap.service.min());
+        QCOMPARE(double(snap.busyNs), snap.service.sum());
     }
 
     void realRateLimitedEventsAreConsistent()
