@@ -98,6 +98,7 @@ PercentileChart::PercentileChart(QWidget* parent) : QWidget(parent)
     selectorRow->addWidget(selectorLabel);
     selectorRow->addWidget(m_overlaySelector);
     selectorRow->addStretch(1);
+    m_overlaySelector->setEnabled(false); // until runs are ticked in the Runs tab
     connect(m_overlaySelector, &QComboBox::currentIndexChanged, this,
             [this](int index) { setOverlayKind(static_cast<OverlayKind>(index)); });
     auto* layout = new QVBoxLayout(this);
@@ -147,6 +148,7 @@ void PercentileChart::setRuns(std::vector<HistogramRun> runs)
             m_runSeries.push_back(series);
         }
     }
+    m_overlaySelector->setEnabled(!m_runs.empty()); // nothing to choose without stored runs
     setChartTheme(m_dark ? QChart::ChartThemeDark : QChart::ChartThemeLight); // styles the new lines
     rebuild();
 }

@@ -131,7 +131,9 @@ private slots:
         QCOMPARE(chart.header()->entries().size(), std::size_t{4});
         QCOMPARE(chart.header()->entries()[1].text, QStringLiteral("Stored runs, their total (dashed):"));
         QCOMPARE(chart.header()->entries()[2].text, QStringLiteral("run 1 \u00b7 20 workers"));
+        QVERIFY(chart.overlaySelector()->isEnabled());
         chart.setRuns({});
+        QVERIFY(!chart.overlaySelector()->isEnabled());
         QVERIFY(chart.runSeries().empty());
         QCOMPARE(chart.header()->entries().size(), std::size_t{1});
     }
