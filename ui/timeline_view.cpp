@@ -194,6 +194,7 @@ void TimelineView::appendEvents(const std::vector<AttemptEvent>& events)
     if (lanes != m_lanes) {
         m_lanes = std::max(1, lanes);
         layoutRows();
+        m_density.invalidate(); // regrouped: made again on the next paint
     }
     // Into the density as they come (the ring keeps only its last `capacity` of them).
     // The ones the ring overwrites stay in it, before its coveredFrom(), which is not drawn.
