@@ -14,7 +14,6 @@
 #include "bench/window_fixture.h"
 #include "ui/timeline_view.h"
 
-#include <QApplication>
 #include <QElapsedTimer>
 #include <QTabWidget>
 
@@ -189,11 +188,5 @@ BENCHMARK(BM_TimelineRefresh)
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return poollab::bench::runWindowBenchmarks(argc, argv);
 }

@@ -7,7 +7,6 @@
 // Run offscreen: QT_QPA_PLATFORM=offscreen bench/bench_window
 #include "bench/window_fixture.h"
 
-#include <QApplication>
 #include <QElapsedTimer>
 
 #include <benchmark/benchmark.h>
@@ -139,11 +138,5 @@ BENCHMARK(BM_GuiCpu_Virtual10kWorkersPace1000)->Iterations(1)->Unit(benchmark::k
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return poollab::bench::runWindowBenchmarks(argc, argv);
 }

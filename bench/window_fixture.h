@@ -2,17 +2,20 @@
 #pragma once
 // What the window benchmarks share (bench_window, bench_timeline_window): the GUI
 // thread's CPU clock, running the event loop, the loaded scenario, a shown window and
-// a paint counter.
+// a paint counter, and main().
 #include "core/interval_record.h"
 #include "core/scenario.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
 #include "ui/run_controller.h"
 
+#include <QApplication>
 #include <QEvent>
 #include <QEventLoop>
 #include <QObject>
 #include <QTimer>
+
+#include <benchmark/benchmark.h>
 
 #include <ctime>
 #include <memory>
@@ -84,5 +87,17 @@ protected:
         return QObject::eventFilter(watched, event);
     }
 };
+
+// The benchmarks' main(): offscreen unless QT_QPA_PLATFORM says otherwise.
+inline int runWindowBenchmarks(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
 
 } // namespace poollab::bench
