@@ -11,79 +11,21 @@
 //   ratio             cpu_ms_timeline / cpu_ms_charts
 //   events_per_refresh  attempts the timeline read per refresh
 // Run offscreen: bench/bench_timeline_window (QT_QPA_PLATFORM defaults to offscreen).
-#include "ui/engine_factory.h"
-#include "ui/main_window.h"
+#include "bench/window_fixture.h"
 #include "ui/timeline_view.h"
 
-#include <QApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QTabWidget>
-#include <QTimer>
 
 #include <benchmark/benchmark.h>
 
-#include <ctime>
-#include <memory>
-
 using namespace poollab;
+using namespace poollab::bench;
 
 namespace {
 
-double threadCpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-// M/M/c at 80 % utilization with c = workers and a 100 ms mean service time.
-Scenario loaded(int workers)
-{
-    Scenario s;
-    s.name = "bench";
-    s.timeMode = TimeMode::Virtual;
-    s.workers = workers;
-    s.queueCapacity = 100'000;
-    s.arrival = ArrivalKind::Poisson;
-    s.rate = 0.8 * workers / 0.1;
-    s.latency = "exp(100ms)";
-    s.jobs = 0;
-    s.duration = 3600 * kSecond;
-    return s;
-}
-
-std::size_t recordRows(const RunController* controller)
-{
-    std::size_t rows = 0;
-    controller->withRecord([&](const IntervalRecord& record) { rows = record.size(); });
-    return rows;
-}
-
 // One refresh as the window's timer does it, once the record has gained a row (the
 // wait is not timed): the tick, then the repaints it posted, delivered at once.
-// Counts the timeline's paints, to say that a refresh paints it once.
-class PaintCounter : public QObject
-{
-public:
-    int paints = 0;
-
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override
-    {
-        if (event->type() == QEvent::Paint)
-            ++paints;
-        return QObject::eventFilter(watched, event);
-    }
-};
-
 double timedRefresh(RunController* controller)
 {
     const double t0 = threadCpuSeconds();
@@ -96,11 +38,8 @@ double timedRefresh(RunController* controller)
 void BM_TimelineRefresh(benchmark::State& state)
 {
     const int workers = static_cast<int>(state.range(0));
-    WindowHooks hooks;
-    hooks.makeEngine = makeEngineFor;
-    MainWindow window(hooks);
-    window.resize(1600, 1000);
-    window.show();
+    const std::unique_ptr<MainWindow> owner = makeWindow();
+    MainWindow& window = *owner;
     window.setScenario(loaded(workers));
     RunController* controller = window.controller();
     controller->setPace(0);
@@ -121,7 +60,7 @@ void BM_TimelineRefresh(benchmark::State& state)
     std::uint64_t events = 0;
     int timelinePaints = 0;
     bool timeline = false;
-    PaintCounter counter;
+    PaintCounter counter; // to say that a refresh paints the timeline once
     window.timeline()->view()->installEventFilter(&counter);
     int done = 0;
     for (auto _ : state) {
@@ -190,15 +129,56 @@ void BM_TimelinePaint(benchmark::State& state)
     view.appendEvents(events);
     QImage image(view.size(), QImage::Format_RGB32);
     for (auto _ : state) {
+        view.rebuildDensity(); // all of it, as on a zoom (a refresh only adds what is new)
         view.render(&image);
     }
     state.counters["rows_painted"] = view.rowCount();
     state.counters["bars"] = view.drawsBars();
 }
 
+// The view alone following a run, as a refresh of the tab: `workers` lanes at 80 %
+// busy with 100 ms attempts, 8 attempts per worker a second, 1 s of them read per
+// refresh (at most 100,000: what the window's log holds), then one paint.
+//   new_per_refresh   attempts read per refresh
+void BM_TimelineFollow(benchmark::State& state)
+{
+    const int workers = static_cast<int>(state.range(0));
+    const std::size_t perSecond = std::min<std::size_t>(100'000, static_cast<std::size_t>(workers) * 8);
+    TimelineView view;
+    view.resize(1000, 700);
+    QImage image(view.size(), QImage::Format_RGB32);
+    std::vector<AttemptEvent> batch(perSecond);
+    std::uint64_t job = 0;
+    Nanos now = 0;
+    const auto nextSecond = [&] {
+        for (std::size_t i = 0; i < perSecond; ++i) {
+            AttemptEvent& e = batch[i];
+            e.jobId = ++job;
+            e.worker = static_cast<int>(job % static_cast<std::uint64_t>(workers));
+            e.ended = now + static_cast<Nanos>(i) * kSecond / static_cast<Nanos>(perSecond);
+            e.taken = e.started = e.ended - 100 * kMilli;
+        }
+        now += kSecond;
+        view.appendEvents(batch);
+        view.refresh(now, workers);
+    };
+    for (int second = 0; second < 12; ++second) // past the 10 s in view, the ring full
+        nextSecond();
+    view.render(&image);
+    const int rebuilds = view.densityRebuilds();
+    for (auto _ : state) {
+        nextSecond();
+        view.render(&image);
+    }
+    state.counters["new_per_refresh"] = static_cast<double>(perSecond);
+    state.counters["rebuilds"] = view.densityRebuilds() - rebuilds;
+    state.counters["rows_painted"] = view.rowCount();
+}
+
 } // namespace
 
 BENCHMARK(BM_TimelinePaint)->Arg(1000)->Arg(100'000)->ArgName("workers")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TimelineFollow)->Arg(1000)->Arg(100'000)->ArgName("workers")->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_TimelineRefresh)
     ->Iterations(40)
     ->Arg(1000)
@@ -208,11 +188,5 @@ BENCHMARK(BM_TimelineRefresh)
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return poollab::bench::runWindowBenchmarks(argc, argv);
 }

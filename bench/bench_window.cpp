@@ -5,85 +5,16 @@
 // core the GUI thread uses while a loaded run goes: 1,000 real workers at 20,000 jobs/s
 // and 10,000 virtual workers at 1000x pace.
 // Run offscreen: QT_QPA_PLATFORM=offscreen bench/bench_window
-#include "ui/engine_factory.h"
-#include "ui/main_window.h"
+#include "bench/window_fixture.h"
 
-#include <QApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QTimer>
 
 #include <benchmark/benchmark.h>
 
-#include <ctime>
-#include <memory>
-
 using namespace poollab;
+using namespace poollab::bench;
 
 namespace {
-
-double threadCpuSeconds()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Runs the event loop for `ms` of wall time.
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-// M/M/c at 80 % utilization with c = workers and a 100 ms mean service time.
-Scenario loaded(int workers, TimeMode mode)
-{
-    Scenario s;
-    s.name = "bench";
-    s.timeMode = mode;
-    s.workers = workers;
-    s.queueCapacity = 100'000;
-    s.arrival = ArrivalKind::Poisson;
-    s.rate = 0.8 * workers / 0.1;
-    s.latency = "exp(100ms)";
-    s.jobs = 0;
-    s.duration = 3600 * kSecond;
-    return s;
-}
-
-std::unique_ptr<MainWindow> makeWindow()
-{
-    WindowHooks hooks;
-    hooks.makeEngine = makeEngineFor;
-    auto window = std::make_unique<MainWindow>(hooks);
-    window->resize(1600, 1000);
-    window->show();
-    return window;
-}
-
-std::size_t recordRows(const RunController* controller)
-{
-    std::size_t rows = 0;
-    controller->withRecord([&](const IntervalRecord& record) { rows = record.size(); });
-    return rows;
-}
-
-// Counts the paint events each refresh delivers, to say what it repainted.
-class PaintCounter : public QObject
-{
-public:
-    int paints = 0;
-
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override
-    {
-        if (event->type() == QEvent::Paint)
-            ++paints;
-        return QObject::eventFilter(watched, event);
-    }
-};
 
 // One refresh as the window's timer does it, for a record that has gained a row since
 // the last one (as a live run's, in the worst case): every series, axis and label has
@@ -207,11 +138,5 @@ BENCHMARK(BM_GuiCpu_Virtual10kWorkersPace1000)->Iterations(1)->Unit(benchmark::k
 
 int main(int argc, char** argv)
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    benchmark::Initialize(&argc, argv);
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return poollab::bench::runWindowBenchmarks(argc, argv);
 }

@@ -5,6 +5,8 @@
 
 #include <QCategoryAxis>
 #include <QChartView>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QValueAxis>
@@ -83,9 +85,26 @@ PercentileChart::PercentileChart(QWidget* parent) : QWidget(parent)
     m_note->setObjectName(QStringLiteral("percentileNote"));
     m_note->setWordWrap(true);
     m_note->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Three curves a stored run made four runs twelve lines: one kind at a time by default.
+    m_overlaySelector = new QComboBox;
+    m_overlaySelector->setObjectName(QStringLiteral("overlayKind"));
+    m_overlaySelector->addItems({tr("Total"), tr("Wait"), tr("Service"), tr("All three")});
+    m_overlaySelector->setToolTip(tr("Which curve of each run ticked in the Runs tab is drawn: total "
+                                     "(dashed), wait (dotted), service (dash-dot), or all three"));
+    auto* selectorLabel = new QLabel(tr("Stored runs show:"));
+    selectorLabel->setBuddy(m_overlaySelector);
+    auto* selectorRow = new QHBoxLayout;
+    selectorRow->setContentsMargins(0, 0, 0, 0);
+    selectorRow->addWidget(selectorLabel);
+    selectorRow->addWidget(m_overlaySelector);
+    selectorRow->addStretch(1);
+    m_overlaySelector->setEnabled(false); // until runs are ticked in the Runs tab
+    connect(m_overlaySelector, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setOverlayKind(static_cast<OverlayKind>(index)); });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(2);
+    layout->addLayout(selectorRow);
     layout->addWidget(m_header);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_note);
@@ -118,16 +137,18 @@ void PercentileChart::setRuns(std::vector<HistogramRun> runs)
         delete s;
     }
     m_runSeries.clear();
+    const std::array<QString, kRunCurves> kinds{tr("total"), tr("wait"), tr("service")};
     for (const HistogramRun& run : m_runs) {
         for (int c = 0; c < kRunCurves; ++c) {
             auto* series = new QLineSeries;
-            series->setName(run.label);
+            series->setName(tr("%1, %2").arg(run.label, kinds[static_cast<std::size_t>(c)]));
             m_chart->addSeries(series);
             series->attachAxis(m_xAxis);
             series->attachAxis(m_yAxis);
             m_runSeries.push_back(series);
         }
     }
+    m_overlaySelector->setEnabled(!m_runs.empty()); // nothing to choose without stored runs
     setChartTheme(m_dark ? QChart::ChartThemeDark : QChart::ChartThemeLight); // styles the new lines
     rebuild();
 }
@@ -142,13 +163,38 @@ void PercentileChart::setChartTheme(QChart::ChartTheme theme)
             pen.setStyle(Qt::DashLine);
         m_series[static_cast<std::size_t>(c)]->setPen(pen);
     }
-    // A run's colour; its curve told apart by the line's pattern.
-    const std::array<Qt::PenStyle, kRunCurves> styles{Qt::DashDotLine, Qt::DotLine, Qt::DashDotDotLine};
+    // A run's colour (the one the other charts give it); its curves told apart by the dash.
     for (std::size_t i = 0; i < m_runSeries.size(); ++i)
         m_runSeries[i]->setPen(
             QPen(overlayColor(m_runs[i / kRunCurves].colorIndex, m_dark ? Theme::Dark : Theme::Light), 2,
-                 styles[i % kRunCurves]));
+                 runPenStyle(static_cast<Curve>(i % kRunCurves))));
     updateLegend();
+}
+
+Qt::PenStyle PercentileChart::runPenStyle(Curve curve)
+{
+    switch (curve) {
+    case Total:
+        return Qt::DashLine;
+    case Wait:
+        return Qt::DotLine;
+    case Service:
+        return Qt::DashDotLine;
+    case TotalUncorrected:
+    case CurveCount:
+        break;
+    }
+    return Qt::SolidLine;
+}
+
+void PercentileChart::setOverlayKind(OverlayKind kind)
+{
+    if (m_overlaySelector->currentIndex() != static_cast<int>(kind))
+        m_overlaySelector->setCurrentIndex(static_cast<int>(kind)); // comes back here
+    if (kind == m_overlayKind)
+        return;
+    m_overlayKind = kind;
+    rebuild();
 }
 
 QList<QPointF> PercentileChart::pointsOf(const Histogram& histogram) const
@@ -261,11 +307,18 @@ void PercentileChart::updateLegend()
     for (std::size_t c = 0; c < m_series.size(); ++c)
         if (m_shown[c])
             entries.push_back({m_series[c]->name(), m_series[c]->pen().color(), false});
-    const std::array<QString, kRunCurves> curveNames{tr("total"), tr("wait"), tr("service")};
-    for (std::size_t i = 0; i < m_runSeries.size(); ++i)
-        if (m_runSeries[i]->isVisible())
-            entries.push_back({tr("%1, %2").arg(m_runSeries[i]->name(), curveNames[i % kRunCurves]),
-                               m_runSeries[i]->pen().color(), false});
+    // The stored runs on a line of their own: what their dashes mean once, then one entry
+    // a run (its colour), however many of its curves are drawn.
+    if (!m_runs.empty()) {
+        const std::array<QString, 4> kinds{tr("Stored runs, their total (dashed):"),
+                                           tr("Stored runs, their wait (dotted):"),
+                                           tr("Stored runs, their service (dash-dot):"),
+                                           tr("Stored runs (total dashed, wait dotted, service dash-dot):")};
+        entries.push_back({kinds[static_cast<std::size_t>(m_overlayKind)], QColor(), true});
+        for (const HistogramRun& run : m_runs)
+            entries.push_back(
+                {run.label, overlayColor(run.colorIndex, m_dark ? Theme::Dark : Theme::Light), false});
+    }
     m_header->setEntries(entries);
 }
 
@@ -294,8 +347,7 @@ bool PercentileChart::runCurveShown(Curve curve) const
 {
     if (curve >= kRunCurves)
         return false;
-    const bool anyLive = m_shown[Total] || m_shown[Wait] || m_shown[Service];
-    return !anyLive || m_shown[static_cast<std::size_t>(curve)];
+    return m_overlayKind == OverlayKind::All || static_cast<int>(m_overlayKind) == static_cast<int>(curve);
 }
 
 } // namespace poollab

@@ -12,6 +12,7 @@
 
 class QCategoryAxis;
 class QChartView;
+class QComboBox;
 class QLabel;
 class QLineSeries;
 class QValueAxis;
@@ -32,8 +33,9 @@ struct HistogramRun
 // axis of 1/(1 - p), labelled 50 %, 90 %, 99 %, 99.9 %, 99.99 %, so the tail gets as
 // much room as the median. Curves for the run so far (total, wait, service, and total
 // uncorrected: from the actual submission, what a load tool suffering coordinated
-// omission reports) and, of each stored run, the same curves overlaid (total, wait and
-// service: those of the live run that are shown, all three when none is). Every point is
+// omission reports) and, of each stored run, the kind of curve the selector above the
+// chart picks (total, wait, service, or all three): each run in its colour on the other
+// charts, each kind in a dash of its own, the legend one entry per run. Every point is
 // Histogram::percentile() of the whole run's histogram, the summary's own numbers.
 class PercentileChart : public QWidget
 {
@@ -44,6 +46,9 @@ public:
     static constexpr int kPointsPerDecade = 40;
     // The labelled percentiles, each drawn as a point of its own.
     static constexpr std::array<double, 7> kLabelled{50, 90, 99, 99.9, 99.99, 99.999, 99.9999};
+
+    // Which curves of the stored runs are overlaid (the selector's items, in order).
+    enum class OverlayKind { Total, Wait, Service, All };
 
     explicit PercentileChart(QWidget* parent = nullptr);
 
@@ -59,8 +64,13 @@ public:
     double valueAt(Curve curve, double percent) const;
     // A stored run's curve (Total, Wait or Service); NaN when it is not drawn.
     double runValueAt(std::size_t run, double percent, Curve curve = Total) const;
-    // Whether a stored run's curve is drawn: the live one is shown, or no live one is.
+    // Whether a stored run's curve is drawn: the selected kind, or all three.
     bool runCurveShown(Curve curve) const;
+    void setOverlayKind(OverlayKind kind);
+    OverlayKind overlayKind() const { return m_overlayKind; }
+    QComboBox* overlaySelector() const { return m_overlaySelector; }
+    // A stored run's curve of each kind: in the run's colour, dashed, dotted or dash-dotted.
+    static Qt::PenStyle runPenStyle(Curve curve);
     // The overlaid curves per stored run, in runSeries(): run r's curve c at r * kRunCurves + c.
     static constexpr int kRunCurves = 3; // Total, Wait, Service
     QLineSeries* series(Curve curve) const { return m_series[static_cast<std::size_t>(curve)]; }
@@ -88,6 +98,8 @@ private:
     QChartView* m_view;
     ChartHeader* m_header;
     QLabel* m_note;
+    QComboBox* m_overlaySelector;
+    OverlayKind m_overlayKind = OverlayKind::Total;
     QCategoryAxis* m_xAxis;
     QValueAxis* m_yAxis;
     std::array<QLineSeries*, CurveCount> m_series{};

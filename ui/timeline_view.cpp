@@ -79,17 +79,28 @@ void TimelineEvents::noteMissed(std::uint64_t count, Nanos from)
 
 void TimelineEvents::append(const std::vector<AttemptEvent>& events)
 {
-    for (const AttemptEvent& e : events) {
-        ++m_seen;
-        if (m_ring.size() < m_capacity) {
-            if (m_ring.capacity() == m_ring.size())
-                m_ring.reserve(std::min(m_capacity, std::max<std::size_t>(1024, m_ring.size() * 2)));
-            m_ring.push_back(e);
-            continue;
-        }
-        m_coveredFrom = std::max(m_coveredFrom, m_ring[m_head].ended);
-        m_ring[m_head] = e;
-        m_head = (m_head + 1) % m_capacity;
+    m_seen += events.size();
+    auto next = events.begin();
+    // Until full, at the end; then over the oldest, in runs up to the ring's end (copies
+    // of 100,000 events a refresh at 100,000 workers: no test or modulo per event).
+    if (m_ring.size() < m_capacity) {
+        const auto n = static_cast<std::ptrdiff_t>(
+            std::min(m_capacity - m_ring.size(), static_cast<std::size_t>(events.end() - next)));
+        if (m_ring.capacity() < m_ring.size() + static_cast<std::size_t>(n))
+            m_ring.reserve(std::min(m_capacity, std::max({std::size_t{1024}, m_ring.size() * 2,
+                                                          m_ring.size() + static_cast<std::size_t>(n)})));
+        m_ring.insert(m_ring.end(), next, next + n);
+        next += n;
+    }
+    while (next != events.end()) {
+        const auto n = static_cast<std::ptrdiff_t>(
+            std::min(m_capacity - m_head, static_cast<std::size_t>(events.end() - next)));
+        const auto at = m_ring.begin() + static_cast<std::ptrdiff_t>(m_head);
+        for (auto it = at; it != at + n; ++it)
+            m_coveredFrom = std::max(m_coveredFrom, it->ended);
+        std::copy(next, next + n, at);
+        next += n;
+        m_head = (m_head + static_cast<std::size_t>(n)) % m_capacity;
     }
 }
 
@@ -162,6 +173,7 @@ void TimelineView::setEventLog(std::shared_ptr<const AttemptEventLog> log)
 void TimelineView::clear()
 {
     m_events.clear();
+    m_density.invalidate();
     m_next = 0;
     m_now = 0;
     m_workers = 0;
@@ -176,17 +188,37 @@ void TimelineView::clear()
 
 void TimelineView::appendEvents(const std::vector<AttemptEvent>& events)
 {
-    m_events.append(events);
     int lanes = m_workers;
     for (const AttemptEvent& e : events)
         lanes = std::max(lanes, e.worker + 1);
     if (lanes != m_lanes) {
         m_lanes = std::max(1, lanes);
         layoutRows();
+        m_density.invalidate(); // regrouped: made again on the next paint
     }
+    // Into the density as they come (the ring keeps only its last `capacity` of them).
+    // The ones the ring overwrites stay in it, before its coveredFrom(), which is not drawn.
+    if (m_density.isValid()) {
+        const std::size_t kept = std::min(events.size(), m_events.capacity());
+        for (std::size_t i = events.size() - kept; i < events.size(); ++i)
+            addToDensity(events[i]);
+    }
+    m_events.append(events);
 }
 
 void TimelineView::readLog()
+{
+    m_density.invalidate();
+    readNew(m_now);
+}
+
+void TimelineView::rebuildDensity()
+{
+    m_density.invalidate();
+    update();
+}
+
+void TimelineView::readNew(Nanos now)
 {
     if (!m_log)
         return;
@@ -197,7 +229,7 @@ void TimelineView::readLog()
     // They ended before the first one copied did (events are pushed as they end).
     const std::uint64_t missed = m_next - from - m_scratch.size();
     if (missed > 0)
-        m_events.noteMissed(missed, m_scratch.empty() ? m_now : m_scratch.front().ended);
+        m_events.noteMissed(missed, m_scratch.empty() ? now : m_scratch.front().ended);
     appendEvents(m_scratch);
     m_scratch.clear();
 }
@@ -205,11 +237,16 @@ void TimelineView::readLog()
 void TimelineView::refresh(Nanos now, int workers)
 {
     m_workers = std::max(m_workers, workers);
-    readLog();
+    const Nanos before = m_now;
     m_now = std::max<Nanos>(now, 0);
     if (m_following)
         m_end = std::max(m_now, m_span);
     clampRange();
+    // The density moves on with the view before the new attempts go in, so that they
+    // land in its columns.
+    if (m_density.isValid() && !m_density.follow(visibleFrom()))
+        m_density.invalidate();
+    readNew(before);
     update();
     emit viewChanged();
 }
@@ -281,9 +318,15 @@ QRect TimelineView::stripRect() const
 
 int TimelineView::legendHeight() const
 {
+    // Laid out again only when the width or the font changed: every xOf() asks (through
+    // lanesRect()), and laying out its texts per bar cost a paint of bars seconds.
+    if (width() == m_legendFor.first && font() == m_legendFor.second)
+        return m_legendHeight;
     const std::vector<PlacedLegendEntry> placed =
         flowLegend(QFontMetrics(font()), width() - 2 * kMargin, legendEntries(), false);
-    return placed.empty() ? 0 : flowLegendHeight(placed) + kMargin;
+    m_legendFor = {width(), font()};
+    m_legendHeight = placed.empty() ? 0 : flowLegendHeight(placed) + kMargin;
+    return m_legendHeight;
 }
 
 QStringList TimelineView::legendTexts() const
@@ -396,12 +439,9 @@ double TimelineView::rowBusyFraction(int row) const
 
 double TimelineView::paintedShare(int row) const
 {
-    if (m_bars || row < 0 || row >= m_rows || m_cells.empty())
+    if (m_bars || row < 0 || row >= m_rows)
         return 0;
-    double sum = 0;
-    for (int column = 0; column < m_columns; ++column)
-        sum += m_cells[cellIndex(row, column)][3];
-    return sum / m_columns;
+    return m_density.meanShare(row);
 }
 
 const AttemptEvent* TimelineView::eventAt(QPoint pos) const
@@ -489,9 +529,7 @@ QString TimelineView::hoverText(QPoint pos) const
     const int first = row * m_perRow;
     const int last = std::min(m_lanes, first + m_perRow) - 1;
     const int column = pos.x() - lanes.left();
-    double share = 0;
-    if (!m_bars && column < m_columns && !m_cells.empty())
-        share = m_cells[cellIndex(row, column)][3];
+    const double share = m_bars ? 0.0 : m_density.share(row, column);
     const Nanos from = timeAt(column);
     const Nanos to = timeAt(column + 1);
     return tr("workers %1\u2013%2, %3 to %4: %5 % of their time in attempts")
@@ -590,16 +628,23 @@ void TimelineView::paintEvent(QPaintEvent*)
     const QRect lanes = lanesRect();
     p.fillRect(lanes, palette().color(QPalette::Base));
     layoutRows();
-    collectVisible();
+    if (m_perRow == 1) {
+        collectVisible();
+    } else { // grouped lanes are always density: no need to walk the ring
+        m_visible.clear();
+        m_bars = false;
+    }
     if (m_perRow == 1 && m_rowHeight >= 6) { // every other lane shaded, so lanes read as rows
         for (int row = 1; row < m_rows; row += 2)
             p.fillRect(rowRect(row), palette().color(QPalette::AlternateBase));
     }
     paintGrid(p, lanes);
-    if (m_bars)
+    if (m_bars) {
+        m_density.invalidate(); // not kept up while bars are drawn
         paintBars(p);
-    else
+    } else {
         paintDensity(p);
+    }
     paintNotHeld(p);
     for (const std::optional<std::uint64_t>& job : {m_selected, m_hovered})
         if (job)
@@ -653,113 +698,42 @@ void TimelineView::paintBars(QPainter& p)
     p.restore();
 }
 
-void TimelineView::accumulate(int row, Nanos from, Nanos to, TimelinePhase phase)
+void TimelineView::addToDensity(const AttemptEvent& e)
 {
-    const double perNs = static_cast<double>(m_columns) / static_cast<double>(m_span); // columns per ns
-    const double f0 = std::clamp(static_cast<double>(from - visibleFrom()) * perNs, 0.0, double(m_columns));
-    const double f1 = std::clamp(static_cast<double>(to - visibleFrom()) * perNs, 0.0, double(m_columns));
-    if (f1 <= f0)
-        return;
-    const int workers = std::min(m_perRow, m_lanes - row * m_perRow);
-    // Each phase's colour as floats, made once (a QColor per piece cost a third of a paint).
-    static const std::array<std::array<float, 4>, kTimelinePhases> kUnits = [] {
-        std::array<std::array<float, 4>, kTimelinePhases> units{};
-        for (int i = 0; i < kTimelinePhases; ++i) {
-            const QColor c = colorOf(static_cast<TimelinePhase>(i));
-            units[static_cast<std::size_t>(i)] = {static_cast<float>(c.redF()),
-                                                  static_cast<float>(c.greenF()),
-                                                  static_cast<float>(c.blueF()), 1.0f};
-        }
-        return units;
+    // Each phase's colour made once (a QColor per piece cost a third of a paint).
+    static const std::array<QRgb, kTimelinePhases> kColours = [] {
+        std::array<QRgb, kTimelinePhases> colours{};
+        for (int i = 0; i < kTimelinePhases; ++i)
+            colours[static_cast<std::size_t>(i)] = colorOf(static_cast<TimelinePhase>(i)).rgb();
+        return colours;
     }();
-    const std::array<float, 4>& unit = kUnits[static_cast<std::size_t>(phase)];
-    // A difference array per row (the cells are its running sums): the first and last
-    // columns get their parts, the ones between a whole share each, in at most four
-    // writes, mostly to one cache line, however long the piece.
-    std::array<float, 4>* d = &m_cells[cellIndex(row, 0)];
-    const auto add = [&unit, d](int column, double amount) {
-        for (std::size_t k = 0; k < 4; ++k)
-            d[column][k] += static_cast<float>(amount) * unit[k];
-    };
-    const double perWorker = 1.0 / workers;
-    const auto c0 = static_cast<int>(f0);
-    const int c1 = std::min(static_cast<int>(f1), m_columns);
-    if (c0 == c1) {
-        add(c0, (f1 - f0) * perWorker);
-        add(c0 + 1, -(f1 - f0) * perWorker);
+    const int row = rowOf(e);
+    if (row < 0 || row >= m_rows)
         return;
-    }
-    const double first = c0 + 1 - f0;
-    const double last = f1 - c1;
-    add(c0, first * perWorker);
-    add(c0 + 1, (1 - first) * perWorker);
-    add(c1, (last - 1) * perWorker);
-    add(c1 + 1, -last * perWorker);
+    if (e.started > e.taken)
+        m_density.add(row, e.taken, e.started, kColours[static_cast<std::size_t>(TimelinePhase::TokenWait)]);
+    m_density.add(row, e.started, e.ended, kColours[static_cast<std::size_t>(phaseOf(e.end))]);
 }
 
 void TimelineView::paintDensity(QPainter& p)
 {
     const QRect lanes = lanesRect();
-    m_columns = std::max(1, lanes.width());
-    m_cells.assign(cellIndex(m_rows, 0), {0, 0, 0, 0});
-    // Row by row (a counting sort of the visible attempts by row): the events come in
-    // time order from every row at once, and their writes missed the cache on each one.
-    m_rowStarts.assign(static_cast<std::size_t>(m_rows) + 1, 0);
-    m_visibleRows.resize(m_visible.size());
-    for (std::size_t i = 0; i < m_visible.size(); ++i) {
-        const int row = rowOf(m_events.at(m_visible[i]));
-        m_visibleRows[i] = row;
-        if (row < m_rows)
-            ++m_rowStarts[static_cast<std::size_t>(row) + 1];
+    const TimelineDensity::Geometry geometry{
+        m_span,      std::max(1, lanes.width()),           m_rows, m_perRow, m_lanes,
+        m_rowHeight, palette().color(QPalette::Base).rgb()};
+    if (m_density.matches(geometry) && m_density.follow(visibleFrom())) {
+        ++m_densityUpdates; // only what was read since the last paint is new
+    } else {
+        ++m_densityRebuilds;
+        m_density.reset(geometry, visibleFrom());
+        for (std::size_t i = 0; i < m_events.size(); ++i)
+            addToDensity(m_events.at(i));
     }
-    for (int row = 0; row < m_rows; ++row)
-        m_rowStarts[static_cast<std::size_t>(row) + 1] += m_rowStarts[static_cast<std::size_t>(row)];
-    m_byRow.resize(m_rowStarts.back());
-    for (std::size_t i = 0; i < m_visible.size(); ++i)
-        if (const int row = m_visibleRows[i]; row < m_rows)
-            m_byRow[m_rowStarts[static_cast<std::size_t>(row)]++] = m_visible[i];
-    // m_rowStarts[row] is now where row + 1 begins.
-    std::size_t next = 0;
-    for (int row = 0; row < m_rows; ++row) {
-        for (; next < m_rowStarts[static_cast<std::size_t>(row)]; ++next) {
-            const AttemptEvent& e = m_events.at(m_byRow[next]);
-            if (e.started > e.taken)
-                accumulate(row, e.taken, e.started, TimelinePhase::TokenWait);
-            accumulate(row, e.started, e.ended, phaseOf(e.end));
-        }
-    }
-    const int height = m_rows * m_rowHeight;
-    if (m_image.size() != QSize(m_columns, height))
-        m_image = QImage(m_columns, std::max(1, height), QImage::Format_RGB32);
-    const QColor bg = palette().color(QPalette::Base);
-    const std::array<float, 3> base{static_cast<float>(bg.redF()), static_cast<float>(bg.greenF()),
-                                    static_cast<float>(bg.blueF())};
-    for (int row = 0; row < m_rows; ++row) {
-        std::array<double, 4> running{0, 0, 0, 0}; // in doubles: hundreds of +/- terms a row
-        std::array<float, 4>* cells = &m_cells[cellIndex(row, 0)];
-        auto* line = reinterpret_cast<QRgb*>(m_image.scanLine(row * m_rowHeight));
-        for (int column = 0; column < m_columns; ++column) {
-            std::array<float, 4>& cell = cells[column];
-            for (std::size_t k = 0; k < 4; ++k) {
-                running[k] += cell[k];
-                cell[k] = static_cast<float>(running[k]); // the cell's value from now on
-            }
-            // The phases' mean colour over the background, as much as the cell is filled.
-            const float share = std::clamp(cell[3], 0.0f, 1.0f);
-            std::array<float, 3> rgb = base;
-            if (cell[3] > 1e-6f) {
-                const float scale = cell[3] > 1 ? 1 / cell[3] : 1; // the mean colour x share
-                for (std::size_t k = 0; k < 3; ++k)
-                    rgb[k] = base[k] * (1 - share) + cell[k] * scale;
-            }
-            line[column] = qRgb(static_cast<int>(rgb[0] * 255 + 0.5f), static_cast<int>(rgb[1] * 255 + 0.5f),
-                                static_cast<int>(rgb[2] * 255 + 0.5f));
-        }
-        for (int y = 1; y < m_rowHeight; ++y)
-            std::copy(line, line + m_columns,
-                      reinterpret_cast<QRgb*>(m_image.scanLine(row * m_rowHeight + y)));
-    }
-    p.drawImage(lanes.topLeft(), m_image, QRect(0, 0, m_columns, std::min(height, lanes.height())));
+    m_density.render();
+    // Up to where the ring covers, the cells may hold attempts it no longer does: not drawn
+    // (paintNotHeld shades it).
+    const Nanos hidden = m_events.dropped() ? m_events.coveredFrom() : TimelineDensity::kNone;
+    m_densityLeft = m_density.draw(p, lanes.topLeft(), lanes.height(), visibleFrom(), hidden);
 }
 
 void TimelineView::paintNotHeld(QPainter& p)
@@ -767,7 +741,9 @@ void TimelineView::paintNotHeld(QPainter& p)
     if (!m_events.dropped() || m_events.coveredFrom() <= visibleFrom())
         return;
     const QRect lanes = lanesRect();
-    const int x = static_cast<int>(std::lround(std::min<double>(xOf(m_events.coveredFrom()), lanes.width())));
+    int x = static_cast<int>(std::lround(std::min<double>(xOf(m_events.coveredFrom()), lanes.width())));
+    if (!m_bars) // up to where the density's drawing starts
+        x = std::max(x, m_densityLeft);
     const QRect gone(lanes.left(), lanes.top(), x, lanes.height());
     QColor shade = palette().color(QPalette::Window);
     shade.setAlpha(220);

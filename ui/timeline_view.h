@@ -4,6 +4,7 @@
 #include "core/attempt_event.h"
 #include "core/interval_record.h"
 #include "ui/chart_legend.h"
+#include "ui/timeline_density.h"
 
 #include <QImage>
 #include <QWidget>
@@ -99,7 +100,9 @@ public:
     // time) and, when following, the view with it. `workers`: the lanes to show at least.
     void refresh(Nanos now, int workers);
     // Only reads what the log gained (no repaint): the window calls it while the tab is
-    // hidden, so that the engine's ring does not overwrite what the view could hold.
+    // hidden, so that the engine's ring does not overwrite what the view could hold. It
+    // drops the density kept between paints (the next paint makes it again), so that a
+    // hidden tab costs the copy only.
     void readLog();
     // The queue-depth strip's steps for the visible range, from the run's record (call
     // after refresh(), with the record held still: Engine::withRecord).
@@ -150,6 +153,13 @@ public:
     // The share of the row's worker time its painted cells show filled (density mode, as
     // last painted): the mean over its columns. 0 when bars were drawn.
     double paintedShare(int row) const;
+    // The density is kept between paints and gains only the attempts read since the last
+    // one; it is made again from all those held when the view zooms, goes back, jumps,
+    // resizes, regroups its lanes or changes colours. How often each happened, and
+    // making it again on the next paint (tests compare the two pictures).
+    int densityRebuilds() const { return m_densityRebuilds; }
+    int densityUpdates() const { return m_densityUpdates; }
+    void rebuildDensity();
 
     // The attempt under a point (detail mode), and what hovering it says.
     const AttemptEvent* eventAt(QPoint pos) const;
@@ -196,7 +206,10 @@ private:
     void collectVisible();
     void paintBars(QPainter& p);
     void paintDensity(QPainter& p);
-    void accumulate(int row, Nanos from, Nanos to, TimelinePhase phase);
+    void addToDensity(const AttemptEvent& e);
+    // What the log gained, into the ring (and the density, while kept); events it lost
+    // before this read are dated `now` when none came after them.
+    void readNew(Nanos now);
     void paintNotHeld(QPainter& p);
     void paintWaits(QPainter& p, std::uint64_t jobId);
     const AttemptEvent* selectedEvent() const;
@@ -223,21 +236,13 @@ private:
     int m_rows = 1;
     int m_rowHeight = 16;
     bool m_bars = true;
-    std::vector<std::uint32_t> m_visible;
-    std::vector<std::uint32_t> m_byRow;   // m_visible by row (density mode)
-    std::vector<std::size_t> m_rowStarts; // where each row's attempts begin in m_byRow
-    std::vector<int> m_visibleRows;       // the row of each of m_visible
-    // Density mode: per row and column, the phases' colours weighted by the share of the
-    // cell's worker time they fill (r, g, b, share). Filled as a difference array (two
-    // spare columns a row), then summed in place when painted.
-    std::vector<std::array<float, 4>> m_cells;
-    std::size_t cellIndex(int row, int column) const
-    {
-        return static_cast<std::size_t>(row) * static_cast<std::size_t>(m_columns + 2) +
-               static_cast<std::size_t>(column);
-    }
-    int m_columns = 0;
-    QImage m_image;
+    std::vector<std::uint32_t> m_visible; // bars mode: the held attempts in view
+    TimelineDensity m_density;            // density mode, kept between paints
+    int m_densityLeft = 0;                // px from the lanes' left where it was drawn from
+    int m_densityRebuilds = 0;
+    mutable std::pair<int, QFont> m_legendFor{-1, QFont()}; // the width and font legendHeight() is for
+    mutable int m_legendHeight = 0;
+    int m_densityUpdates = 0;
     std::vector<std::int64_t> m_depth; // per column of the strip, -1: no row there
     Nanos m_depthRowNs = 0;            // the record's row width: the strip's resolution
     RecordReader m_recordReader;

@@ -15,6 +15,9 @@
 #include <QTest>
 #include <QToolButton>
 
+#include <algorithm>
+#include <random>
+
 using namespace poollab;
 
 namespace {
@@ -60,6 +63,52 @@ bool near(QRgb a, QRgb b)
 {
     return std::abs(qRed(a) - qRed(b)) <= 1 && std::abs(qGreen(a) - qGreen(b)) <= 1 &&
            std::abs(qBlue(a) - qBlue(b)) <= 1;
+}
+
+// Every worker busy one attempt after another from 0 to `until` with gaps between
+// them, some with a token wait, some failing, timing out or cancelled; in the order they
+// end, as the engines push them.
+std::vector<AttemptEvent> busyWorkers(int workers, Nanos meanService, Nanos until)
+{
+    std::mt19937_64 random(20261201);
+    std::exponential_distribution<double> service(1.0 / static_cast<double>(meanService));
+    std::uniform_int_distribution<int> percent(0, 99);
+    std::vector<AttemptEvent> events;
+    std::uint64_t job = 0;
+    for (int w = 0; w < workers; ++w) {
+        Nanos t = static_cast<Nanos>(service(random) / 2);
+        while (t < until) {
+            const Nanos wait = percent(random) < 20 ? static_cast<Nanos>(service(random) / 4) : 0;
+            const Nanos ended = t + wait + std::max<Nanos>(kMicro, static_cast<Nanos>(service(random)));
+            const int p = percent(random);
+            const AttemptEnd end = p < 85   ? AttemptEnd::Succeeded
+                                   : p < 91 ? AttemptEnd::Retrying
+                                   : p < 95 ? AttemptEnd::TimedOut
+                                   : p < 98 ? AttemptEnd::Failed
+                                            : AttemptEnd::Cancelled;
+            events.push_back(attempt(job++, w, t, t + wait, ended, end));
+            t = ended + (percent(random) < 30 ? static_cast<Nanos>(service(random) / 3) : 0);
+        }
+    }
+    std::stable_sort(events.begin(), events.end(),
+                     [](const AttemptEvent& a, const AttemptEvent& b) { return a.ended < b.ended; });
+    return events;
+}
+
+// The first pixel where two pictures differ, to say where.
+QString firstDifference(const QImage& a, const QImage& b)
+{
+    if (a.size() != b.size())
+        return QStringLiteral("sizes differ");
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x)
+            if (a.pixel(x, y) != b.pixel(x, y))
+                return QStringLiteral("at (%1, %2): %3 vs %4")
+                    .arg(x)
+                    .arg(y)
+                    .arg(a.pixel(x, y), 8, 16, QLatin1Char('0'))
+                    .arg(b.pixel(x, y), 8, 16, QLatin1Char('0'));
+    return {};
 }
 
 } // namespace
@@ -301,6 +350,119 @@ private slots:
         QVERIFY2(std::abs(utilization - snapshot.utilization()) < 1e-9,
                  qPrintable(QStringLiteral("%1 vs %2").arg(utilization).arg(snapshot.utilization())));
         QVERIFY(utilization > 0.3); // a loaded run (80 % while arrivals last), not an empty picture
+    }
+
+    // The density kept between paints, gaining only what each refresh read, paints what
+    // one made from all the attempts held paints, to the pixel: a view following a run,
+    // refresh after refresh (its grid moves by fractions of a column), against a twin
+    // reading the same log that makes its density again for every paint. With lanes
+    // grouped, bars merged on lanes of their own, attempts lost (the log overwrote them
+    // before a read, the view's ring dropped them), and paused, scrolled on and back,
+    // zoomed and with another theme.
+    void incrementalDensityPaintsWhatARebuildDoes_data()
+    {
+        QTest::addColumn<int>("workers");
+        QTest::addColumn<Nanos>("meanService");
+        QTest::addColumn<int>("logCapacity");
+        QTest::addColumn<int>("ringCapacity");
+        QTest::addColumn<bool>("moveAround");
+        QTest::addColumn<int>("expectedRebuilds");
+        QTest::addColumn<bool>("lost");    // in the log, before a read
+        QTest::addColumn<bool>("dropped"); // by either: the lanes are shaded up to coveredFrom()
+        QTest::newRow("1,000 workers, grouped")
+            << 1000 << 400 * kMs << 100'000 << 200'000 << false << 1 << false << false;
+        QTest::newRow("10,000 workers, grouped, the ring full")
+            << 10'000 << 3 * kSecond << 100'000 << 30'000 << false << 1 << false << true;
+        QTest::newRow("100 workers, bars merged, the ring full")
+            << 100 << 20 * kMs << 100'000 << 30'000 << false << 1 << false << true;
+        QTest::newRow("attempts lost in the log and the ring")
+            << 2000 << 300 * kMs << 4000 << 10'000 << false << 1 << true << true;
+        // Made again: on the first paint; back past what is kept; zoomed; themed; following
+        // again (paused and scrolled on, it moves on).
+        QTest::newRow("paused, scrolled, zoomed, themed")
+            << 1000 << 400 * kMs << 20'000 << 10'000 << true << 5 << false << true;
+    }
+
+    void incrementalDensityPaintsWhatARebuildDoes()
+    {
+        QFETCH(int, workers);
+        QFETCH(Nanos, meanService);
+        QFETCH(int, logCapacity);
+        QFETCH(int, ringCapacity);
+        QFETCH(bool, moveAround);
+        QFETCH(int, expectedRebuilds);
+        QFETCH(bool, lost);
+        QFETCH(bool, dropped);
+        constexpr int kRefreshes = 30;
+        constexpr Nanos kStep = 700 * kMs; // not a whole number of columns
+        const std::vector<AttemptEvent> events = busyWorkers(workers, meanService, (kRefreshes + 2) * kStep);
+        auto log = std::make_shared<AttemptEventLog>(static_cast<std::size_t>(logCapacity));
+        TimelineView kept(static_cast<std::size_t>(ringCapacity));
+        TimelineView rebuilt(static_cast<std::size_t>(ringCapacity));
+        for (TimelineView* view : {&kept, &rebuilt}) {
+            view->resize(900, 500);
+            view->setEventLog(log);
+        }
+        // What both views are told, in turn: where the run is, and what the user did.
+        const auto both = [&](const std::function<void(TimelineView&)>& action) {
+            action(kept);
+            action(rebuilt);
+        };
+        std::size_t pushed = 0;
+        int barPaints = 0; // few attempts yet: bars, and no density kept
+        for (int refresh = 1; refresh <= kRefreshes; ++refresh) {
+            const Nanos now = refresh * kStep;
+            // The engine runs on after its snapshot: attempts up to 150 ms past `now` are in the log.
+            for (; pushed < events.size() && events[pushed].ended <= now + 150 * kMs; ++pushed)
+                log->push(events[pushed]);
+            both([&](TimelineView& v) { v.refresh(now, workers); });
+            if (moveAround) {
+                switch (refresh) {
+                case 16: // paused: the run goes on, the view stays
+                    both([](TimelineView& v) { v.setFollowing(false); });
+                    break;
+                case 19: // scrolled on by less than a view (the density moves on), then back
+                    both([](TimelineView& v) {
+                        v.setVisibleRange(v.visibleFrom() + 3 * kSecond, v.visibleTo() + 3 * kSecond);
+                    });
+                    break;
+                case 21:
+                    both([](TimelineView& v) {
+                        v.setVisibleRange(v.visibleFrom() - 4 * kSecond, v.visibleTo() - 4 * kSecond);
+                    });
+                    break;
+                case 23:
+                    both([](TimelineView& v) { v.zoomBy(0.5); });
+                    break;
+                case 25: // another theme
+                    both([](TimelineView& v) {
+                        QPalette palette = v.palette();
+                        palette.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+                        v.setPalette(palette);
+                    });
+                    break;
+                case 26:
+                    both([](TimelineView& v) { v.setFollowing(true); });
+                    break;
+                }
+            }
+            rebuilt.rebuildDensity();
+            const QImage a = kept.grab().toImage();
+            const QImage b = rebuilt.grab().toImage();
+            barPaints += kept.drawsBars() ? 1 : 0;
+            QVERIFY2(a == b,
+                     qPrintable(QStringLiteral("refresh %1: %2").arg(refresh).arg(firstDifference(a, b))));
+            for (int row = 0; row < kept.rowCount(); ++row)
+                QCOMPARE(kept.paintedShare(row), rebuilt.paintedShare(row));
+        }
+        QVERIFY(!kept.drawsBars());
+        QCOMPARE(kept.densityRebuilds(), expectedRebuilds);
+        QCOMPARE(kept.densityUpdates(), kRefreshes - expectedRebuilds - barPaints);
+        QCOMPARE(rebuilt.densityRebuilds(), kRefreshes - barPaints);
+        // Not an empty picture: the rows are busy in view, and what is lost is lost.
+        QVERIFY2(kept.paintedShare(0) > 0.1, qPrintable(QString::number(kept.paintedShare(0))));
+        QCOMPARE(kept.events().missed() > 0, lost);
+        QCOMPARE(kept.events().dropped(), dropped);
     }
 
     // More attempts than the ring holds: it keeps the newest, and its memory stays put.
