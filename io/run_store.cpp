@@ -751,9 +751,12 @@ std::int64_t RunStore::save(const StoredRun& run, QString* error)
     };
     if (!q.exec(u"BEGIN IMMEDIATE"_s))
         return fail(q.lastError());
-    q.prepare(
-        u"INSERT INTO runs (name, start_unix_s, time_mode, scenario_name, seed, workers, queue_capacity, "
-        "jobs, throughput_per_s, total_p99_ms, sample_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"_s);
+    // A prepare that fails says why (no such table...), where exec would only say
+    // "Parameter count mismatch".
+    if (!q.prepare(
+            u"INSERT INTO runs (name, start_unix_s, time_mode, scenario_name, seed, workers, queue_capacity, "
+            "jobs, throughput_per_s, total_p99_ms, sample_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"_s))
+        return fail(q.lastError());
     q.addBindValue(run.name);
     q.addBindValue(run.startUnixS);
     q.addBindValue(modeText(run.timeMode));
@@ -768,9 +771,10 @@ std::int64_t RunStore::save(const StoredRun& run, QString* error)
     if (!q.exec())
         return fail(q.lastError());
     const std::int64_t id = q.lastInsertId().toLongLong();
-    q.prepare(
-        u"INSERT INTO run_data (run_id, scenario_json, summary_json, summary_csv, sample_format, samples, "
-        "marks, histogram_format, histogram_layout, histograms) VALUES (?,?,?,?,?,?,?,?,?,?)"_s);
+    if (!q.prepare(u"INSERT INTO run_data (run_id, scenario_json, summary_json, summary_csv, sample_format, "
+                   u"samples, "
+                   "marks, histogram_format, histogram_layout, histograms) VALUES (?,?,?,?,?,?,?,?,?,?)"_s))
+        return fail(q.lastError());
     q.addBindValue(static_cast<qint64>(id));
     q.addBindValue(scenarioToJson(run.scenario));
     // Bound as blobs (not text) so an empty CSV is stored as an empty blob, not NULL.
