@@ -117,6 +117,11 @@ public:
     void setOverlays(std::vector<OverlayRun> runs);
     // The overlaid runs' lines on chart 0 (throughput), 1 (queue) or 2 (latency).
     QList<QLineSeries*> overlaySeries(int chart) const { return m_overlay->series(chart); }
+    // An overlaid run's line on a chart with its continuations after each gap.
+    QList<QLineSeries*> overlaySegments(int chart, std::size_t run) const
+    {
+        return m_overlay->segments(chart, run);
+    }
 
 public slots:
     void update();

@@ -539,6 +539,7 @@ void MainWindow::setRunsDatabase(const QString& path)
             m_runs->setUnavailable(error);
     });
     connect(m_recorder, &RunRecorder::saved, this, [this](qint64 id, const QString& error) {
+        m_runs->setSaveResult(id, error); // a failure stays in the Runs tab until a save works
         if (id == 0) {
             statusBar()->showMessage(tr("The run was not recorded: %1").arg(error), 8000);
             return;
