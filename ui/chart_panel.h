@@ -154,6 +154,8 @@ private:
     void styleSeries();
     Column column(Series id) const;
     void alignPlotAreas();
+    // The queue chart's axis titles, whole: the long ones where the plot is high enough.
+    void fitAxisTitles();
     // Recomputes the time ticks and labels the views draw when the time axis moved.
     void updateTimeTicks(double x0, double x1, bool timeMoves);
     // Repaints, whole, the charts that changed, and all three when the time axes, the
