@@ -280,6 +280,12 @@ void MainWindow::connectRunHistory()
     });
     connect(m_runs, &RunsPanel::notice, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    // A run that was not saved marks the Runs tab, wherever the user is, until one is.
+    connect(m_runs, &RunsPanel::saveWarningChanged, this, [this](const QString& warning) {
+        const int tab = m_tabs->indexOf(m_runs);
+        m_tabs->setTabText(tab, warning.isEmpty() ? tr("Runs") : tr("Runs \u26a0"));
+        m_tabs->setTabToolTip(tab, warning);
+    });
 }
 
 MainWindow::~MainWindow()

@@ -588,8 +588,11 @@ void RunsPanel::forgetShownRuns()
 void RunsPanel::setSaveResult(std::int64_t id, const QString& error)
 {
     if (id != 0 || error.isEmpty()) {
+        const bool shown = !m_saveWarning->text().isEmpty();
         m_saveWarning->clear();
         m_saveWarning->hide();
+        if (shown)
+            emit saveWarningChanged({});
         return;
     }
     const QString path = QDir::toNativeSeparators(m_store.path());
@@ -599,11 +602,12 @@ void RunsPanel::setSaveResult(std::int64_t id, const QString& error)
                                .arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat), why));
     m_saveWarning->setToolTip(tr("Shown until a run is saved again."));
     m_saveWarning->show();
+    emit saveWarningChanged(m_saveWarning->text());
 }
 
 QString RunsPanel::saveWarning() const
 {
-    return m_saveWarning->isHidden() ? QString() : m_saveWarning->text();
+    return m_saveWarning->text();
 }
 
 void RunsPanel::updateComparison()

@@ -87,6 +87,8 @@ signals:
     void overlaysChanged();
     void scenarioChosen(const Scenario& scenario);
     void notice(const QString& message);
+    // The save warning shown, or empty when it went (setSaveResult()).
+    void saveWarningChanged(const QString& warning);
 
 private:
     void createActions();

@@ -566,9 +566,13 @@ private slots:
         QVERIFY2(warning->text().contains(QStringLiteral("no such table: run_data")),
                  qPrintable(warning->text()));
         QCOMPARE(p->saveWarning(), warning->text());
+        // Seen from the other tabs too: the Runs tab is marked, its tooltip says why.
+        QTabWidget* tabs = w.centreTabs();
+        QCOMPARE(tabs->tabText(tabs->indexOf(p)), QStringLiteral("Runs \u26a0"));
+        QCOMPARE(tabs->tabToolTip(tabs->indexOf(p)), warning->text());
         // It stays: another list refresh, a tab switch, time passing do not clear it.
         p->refresh();
-        w.centreTabs()->setCurrentWidget(p);
+        tabs->setCurrentWidget(p);
         QCOMPARE(p->saveWarning(), warning->text());
         QCOMPARE(p->runs().size(), std::size_t{0});
         // The next save that works clears it.
@@ -578,6 +582,8 @@ private slots:
         QTRY_COMPARE(p->runs().size(), std::size_t{1});
         QVERIFY(!warning->isVisibleTo(p));
         QVERIFY(p->saveWarning().isEmpty());
+        QCOMPARE(tabs->tabText(tabs->indexOf(p)), QStringLiteral("Runs"));
+        QVERIFY(tabs->tabToolTip(tabs->indexOf(p)).isEmpty());
     }
 
     // A stored run with intervals in which nothing finished: its latency line breaks
