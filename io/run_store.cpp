@@ -706,7 +706,8 @@ bool RunStore::openReadOnly(const QString& path, QString* error, bool useLocks)
         return refuse(u"%1: written by a newer PoolLab (schema %2, this one reads up to %3)"_s.arg(path)
                           .arg(*version)
                           .arg(kSchemaVersion));
-    if (*version > 0 && *version < kSchemaVersion)
+    const bool empty = *version == 0 && *tables == 0; // never written to: no runs yet
+    if (!empty && *version < kSchemaVersion)
         // Reading it would need the migration, which writes: say how to get it.
         return refuse(u"%1: an older PoolLab's runs database (schema %2, this one reads %3): it is read "
                       "without changing it, so record a run into it once (poollab --headless --record "
@@ -715,7 +716,7 @@ bool RunStore::openReadOnly(const QString& path, QString* error, bool useLocks)
                           .arg(kSchemaVersion));
     registerOpen(path, name);
     m_readOnly = true;
-    m_empty = *version == 0; // an empty file, never written to: no runs yet
+    m_empty = empty;
     m_immutable = immutable;
     m_openedState = before.key();
     return true;

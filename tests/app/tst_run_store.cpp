@@ -194,6 +194,7 @@ private slots:
     void readOnlyOpenOfAnEmptyFile_data();
     void readOnlyOpenOfAnEmptyFile();
     void readOnlyOpenSeesAWriterCome();
+    void readOnlyOpenOfAnOlderSchemaSaysWhatToDo();
 };
 
 void TestRunStore::newFileIsCreatedAtSchemaOne()
@@ -606,6 +607,28 @@ void TestRunStore::readOnlyOpenSeesAWriterCome()
     QVERIFY2(reader.openReadOnly(path, &error, true), qPrintable(error));
     QCOMPARE(reader.list(&error).size(), std::size_t{2});
     QVERIFY(reader.unchangedSinceOpen());
+}
+
+// A file of an older schema would have to be migrated, which writes: read-only, it
+// is refused, naming the file and what to do, and left as it was.
+void TestRunStore::readOnlyOpenOfAnOlderSchemaSaysWhatToDo()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"old.sqlite"_s);
+    // Ours (application id) at schema 0 with a table of its own: what a PoolLab from
+    // before schema 1 would have left.
+    QVERIFY(execOn(path, {u"PRAGMA application_id=%1"_s.arg(RunStore::kApplicationId),
+                          u"CREATE TABLE runs_v0 (id INTEGER PRIMARY KEY, name TEXT)"_s}));
+    const QByteArray before = bytesOf(path);
+    RunStore store;
+    QString error;
+    QVERIFY(!store.openReadOnly(path, &error));
+    QCOMPARE(error, u"%1: an older PoolLab's runs database (schema 0, this one reads 1): it is read without "
+                    "changing it, so record a run into it once (poollab --headless --record --runs-db %1, "
+                    "or the window) to update it"_s.arg(path));
+    QVERIFY(!store.isOpen());
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"old.sqlite"_s});
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)
