@@ -64,15 +64,18 @@ struct Session
 };
 
 // Opens the database a verb works on; 1 when it cannot. A file that is not there
-// holds no runs: a read does not create it.
-int openStore(const Session& s, RunStore& store, bool* missing)
+// holds no runs: a read does not create it. Every verb but delete only reads, and
+// opens it read-only: no migration and no write lock, so a read-only file or folder
+// reads and a writer never holds the verb up.
+int openStore(const Session& s, RunStore& store, bool* missing, bool useLocks = false)
 {
     const QString path = s.cl.runsDbPath.isEmpty() ? RunStore::defaultPath() : s.cl.runsDbPath;
     *missing = !QFileInfo::exists(path);
     if (*missing)
         return kExitDone;
     QString why;
-    if (!store.open(path, &why)) {
+    const bool ok = s.verb == u"delete"_s ? store.open(path, &why) : store.openReadOnly(path, &why, useLocks);
+    if (!ok) {
         s.err << "poollab: runs " << s.verb << ": " << why << "\n";
         return kExitFailure;
     }
@@ -84,17 +87,62 @@ QString dbPathOf(const CommandLine& cl)
     return cl.runsDbPath.isEmpty() ? RunStore::defaultPath() : cl.runsDbPath;
 }
 
-// Every id the command names must be there: an unknown one is bad input (2).
-int checkIds(const Session& s, const RunStore& store, bool missing)
+// What a verb read, before anything is written: the list or the runs it names, or
+// the exit status and the message of why not.
+struct Reading
 {
+    int code = kExitDone;
+    QString message;
+    std::vector<StoredRunInfo> list;
+    std::vector<StoredRun> runs;
+};
+
+Reading readVerb(const Session& s, const RunStore& store, bool missing)
+{
+    Reading r;
+    if (s.cl.runsVerb == u"list"_s) {
+        if (!missing)
+            r.list = store.list(&r.message);
+        if (!r.message.isEmpty())
+            r.code = kExitFailure;
+        return r;
+    }
+    // Every id the command names must be there: an unknown one is bad input (2).
     for (std::int64_t id : s.cl.runIds) {
         if (missing || !store.contains(id)) {
-            s.err << "poollab: runs " << s.verb << ": no run " << id << " in " << dbPathOf(s.cl)
-                  << " (see poollab runs list)\n";
-            return kExitBadInput;
+            r.code = kExitBadInput;
+            r.message = u"no run %1 in %2 (see poollab runs list)"_s.arg(id).arg(dbPathOf(s.cl));
+            return r;
         }
     }
-    return kExitDone;
+    if (s.cl.runsVerb == u"delete"_s)
+        return r;
+    for (std::int64_t id : s.cl.runIds) {
+        auto run = store.load(id, &r.message);
+        if (!run) {
+            r.code = kExitFailure;
+            return r;
+        }
+        r.runs.push_back(std::move(*run));
+    }
+    return r;
+}
+
+// Reads what the verb needs. A file read without locks that changed meanwhile (a
+// writer came) is read again; the last try goes through SQLite's locks.
+int readStore(const Session& s, RunStore& store, bool* missing, Reading& reading)
+{
+    constexpr int kTries = 4;
+    for (int attempt = 0; attempt < kTries; ++attempt) {
+        if (const int code = openStore(s, store, missing, attempt == kTries - 1); code != kExitDone)
+            return code;
+        reading = readVerb(s, store, *missing);
+        if (*missing || store.unchangedSinceOpen())
+            break;
+    }
+    if (reading.code != kExitDone)
+        s.err << "poollab: runs " << s.verb << ": " << reading.message << "\n";
+    return reading.code;
 }
 
 int write(const Session& s, const QByteArray& data)
@@ -103,20 +151,6 @@ int write(const Session& s, const QByteArray& data)
     if (!writeToStdout(data, &why)) {
         s.err << "poollab: runs " << s.verb << ": " << why << "\n";
         return kExitFailure;
-    }
-    return kExitDone;
-}
-
-int loadAll(const Session& s, const RunStore& store, std::vector<StoredRun>& runs)
-{
-    for (std::int64_t id : s.cl.runIds) {
-        QString why;
-        auto run = store.load(id, &why);
-        if (!run) {
-            s.err << "poollab: runs " << s.verb << ": " << why << "\n";
-            return kExitFailure;
-        }
-        runs.push_back(std::move(*run));
     }
     return kExitDone;
 }
@@ -136,24 +170,17 @@ int exportRun(const Session& s, const StoredRun& run)
     return code;
 }
 
-int runVerb(const Session& s, RunStore& store, bool missing)
+// The output of a verb that read what it needed (`reading`).
+int runVerb(const Session& s, RunStore& store, const Reading& reading)
 {
     const CommandLine& cl = s.cl;
     if (cl.runsVerb == u"list"_s) {
-        QString why;
-        const auto runs = missing ? std::vector<StoredRunInfo>{} : store.list(&why);
-        if (!why.isEmpty()) {
-            s.err << "poollab: runs list: " << why << "\n";
-            return kExitFailure;
-        }
         if (cl.runsJson)
-            return write(s, runsListJson(runs));
-        if (runs.empty())
+            return write(s, runsListJson(reading.list));
+        if (reading.list.empty())
             return write(s, u"No runs in %1.\n"_s.arg(dbPathOf(cl)).toUtf8());
-        return write(s, runsListText(runs).toUtf8());
+        return write(s, runsListText(reading.list).toUtf8());
     }
-    if (const int code = checkIds(s, store, missing); code != kExitDone)
-        return code;
     if (cl.runsVerb == u"delete"_s) {
         QString why;
         if (!store.remove(cl.runIds.front(), &why)) {
@@ -162,9 +189,7 @@ int runVerb(const Session& s, RunStore& store, bool missing)
         }
         return kExitDone;
     }
-    std::vector<StoredRun> runs;
-    if (const int code = loadAll(s, store, runs); code != kExitDone)
-        return code;
+    const std::vector<StoredRun>& runs = reading.runs;
     if (cl.runsVerb == u"show"_s)
         return write(s, cl.runsJson ? runShowJson(runs.front()) : runShowText(runs.front()).toUtf8());
     if (cl.runsVerb == u"export"_s)
@@ -276,9 +301,10 @@ int runRunsCommand(const CommandLine& cl)
     const Session session{cl, err, cl.runsVerb};
     RunStore store;
     bool missing = false;
-    if (const int code = openStore(session, store, &missing); code != kExitDone)
+    Reading reading;
+    if (const int code = readStore(session, store, &missing, reading); code != kExitDone)
         return code;
-    const int code = runVerb(session, store, missing);
+    const int code = runVerb(session, store, reading);
     err.flush();
     return code;
 }

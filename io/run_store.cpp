@@ -20,6 +20,7 @@
 #include <QVariant>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <mutex>
 
@@ -251,6 +252,10 @@ QString reasonOf(const QSqlError& e)
         return u"the database is locked by another process (%1)"_s.arg(e.databaseText());
     if (code == u"11"_s)
         return u"the database is corrupt (%1)"_s.arg(e.databaseText());
+    // A read-only file, or a folder where its -wal and -shm cannot be created.
+    if ((code.toInt() & 0xff) == 8) // SQLITE_READONLY and its extended codes
+        return u"the file or its folder is read-only: runs cannot be saved to it (%1)"_s.arg(
+            e.databaseText());
     const QString text = e.databaseText().isEmpty() ? e.text() : e.databaseText();
     return text.isEmpty() ? u"unknown SQLite error"_s : text;
 }
@@ -391,6 +396,7 @@ struct FileState
     qint64 size = -1;
     qint64 mtimeNs = -1;
     bool operator==(const FileState&) const = default;
+    QString key() const { return u"%1:%2:%3"_s.arg(wal).arg(size).arg(mtimeNs); }
 };
 
 FileState fileState(const QString& path)
@@ -433,6 +439,28 @@ bool checkExistingFile(const QString& path, QString* error)
             return ok;
     }
     return checkContents(path, false, error);
+}
+
+// Whether runs can be saved to the file: it and, unless a -wal is there already, its
+// folder (where SQLite creates the -wal and -shm) writable. SQLite would otherwise
+// open a read-only file read-only, and the run would fail only when saved.
+bool checkWritable(const QString& path, QString* error)
+{
+    const QFileInfo info(path);
+    const QString folder = info.absolutePath();
+    if (info.exists() && ::access(QFile::encodeName(path).constData(), W_OK) != 0) {
+        setError(error, u"%1: the file is read-only: runs cannot be saved to it (poollab runs list, show, "
+                        "export and compare read it as it is)"_s.arg(path));
+        return false;
+    }
+    if (QFileInfo(folder).isDir() && !QFileInfo::exists(path + u"-wal"_s) &&
+        ::access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0) {
+        setError(error, u"%1: its folder %2 is read-only, and SQLite keeps a -wal and -shm file beside "
+                        "the database: runs cannot be saved to it (poollab runs list, show, export and "
+                        "compare read it as it is)"_s.arg(path, folder));
+        return false;
+    }
+    return true;
 }
 
 // The runs files this process has a connection to. Closing any descriptor of a
@@ -491,6 +519,10 @@ void RunStore::close()
     if (--openFiles().counts[m_fileKey] <= 0)
         openFiles().counts.remove(m_fileKey);
     m_fileKey.clear();
+    m_readOnly = false;
+    m_empty = false;
+    m_immutable = false;
+    m_openedState.clear();
 }
 
 bool RunStore::isOpen() const
@@ -519,6 +551,8 @@ bool RunStore::open(const QString& path, QString* error)
     std::lock_guard lock(openFiles().mutex);
     const bool openHere = openFiles().counts.value(fileKey(path)) > 0;
     if (!openHere && info.exists() && info.size() > 0 && !checkExistingFile(path, error))
+        return false;
+    if (!openHere && !checkWritable(path, error))
         return false;
     if (!info.exists() && !QDir().mkpath(info.absolutePath())) {
         setError(error, u"%1: cannot create its folder %2"_s.arg(path, info.absolutePath()));
@@ -591,17 +625,116 @@ bool RunStore::open(const QString& path, QString* error)
         setError(error, (refused ? u"%1: %2"_s : u"%1: cannot open: %2"_s).arg(path, why));
         return false;
     }
-    m_connection = name;
+    registerOpen(path, name);
+    return true;
+}
+
+bool RunStore::registerOpen(const QString& path, const QString& connection)
+{
+    m_connection = connection;
     m_path = path;
     m_fileKey = fileKey(path); // the file exists now: its canonical path
     ++openFiles().counts[m_fileKey];
     return true;
 }
 
+bool RunStore::openReadOnly(const QString& path, QString* error, bool useLocks)
+{
+    close();
+    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s)) {
+        setError(error, u"%1: cannot open: the Qt SQLite driver (QSQLITE) is not installed "
+                        "(Debian/Ubuntu: libqt6sql6-sqlite)"_s.arg(path));
+        return false;
+    }
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        setError(error, u"%1: no such file"_s.arg(path));
+        return false;
+    }
+    if (info.isDir()) {
+        setError(error, u"%1: is a folder, not a runs database"_s.arg(path));
+        return false;
+    }
+    std::lock_guard lock(openFiles().mutex);
+    // Open here already (and checked then): a connection without locks would drop the
+    // other one's when it closes its descriptor (see OpenFiles), so this one takes them too.
+    const bool openHere = openFiles().counts.value(fileKey(path)) > 0;
+    if (!openHere && info.size() > 0 && !checkExistingFile(path, error))
+        return false;
+    const FileState before = fileState(path);
+    // No -wal beside it: nobody has it open, and it is read as it is on disk (no lock
+    // taken, nothing created beside it: a read-only folder reads too). Otherwise WAL
+    // readers' locks, which no writer holds up.
+    const bool immutable = !openHere && !useLocks && !before.wal;
+    const QString name = nextConnectionName();
+    QString why;
+    std::optional<qint64> appId, version, tables;
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        if (immutable) {
+            db.setDatabaseName(QUrl::fromLocalFile(info.absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                               u"?immutable=1"_s);
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"_s);
+        } else {
+            db.setDatabaseName(path);
+            // A WAL reader waits only while another connection recovers or resets the WAL.
+            db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=10000"_s);
+        }
+        ok = db.open();
+        if (!ok)
+            why = reasonOf(db.lastError());
+        if (ok) {
+            appId = pragmaInt(db, u"application_id"_s, &why);
+            version = pragmaInt(db, u"user_version"_s, &why);
+            tables = tableCount(db, &why);
+            ok = appId && version && tables;
+        }
+        if (!ok)
+            db.close();
+    }
+    const auto refuse = [&](const QString& text) {
+        QSqlDatabase::removeDatabase(name);
+        setError(error, text);
+        return false;
+    };
+    if (!ok)
+        return refuse(u"%1: cannot open: %2"_s.arg(path, why));
+    if (*appId != kApplicationId && (*appId != 0 || *tables != 0 || *version != 0))
+        return refuse(u"%1: not a PoolLab runs database"_s.arg(path));
+    if (*version > kSchemaVersion)
+        return refuse(u"%1: written by a newer PoolLab (schema %2, this one reads up to %3)"_s.arg(path)
+                          .arg(*version)
+                          .arg(kSchemaVersion));
+    const bool empty = *version == 0 && *tables == 0; // never written to: no runs yet
+    if (!empty && *version < kSchemaVersion)
+        // Reading it would need the migration, which writes: say how to get it.
+        return refuse(u"%1: an older PoolLab's runs database (schema %2, this one reads %3): it is read "
+                      "without changing it, so record a run into it once (poollab --headless --record "
+                      "--runs-db %1, or the window) to update it"_s.arg(path)
+                          .arg(*version)
+                          .arg(kSchemaVersion));
+    registerOpen(path, name);
+    m_readOnly = true;
+    m_empty = empty;
+    m_immutable = immutable;
+    m_openedState = before.key();
+    return true;
+}
+
+bool RunStore::unchangedSinceOpen() const
+{
+    return !m_immutable || fileState(m_path).key() == m_openedState;
+}
+
 std::int64_t RunStore::save(const StoredRun& run, QString* error)
 {
     if (!isOpen()) {
         setError(error, u"no runs database is open"_s);
+        return 0;
+    }
+    if (m_readOnly) {
+        setError(error, u"cannot save the run to %1: it is open for reading only"_s.arg(m_path));
         return 0;
     }
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -619,9 +752,12 @@ std::int64_t RunStore::save(const StoredRun& run, QString* error)
     };
     if (!q.exec(u"BEGIN IMMEDIATE"_s))
         return fail(q.lastError());
-    q.prepare(
-        u"INSERT INTO runs (name, start_unix_s, time_mode, scenario_name, seed, workers, queue_capacity, "
-        "jobs, throughput_per_s, total_p99_ms, sample_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"_s);
+    // A prepare that fails says why (no such table...), where exec would only say
+    // "Parameter count mismatch".
+    if (!q.prepare(
+            u"INSERT INTO runs (name, start_unix_s, time_mode, scenario_name, seed, workers, queue_capacity, "
+            "jobs, throughput_per_s, total_p99_ms, sample_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)"_s))
+        return fail(q.lastError());
     q.addBindValue(run.name);
     q.addBindValue(run.startUnixS);
     q.addBindValue(modeText(run.timeMode));
@@ -636,9 +772,10 @@ std::int64_t RunStore::save(const StoredRun& run, QString* error)
     if (!q.exec())
         return fail(q.lastError());
     const std::int64_t id = q.lastInsertId().toLongLong();
-    q.prepare(
-        u"INSERT INTO run_data (run_id, scenario_json, summary_json, summary_csv, sample_format, samples, "
-        "marks, histogram_format, histogram_layout, histograms) VALUES (?,?,?,?,?,?,?,?,?,?)"_s);
+    if (!q.prepare(u"INSERT INTO run_data (run_id, scenario_json, summary_json, summary_csv, sample_format, "
+                   u"samples, "
+                   "marks, histogram_format, histogram_layout, histograms) VALUES (?,?,?,?,?,?,?,?,?,?)"_s))
+        return fail(q.lastError());
     q.addBindValue(static_cast<qint64>(id));
     q.addBindValue(scenarioToJson(run.scenario));
     // Bound as blobs (not text) so an empty CSV is stored as an empty blob, not NULL.
@@ -664,6 +801,8 @@ std::vector<StoredRunInfo> RunStore::list(QString* error) const
         setError(error, u"no runs database is open"_s);
         return out;
     }
+    if (m_empty)
+        return out;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery q(db);
     q.setForwardOnly(true);
@@ -693,6 +832,10 @@ std::optional<StoredRun> RunStore::load(std::int64_t id, QString* error) const
 {
     if (!isOpen()) {
         setError(error, u"no runs database is open"_s);
+        return std::nullopt;
+    }
+    if (m_empty) {
+        setError(error, u"no run %1 in %2"_s.arg(id).arg(m_path));
         return std::nullopt;
     }
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -747,6 +890,10 @@ bool RunStore::rename(std::int64_t id, const QString& name, QString* error)
         setError(error, u"no runs database is open"_s);
         return false;
     }
+    if (m_readOnly) {
+        setError(error, u"cannot rename run %1 in %2: it is open for reading only"_s.arg(id).arg(m_path));
+        return false;
+    }
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(u"UPDATE runs SET name = ? WHERE id = ?"_s);
     q.addBindValue(name);
@@ -766,6 +913,10 @@ bool RunStore::remove(std::int64_t id, QString* error)
 {
     if (!isOpen()) {
         setError(error, u"no runs database is open"_s);
+        return false;
+    }
+    if (m_readOnly) {
+        setError(error, u"cannot delete run %1 from %2: it is open for reading only"_s.arg(id).arg(m_path));
         return false;
     }
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -799,7 +950,7 @@ bool RunStore::remove(std::int64_t id, QString* error)
 
 bool RunStore::contains(std::int64_t id) const
 {
-    if (!isOpen())
+    if (!isOpen() || m_empty)
         return false;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.prepare(u"SELECT 1 FROM runs WHERE id = ?"_s);

@@ -101,6 +101,18 @@ public:
     // Opens (creating it and its folder if missing) and migrates an older schema.
     // false with *error naming the file and what is wrong.
     bool open(const QString& path, QString* error);
+    // Opens an existing file for reading only (list, load, contains): no migration, no
+    // write lock, nothing written, so a read-only file or folder reads, and a writer
+    // never holds it up. The file is checked as open() checks it; an empty one (0 bytes,
+    // or SQLite without tables) holds no runs. A file nobody has open is read as it is
+    // on disk, without locks and without creating -wal or -shm beside it: then
+    // unchangedSinceOpen() tells whether a writer came meanwhile (read it again if so).
+    // `useLocks` reads through SQLite's locks (WAL readers) even then.
+    bool openReadOnly(const QString& path, QString* error, bool useLocks = false);
+    bool isReadOnly() const { return m_readOnly; }
+    // false when the file was read without locks and has changed since it was opened:
+    // what was read may mix two states of it.
+    bool unchangedSinceOpen() const;
     void close();
     bool isOpen() const;
     QString path() const;
@@ -120,9 +132,14 @@ public:
     std::int64_t setMaxPageCount(std::int64_t pages);
 
 private:
+    bool registerOpen(const QString& path, const QString& connection); // with openFiles() locked
     QString m_connection; // unique QSqlDatabase connection name per RunStore (thread-affine)
     QString m_path;
     QString m_fileKey; // the file as this process's registry of open runs files knows it
+    bool m_readOnly = false;
+    bool m_empty = false;     // read-only: a file without our tables, which holds no runs
+    bool m_immutable = false; // read-only without locks: the file must stay as it was opened
+    QString m_openedState;    // then its size, modification time and -wal, as opened
 };
 
 } // namespace poollab

@@ -29,24 +29,35 @@ void ChartOverlay::setRuns(std::vector<OverlayRun> runs)
         runs.resize(kMaxRuns);
     m_runs = std::move(runs);
     for (std::size_t c = 0; c < m_charts.size(); ++c) {
-        std::vector<QLineSeries*>& lines = m_series[c];
+        std::vector<std::vector<QLineSeries*>>& lines = m_series[c];
         while (lines.size() > m_runs.size()) {
-            m_charts[c]->removeSeries(lines.back());
-            delete lines.back();
+            for (QLineSeries* line : lines.back()) {
+                m_charts[c]->removeSeries(line);
+                delete line;
+            }
             lines.pop_back();
         }
         while (lines.size() < m_runs.size()) {
-            auto* line = new QLineSeries;
-            m_charts[c]->addSeries(line);
-            line->attachAxis(m_timeAxes[c]);
-            line->attachAxis(m_valueAxes[c]);
-            lines.push_back(line);
+            lines.emplace_back();
+            lines.back().push_back(addLine(c, lines.size() - 1));
         }
         for (std::size_t r = 0; r < m_runs.size(); ++r)
-            lines[r]->setName(m_runs[r].label);
+            for (QLineSeries* line : lines[r])
+                line->setName(m_runs[r].label);
         rebuild(c);
     }
     restyle();
+}
+
+QLineSeries* ChartOverlay::addLine(std::size_t chart, std::size_t run)
+{
+    auto* line = new QLineSeries;
+    m_charts[chart]->addSeries(line);
+    line->attachAxis(m_timeAxes[chart]);
+    line->attachAxis(m_valueAxes[chart]);
+    if (run < m_runs.size())
+        line->setName(m_runs[run].label);
+    return line;
 }
 
 void ChartOverlay::setLatencyColumn(Column column)
@@ -55,6 +66,7 @@ void ChartOverlay::setLatencyColumn(Column column)
         return;
     m_latency = column;
     rebuild(2);
+    restyle();
 }
 
 void ChartOverlay::setDark(bool dark)
@@ -66,10 +78,11 @@ void ChartOverlay::setDark(bool dark)
 void ChartOverlay::restyle()
 {
     for (std::size_t c = 0; c < m_series.size(); ++c) {
-        for (std::size_t r = 0; r < m_series[c].size(); ++r) {
-            QPen pen(overlayColor(static_cast<int>(r), m_dark ? Theme::Dark : Theme::Light), 2);
+        for (std::size_t r = 0; r < m_series[c].size() && r < m_runs.size(); ++r) {
+            QPen pen(overlayColor(m_runs[r].colorIndex, m_dark ? Theme::Dark : Theme::Light), 2);
             pen.setCosmetic(true);
-            m_series[c][r]->setPen(pen);
+            for (QLineSeries* line : m_series[c][r])
+                line->setPen(pen);
         }
     }
 }
@@ -82,36 +95,57 @@ void ChartOverlay::rebuild(std::size_t chart)
         steps.clear();
         if (!rows.empty())
             windowSteps(rows, columnOf(chart), 0, toSeconds(rows.back().runNs), m_maxBuckets, steps);
-        QList<QPointF> points;
-        points.reserve(static_cast<qsizetype>(steps.size()));
-        // A stored line is one series: intervals in which nothing finished (no latency)
-        // are left out, and the line joins across them.
-        for (const StepPoint& p : steps)
-            if (!isGap(p))
-                points.append({p.x, p.y});
-        m_series[chart][r]->replace(points);
+        // Intervals in which nothing finished (no latency) break the line, as they break
+        // the live one: a line per stretch between them.
+        std::vector<QList<QPointF>> pieces(1);
+        for (const StepPoint& p : steps) {
+            if (isGap(p))
+                pieces.emplace_back();
+            else
+                pieces.back().append({p.x, p.y});
+        }
+        std::vector<QLineSeries*>& lines = m_series[chart][r];
+        while (lines.size() > pieces.size()) {
+            m_charts[chart]->removeSeries(lines.back());
+            delete lines.back();
+            lines.pop_back();
+        }
+        while (lines.size() < pieces.size())
+            lines.push_back(addLine(chart, r));
+        for (std::size_t i = 0; i < pieces.size(); ++i)
+            lines[i]->replace(pieces[i]);
     }
 }
 
 QList<QLineSeries*> ChartOverlay::series(int chart) const
 {
     QList<QLineSeries*> out;
-    for (QLineSeries* s : m_series[static_cast<std::size_t>(chart)])
-        out << s;
+    for (const std::vector<QLineSeries*>& lines : m_series[static_cast<std::size_t>(chart)])
+        out << lines.front();
+    return out;
+}
+
+QList<QLineSeries*> ChartOverlay::segments(int chart, std::size_t run) const
+{
+    QList<QLineSeries*> out;
+    const auto& lines = m_series[static_cast<std::size_t>(chart)];
+    if (run < lines.size())
+        for (QLineSeries* line : lines[run])
+            out << line;
     return out;
 }
 
 std::vector<LegendEntry> ChartOverlay::legendEntries(int chart) const
 {
     std::vector<LegendEntry> out;
-    const std::vector<QLineSeries*>& lines = m_series[static_cast<std::size_t>(chart)];
+    const auto& lines = m_series[static_cast<std::size_t>(chart)];
     // Flowing on after the live entries, and short with more than two runs: at 1024x640
     // every legend line is taken from the plots' height.
     const bool compact = m_runs.size() > 2;
     for (std::size_t r = 0; r < lines.size(); ++r) {
         const QString& shortLabel = m_runs[r].shortLabel;
-        out.push_back(
-            {compact && !shortLabel.isEmpty() ? shortLabel : m_runs[r].label, lines[r]->pen().color()});
+        out.push_back({compact && !shortLabel.isEmpty() ? shortLabel : m_runs[r].label,
+                       lines[r].front()->pen().color()});
     }
     return out;
 }
@@ -128,10 +162,11 @@ double ChartOverlay::end() const
 double ChartOverlay::maxY(int chart, double from, double to) const
 {
     double top = 0;
-    for (const QLineSeries* line : m_series[static_cast<std::size_t>(chart)])
-        for (const QPointF& p : line->points())
-            if (p.x() >= from && p.x() <= to)
-                top = std::max(top, p.y());
+    for (const std::vector<QLineSeries*>& lines : m_series[static_cast<std::size_t>(chart)])
+        for (const QLineSeries* line : lines)
+            for (const QPointF& p : line->points())
+                if (p.x() >= from && p.x() <= to)
+                    top = std::max(top, p.y());
     return top;
 }
 

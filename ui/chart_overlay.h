@@ -21,6 +21,9 @@ struct OverlayRun
     QString label;               // the legend's name for it: "run 12 · 40 workers"
     QString shortLabel;          // with three or four runs, where legend lines run short: "run 12"
     std::vector<Sample> samples; // its record, aligned on elapsed time (runNs)
+    // overlayColor(colorIndex): the run's own, kept while it is overlaid (whichever
+    // runs come and go beside it) and the same on every chart that draws it.
+    int colorIndex = 0;
 };
 
 // The overlaid runs' lines on the three charts: one line per run and chart, the
@@ -45,6 +48,9 @@ public:
 
     // The lines on one chart (0 throughput, 1 queue, 2 latency), a run each.
     QList<QLineSeries*> series(int chart) const;
+    // A run's line on a chart and its continuations after each gap (intervals in which
+    // nothing finished: no latency), where the live lines break too.
+    QList<QLineSeries*> segments(int chart, std::size_t run) const;
     // The legend entries they add to a chart's header.
     std::vector<LegendEntry> legendEntries(int chart) const;
     // The longest run's end, in seconds (0 without runs): the time axis reaches it
@@ -56,6 +62,7 @@ public:
 private:
     void rebuild(std::size_t chart);
     void restyle();
+    QLineSeries* addLine(std::size_t chart, std::size_t run);
     Column columnOf(std::size_t chart) const;
 
     std::array<QChart*, 3> m_charts;
@@ -63,7 +70,8 @@ private:
     std::array<QValueAxis*, 3> m_valueAxes;
     std::size_t m_maxBuckets;
     std::vector<OverlayRun> m_runs;
-    std::array<std::vector<QLineSeries*>, 3> m_series;
+    // per chart, per run: its line (first) and the continuations after each gap
+    std::array<std::vector<std::vector<QLineSeries*>>, 3> m_series;
     Column m_latency = Column::TotalP99;
     bool m_dark = false;
 };

@@ -276,6 +276,7 @@ ChartPanel::ChartPanel(const RunController* controller, QWidget* parent)
     }
     m_queueAxis->setTitleText(tr("jobs queued"));
     m_workerAxis->setTitleText(tr("workers, jobs")); // in flight counts jobs backing off too
+    // (fitAxisTitles() shortens them where the plot is too short for them)
     m_throughput->addAxis(m_rateAxis, Qt::AlignLeft);
     m_queue->addAxis(m_queueAxis, Qt::AlignLeft);
     m_queue->addAxis(m_workerAxis, Qt::AlignRight);
@@ -807,6 +808,25 @@ QList<QXYSeries*> ChartPanel::segmentsOf(const QXYSeries* series) const
     return out;
 }
 
+void ChartPanel::fitAxisTitles()
+{
+    // Qt Charts elides a vertical axis title longer than the plot is high: at 1024x640
+    // the right one read "workers, j…". A title only says what the axis counts, so a
+    // shorter one does where the long one would be cut (the legend names each line).
+    m_queue->layout()->activate();
+    const double room = m_queue->plotArea().height();
+    const auto fit = [room](QValueAxis* axis, const QString& full, const QString& brief) {
+        // Qt lays the title out as rich text, with a margin of 2 px at each end (and a
+        // pixel or two for rounding).
+        const double needed = QFontMetricsF(axis->titleFont()).horizontalAdvance(full) + 6;
+        const QString text = needed <= room ? full : brief;
+        if (axis->titleText() != text)
+            axis->setTitleText(text);
+    };
+    fit(m_queueAxis, tr("jobs queued"), tr("queued"));
+    fit(m_workerAxis, tr("workers, jobs"), tr("workers"));
+}
+
 void ChartPanel::alignPlotAreas()
 {
     // Each chart's axis labels take their own width; extra margins make up the
@@ -816,6 +836,7 @@ void ChartPanel::alignPlotAreas()
     if (m_aligning)
         return;
     m_aligning = true;
+    fitAxisTitles();
     const std::array<QChart*, 3> charts{m_throughput, m_queue, m_latency};
     const QMargins base(2, 2, 2, 2);
     // The time labels the views draw under the plots: room below for a line of them,

@@ -117,6 +117,11 @@ public:
     void setOverlays(std::vector<OverlayRun> runs);
     // The overlaid runs' lines on chart 0 (throughput), 1 (queue) or 2 (latency).
     QList<QLineSeries*> overlaySeries(int chart) const { return m_overlay->series(chart); }
+    // An overlaid run's line on a chart with its continuations after each gap.
+    QList<QLineSeries*> overlaySegments(int chart, std::size_t run) const
+    {
+        return m_overlay->segments(chart, run);
+    }
 
 public slots:
     void update();
@@ -149,6 +154,8 @@ private:
     void styleSeries();
     Column column(Series id) const;
     void alignPlotAreas();
+    // The queue chart's axis titles, whole: the long ones where the plot is high enough.
+    void fitAxisTitles();
     // Recomputes the time ticks and labels the views draw when the time axis moved.
     void updateTimeTicks(double x0, double x1, bool timeMoves);
     // Repaints, whole, the charts that changed, and all three when the time axes, the

@@ -280,6 +280,12 @@ void MainWindow::connectRunHistory()
     });
     connect(m_runs, &RunsPanel::notice, this,
             [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+    // A run that was not saved marks the Runs tab, wherever the user is, until one is.
+    connect(m_runs, &RunsPanel::saveWarningChanged, this, [this](const QString& warning) {
+        const int tab = m_tabs->indexOf(m_runs);
+        m_tabs->setTabText(tab, warning.isEmpty() ? tr("Runs") : tr("Runs \u26a0"));
+        m_tabs->setTabToolTip(tab, warning);
+    });
 }
 
 MainWindow::~MainWindow()
@@ -539,6 +545,7 @@ void MainWindow::setRunsDatabase(const QString& path)
             m_runs->setUnavailable(error);
     });
     connect(m_recorder, &RunRecorder::saved, this, [this](qint64 id, const QString& error) {
+        m_runs->setSaveResult(id, error); // a failure stays in the Runs tab until a save works
         if (id == 0) {
             statusBar()->showMessage(tr("The run was not recorded: %1").arg(error), 8000);
             return;

@@ -18,6 +18,7 @@
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTableView>
+#include <QTime>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -176,6 +177,13 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_reason->setWordWrap(true);
     m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_saveWarning = new QLabel;
+    m_saveWarning->setObjectName(QStringLiteral("runsSaveWarning"));
+    m_saveWarning->setWordWrap(true);
+    m_saveWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_saveWarning->setStyleSheet(QStringLiteral("QLabel { color: #dc2626; font-weight: bold; }"));
+    m_saveWarning->hide();
+
     m_content = new QWidget;
     m_filter = new QLineEdit;
     m_filter->setObjectName(QStringLiteral("runsFilter"));
@@ -237,6 +245,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_reason);
+    layout->addWidget(m_saveWarning);
     layout->addWidget(m_content, 1);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -319,6 +328,9 @@ std::int64_t RunsPanel::selectedId() const
 
 bool RunsPanel::openStore(const QString& path)
 {
+    // Another file: the runs shown from the last one are not in it (its ids may be).
+    forgetShownRuns();
+    setSaveResult(0, {});
     QString error;
     if (!m_store.open(path, &error)) {
         setUnavailable(error);
@@ -332,6 +344,7 @@ bool RunsPanel::openStore(const QString& path)
 
 void RunsPanel::setUnavailable(const QString& reason)
 {
+    forgetShownRuns();
     m_reason->setText(tr("Runs are not kept: %1").arg(reason));
     m_reason->show();
     m_content->setEnabled(false);
@@ -366,6 +379,7 @@ void RunsPanel::refresh()
     if (baselineGone)
         m_baseline = 0;
     std::erase_if(m_loaded, [&](const auto& entry) { return gone(entry.first); });
+    updateSlots();
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
         const int source = m_proxy->mapToSource(m_proxy->index(row, 0)).row();
         if (m_model->runs()[static_cast<std::size_t>(source)].id == selected)
@@ -472,6 +486,7 @@ bool RunsPanel::setOverlaid(std::int64_t id, bool on)
             return false;
         m_overlaid.push_back(id);
     }
+    updateSlots();
     m_model->changed();
     updateComparison();
     emit overlaysChanged();
@@ -488,6 +503,7 @@ void RunsPanel::setBaseline(std::int64_t id)
     if (id != 0 && !loaded(id))
         return;
     m_baseline = id;
+    updateSlots();
     m_model->changed();
     updateActions();
     updateComparison();
@@ -507,7 +523,7 @@ std::vector<OverlayRun> RunsPanel::overlays() const
         const StoredRunInfo* i = info(id);
         if (run == m_loaded.end() || !i)
             continue;
-        out.push_back({overlayLabel(*i), tr("run %1").arg(id), run->second.samples});
+        out.push_back({overlayLabel(*i), tr("run %1").arg(id), run->second.samples, colorSlot(id)});
     }
     return out;
 }
@@ -526,9 +542,72 @@ std::vector<HistogramRun> RunsPanel::histogramRuns() const
         QString label = overlayLabel(*runInfo);
         if (ids[i] == m_baseline)
             label += tr(" (baseline)");
-        out.push_back({label, static_cast<int>(i), run->second.total, run->second.wait, run->second.service});
+        out.push_back({label, colorSlot(ids[i]), run->second.total, run->second.wait, run->second.service});
     }
     return out;
+}
+
+int RunsPanel::colorSlot(std::int64_t id) const
+{
+    const auto it = m_slots.find(id);
+    return it == m_slots.end() ? -1 : it->second;
+}
+
+void RunsPanel::updateSlots()
+{
+    std::vector<std::int64_t> shown = m_overlaid;
+    if (m_baseline != 0 && std::find(shown.begin(), shown.end(), m_baseline) == shown.end())
+        shown.push_back(m_baseline);
+    std::erase_if(m_slots, [&](const auto& entry) {
+        return std::find(shown.begin(), shown.end(), entry.first) == shown.end();
+    });
+    // A run newly shown takes the lowest slot free; the others keep theirs.
+    for (const std::int64_t id : shown) {
+        if (m_slots.contains(id))
+            continue;
+        int slot = 0;
+        while (
+            std::any_of(m_slots.begin(), m_slots.end(), [slot](const auto& e) { return e.second == slot; }))
+            ++slot;
+        m_slots[id] = slot;
+    }
+}
+
+void RunsPanel::forgetShownRuns()
+{
+    const bool shown = !m_overlaid.empty() || m_baseline != 0;
+    m_overlaid.clear();
+    m_baseline = 0;
+    m_loaded.clear();
+    m_slots.clear();
+    updateComparison();
+    if (shown)
+        emit overlaysChanged();
+}
+
+void RunsPanel::setSaveResult(std::int64_t id, const QString& error)
+{
+    if (id != 0 || error.isEmpty()) {
+        const bool shown = !m_saveWarning->text().isEmpty();
+        m_saveWarning->clear();
+        m_saveWarning->hide();
+        if (shown)
+            emit saveWarningChanged({});
+        return;
+    }
+    const QString path = QDir::toNativeSeparators(m_store.path());
+    const QString why =
+        path.isEmpty() || error.contains(m_store.path()) ? error : tr("%1: %2").arg(path, error);
+    m_saveWarning->setText(tr("\u26a0 The run that ended at %1 was not saved: %2")
+                               .arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat), why));
+    m_saveWarning->setToolTip(tr("Shown until a run is saved again."));
+    m_saveWarning->show();
+    emit saveWarningChanged(m_saveWarning->text());
+}
+
+QString RunsPanel::saveWarning() const
+{
+    return m_saveWarning->text();
 }
 
 void RunsPanel::updateComparison()

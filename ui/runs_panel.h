@@ -74,16 +74,29 @@ public:
     std::vector<HistogramRun> histogramRuns() const;
     // "run 12 · 40 workers": how the legends name a stored run.
     static QString overlayLabel(const StoredRunInfo& info);
+    // The overlayColor() slot of an overlaid run or the baseline (-1: neither). A run
+    // keeps its slot while it is shown; a freed slot goes to the next run shown.
+    int colorSlot(std::int64_t id) const;
+
+    // How the window's last save of a finished run went: a failure stays in a warning
+    // line above the list, naming the file and the error, until a save succeeds.
+    void setSaveResult(std::int64_t id, const QString& error);
+    QString saveWarning() const;
 
 signals:
     void overlaysChanged();
     void scenarioChosen(const Scenario& scenario);
     void notice(const QString& message);
+    // The save warning shown, or empty when it went (setSaveResult()).
+    void saveWarningChanged(const QString& warning);
 
 private:
     void createActions();
     void updateActions();
     void updateComparison();
+    void updateSlots();
+    // Forgets the overlays, the baseline and the comparison (another database).
+    void forgetShownRuns();
     std::int64_t selectedId() const;
     const StoredRun* loaded(std::int64_t id); // loads and keeps it; null with lastError()
     const StoredRunInfo* info(std::int64_t id) const;
@@ -94,6 +107,7 @@ private:
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;
     QLabel* m_reason;
+    QLabel* m_saveWarning;
     QLineEdit* m_filter;
     QWidget* m_content;
     QLabel* m_compareTitle;
@@ -103,6 +117,7 @@ private:
     std::vector<std::int64_t> m_overlaid;
     std::int64_t m_baseline = 0;
     std::map<std::int64_t, StoredRun> m_loaded; // the overlaid runs and the baseline
+    std::map<std::int64_t, int> m_slots;        // their colour slots
     QString m_lastError;
 };
 

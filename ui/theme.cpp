@@ -58,8 +58,9 @@ QChart::ChartTheme chartThemeFor(Theme theme)
 
 QColor overlayColor(int index, Theme theme)
 {
-    static constexpr std::array<QRgb, 4> light{0xbe185d, 0x4d7c0f, 0x0e7490, 0xa16207};
-    static constexpr std::array<QRgb, 4> dark{0xf472b6, 0xa3e635, 0x22d3ee, 0xfacc15};
+    // Five: four runs overlaid and a pinned baseline beside them (percentile chart).
+    static constexpr std::array<QRgb, 5> light{0xbe185d, 0x4d7c0f, 0x0e7490, 0xa16207, 0x57534e};
+    static constexpr std::array<QRgb, 5> dark{0xf472b6, 0xa3e635, 0x22d3ee, 0xfacc15, 0xd6d3d1};
     const auto i = static_cast<std::size_t>(index < 0 ? 0 : index) % light.size();
     return QColor::fromRgb(theme == Theme::Dark ? dark[i] : light[i]);
 }

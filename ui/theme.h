@@ -17,8 +17,9 @@ QChart::ChartTheme chartThemeFor(Theme theme);
 // A style's standard icon in the theme's text colour: Fusion's media icons are black,
 // which vanishes on the dark theme's near-black toolbar.
 QIcon themedIcon(QStyle::StandardPixmap icon, Theme theme);
-// The colour of the index-th overlaid stored run (0..3, then again): hues the live
-// series do not use (pink, lime, cyan, ochre), darker on light, lighter on dark.
+// The colour of stored-run slot `index` (0..4, then again): hues the live series do
+// not use (pink, lime, cyan, ochre, stone), darker on light, lighter on dark. The Runs
+// tab gives each overlaid run (and the baseline) a slot of its own while it is shown.
 QColor overlayColor(int index, Theme theme);
 
 // Plain text broken into lines of at most `columns` characters (at spaces; a longer

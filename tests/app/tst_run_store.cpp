@@ -190,6 +190,11 @@ private slots:
     void histogramFormatOneReadsBack();
     void reopensAPathWithOddCharacters();
     void defaultNameIsScenarioAndStart();
+    void readOnlyOpenWritesNothing();
+    void readOnlyOpenOfAnEmptyFile_data();
+    void readOnlyOpenOfAnEmptyFile();
+    void readOnlyOpenSeesAWriterCome();
+    void readOnlyOpenOfAnOlderSchemaSaysWhatToDo();
 };
 
 void TestRunStore::newFileIsCreatedAtSchemaOne()
@@ -511,6 +516,119 @@ void TestRunStore::defaultNameIsScenarioAndStart()
     QCOMPARE(defaultRunName(s, start), u"Retry storm 2026-12-01 07:30:00"_s);
     s.name.clear();
     QCOMPARE(defaultRunName(s, start), u"run 2026-12-01 07:30:00"_s);
+}
+
+// Opened read-only, a database lists and loads its runs, and nothing is written: no
+// byte, no modification time, no -wal or -shm beside it; every write is refused.
+void TestRunStore::readOnlyOpenWritesNothing()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    makeStore(path);
+    const QByteArray before = bytesOf(path);
+    const QDateTime mtime = QFileInfo(path).lastModified();
+    RunStore store;
+    QString error;
+    QVERIFY2(store.openReadOnly(path, &error), qPrintable(error));
+    QVERIFY(store.isReadOnly());
+    const auto runs = store.list(&error);
+    QCOMPARE(runs.size(), std::size_t{1});
+    QCOMPARE(runs.front().name, u"kept"_s);
+    const auto run = store.load(runs.front().id, &error);
+    QVERIFY2(run, qPrintable(error));
+    QCOMPARE(run->samples.size(), std::size_t{50});
+    QVERIFY(store.contains(runs.front().id));
+    QCOMPARE(store.save(sampleRun(u"more"_s), &error), std::int64_t{0});
+    QCOMPARE(error, u"cannot save the run to %1: it is open for reading only"_s.arg(path));
+    QVERIFY(!store.rename(runs.front().id, u"x"_s, &error));
+    QVERIFY(!store.remove(runs.front().id, &error));
+    QVERIFY(error.contains(u"open for reading only"_s));
+    QVERIFY(store.unchangedSinceOpen());
+    store.close();
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(QFileInfo(path).lastModified(), mtime);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"runs.sqlite"_s});
+}
+
+void TestRunStore::readOnlyOpenOfAnEmptyFile_data()
+{
+    QTest::addColumn<bool>("sqlite"); // else 0 bytes
+    QTest::newRow("0 bytes") << false;
+    QTest::newRow("SQLite without tables") << true;
+}
+
+// An empty file holds no runs: read-only, it is not made a runs database (that would
+// write), and it lists as empty.
+void TestRunStore::readOnlyOpenOfAnEmptyFile()
+{
+    QFETCH(bool, sqlite);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    if (sqlite)
+        QVERIFY(execOn(path, {u"CREATE TABLE t (x)"_s, u"DROP TABLE t"_s}));
+    else
+        writeBytes(path, {});
+    const QByteArray before = bytesOf(path);
+    RunStore store;
+    QString error;
+    QVERIFY2(store.openReadOnly(path, &error), qPrintable(error));
+    QVERIFY(store.list(&error).empty());
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!store.contains(1));
+    QVERIFY(!store.load(1, &error));
+    QCOMPARE(error, u"no run 1 in %1"_s.arg(path));
+    store.close();
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"runs.sqlite"_s});
+}
+
+// Read without locks (nobody had it open), the file is known to have changed when a
+// writer saved into it meanwhile: the reader must read it again.
+void TestRunStore::readOnlyOpenSeesAWriterCome()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"runs.sqlite"_s);
+    makeStore(path);
+    RunStore reader;
+    QString error;
+    QVERIFY2(reader.openReadOnly(path, &error), qPrintable(error));
+    QCOMPARE(reader.list(&error).size(), std::size_t{1});
+    QVERIFY(reader.unchangedSinceOpen());
+    {
+        // Another process's writer: a connection of its own, not a RunStore (which
+        // would see this process's reader and share its locks).
+        QVERIFY(
+            execOn(path, {u"INSERT INTO runs (name, start_unix_s, time_mode, scenario_name, seed, workers, "
+                          u"queue_capacity, jobs, throughput_per_s, total_p99_ms, sample_count) VALUES "
+                          u"('w', 0, 'real', '', 0, 1, 1, 0, 0, 0, 0)"_s}));
+    }
+    QVERIFY(!reader.unchangedSinceOpen());
+    // Opened again, it reads the new state, through the locks when asked.
+    QVERIFY2(reader.openReadOnly(path, &error, true), qPrintable(error));
+    QCOMPARE(reader.list(&error).size(), std::size_t{2});
+    QVERIFY(reader.unchangedSinceOpen());
+}
+
+// A file of an older schema would have to be migrated, which writes: read-only, it
+// is refused, naming the file and what to do, and left as it was.
+void TestRunStore::readOnlyOpenOfAnOlderSchemaSaysWhatToDo()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"old.sqlite"_s);
+    // Ours (application id) at schema 0 with a table of its own: what a PoolLab from
+    // before schema 1 would have left.
+    QVERIFY(execOn(path, {u"PRAGMA application_id=%1"_s.arg(RunStore::kApplicationId),
+                          u"CREATE TABLE runs_v0 (id INTEGER PRIMARY KEY, name TEXT)"_s}));
+    const QByteArray before = bytesOf(path);
+    RunStore store;
+    QString error;
+    QVERIFY(!store.openReadOnly(path, &error));
+    QCOMPARE(error, u"%1: an older PoolLab's runs database (schema 0, this one reads 1): it is read without "
+                    "changing it, so record a run into it once (poollab --headless --record --runs-db %1, "
+                    "or the window) to update it"_s.arg(path));
+    QVERIFY(!store.isOpen());
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"old.sqlite"_s});
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)

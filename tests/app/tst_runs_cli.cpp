@@ -20,6 +20,8 @@
 
 #include <memory>
 
+#include <unistd.h>
+
 using namespace poollab;
 using namespace Qt::StringLiterals;
 
@@ -55,6 +57,28 @@ QStringList quickRun(const QString& db)
         u"--quiet"_s,    u"--record"_s, u"--runs-db"_s,   db};
 }
 
+// poollab run by a user who may not write what the file's permissions forbid: as
+// root, without the capabilities that let root write any file (setpriv, util-linux).
+Result runAsReader(const QStringList& args)
+{
+    if (::geteuid() != 0)
+        return run(args);
+    QProcess p;
+    p.start(u"setpriv"_s, QStringList{u"--bounding-set"_s, u"-dac_override,-dac_read_search,-fowner"_s,
+                                      u"--"_s, QStringLiteral(POOLLAB_BINARY)} +
+                              args);
+    Result r;
+    if (!p.waitForFinished(60'000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
 } // namespace
 
 class TestRunsCli : public QObject
@@ -76,6 +100,10 @@ private slots:
     void defaultDatabaseIsInAppData();
     void usageErrors_data();
     void usageErrors();
+    void readOnlyDatabaseIsRead_data();
+    void readOnlyDatabaseIsRead();
+    void readersDoNotWaitForAWriter();
+    void emptyFileHoldsNoRuns();
 };
 
 void TestRunsCli::recordThenExportGivesTheSameBytes_data()
@@ -451,6 +479,117 @@ void TestRunsCli::usageErrors()
     const Result r = run(args);
     QCOMPARE(r.exitCode, 2);
     QCOMPARE(r.err, u"poollab: "_s + message + u'\n');
+}
+
+void TestRunsCli::readOnlyDatabaseIsRead_data()
+{
+    QTest::addColumn<bool>("folder"); // the folder read-only, else the file (chmod 444)
+    QTest::newRow("file 444") << false;
+    QTest::newRow("folder 555") << true;
+}
+
+// A database handed out read-only (the file, or the folder it is in): every verb that
+// reads it works and writes nothing, not even a -wal beside it; recording into it and
+// deleting from it are refused, saying why.
+void TestRunsCli::readOnlyDatabaseIsRead()
+{
+    QFETCH(bool, folder);
+    QTemporaryDir home;
+    const QString dir = home.filePath(u"handed-out"_s);
+    QVERIFY(QDir().mkpath(dir));
+    const QString db = dir + u"/runs.sqlite"_s;
+    QCOMPARE(run(quickRun(db)).exitCode, 0);
+    QCOMPARE(run(quickRun(db) + QStringList{u"--workers"_s, u"40"_s}).exitCode, 0);
+    const QList<QStringList> verbs = {{u"list"_s},
+                                      {u"list"_s, u"--json"_s},
+                                      {u"show"_s, u"1"_s},
+                                      {u"show"_s, u"2"_s, u"--json"_s},
+                                      {u"export"_s, u"2"_s, u"--csv"_s, u"-"_s},
+                                      {u"compare"_s, u"1"_s, u"2"_s},
+                                      {u"compare"_s, u"2"_s, u"1"_s, u"--json"_s}};
+    QList<QByteArray> expected;
+    for (const QStringList& verb : verbs) {
+        const Result r = run(QStringList{u"runs"_s} + verb + QStringList{u"--runs-db"_s, db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        expected << r.out;
+    }
+    const QString locked = folder ? dir : db;
+    const QFile::Permissions writable = QFile::permissions(locked);
+    QVERIFY(QFile::setPermissions(locked, folder ? QFile::ReadOwner | QFile::ExeOwner | QFile::ReadOther |
+                                                       QFile::ExeOther
+                                                 : QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    const QByteArray bytes = readAll(db);
+    const QDateTime mtime = QFileInfo(db).lastModified();
+    for (qsizetype i = 0; i < verbs.size(); ++i) {
+        const Result r = runAsReader(QStringList{u"runs"_s} + verbs[i] + QStringList{u"--runs-db"_s, db});
+        QVERIFY2(r.exitCode == 0, qPrintable(verbs[i].join(u' ') + u": "_s + r.err));
+        QCOMPARE(r.out, expected[i]);
+    }
+    const QString csv = home.filePath(u"run.csv"_s); // outside the read-only folder
+    QCOMPARE(runAsReader({u"runs"_s, u"export"_s, u"2"_s, u"--csv"_s, csv, u"--runs-db"_s, db}).exitCode, 0);
+    QCOMPARE(readAll(csv), expected[4]);
+    const QString why = folder ? u"%1: its folder %2 is read-only, and SQLite keeps a -wal and -shm file "
+                                 u"beside the database: runs cannot be saved to it"_s.arg(db, dir)
+                               : u"%1: the file is read-only: runs cannot be saved to it"_s.arg(db);
+    Result r = runAsReader(quickRun(db) + QStringList{u"--summary-json"_s, u"-"_s});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.startsWith(u"poollab: --record: "_s + why), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty()); // stopped before the run
+    r = runAsReader({u"runs"_s, u"delete"_s, u"1"_s, u"--runs-db"_s, db});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.startsWith(u"poollab: runs delete: "_s + why), qPrintable(r.err));
+    QCOMPARE(readAll(db), bytes);
+    QCOMPARE(QFileInfo(db).lastModified(), mtime);
+    QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{u"runs.sqlite"_s});
+    QVERIFY(QFile::setPermissions(locked, writable)); // so that the folder can be removed
+}
+
+// A writer in the middle of a transaction (holding SQLite's write lock) holds up no
+// reader: each reads what was committed, at once (the busy timeout is 10 s).
+void TestRunsCli::readersDoNotWaitForAWriter()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"runs.sqlite"_s);
+    QCOMPARE(run(quickRun(db)).exitCode, 0);
+    QCOMPARE(run(quickRun(db)).exitCode, 0);
+    {
+        QSqlDatabase writer = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"writer"_s);
+        writer.setDatabaseName(db);
+        QVERIFY(writer.open());
+        QSqlQuery q(writer);
+        QVERIFY(q.exec(u"BEGIN IMMEDIATE"_s));
+        QVERIFY(q.exec(u"DELETE FROM runs WHERE id = 1"_s));
+        for (const QStringList& verb : {QStringList{u"list"_s, u"--json"_s}, QStringList{u"show"_s, u"1"_s},
+                                        QStringList{u"export"_s, u"1"_s, u"--csv"_s, u"-"_s},
+                                        QStringList{u"compare"_s, u"1"_s, u"2"_s}}) {
+            const Result r = run(QStringList{u"runs"_s} + verb + QStringList{u"--runs-db"_s, db});
+            QVERIFY2(r.exitCode == 0, qPrintable(verb.join(u' ') + u": "_s + r.err));
+            if (verb.front() == u"list"_s)
+                QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"runs"_s).toArray().size(), 2);
+        }
+        QVERIFY(q.exec(u"ROLLBACK"_s));
+        writer.close();
+    }
+    QSqlDatabase::removeDatabase(u"writer"_s);
+}
+
+// An empty file (0 bytes) holds no runs, and reading it does not make it a database.
+void TestRunsCli::emptyFileHoldsNoRuns()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(u"runs.sqlite"_s);
+    {
+        QFile f(db);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    Result r = run({u"runs"_s, u"list"_s, u"--runs-db"_s, db});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, u"No runs in %1.\n"_s.arg(db).toUtf8());
+    r = run({u"runs"_s, u"show"_s, u"1"_s, u"--runs-db"_s, db});
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.err, u"poollab: runs show: no run 1 in %1 (see poollab runs list)\n"_s.arg(db));
+    QCOMPARE(QFileInfo(db).size(), 0);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"runs.sqlite"_s});
 }
 
 QTEST_GUILESS_MAIN(TestRunsCli)

@@ -13,6 +13,7 @@
 #include <QPaintEvent>
 #include <QScreen>
 
+#include <QGraphicsTextItem>
 #include <QTest>
 #include <QXYSeries>
 
@@ -595,6 +596,39 @@ private slots:
         QCOMPARE(panel.header(1)->entries()[1].text,
                  QStringLiteral("capacity %1 (off scale)").arg(QLocale().toString(100000)));
         QCOMPARE(panel.header(0)->title(), QStringLiteral("Throughput (jobs/s per sample interval)"));
+    }
+
+    // The queue chart's axis titles are whole at any size: the long ones where the
+    // plot is high enough, short ones where Qt Charts would elide them.
+    void axisTitlesAreNeverElided_data()
+    {
+        QTest::addColumn<int>("height");
+        QTest::addColumn<QString>("left");
+        QTest::addColumn<QString>("right");
+        QTest::newRow("tall") << 900 << QStringLiteral("jobs queued") << QStringLiteral("workers, jobs");
+        QTest::newRow("short") << 330 << QStringLiteral("queued") << QStringLiteral("workers");
+    }
+    void axisTitlesAreNeverElided()
+    {
+        QFETCH(int, height);
+        QFETCH(QString, left);
+        QFETCH(QString, right);
+        RunController c(makeEngineFor);
+        ChartPanel panel(&c);
+        panel.resize(700, height);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.update();
+        QCoreApplication::processEvents();
+        QStringList titles;
+        for (QAbstractAxis* axis : panel.queueChart()->axes(Qt::Vertical))
+            titles << axis->titleText();
+        QCOMPARE(titles, (QStringList{left, right}));
+        QStringList drawn;
+        for (const QGraphicsItem* item : panel.view(1)->scene()->items())
+            if (const auto* text = dynamic_cast<const QGraphicsTextItem*>(item); text && text->isVisible())
+                drawn << text->toPlainText();
+        QVERIFY2(drawn.contains(left) && drawn.contains(right), qPrintable(drawn.join(u'|')));
     }
 
     void axisLabelsAreDistinctAndRound_data()

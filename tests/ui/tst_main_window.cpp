@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QGraphicsTextItem>
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
@@ -279,10 +280,18 @@ QStringList clippedTexts(const QWidget& window)
                 if (valueBox.top() == labelBox.top() && text.left() <= labelBox.right())
                     problems << name(w, value) + QStringLiteral(": over its label");
             }
-        } else if (const auto* view = qobject_cast<const QChartView*>(w);
-                   view && w->height() < w->minimumHeight()) {
-            problems << name(w, w->objectName()) +
-                            QStringLiteral(": squeezed to %1 px high").arg(w->height());
+        } else if (const auto* view = qobject_cast<const QChartView*>(w)) {
+            if (w->height() < w->minimumHeight())
+                problems << name(w, w->objectName()) +
+                                QStringLiteral(": squeezed to %1 px high").arg(w->height());
+            // What Qt Charts draws itself (axis titles and labels): whole, not elided.
+            for (const QGraphicsItem* item : view->scene()->items()) {
+                const auto* text = dynamic_cast<const QGraphicsTextItem*>(item);
+                if (text && text->isVisible() &&
+                    (text->toPlainText().contains(QChar(0x2026)) ||
+                     text->toPlainText().contains(QStringLiteral("..."))))
+                    problems << name(w, text->toPlainText()) + QStringLiteral(": elided in the chart");
+            }
         } else if (const auto* bar = qobject_cast<const QProgressBar*>(w)) {
             if (bar->width() < bar->fontMetrics().horizontalAdvance(bar->text()) + 8)
                 problems << name(w, bar->text()) + QStringLiteral(": %1 px wide").arg(bar->width());

@@ -7,6 +7,7 @@
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
+#include "ui/percentile_chart.h"
 #include "ui/runs_panel.h"
 
 #include <QAction>
@@ -14,8 +15,13 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSet>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTabWidget>
@@ -348,13 +354,13 @@ private slots:
         QCOMPARE(charts->overlaySeries(2)[1]->points().first(), QPointF(0, 125));
         QVERIFY(charts->latencyChart()->axes(Qt::Vertical).first()->property("max").toDouble() >= 250);
 
-        // Unticking one removes its line and its legend entry.
+        // Unticking one removes its line and its legend entry; the other keeps its colour.
         QVERIFY(w.runs()->setOverlaid(a, false));
         for (int chart = 0; chart < 3; ++chart) {
             QCOMPARE(charts->overlaySeries(chart).size(), 1);
             QCOMPARE(charts->overlaySeries(chart)[0]->name(), names[1]);
             QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(),
-                     overlayColor(0, dark ? Theme::Dark : Theme::Light));
+                     overlayColor(1, dark ? Theme::Dark : Theme::Light));
         }
         QCOMPARE(charts->throughputChart()->series().size(), live + 1);
 
@@ -367,8 +373,8 @@ private slots:
         const Theme other = dark ? Theme::Light : Theme::Dark;
         w.setTheme(other);
         for (int chart = 0; chart < 3; ++chart) {
-            QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(), overlayColor(0, other));
-            QCOMPARE(charts->header(chart)->entries().back().swatch, overlayColor(0, other));
+            QCOMPARE(charts->overlaySeries(chart)[0]->pen().color(), overlayColor(1, other));
+            QCOMPARE(charts->header(chart)->entries().back().swatch, overlayColor(1, other));
         }
     }
 
@@ -403,6 +409,241 @@ private slots:
             QVERIFY2(legend.contains(QStringLiteral("run %1").arg(run.id)), qPrintable(legend.join(u',')));
             QCOMPARE(w.charts()->overlaySeries(2)[i]->name(), RunsPanel::overlayLabel(run));
         }
+    }
+
+    // A run keeps its colour while it stays overlaid, whichever runs are ticked or
+    // unticked beside it, on the three charts, their legends and the percentile chart; a
+    // freed colour goes to the next run ticked, and the baseline has one of its own.
+    void overlayColoursStayWithTheRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        std::vector<std::int64_t> ids; // r1..r5, in the order saved
+        {
+            RunStore store;
+            QString error;
+            QVERIFY(store.open(path, &error));
+            for (int i = 1; i <= 5; ++i)
+                ids.push_back(
+                    store.save(storedRun(QStringLiteral("r%1").arg(i), i, 10.0 * i, 5, 10), &error));
+        }
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        RunsPanel* p = w.runs();
+        // Every chart that draws the run draws it in overlayColor(slot).
+        const auto colours = [&](const std::vector<std::pair<std::int64_t, int>>& expected) {
+            QCOMPARE(p->overlaid().size(), expected.size());
+            for (std::size_t r = 0; r < expected.size(); ++r) {
+                const auto [id, slot] = expected[r];
+                QCOMPARE(p->overlaid()[r], id);
+                QCOMPARE(p->colorSlot(id), slot);
+                const QColor colour = overlayColor(slot, Theme::Light);
+                for (int chart = 0; chart < 3; ++chart) {
+                    QCOMPARE(w.charts()->overlaySeries(chart)[static_cast<qsizetype>(r)]->pen().color(),
+                             colour);
+                    QCOMPARE(
+                        w.charts()
+                            ->header(chart)
+                            ->entries()[w.charts()->header(chart)->entries().size() - expected.size() + r]
+                            .swatch,
+                        colour);
+                }
+                const std::vector<QLineSeries*>& curves = w.percentiles()->runSeries();
+                QVERIFY(curves.size() >= (r + 1) * PercentileChart::kRunCurves);
+                QCOMPARE(curves[r * PercentileChart::kRunCurves]->pen().color(), colour);
+            }
+        };
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(p->setOverlaid(ids[static_cast<std::size_t>(i)], true));
+        colours({{ids[0], 0}, {ids[1], 1}, {ids[2], 2}});
+        QVERIFY(p->setOverlaid(ids[0], false));
+        colours({{ids[1], 1}, {ids[2], 2}});
+        QCOMPARE(p->colorSlot(ids[0]), -1);
+        QVERIFY(p->setOverlaid(ids[3], true)); // the freed slot
+        colours({{ids[1], 1}, {ids[2], 2}, {ids[3], 0}});
+        QVERIFY(p->setOverlaid(ids[4], true));
+        colours({{ids[1], 1}, {ids[2], 2}, {ids[3], 0}, {ids[4], 3}});
+        // The baseline, not ticked: the percentile chart draws it last, in a fifth colour.
+        p->setBaseline(ids[0]);
+        QCOMPARE(p->colorSlot(ids[0]), 4);
+        const std::vector<QLineSeries*>& curves = w.percentiles()->runSeries();
+        QCOMPARE(curves.size(), std::size_t{5 * PercentileChart::kRunCurves});
+        QCOMPARE(curves[4 * PercentileChart::kRunCurves]->pen().color(), overlayColor(4, Theme::Light));
+        colours({{ids[1], 1}, {ids[2], 2}, {ids[3], 0}, {ids[4], 3}});
+        // Ticked once there is room, it keeps its colour.
+        QVERIFY(p->setOverlaid(ids[1], false));
+        QVERIFY(p->setOverlaid(ids[0], true));
+        colours({{ids[2], 2}, {ids[3], 0}, {ids[4], 3}, {ids[0], 4}});
+        // Five colours are all different.
+        QSet<QRgb> distinct;
+        for (int slot = 0; slot < 5; ++slot)
+            distinct << overlayColor(slot, Theme::Light).rgb() << overlayColor(slot, Theme::Dark).rgb() + 1;
+        QCOMPARE(distinct.size(), 10);
+    }
+
+    // Another database: the runs overlaid, the baseline and the comparison from the
+    // first one go (its run ids may be in the second one too, other runs).
+    void anotherDatabaseClearsTheOverlays()
+    {
+        TwoRuns f;
+        auto& [dir, a, b, path, w] = f;
+        RunsPanel* p = w.runs();
+        p->setBaseline(a);
+        QVERIFY(p->setOverlaid(b, true));
+        QVERIFY(p->comparison()->rowCount() > 0);
+        QCOMPARE(w.charts()->overlaySeries(0).size(), 1);
+        QVERIFY(!w.percentiles()->runSeries().empty());
+        QSignalSpy changed(p, &RunsPanel::overlaysChanged);
+        // The second file has runs of the same ids, other runs.
+        const QString other = dir.filePath(QStringLiteral("other.sqlite"));
+        {
+            RunStore store;
+            QString error;
+            QVERIFY(store.open(other, &error));
+            QCOMPARE(store.save(storedRun(QStringLiteral("x"), 3, 5, 10, 50), &error), a);
+            QCOMPARE(store.save(storedRun(QStringLiteral("y"), 6, 9, 10, 50), &error), b);
+        }
+        w.setRunsDatabase(other);
+        QCOMPARE(p->storePath(), other);
+        QCOMPARE(p->runs().size(), std::size_t{2});
+        QVERIFY(p->overlaid().empty());
+        QCOMPARE(p->baseline(), std::int64_t{0});
+        QCOMPARE(p->colorSlot(a), -1);
+        QCOMPARE(p->comparison()->rowCount(), 0);
+        QVERIFY(w.charts()->overlaySeries(0).isEmpty());
+        QVERIFY(w.charts()->overlaySeries(2).isEmpty());
+        QVERIFY(w.percentiles()->runSeries().empty());
+        QCOMPARE(changed.size(), 1);
+        // Ticked again, a run comes from the new file.
+        QVERIFY(p->setOverlaid(b, true));
+        QCOMPARE(w.charts()->overlaySeries(0)[0]->points().first(), QPointF(0, 9));
+        // A file that cannot be opened clears them too.
+        const QString junk = dir.filePath(QStringLiteral("junk.sqlite"));
+        {
+            QFile j(junk);
+            QVERIFY(j.open(QIODevice::WriteOnly));
+            j.write(QByteArray(4096, 'x'));
+        }
+        w.setRunsDatabase(junk);
+        QVERIFY(!p->isStoreOpen());
+        QVERIFY(p->overlaid().empty());
+        QVERIFY(w.charts()->overlaySeries(0).isEmpty());
+    }
+
+    // A finished run the window could not save: a warning in the Runs tab, naming the
+    // file and the error, that stays (past the status bar's message) until a save works.
+    void failedSaveStaysInTheRunsTab()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        RunsPanel* p = w.runs();
+        auto* warning = p->findChild<QLabel*>(QStringLiteral("runsSaveWarning"));
+        QVERIFY(warning);
+        QVERIFY(!warning->isVisibleTo(p));
+        QVERIFY(p->saveWarning().isEmpty());
+        // Another process takes the table away: the save fails (and rolls back).
+        const auto exec = [&](const QString& sql) {
+            {
+                QSqlDatabase db =
+                    QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("other"));
+                db.setDatabaseName(path);
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+            }
+            QSqlDatabase::removeDatabase(QStringLiteral("other"));
+        };
+        exec(QStringLiteral("ALTER TABLE run_data RENAME TO run_data_away"));
+        w.setScenario(quickBurst());
+        w.controller()->setPace(0);
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        QTRY_VERIFY(warning->isVisibleTo(p));
+        QVERIFY2(warning->text().contains(QStringLiteral("not saved")), qPrintable(warning->text()));
+        QVERIFY2(warning->text().contains(path), qPrintable(warning->text()));
+        QVERIFY2(warning->text().contains(QStringLiteral("no such table: run_data")),
+                 qPrintable(warning->text()));
+        QCOMPARE(p->saveWarning(), warning->text());
+        // Seen from the other tabs too: the Runs tab is marked, its tooltip says why.
+        QTabWidget* tabs = w.centreTabs();
+        QCOMPARE(tabs->tabText(tabs->indexOf(p)), QStringLiteral("Runs \u26a0"));
+        QCOMPARE(tabs->tabToolTip(tabs->indexOf(p)), warning->text());
+        // It stays: another list refresh, a tab switch, time passing do not clear it.
+        p->refresh();
+        tabs->setCurrentWidget(p);
+        QCOMPARE(p->saveWarning(), warning->text());
+        QCOMPARE(p->runs().size(), std::size_t{0});
+        // The next save that works clears it.
+        exec(QStringLiteral("ALTER TABLE run_data_away RENAME TO run_data"));
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        QTRY_COMPARE(p->runs().size(), std::size_t{1});
+        QVERIFY(!warning->isVisibleTo(p));
+        QVERIFY(p->saveWarning().isEmpty());
+        QCOMPARE(tabs->tabText(tabs->indexOf(p)), QStringLiteral("Runs"));
+        QVERIFY(tabs->tabToolTip(tabs->indexOf(p)).isEmpty());
+    }
+
+    // A stored run with intervals in which nothing finished: its latency line breaks
+    // there, as the live one does, instead of joining across them; the others do not.
+    void overlayLatencyBreaksWhereNothingFinished()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.sqlite"));
+        StoredRun run = storedRun(QStringLiteral("gaps"), 4, 10, 10, 100);
+        // Nothing finished in seconds 3-4 and 8: no latency there.
+        for (const int i : {2, 3, 7}) {
+            Sample& s = run.samples[static_cast<std::size_t>(i)];
+            s.completionsPerSec = 0;
+            s.total = {};
+            s.wait = {};
+            s.service = {};
+        }
+        std::int64_t id = 0;
+        {
+            RunStore store;
+            QString error;
+            QVERIFY(store.open(path, &error));
+            id = store.save(run, &error);
+            QVERIFY2(id > 0, qPrintable(error));
+        }
+        MainWindow w(hooks());
+        w.setRunsDatabase(path);
+        QVERIFY(w.runs()->setOverlaid(id, true));
+        ChartPanel* charts = w.charts();
+        const QList<QLineSeries*> latency = charts->overlaySegments(2, 0);
+        QCOMPARE(latency.size(), 3);
+        QCOMPARE(latency[0], charts->overlaySeries(2)[0]);
+        // Steps of each row with a value: 0-2 s, 4-7 s, 8-10 s.
+        QCOMPARE(latency[0]->points(), (QList<QPointF>{{0, 100}, {1, 100}, {1, 100}, {2, 100}}));
+        QCOMPARE(latency[1]->points().first(), QPointF(4, 100));
+        QCOMPARE(latency[1]->points().last(), QPointF(7, 100));
+        QCOMPARE(latency[2]->points(), (QList<QPointF>{{8, 100}, {9, 100}, {9, 100}, {10, 100}}));
+        for (QLineSeries* piece : latency) {
+            QCOMPARE(piece->pen(), latency[0]->pen());
+            QCOMPARE(piece->name(), latency[0]->name());
+            QCOMPARE(piece->chart(), charts->latencyChart());
+        }
+        // One legend entry for the run, whatever its pieces.
+        int entries = 0;
+        for (const LegendEntry& e : charts->header(2)->entries())
+            entries += e.text == latency[0]->name();
+        QCOMPARE(entries, 1);
+        // Completions at 0 are a value: that line is whole.
+        QCOMPARE(charts->overlaySegments(0, 0).size(), 1);
+        QCOMPARE(charts->overlaySegments(0, 0)[0]->points().size(), 20);
+        // The wait line breaks at the same places; the total again after it.
+        charts->setLatencyKind(ChartPanel::LatencyKind::Wait);
+        QCOMPARE(charts->overlaySegments(2, 0).size(), 3);
+        QCOMPARE(charts->overlaySegments(2, 0)[2]->points().first(), QPointF(8, 20));
+        charts->setLatencyKind(ChartPanel::LatencyKind::Total);
+        QCOMPARE(charts->overlaySegments(2, 0).size(), 3);
+        // Unticked, every piece leaves the chart.
+        const qsizetype withRun = charts->latencyChart()->series().size();
+        QVERIFY(w.runs()->setOverlaid(id, false));
+        QCOMPARE(charts->latencyChart()->series().size(), withRun - 3);
     }
 
     // The comparison table: each measure for the baseline and the other run, with the
