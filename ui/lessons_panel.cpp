@@ -30,9 +30,9 @@ namespace poollab {
 namespace {
 
 // The pace box's items, in simulated seconds per second (0 = as fast as possible), as
-// the controls' pace box has them.
+// the controls' pace box has them: the two show the same pace.
 constexpr double kPaces[] = {1, 10, 100, 1000, 0};
-constexpr int kDefaultPaceIndex = 2; // 100x: the longest step (a 250 s burst) in under 3 s
+constexpr int kDefaultPaceIndex = 1; // 10x, the window's own default (RunController)
 
 const QString kSettingsGroup = QStringLiteral("lessons");
 
@@ -52,6 +52,20 @@ std::optional<double> typedNumber(const QString& text)
 QString withUnit(const QString& number, const QString& unit)
 {
     return unit.isEmpty() ? number : number + QLatin1Char(' ') + unit;
+}
+
+// The verdict's word for the value, as the window says it (lesson check says the same).
+QString sourceText(ValueSource source)
+{
+    switch (source) {
+    case ValueSource::Predicted:
+        return LessonsPanel::tr("theory predicts");
+    case ValueSource::Model:
+        return LessonsPanel::tr("the model gives");
+    case ValueSource::Measured:
+        break;
+    }
+    return LessonsPanel::tr("measured");
 }
 
 QString choiceText(const LessonQuestion& q, const QString& id)
@@ -166,7 +180,7 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
         m_status->setText(tr("Running\u2026 watch the Charts tab."));
         Scenario scenario = step->scenario;
         scenario.timeMode = TimeMode::Virtual;
-        emit runRequested(scenario, kPaces[static_cast<std::size_t>(m_pace->currentIndex())]);
+        emit runRequested(scenario);
     });
     connect(controller, &RunController::runFinished, this, &LessonsPanel::onRunFinished);
     connect(controller, &RunController::stateChanged, this, &LessonsPanel::updateRunButton);
@@ -220,6 +234,21 @@ bool LessonsPanel::selectLesson(const QString& name)
         setStep(m_step);
     m_lessonBox->setCurrentIndex(index);
     return true;
+}
+
+void LessonsPanel::setPace(double pace)
+{
+    const auto* it = std::find(std::begin(kPaces), std::end(kPaces), pace);
+    if (it == std::end(kPaces))
+        return;
+    // Shown, not reported back: the window already has this pace.
+    const QSignalBlocker block(m_pace);
+    m_pace->setCurrentIndex(static_cast<int>(it - std::begin(kPaces)));
+}
+
+double LessonsPanel::pace() const
+{
+    return kPaces[static_cast<std::size_t>(m_pace->currentIndex())];
 }
 
 const Lesson* LessonsPanel::currentLesson() const
@@ -432,10 +461,11 @@ void LessonsPanel::showVerdict(std::size_t index, const Verdict& v)
     if (!v.problem.isEmpty()) {
         detail = tr("cannot be measured: %1").arg(v.problem.toHtmlEscaped());
     } else if (q.kind == LessonQuestion::Kind::Number) {
-        detail = tr("you said <b>%1</b> \u00b7 measured <b>%2</b><br><small>right from %3 to %4</small>")
+        // What the value is: a theory question is graded against theory's prediction.
+        detail = tr("you said <b>%1</b> \u00b7 %5 <b>%2</b><br><small>right from %3 to %4</small>")
                      .arg(withUnit(v.given, q.unit).toHtmlEscaped(),
                           withUnit(lessonNumber(v.measured), q.unit).toHtmlEscaped(), lessonNumber(v.low),
-                          withUnit(lessonNumber(v.high), q.unit).toHtmlEscaped());
+                          withUnit(lessonNumber(v.high), q.unit).toHtmlEscaped(), sourceText(v.source));
     } else {
         detail =
             tr("you chose <b>%1</b> \u00b7 right: <b>%2</b>")
@@ -486,7 +516,8 @@ void LessonsPanel::restoreProgress()
 {
     // Read first: showing the pace or the lesson saves the progress shown.
     QSettings settings;
-    const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), kDefaultPaceIndex).toInt();
+    // The pace chosen last time, if any, becomes the window's again (it is one pace).
+    const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), -1).toInt();
     const QString name = settings.value(kSettingsGroup + QStringLiteral("/current")).toString();
     const int step = settings.value(kSettingsGroup + QStringLiteral("/step/") + name, 0).toInt();
     // The lesson files opened before; one that no longer loads is forgotten.

@@ -610,15 +610,17 @@ void MainWindow::createLessonsTab()
     m_tabs->addTab(m_lessons, tr("Lessons"));
     if (m_hooks.lessons)
         m_lessons->setLessons(m_hooks.lessons());
+    // One pace, two boxes: the controls' Pace is the window's (it sets the controller's),
+    // and the Lessons tab's shows it and sets it.
+    m_lessons->setPace(m_controller->pace());
+    connect(m_controls, &ControlsPanel::paceChanged, m_lessons, &LessonsPanel::setPace);
     connect(m_lessons, &LessonsPanel::paceChanged, m_controls, &ControlsPanel::setPace);
-    connect(m_lessons, &LessonsPanel::runRequested, this, [this](const Scenario& scenario, double pace) {
+    connect(m_lessons, &LessonsPanel::runRequested, this, [this](const Scenario& scenario) {
         if (m_controller->isActive()) {
             showError(tr("Cannot run the step"), tr("Stop the run first: its settings are in use."));
             return;
         }
-        setScenario(scenario); // the controls show the step's settings
-        m_controls->setPace(pace);
-        m_controller->setPace(pace);
+        setScenario(scenario); // the controls show the step's settings; the pace is the window's
         if (m_controller->start())
             m_tabs->setCurrentWidget(m_charts);
     });
