@@ -7,6 +7,7 @@
 #include "ui/run_controller.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -18,6 +19,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -81,7 +83,18 @@ QString choiceText(const LessonQuestion& q, const QString& id)
 LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller)
 {
-    auto* layout = new QVBoxLayout(this);
+    // The step scrolls rather than squeezes when the tab is short (Presentation mode on
+    // a 1024x768 projector): its text, questions, verdicts and explanation stay whole.
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("lessonScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* content = new QWidget;
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
     auto* top = new QHBoxLayout;
     m_lessonBox = new QComboBox;
     m_lessonBox->setObjectName(QStringLiteral("lessonBox"));
@@ -99,7 +112,6 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     top->addWidget(new QLabel(tr("Lesson")));
     top->addWidget(m_lessonBox, 1);
     top->addWidget(m_open);
-    top->addWidget(m_stepLabel);
     layout->addLayout(top);
 
     m_text = new QTextBrowser;
@@ -131,8 +143,6 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     runRow->addWidget(m_pace);
     runRow->addWidget(m_run);
     runRow->addStretch(1);
-    runRow->addWidget(m_previous); // after the verdict, on to the next step
-    runRow->addWidget(m_next);
     layout->addLayout(runRow);
     layout->addWidget(m_status);
 
@@ -142,6 +152,22 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     m_explanation->hide();
     layout->addWidget(m_explanation, 2);
 
+    // Where the learner is, and on to the next step: under the explanation, read last.
+    // A row of its own, so that the run row and this one each fit a narrow tab.
+    auto* stepRow = new QHBoxLayout;
+    stepRow->addWidget(m_stepLabel);
+    stepRow->addStretch(1);
+    stepRow->addWidget(m_previous);
+    stepRow->addWidget(m_next);
+    layout->addLayout(stepRow);
+    fitTextToFont();
+
+    connectInputs();
+    setStep(0);
+}
+
+void LessonsPanel::connectInputs()
+{
     connect(m_lessonBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_lesson = index;
         m_step = -1;
@@ -182,9 +208,24 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
         scenario.timeMode = TimeMode::Virtual;
         emit runRequested(scenario);
     });
-    connect(controller, &RunController::runFinished, this, &LessonsPanel::onRunFinished);
-    connect(controller, &RunController::stateChanged, this, &LessonsPanel::updateRunButton);
-    setStep(0);
+    connect(m_controller, &RunController::runFinished, this, &LessonsPanel::onRunFinished);
+    connect(m_controller, &RunController::stateChanged, this, &LessonsPanel::updateRunButton);
+}
+
+void LessonsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitTextToFont();
+}
+
+void LessonsPanel::fitTextToFont()
+{
+    // A few lines of the step and of the explanation in view at any font size; more
+    // scrolls inside them.
+    const int line = fontMetrics().lineSpacing();
+    m_text->setMinimumHeight(6 * line);
+    m_explanation->setMinimumHeight(5 * line);
 }
 
 void LessonsPanel::setLessons(std::vector<Lesson> lessons)
@@ -287,6 +328,9 @@ void LessonsPanel::setStep(int index)
         markdown = QStringLiteral("# %1\n\n*%2*\n\n%3").arg(lesson->title, lesson->summary, markdown);
     m_text->setMarkdown(markdown);
     buildQuestions();
+    Scenario scenario = step->scenario;
+    scenario.timeMode = TimeMode::Virtual;
+    emit stepShown(scenario);
 }
 
 // One row per question: its text, an input, and where the verdict goes.

@@ -74,12 +74,21 @@ public:
 signals:
     // Load this scenario into the window and start it at the window's pace.
     void runRequested(const poollab::Scenario& scenario);
+    // A step is shown (a lesson chosen, Next, Previous): its scenario, for the window to
+    // show in its controls while the learner reads it.
+    void stepShown(const poollab::Scenario& scenario);
     // The learner chose a pace here (simulated seconds per second; 0 = as fast as possible).
     void paceChanged(double pace);
     // The step's run ended (graded, or not because it was stopped or changed).
     void runGraded();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitTextToFont();
+    // What the lesson box, the buttons and the pace box do, and what the run tells.
+    void connectInputs();
     void buildQuestions();
     void clearResults();
     void updateRunButton();

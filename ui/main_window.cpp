@@ -43,6 +43,7 @@
 #include <QStyle>
 #include <QSvgGenerator>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -107,6 +108,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     right->addWidget(framed(tr("Summary"), summaryScroll));
     m_controlsScroll = controlsScroll;
     m_summaryScroll = summaryScroll;
+    m_sideColumn = right;
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -624,6 +626,13 @@ void MainWindow::createLessonsTab()
         if (m_controller->start())
             m_tabs->setCurrentWidget(m_charts);
     });
+    // The controls show the step the learner reads (its workers, not the last preset's),
+    // when the learner moves to it on the Lessons tab and no run is going.
+    connect(m_lessons, &LessonsPanel::stepShown, this, [this](const Scenario& scenario) {
+        if (isVisible() && m_tabs->currentWidget() == m_lessons && !m_controller->isActive() &&
+            m_controller->scenario() != scenario)
+            setScenario(scenario);
+    });
     // The verdicts are on the Lessons tab: back to it when the step's run ends.
     connect(m_lessons, &LessonsPanel::runGraded, this, [this] { m_tabs->setCurrentWidget(m_lessons); });
 }
@@ -676,6 +685,84 @@ void MainWindow::setPresentationScale(double scale)
     m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
     action(QStringLiteral("presentationMode"))->setChecked(m_presentationScale > 1.0);
     action(QStringLiteral("presentationSmaller"))->setEnabled(m_presentationScale > 1.0);
+    const bool presenting = m_presentationScale > 1.0;
+    // The state's sentence wraps rather than runs off the status bar in the large font.
+    m_stateLabel->setWordWrap(presenting);
+    if (presenting && !m_presentationScroll) {
+        // The middle scrolls when the window is smaller than it needs (a projector's
+        // 1024x768 at 200 %) rather than squeezing the charts and rows into each other.
+        takeCentralWidget();
+        m_presentationScroll = new QScrollArea;
+        m_presentationScroll->setObjectName(QStringLiteral("presentationScroll"));
+        m_presentationScroll->setFrameShape(QFrame::NoFrame);
+        m_presentationScroll->setWidgetResizable(true);
+        m_presentationScroll->setWidget(m_splitter);
+        setCentralWidget(m_presentationScroll);
+    } else if (!presenting && m_presentationScroll) {
+        setSideColumnsInTabs(false);
+        takeCentralWidget();
+        m_presentationScroll->takeWidget();
+        delete m_presentationScroll;
+        m_presentationScroll = nullptr;
+        setCentralWidget(m_splitter);
+        m_splitter->show();
+    }
+    // Once the new font has reached every widget and its layout.
+    if (!m_reflowPosted) {
+        m_reflowPosted = true;
+        QTimer::singleShot(0, this, &MainWindow::reflowForPresentation);
+    }
+}
+
+void MainWindow::reflowForPresentation()
+{
+    m_reflowPosted = false;
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2;
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() + scrollBar);
+    m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
+    if (m_presentationScale <= 1.0) {
+        setSideColumnsInTabs(false);
+        return;
+    }
+    // The middle needs room for the charts' toolbar and legends and a lesson's rows:
+    // some 80 characters of the enlarged font (three columns at 150 % from about 1500
+    // pixels wide).
+    const int centre = 80 * fontMetrics().averageCharWidth();
+    setSideColumnsInTabs(m_controlsScroll->minimumWidth() + m_summaryScroll->minimumWidth() + centre >
+                         width());
+}
+
+void MainWindow::setSideColumnsInTabs(bool inTabs)
+{
+    if (inTabs == m_sideColumnsInTabs)
+        return;
+    m_sideColumnsInTabs = inTabs;
+    QWidget* current = m_tabs->currentWidget();
+    if (inTabs) {
+        m_tabs->insertTab(0, m_controlsScroll, tr("Controls"));
+        m_tabs->addTab(m_sideColumn, tr("Workers and summary"));
+    } else {
+        m_tabs->removeTab(m_tabs->indexOf(m_controlsScroll));
+        m_tabs->removeTab(m_tabs->indexOf(m_sideColumn));
+        m_splitter->insertWidget(0, m_controlsScroll);
+        m_splitter->addWidget(m_sideColumn);
+        m_controlsScroll->show(); // a tab page left hidden stays hidden otherwise
+        m_sideColumn->show();
+        m_splitter->setStretchFactor(0, 0);
+        m_splitter->setStretchFactor(1, 1);
+        m_splitter->setStretchFactor(2, 0);
+        m_splitter->setSizes({m_controlsScroll->minimumWidth(), 100000, m_summaryScroll->minimumWidth()});
+    }
+    m_tabs->setCurrentWidget(current);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    if (m_presentationScale > 1.0 && !m_reflowPosted) {
+        m_reflowPosted = true;
+        QTimer::singleShot(0, this, &MainWindow::reflowForPresentation);
+    }
 }
 
 void MainWindow::updateActions()

@@ -20,6 +20,7 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -219,6 +220,40 @@ private slots:
         QCOMPARE(p->verdicts()[1].source, ValueSource::Measured);
     }
 
+    // A learner reading a step sees its pool in the controls, not the last preset's;
+    // only on the Lessons tab, and never under a run that is going.
+    void theControlsShowTheStepBeingRead()
+    {
+        MainWindow w(hooks());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LessonsPanel* p = w.lessons();
+        const int before = w.controller()->scenario().workers;
+        QVERIFY(p->selectLesson(u"signup-burst"_s)); // on the Charts tab: nothing loaded
+        QCOMPARE(w.controller()->scenario().workers, before);
+        w.centreTabs()->setCurrentWidget(p);
+        QVERIFY(p->selectLesson(u"littles-law"_s));
+        QCOMPARE(w.controller()->scenario().workers, 20);
+        QCOMPARE(w.controller()->timeMode(), TimeMode::Virtual);
+        QVERIFY(!w.controller()->isActive()); // shown, not started
+        auto* workers = w.controls()->findChild<QSpinBox*>(u"workers"_s);
+        QVERIFY(workers);
+        QCOMPARE(workers->value(), 20);
+        p->nextButton()->click(); // step 2: 40 workers
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        QCOMPARE(workers->value(), 40);
+        // A run going keeps its settings.
+        p->paceBox()->setCurrentIndex(0); // 1x: still going below
+        p->setPrediction(u"random-l"_s, u"10"_s);
+        p->runButton()->click();
+        QVERIFY(w.controller()->isActive());
+        w.centreTabs()->setCurrentWidget(p);
+        p->nextButton()->click(); // step 3 (5 workers) shown while step 2 runs
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        w.controller()->cancel();
+        QTRY_VERIFY(w.controller()->isFinished());
+    }
+
     void aStoppedRunIsNotGraded()
     {
         MainWindow w(hooks());
@@ -373,7 +408,8 @@ private slots:
         if (out.isEmpty())
             QSKIP("POOLLAB_SHOT_DIR is not set");
         const auto shot = [&out](QWidget& w, const QString& name) {
-            QCoreApplication::processEvents();
+            for (int i = 0; i < 3; ++i) // the layout settles, then reflows
+                QCoreApplication::processEvents();
             QVERIFY(w.grab().save(QDir(out).filePath(name + u".png"_s)));
         };
         MainWindow w(hooks());
