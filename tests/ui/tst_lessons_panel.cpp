@@ -431,6 +431,13 @@ private slots:
         shot(w, u"walk-4-verdict"_s);
         p->nextButton()->click();
         shot(w, u"walk-5-next-step"_s);
+        // Graded again, for the projector's pictures: the tallest the tab gets.
+        for (const LessonQuestion& q : p->currentStep()->questions)
+            p->setPrediction(q.id, q.kind == LessonQuestion::Kind::Number ? u"10"_s : q.choices[0].id);
+        p->paceBox()->setCurrentIndex(kMaxPaceIndex);
+        p->runButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), p->currentStep()->questions.size(), 60000);
+        shot(w, u"walk-6-graded-max-pace"_s);
         for (const QSize size : {QSize(1280, 800), QSize(1024, 768)}) {
             for (const double scale : {1.5, 2.0}) {
                 w.setPresentationScale(scale);
