@@ -133,7 +133,8 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
                       QStringLiteral("1000\u00d7"), tr("max")});
     m_pace->setCurrentIndex(kDefaultPaceIndex);
     m_pace->setToolTip(tr("Simulated seconds per real second while the step runs (virtual time); the "
-                          "result is the same at any pace"));
+                          "result is the same at any pace. The window's pace: the Pace in the controls "
+                          "changes with it"));
     m_run = new QPushButton(tr("Run this step"));
     m_run->setObjectName(QStringLiteral("runStep"));
     m_status = new QLabel;

@@ -1244,7 +1244,10 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    // Presentation mode's columns in tabs are for this session's screen: the columns'
+    // widths from before are the ones to come back to.
+    if (!m_sideColumnsInTabs)
+        settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/lastDir"), m_lastDir);
     settings.setValue(QStringLiteral("charts/window"), m_charts->windowSeconds());
     m_lessons->saveProgress();

@@ -1468,6 +1468,7 @@ private slots:
         w.resize(size);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const int tabsBefore = w.centreTabs()->count();
         w.action(QStringLiteral("presentationMode"))->trigger();
         for (int i = 0; i < largerSteps; ++i)
             w.action(QStringLiteral("presentationLarger"))->trigger();
@@ -1495,6 +1496,15 @@ private slots:
         QCOMPARE(w.size(), size);
         QStringList problems = clippedTexts(w) + overlapProblems(w);
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        // Normal size again: the three columns are back, the tabs as they were.
+        w.action(QStringLiteral("presentationReset"))->trigger();
+        for (int i = 0; i < 3; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(w.centreTabs()->count(), tabsBefore);
+        QVERIFY(!w.centreTabs()->isAncestorOf(w.controls()));
+        QVERIFY(!w.centreTabs()->isAncestorOf(w.summary()));
+        QVERIFY(w.controls()->isVisible());
+        QVERIFY(w.summary()->isVisible());
         w.controller()->reset();
     }
 
