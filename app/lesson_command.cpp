@@ -41,7 +41,8 @@ QString toleranceText(const LessonQuestion& q)
                                 : u"within \u00b1%1%2"_s.arg(lessonNumber(q.tolerance.value), unitSuffix(q));
 }
 
-// "you said 100 s; measured 250 s (right from 237.5 to 262.5 s: within 5%)"
+// "you said 100 s; measured 250 s (right from 237.5 to 262.5 s: within 5%)", or
+// "... theory predicts 2.5 s ..." when the value is queueing theory's, not the run's.
 QString verdictDetail(const LessonQuestion& q, const Verdict& v)
 {
     if (q.kind == LessonQuestion::Kind::Choice)
@@ -49,8 +50,9 @@ QString verdictDetail(const LessonQuestion& q, const Verdict& v)
                u"; right: %1"_s.arg(v.rightChoice);
     const QString unit = unitSuffix(q);
     return (v.result == Verdict::Result::Missing ? u"no answer"_s : u"you said %1%2"_s.arg(v.given, unit)) +
-           u"; measured %1%2 (right from %3 to %4%2: %5)"_s.arg(
-               lessonNumber(v.measured), unit, lessonNumber(v.low), lessonNumber(v.high), toleranceText(q));
+           u"; %6 %1%2 (right from %3 to %4%2: %5)"_s.arg(lessonNumber(v.measured), unit, lessonNumber(v.low),
+                                                          lessonNumber(v.high), toleranceText(q),
+                                                          valueSourceText(v.source));
 }
 
 int write(const QByteArray& data, QTextStream& err)
@@ -240,6 +242,7 @@ QByteArray checkJson(const Lesson& lesson, std::span<const StepVerdicts> steps)
                        (v.result == Verdict::Result::Missing ? QByteArray("null")
                                                              : JsonWriter::significantNumber(v.answer, 12)) +
                        ", \"measured\": " + JsonWriter::significantNumber(v.measured, 9) +
+                       ", \"value_source\": " + JsonWriter::quoted(valueSourceKey(v.source)) +
                        ", \"low\": " + JsonWriter::significantNumber(v.low, 9) +
                        ", \"high\": " + JsonWriter::significantNumber(v.high, 9) +
                        ", \"unit\": " + JsonWriter::quoted(q.unit);

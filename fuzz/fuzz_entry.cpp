@@ -7,17 +7,32 @@
 #include "core/duration.h"
 #include "core/rng.h"
 #include "core/workload.h"
+#include "io/lesson_file.h"
+#include "io/lesson_grade.h"
 #include "io/scenario_fields.h"
 #include "io/scenario_file.h"
 
 #include <QByteArray>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
+
+// Outside the namespace: Q_INIT_RESOURCE declares a global function. The built-in
+// lessons are read from the compiled-in resources.
+static void initFuzzResources()
+{
+    Q_INIT_RESOURCE(poollab_resources);
+}
 
 namespace poollab {
 
@@ -138,12 +153,91 @@ void commandLine(const QString& value)
     }
 }
 
+// A built-in lesson (compiled in), for the answers parser: the one with the most
+// question kinds (numbers, a measure range, a pick).
+const Lesson& answersLesson()
+{
+    static const Lesson lesson = [] {
+        initFuzzResources();
+        Lesson l;
+        QString why;
+        // The resources are linked in; a lesson that does not load is a build fault.
+        check(loadLessonFile(QLatin1String(kBuiltinLessonDir) + QStringLiteral("/utilization.json"), l, &why),
+              "a built-in lesson loads");
+        return l;
+    }();
+    return lesson;
+}
+
+// What a loaded lesson promises the window and `lesson check`: steps with a valid
+// virtual-time scenario, unique question ids, numbers with a measure of the summary and
+// a tolerance above 0, choices whose rule can name a right one; `lesson show --json`
+// writes it as JSON with every step and question.
+void loadedLesson(const Lesson& lesson)
+{
+    check(!lesson.name.isEmpty() && !lesson.steps.empty(), "a loaded lesson has a name and steps");
+    const QStringList measures = lessonMeasurePaths();
+    std::set<QString> ids;
+    std::size_t questions = 0;
+    for (const LessonStep& step : lesson.steps) {
+        check(step.scenario.timeMode == TimeMode::Virtual, "a lesson's step runs in virtual time");
+        check(validateScenario(step.scenario).isEmpty(), "a lesson's scenario is valid");
+        for (const LessonQuestion& q : step.questions) {
+            ++questions;
+            check(ids.insert(q.id).second, "question ids are unique in a lesson");
+            if (q.kind == LessonQuestion::Kind::Number) {
+                check(measures.contains(q.measure), "a number question's measure is a summary number");
+                check(q.tolerance.value > 0 && std::isfinite(q.tolerance.value), "a tolerance is above 0");
+                check(q.scale > 0 && std::isfinite(q.scale), "a scale is above 0");
+                // Graded against a summary without the measure: wrong, with the reason.
+                const Verdict v = gradeQuestion(q, QJsonObject(), QJsonValue(1.0));
+                check(!v.isRight() && !v.problem.isEmpty(), "an unreadable measure is not graded right");
+                continue;
+            }
+            check(q.choices.size() >= 2, "a choice question has two choices");
+            if (q.rule == LessonQuestion::Rule::Fixed)
+                check(rightChoice(q, QJsonObject()) == q.answer, "a fixed answer is one of the choices");
+        }
+    }
+    const QJsonDocument shown = QJsonDocument::fromJson(lessonToJson(lesson));
+    const QJsonArray steps = shown.object().value(QLatin1String("steps")).toArray();
+    check(steps.size() == static_cast<qsizetype>(lesson.steps.size()), "lesson show --json has every step");
+    std::size_t shownQuestions = 0;
+    for (const QJsonValue& s : steps)
+        shownQuestions +=
+            static_cast<std::size_t>(s.toObject().value(QLatin1String("questions")).toArray().size());
+    check(shownQuestions == questions, "lesson show --json has every question");
+}
+
+// The lesson file reader (poollab lesson show/check FILE, Open… in the window) and the
+// answers file reader (lesson check --answers), on the same bytes.
+void lessonFile(const QByteArray& bytes)
+{
+    Lesson lesson;
+    QString error;
+    const bool loaded = lessonFromJson(bytes, lesson, &error, QStringLiteral("fuzz.json"));
+    if (loaded)
+        loadedLesson(lesson);
+    else
+        checkMessage(error, "a refused lesson file says why, briefly");
+    const std::initializer_list<const Lesson*> lessons = {&answersLesson(), loaded ? &lesson : nullptr};
+    for (const Lesson* against : lessons) {
+        if (!against)
+            continue;
+        QJsonObject answers;
+        QString why;
+        if (!answersFromJson(bytes, *against, answers, &why, QStringLiteral("answers.json")))
+            checkMessage(why, "a refused answers file says why, briefly");
+    }
+}
+
 } // namespace
 
 int fuzzOneInput(const std::uint8_t* data, std::size_t size)
 {
     const QByteArray bytes(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
     scenarioFile(bytes);
+    lessonFile(bytes);
     if (size <= kMaxSpecBytes) {
         const std::string_view text(bytes.constData(), size);
         durationSpec(text);

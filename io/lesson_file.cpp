@@ -63,7 +63,7 @@ public:
     {
         for (const QString& key : object.keys()) {
             if (!allowed.contains(key))
-                fail(join(path, key),
+                fail(join(path, elided(key)), // a key may be as long as the file
                      QStringLiteral("unknown key; allowed here: %1").arg(allowed.join(QStringLiteral(", "))));
         }
         for (const QString& key : required) {
@@ -179,7 +179,7 @@ void readChoices(Checker& c, const QJsonObject& q, const QString& path, LessonQu
         choice.text = c.string(o, at, QStringLiteral("text"));
         if (ids.contains(choice.id))
             c.fail(Checker::join(at, QStringLiteral("id")),
-                   QStringLiteral("\"%1\" is used by another choice").arg(choice.id));
+                   QStringLiteral("\"%1\" is used by another choice").arg(elided(choice.id)));
         ids << choice.id;
         if (o.contains(QLatin1String("measure")))
             readMeasure(c, o, at, choice.measure);
@@ -219,7 +219,7 @@ void readChoiceRule(Checker& c, const QJsonObject& q, const QString& path, Lesso
                                        [&](const LessonChoice& ch) { return ch.id == question.answer; });
         if (!question.answer.isEmpty() && !known)
             c.fail(Checker::join(path, QStringLiteral("answer")),
-                   QStringLiteral("\"%1\" is not the id of one of the choices").arg(question.answer));
+                   QStringLiteral("\"%1\" is not the id of one of the choices").arg(elided(question.answer)));
         return;
     }
     if (pick) {
@@ -379,7 +379,7 @@ void readSteps(Checker& c, const QJsonObject& root, Lesson& lesson)
                 c.fail(Checker::join(at, QStringLiteral("id")),
                        QStringLiteral("\"%1\" is used by another question; ids are the keys of an answers "
                                       "file, so each is unique in the lesson")
-                           .arg(q.id));
+                           .arg(elided(q.id)));
             ids << q.id;
             step.questions.push_back(std::move(q));
         }

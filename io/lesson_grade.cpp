@@ -75,6 +75,43 @@ std::optional<double> questionValue(const LessonQuestion& question, const QJsonO
     return *v * question.scale;
 }
 
+ValueSource valueSource(const QString& measure)
+{
+    if (measure.startsWith(QLatin1String("theory.measures.")) &&
+        measure.endsWith(QLatin1String(".predicted")))
+        return ValueSource::Predicted;
+    for (const char* parameter : {"lambda_per_s", "mu_per_s", "servers", "limit", "rho"})
+        if (measure == QLatin1String("theory.") + QLatin1String(parameter))
+            return ValueSource::Model;
+    return ValueSource::Measured;
+}
+
+QString valueSourceText(ValueSource source)
+{
+    switch (source) {
+    case ValueSource::Predicted:
+        return QStringLiteral("theory predicts");
+    case ValueSource::Model:
+        return QStringLiteral("the model gives");
+    case ValueSource::Measured:
+        break;
+    }
+    return QStringLiteral("measured");
+}
+
+QString valueSourceKey(ValueSource source)
+{
+    switch (source) {
+    case ValueSource::Predicted:
+        return QStringLiteral("predicted");
+    case ValueSource::Model:
+        return QStringLiteral("model");
+    case ValueSource::Measured:
+        break;
+    }
+    return QStringLiteral("measured");
+}
+
 QString rightChoice(const LessonQuestion& q, const QJsonObject& summary, QString* why)
 {
     switch (q.rule) {
@@ -126,6 +163,7 @@ Verdict gradeQuestion(const LessonQuestion& q, const QJsonObject& summary, const
                                                                             : Verdict::Result::Wrong;
         return v;
     }
+    v.source = valueSource(q.measure);
     const std::optional<double> measured = questionValue(q, summary, &v.problem);
     if (measured) {
         v.measured = *measured;

@@ -28,6 +28,17 @@ bool runLessonStep(const LessonStep& step, StepRun& run, QString* error);
 // *why, when the path holds no number in this run (theory that does not apply).
 std::optional<double> measureAt(const QJsonObject& summary, const QString& path, QString* why = nullptr);
 
+// What a question's value is, so a verdict can say so: measured in the step's run,
+// predicted by queueing theory for it (theory.measures.*.predicted), or a parameter of
+// the queueing model (theory.lambda_per_s, mu_per_s, servers, limit, rho), which the
+// scenario sets rather than the run.
+enum class ValueSource { Measured, Predicted, Model };
+ValueSource valueSource(const QString& measure);
+// How a verdict names the value: "measured", "theory predicts", "the model gives".
+QString valueSourceText(ValueSource source);
+// The same for JSON (lesson check --json): "measured", "predicted", "model".
+QString valueSourceKey(ValueSource source);
+
 struct Verdict
 {
     enum class Result { Right, Wrong, Missing };
@@ -38,6 +49,7 @@ struct Verdict
     double measured = 0;
     double low = 0;
     double high = 0;
+    ValueSource source = ValueSource::Measured; // numbers: what `measured` is
     QString rightChoice;
     QString given;     // the answer as given ("" when missing)
     double answer = 0; // numbers: the answer given

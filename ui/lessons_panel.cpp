@@ -7,6 +7,7 @@
 #include "ui/run_controller.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -18,6 +19,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -30,9 +32,9 @@ namespace poollab {
 namespace {
 
 // The pace box's items, in simulated seconds per second (0 = as fast as possible), as
-// the controls' pace box has them.
+// the controls' pace box has them: the two show the same pace.
 constexpr double kPaces[] = {1, 10, 100, 1000, 0};
-constexpr int kDefaultPaceIndex = 2; // 100x: the longest step (a 250 s burst) in under 3 s
+constexpr int kDefaultPaceIndex = 1; // 10x, the window's own default (RunController)
 
 const QString kSettingsGroup = QStringLiteral("lessons");
 
@@ -54,6 +56,20 @@ QString withUnit(const QString& number, const QString& unit)
     return unit.isEmpty() ? number : number + QLatin1Char(' ') + unit;
 }
 
+// The verdict's word for the value, as the window says it (lesson check says the same).
+QString sourceText(ValueSource source)
+{
+    switch (source) {
+    case ValueSource::Predicted:
+        return LessonsPanel::tr("theory predicts");
+    case ValueSource::Model:
+        return LessonsPanel::tr("the model gives");
+    case ValueSource::Measured:
+        break;
+    }
+    return LessonsPanel::tr("measured");
+}
+
 QString choiceText(const LessonQuestion& q, const QString& id)
 {
     for (const LessonChoice& ch : q.choices)
@@ -67,7 +83,18 @@ QString choiceText(const LessonQuestion& q, const QString& id)
 LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller)
 {
-    auto* layout = new QVBoxLayout(this);
+    // The step scrolls rather than squeezes when the tab is short (Presentation mode on
+    // a 1024x768 projector): its text, questions, verdicts and explanation stay whole.
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("lessonScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* content = new QWidget;
+    scroll->setWidget(content);
+    outer->addWidget(scroll);
+    auto* layout = new QVBoxLayout(content);
     auto* top = new QHBoxLayout;
     m_lessonBox = new QComboBox;
     m_lessonBox->setObjectName(QStringLiteral("lessonBox"));
@@ -85,7 +112,6 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     top->addWidget(new QLabel(tr("Lesson")));
     top->addWidget(m_lessonBox, 1);
     top->addWidget(m_open);
-    top->addWidget(m_stepLabel);
     layout->addLayout(top);
 
     m_text = new QTextBrowser;
@@ -107,7 +133,8 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
                       QStringLiteral("1000\u00d7"), tr("max")});
     m_pace->setCurrentIndex(kDefaultPaceIndex);
     m_pace->setToolTip(tr("Simulated seconds per real second while the step runs (virtual time); the "
-                          "result is the same at any pace"));
+                          "result is the same at any pace. The window's pace: the Pace in the controls "
+                          "changes with it"));
     m_run = new QPushButton(tr("Run this step"));
     m_run->setObjectName(QStringLiteral("runStep"));
     m_status = new QLabel;
@@ -117,8 +144,6 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     runRow->addWidget(m_pace);
     runRow->addWidget(m_run);
     runRow->addStretch(1);
-    runRow->addWidget(m_previous); // after the verdict, on to the next step
-    runRow->addWidget(m_next);
     layout->addLayout(runRow);
     layout->addWidget(m_status);
 
@@ -128,6 +153,22 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     m_explanation->hide();
     layout->addWidget(m_explanation, 2);
 
+    // Where the learner is, and on to the next step: under the explanation, read last.
+    // A row of its own, so that the run row and this one each fit a narrow tab.
+    auto* stepRow = new QHBoxLayout;
+    stepRow->addWidget(m_stepLabel);
+    stepRow->addStretch(1);
+    stepRow->addWidget(m_previous);
+    stepRow->addWidget(m_next);
+    layout->addLayout(stepRow);
+    fitTextToFont();
+
+    connectInputs();
+    setStep(0);
+}
+
+void LessonsPanel::connectInputs()
+{
     connect(m_lessonBox, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_lesson = index;
         m_step = -1;
@@ -166,11 +207,26 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
         m_status->setText(tr("Running\u2026 watch the Charts tab."));
         Scenario scenario = step->scenario;
         scenario.timeMode = TimeMode::Virtual;
-        emit runRequested(scenario, kPaces[static_cast<std::size_t>(m_pace->currentIndex())]);
+        emit runRequested(scenario);
     });
-    connect(controller, &RunController::runFinished, this, &LessonsPanel::onRunFinished);
-    connect(controller, &RunController::stateChanged, this, &LessonsPanel::updateRunButton);
-    setStep(0);
+    connect(m_controller, &RunController::runFinished, this, &LessonsPanel::onRunFinished);
+    connect(m_controller, &RunController::stateChanged, this, &LessonsPanel::updateRunButton);
+}
+
+void LessonsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitTextToFont();
+}
+
+void LessonsPanel::fitTextToFont()
+{
+    // A few lines of the step and of the explanation in view at any font size; more
+    // scrolls inside them.
+    const int line = fontMetrics().lineSpacing();
+    m_text->setMinimumHeight(6 * line);
+    m_explanation->setMinimumHeight(5 * line);
 }
 
 void LessonsPanel::setLessons(std::vector<Lesson> lessons)
@@ -222,6 +278,21 @@ bool LessonsPanel::selectLesson(const QString& name)
     return true;
 }
 
+void LessonsPanel::setPace(double pace)
+{
+    const auto* it = std::find(std::begin(kPaces), std::end(kPaces), pace);
+    if (it == std::end(kPaces))
+        return;
+    // Shown, not reported back: the window already has this pace.
+    const QSignalBlocker block(m_pace);
+    m_pace->setCurrentIndex(static_cast<int>(it - std::begin(kPaces)));
+}
+
+double LessonsPanel::pace() const
+{
+    return kPaces[static_cast<std::size_t>(m_pace->currentIndex())];
+}
+
 const Lesson* LessonsPanel::currentLesson() const
 {
     return m_lesson >= 0 && m_lesson < static_cast<int>(m_lessons.size())
@@ -258,6 +329,9 @@ void LessonsPanel::setStep(int index)
         markdown = QStringLiteral("# %1\n\n*%2*\n\n%3").arg(lesson->title, lesson->summary, markdown);
     m_text->setMarkdown(markdown);
     buildQuestions();
+    Scenario scenario = step->scenario;
+    scenario.timeMode = TimeMode::Virtual;
+    emit stepShown(scenario);
 }
 
 // One row per question: its text, an input, and where the verdict goes.
@@ -432,10 +506,11 @@ void LessonsPanel::showVerdict(std::size_t index, const Verdict& v)
     if (!v.problem.isEmpty()) {
         detail = tr("cannot be measured: %1").arg(v.problem.toHtmlEscaped());
     } else if (q.kind == LessonQuestion::Kind::Number) {
-        detail = tr("you said <b>%1</b> \u00b7 measured <b>%2</b><br><small>right from %3 to %4</small>")
+        // What the value is: a theory question is graded against theory's prediction.
+        detail = tr("you said <b>%1</b> \u00b7 %5 <b>%2</b><br><small>right from %3 to %4</small>")
                      .arg(withUnit(v.given, q.unit).toHtmlEscaped(),
                           withUnit(lessonNumber(v.measured), q.unit).toHtmlEscaped(), lessonNumber(v.low),
-                          withUnit(lessonNumber(v.high), q.unit).toHtmlEscaped());
+                          withUnit(lessonNumber(v.high), q.unit).toHtmlEscaped(), sourceText(v.source));
     } else {
         detail =
             tr("you chose <b>%1</b> \u00b7 right: <b>%2</b>")
@@ -486,7 +561,8 @@ void LessonsPanel::restoreProgress()
 {
     // Read first: showing the pace or the lesson saves the progress shown.
     QSettings settings;
-    const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), kDefaultPaceIndex).toInt();
+    // The pace chosen last time, if any, becomes the window's again (it is one pace).
+    const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), -1).toInt();
     const QString name = settings.value(kSettingsGroup + QStringLiteral("/current")).toString();
     const int step = settings.value(kSettingsGroup + QStringLiteral("/step/") + name, 0).toInt();
     // The lesson files opened before; one that no longer loads is forgotten.

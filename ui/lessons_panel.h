@@ -22,8 +22,8 @@ class RunController;
 // of its questions, run the step in the window, then see each prediction next to the
 // measurement with a verdict and the step's explanation, and go on. The run is the
 // window's own (the step's scenario loaded into the controls, virtual time at the
-// pace chosen here); it is graded as `poollab lesson check` grades, from the summary
-// the run ends with. Lesson, step and predictions are remembered (QSettings).
+// window's pace, which the pace box here shows and sets); it is graded as `poollab lesson check` grades, from
+// the summary the run ends with. Lesson, step and predictions are remembered (QSettings).
 class LessonsPanel : public QWidget
 {
     Q_OBJECT
@@ -54,6 +54,11 @@ public:
     QPushButton* nextButton() const { return m_next; }
     QComboBox* lessonBox() const { return m_lessonBox; }
     QComboBox* paceBox() const { return m_pace; }
+    // The pace box mirrors the window's pace (the controls' Pace): the window calls this
+    // when that changes, and a choice here is reported with paceChanged for the window to
+    // take. One pace, shown in two places. A pace the box has no item for is ignored.
+    void setPace(double pace);
+    double pace() const;
     QTextBrowser* stepText() const { return m_text; }
     QTextBrowser* explanation() const { return m_explanation; }
     // The verdicts of the last graded run of this step, in question order (empty until then).
@@ -67,14 +72,23 @@ public:
     void saveProgress() const;
 
 signals:
-    // Load this scenario into the window and start it, at this pace (simulated seconds
-    // per second; 0 = as fast as possible).
-    void runRequested(const poollab::Scenario& scenario, double pace);
+    // Load this scenario into the window and start it at the window's pace.
+    void runRequested(const poollab::Scenario& scenario);
+    // A step is shown (a lesson chosen, Next, Previous): its scenario, for the window to
+    // show in its controls while the learner reads it.
+    void stepShown(const poollab::Scenario& scenario);
+    // The learner chose a pace here (simulated seconds per second; 0 = as fast as possible).
     void paceChanged(double pace);
     // The step's run ended (graded, or not because it was stopped or changed).
     void runGraded();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitTextToFont();
+    // What the lesson box, the buttons and the pace box do, and what the run tells.
+    void connectInputs();
     void buildQuestions();
     void clearResults();
     void updateRunButton();

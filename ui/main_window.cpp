@@ -43,6 +43,7 @@
 #include <QStyle>
 #include <QSvgGenerator>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -107,6 +108,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     right->addWidget(framed(tr("Summary"), summaryScroll));
     m_controlsScroll = controlsScroll;
     m_summaryScroll = summaryScroll;
+    m_sideColumn = right;
     right->setStretchFactor(0, 1);
     right->setStretchFactor(1, 0);
     right->setChildrenCollapsible(false);
@@ -617,17 +619,26 @@ void MainWindow::createLessonsTab()
     m_tabs->addTab(m_lessons, tr("Lessons"));
     if (m_hooks.lessons)
         m_lessons->setLessons(m_hooks.lessons());
+    // One pace, two boxes: the controls' Pace is the window's (it sets the controller's),
+    // and the Lessons tab's shows it and sets it.
+    m_lessons->setPace(m_controller->pace());
+    connect(m_controls, &ControlsPanel::paceChanged, m_lessons, &LessonsPanel::setPace);
     connect(m_lessons, &LessonsPanel::paceChanged, m_controls, &ControlsPanel::setPace);
-    connect(m_lessons, &LessonsPanel::runRequested, this, [this](const Scenario& scenario, double pace) {
+    connect(m_lessons, &LessonsPanel::runRequested, this, [this](const Scenario& scenario) {
         if (m_controller->isActive()) {
             showError(tr("Cannot run the step"), tr("Stop the run first: its settings are in use."));
             return;
         }
-        setScenario(scenario); // the controls show the step's settings
-        m_controls->setPace(pace);
-        m_controller->setPace(pace);
+        setScenario(scenario); // the controls show the step's settings; the pace is the window's
         if (m_controller->start())
             m_tabs->setCurrentWidget(m_charts);
+    });
+    // The controls show the step the learner reads (its workers, not the last preset's),
+    // when the learner moves to it on the Lessons tab and no run is going.
+    connect(m_lessons, &LessonsPanel::stepShown, this, [this](const Scenario& scenario) {
+        if (isVisible() && m_tabs->currentWidget() == m_lessons && !m_controller->isActive() &&
+            m_controller->scenario() != scenario)
+            setScenario(scenario);
     });
     // The verdicts are on the Lessons tab: back to it when the step's run ends.
     connect(m_lessons, &LessonsPanel::runGraded, this, [this] { m_tabs->setCurrentWidget(m_lessons); });
@@ -681,6 +692,84 @@ void MainWindow::setPresentationScale(double scale)
     m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
     action(QStringLiteral("presentationMode"))->setChecked(m_presentationScale > 1.0);
     action(QStringLiteral("presentationSmaller"))->setEnabled(m_presentationScale > 1.0);
+    const bool presenting = m_presentationScale > 1.0;
+    // The state's sentence wraps rather than runs off the status bar in the large font.
+    m_stateLabel->setWordWrap(presenting);
+    if (presenting && !m_presentationScroll) {
+        // The middle scrolls when the window is smaller than it needs (a projector's
+        // 1024x768 at 200 %) rather than squeezing the charts and rows into each other.
+        takeCentralWidget();
+        m_presentationScroll = new QScrollArea;
+        m_presentationScroll->setObjectName(QStringLiteral("presentationScroll"));
+        m_presentationScroll->setFrameShape(QFrame::NoFrame);
+        m_presentationScroll->setWidgetResizable(true);
+        m_presentationScroll->setWidget(m_splitter);
+        setCentralWidget(m_presentationScroll);
+    } else if (!presenting && m_presentationScroll) {
+        setSideColumnsInTabs(false);
+        takeCentralWidget();
+        m_presentationScroll->takeWidget();
+        delete m_presentationScroll;
+        m_presentationScroll = nullptr;
+        setCentralWidget(m_splitter);
+        m_splitter->show();
+    }
+    // Once the new font has reached every widget and its layout.
+    if (!m_reflowPosted) {
+        m_reflowPosted = true;
+        QTimer::singleShot(0, this, &MainWindow::reflowForPresentation);
+    }
+}
+
+void MainWindow::reflowForPresentation()
+{
+    m_reflowPosted = false;
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 2;
+    m_controlsScroll->setMinimumWidth(m_controls->minimumSizeHint().width() + scrollBar);
+    m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
+    if (m_presentationScale <= 1.0) {
+        setSideColumnsInTabs(false);
+        return;
+    }
+    // The middle needs room for the charts' toolbar and legends and a lesson's rows:
+    // some 80 characters of the enlarged font (three columns at 150 % from about 1500
+    // pixels wide).
+    const int centre = 80 * fontMetrics().averageCharWidth();
+    setSideColumnsInTabs(m_controlsScroll->minimumWidth() + m_summaryScroll->minimumWidth() + centre >
+                         width());
+}
+
+void MainWindow::setSideColumnsInTabs(bool inTabs)
+{
+    if (inTabs == m_sideColumnsInTabs)
+        return;
+    m_sideColumnsInTabs = inTabs;
+    QWidget* current = m_tabs->currentWidget();
+    if (inTabs) {
+        m_tabs->insertTab(0, m_controlsScroll, tr("Controls"));
+        m_tabs->addTab(m_sideColumn, tr("Workers and summary"));
+    } else {
+        m_tabs->removeTab(m_tabs->indexOf(m_controlsScroll));
+        m_tabs->removeTab(m_tabs->indexOf(m_sideColumn));
+        m_splitter->insertWidget(0, m_controlsScroll);
+        m_splitter->addWidget(m_sideColumn);
+        m_controlsScroll->show(); // a tab page left hidden stays hidden otherwise
+        m_sideColumn->show();
+        m_splitter->setStretchFactor(0, 0);
+        m_splitter->setStretchFactor(1, 1);
+        m_splitter->setStretchFactor(2, 0);
+        m_splitter->setSizes({m_controlsScroll->minimumWidth(), 100000, m_summaryScroll->minimumWidth()});
+    }
+    m_tabs->setCurrentWidget(current);
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    if (m_presentationScale > 1.0 && !m_reflowPosted) {
+        m_reflowPosted = true;
+        QTimer::singleShot(0, this, &MainWindow::reflowForPresentation);
+    }
 }
 
 void MainWindow::updateActions()
@@ -1162,7 +1251,10 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    // Presentation mode's columns in tabs are for this session's screen: the columns'
+    // widths from before are the ones to come back to.
+    if (!m_sideColumnsInTabs)
+        settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/lastDir"), m_lastDir);
     settings.setValue(QStringLiteral("charts/window"), m_charts->windowSeconds());
     m_lessons->saveProgress();

@@ -18,6 +18,7 @@ class QPainter;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QScrollArea;
 class QSplitter;
 class QTabWidget;
 
@@ -128,6 +129,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     // The toolbar and menus: run control, files, metrics, themes.
@@ -149,6 +151,12 @@ private:
     bool canExportTrace() const;
     void createThemeActions(QMenu* viewMenu);
     void createPresentationActions(QMenu* viewMenu);
+    // Presentation mode's layout for the window's size: the side columns' least widths
+    // in the enlarged font; when the three columns do not fit side by side (1280x800,
+    // 1024x768), the controls and the workers and summary become tabs beside the
+    // charts; and the middle scrolls rather than squeezes when it is still too small.
+    void reflowForPresentation();
+    void setSideColumnsInTabs(bool inTabs);
     // The Lessons tab: it loads a step's scenario into the window and runs it.
     void createLessonsTab();
     void updateActions();
@@ -188,6 +196,10 @@ private:
     QSplitter* m_splitter;
     QWidget* m_controlsScroll; // its least width follows the font (presentation mode)
     QWidget* m_summaryScroll;
+    QWidget* m_sideColumn;                       // the workers and the summary
+    QScrollArea* m_presentationScroll = nullptr; // holds m_splitter in presentation mode
+    bool m_sideColumnsInTabs = false;
+    bool m_reflowPosted = false;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;
     TimelinePanel* m_timeline;

@@ -343,6 +343,72 @@ private slots:
         QVERIFY2(all.contains(says), qPrintable(all));
     }
 
+    // A verdict says what its value is: theory's prediction is not a measurement.
+    void valueSourceFollowsTheMeasure_data()
+    {
+        QTest::addColumn<QString>("measure");
+        QTest::addColumn<ValueSource>("source");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("run") << u"elapsed_s"_s << ValueSource::Measured << u"measured"_s;
+        QTest::newRow("run percentile") << u"latency_ms.wait.p99"_s << ValueSource::Measured << u"measured"_s;
+        QTest::newRow("theory predicted")
+            << u"theory.measures.mean_wait_s.predicted"_s << ValueSource::Predicted << u"theory predicts"_s;
+        QTest::newRow("theory measured")
+            << u"theory.measures.mean_wait_s.measured"_s << ValueSource::Measured << u"measured"_s;
+        QTest::newRow("theory relative error")
+            << u"theory.measures.blocking.relative_error"_s << ValueSource::Measured << u"measured"_s;
+        QTest::newRow("little") << u"theory.little.mean_in_system"_s << ValueSource::Measured
+                                << u"measured"_s;
+        QTest::newRow("model rho") << u"theory.rho"_s << ValueSource::Model << u"the model gives"_s;
+        QTest::newRow("model lambda")
+            << u"theory.lambda_per_s"_s << ValueSource::Model << u"the model gives"_s;
+        QTest::newRow("not a prefix") << u"theory.rho_other"_s << ValueSource::Measured << u"measured"_s;
+    }
+    void valueSourceFollowsTheMeasure()
+    {
+        QFETCH(QString, measure);
+        QFETCH(ValueSource, source);
+        QFETCH(QString, text);
+        QCOMPARE(valueSource(measure), source);
+        QCOMPARE(valueSourceText(valueSource(measure)), text);
+    }
+
+    // `lesson check` names each value for what it is, per question (text and --json).
+    void checkSaysTheoryPredictsForTheoryQuestions()
+    {
+        QTemporaryDir dir;
+        // u50-prob-wait is Erlang C's prediction, u50-utilization the run's measurement.
+        const QString answers =
+            writeFile(dir, u"answers.json"_s, j("{'u50-prob-wait': 3.6, 'u50-utilization': 50}"));
+        const binary::Result r =
+            runPoollab({u"lesson"_s, u"check"_s, u"utilization"_s, u"--answers"_s, answers});
+        QCOMPARE(r.exitCode, 1); // the later steps are missing
+        const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'));
+        const auto lineOf = [&lines](const QString& id) {
+            for (const QString& line : lines)
+                if (line.contains(QLatin1Char(' ') + id + QLatin1Char(' ')))
+                    return line;
+            return QString();
+        };
+        const QString predicted = lineOf(u"u50-prob-wait"_s);
+        QVERIFY2(predicted.contains(u"you said 3.6 %; theory predicts 3.6"_s) &&
+                     !predicted.contains(u"measured"_s),
+                 qPrintable(predicted));
+        const QString measured = lineOf(u"u50-utilization"_s);
+        QVERIFY2(measured.contains(u"you said 50 %; measured 5"_s) && !measured.contains(u"theory"_s),
+                 qPrintable(measured));
+        QVERIFY2(lineOf(u"u80-wait"_s).contains(u"no answer; theory predicts "_s), r.out.constData());
+
+        const binary::Result json =
+            runPoollab({u"lesson"_s, u"check"_s, u"utilization"_s, u"--answers"_s, answers, u"--json"_s});
+        QCOMPARE(json.exitCode, 1);
+        QMap<QString, QString> sources;
+        for (const QJsonValue& v : QJsonDocument::fromJson(json.out).object().value(u"verdicts"_s).toArray())
+            sources.insert(v[u"id"_s].toString(), v[u"value_source"_s].toString());
+        QCOMPARE(sources.value(u"u50-prob-wait"_s), u"predicted"_s);
+        QCOMPARE(sources.value(u"u50-utilization"_s), u"measured"_s);
+    }
+
     void commandLineBadInput_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -5,6 +5,7 @@
 #include "io/lesson_file.h"
 #include "io/lesson_grade.h"
 #include "ui/chart_panel.h"
+#include "ui/controls_panel.h"
 #include "ui/engine_factory.h"
 #include "ui/lessons_panel.h"
 #include "ui/main_window.h"
@@ -19,6 +20,7 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,6 +145,115 @@ private slots:
         QVERIFY(!p->nextButton()->isEnabled());
     }
 
+    // The Lessons tab's pace box and the window's (the controls' Pace) are one pace:
+    // either sets it, both show it, and the step runs at it.
+    void paceIsTheWindowsPace_data()
+    {
+        QTest::addColumn<bool>("fromLessons"); // which box the learner uses
+        QTest::addColumn<int>("index");
+        QTest::addColumn<double>("pace");
+        QTest::newRow("window 1x") << false << 0 << 1.0;
+        QTest::newRow("window 1000x") << false << 3 << 1000.0;
+        QTest::newRow("window max") << false << 4 << 0.0;
+        QTest::newRow("lessons 1x") << true << 0 << 1.0;
+        QTest::newRow("lessons 100x") << true << 2 << 100.0;
+        QTest::newRow("lessons max") << true << 4 << 0.0;
+    }
+    void paceIsTheWindowsPace()
+    {
+        QFETCH(bool, fromLessons);
+        QFETCH(int, index);
+        QFETCH(double, pace);
+        MainWindow w(hooks());
+        LessonsPanel* p = w.lessons();
+        auto* windowPace = w.controls()->findChild<QComboBox*>(u"pace"_s);
+        QVERIFY(windowPace);
+        // They agree from the start (10x, the window's default).
+        QCOMPARE(p->pace(), 10.0);
+        QCOMPARE(p->paceBox()->currentText(), windowPace->currentText());
+        QCOMPARE(w.controller()->pace(), 10.0);
+
+        (fromLessons ? p->paceBox() : windowPace)->setCurrentIndex(index);
+        QCOMPARE(p->paceBox()->currentIndex(), index);
+        QCOMPARE(windowPace->currentIndex(), index);
+        QCOMPARE(p->paceBox()->currentText(), windowPace->currentText());
+        QCOMPARE(p->pace(), pace);
+        QCOMPARE(w.controller()->pace(), pace);
+
+        // The step runs at that pace, and the pace stays what both boxes show.
+        QVERIFY(p->selectLesson(u"signup-burst"_s));
+        p->setPrediction(u"burst20-elapsed"_s, u"250"_s);
+        p->setPrediction(u"burst20-wait-p50"_s, u"124"_s);
+        p->runButton()->click();
+        QVERIFY(w.controller()->isActive());
+        QCOMPARE(w.controller()->pace(), pace);
+        QCOMPARE(windowPace->currentIndex(), index);
+        QCOMPARE(p->paceBox()->currentIndex(), index);
+        // Changed in the window while it runs: the Lessons box follows.
+        windowPace->setCurrentIndex(4);
+        QCOMPARE(p->paceBox()->currentIndex(), 4);
+        QCOMPARE(w.controller()->pace(), 0.0);
+        QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), std::size_t(2), 30000);
+        QCOMPARE(p->verdictText(u"burst20-elapsed"_s), u"Right"_s);
+    }
+
+    // A verdict says what its value is: Erlang C's prediction is not a measurement.
+    void verdictSaysTheoryPredicts()
+    {
+        MainWindow w(hooks());
+        LessonsPanel* p = w.lessons();
+        QVERIFY(p->selectLesson(u"utilization"_s));
+        p->paceBox()->setCurrentIndex(kMaxPaceIndex);
+        p->setPrediction(u"u50-prob-wait"_s, u"3.6"_s);  // theory.measures.prob_wait.predicted
+        p->setPrediction(u"u50-utilization"_s, u"50"_s); // utilization, measured
+        p->runButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), std::size_t(2), 30000);
+        const QString predicted = p->findChild<QLabel*>(u"u50-prob-wait-result"_s)->text();
+        QVERIFY2(predicted.contains(u"you said <b>3.6 %</b> \u00b7 theory predicts <b>3.6"_s) &&
+                     !predicted.contains(u"measured"_s),
+                 qPrintable(predicted));
+        const QString measured = p->findChild<QLabel*>(u"u50-utilization-result"_s)->text();
+        QVERIFY2(measured.contains(u"you said <b>50 %</b> \u00b7 measured <b>5"_s) &&
+                     !measured.contains(u"theory"_s),
+                 qPrintable(measured));
+        QCOMPARE(p->verdicts()[0].source, ValueSource::Predicted);
+        QCOMPARE(p->verdicts()[1].source, ValueSource::Measured);
+    }
+
+    // A learner reading a step sees its pool in the controls, not the last preset's;
+    // only on the Lessons tab, and never under a run that is going.
+    void theControlsShowTheStepBeingRead()
+    {
+        MainWindow w(hooks());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LessonsPanel* p = w.lessons();
+        const int before = w.controller()->scenario().workers;
+        QVERIFY(p->selectLesson(u"signup-burst"_s)); // on the Charts tab: nothing loaded
+        QCOMPARE(w.controller()->scenario().workers, before);
+        w.centreTabs()->setCurrentWidget(p);
+        QVERIFY(p->selectLesson(u"littles-law"_s));
+        QCOMPARE(w.controller()->scenario().workers, 20);
+        QCOMPARE(w.controller()->timeMode(), TimeMode::Virtual);
+        QVERIFY(!w.controller()->isActive()); // shown, not started
+        auto* workers = w.controls()->findChild<QSpinBox*>(u"workers"_s);
+        QVERIFY(workers);
+        QCOMPARE(workers->value(), 20);
+        p->nextButton()->click(); // step 2: 40 workers
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        QCOMPARE(workers->value(), 40);
+        // A run going keeps its settings.
+        p->paceBox()->setCurrentIndex(0); // 1x: still going below
+        p->setPrediction(u"random-l"_s, u"10"_s);
+        p->runButton()->click();
+        QVERIFY(w.controller()->isActive());
+        w.centreTabs()->setCurrentWidget(p);
+        p->nextButton()->click(); // step 3 (5 workers) shown while step 2 runs
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        w.controller()->cancel();
+        QTRY_VERIFY(w.controller()->isFinished());
+    }
+
     void aStoppedRunIsNotGraded()
     {
         MainWindow w(hooks());
@@ -169,7 +280,7 @@ private slots:
             p->nextButton()->click();
             p->setPrediction(u"bucket40-elapsed"_s, u"14"_s);
             p->setPrediction(u"bucket40-limit"_s, u"tokens"_s);
-            p->paceBox()->setCurrentIndex(1);
+            p->paceBox()->setCurrentIndex(3);
             w.saveSettings();
         }
         MainWindow w(hooks());
@@ -179,7 +290,10 @@ private slots:
         QCOMPARE(p->stepIndex(), 1);
         QCOMPARE(p->prediction(u"bucket40-elapsed"_s), u"14"_s);
         QCOMPARE(p->prediction(u"bucket40-limit"_s), u"tokens"_s);
-        QCOMPARE(p->paceBox()->currentIndex(), 1);
+        QCOMPARE(p->paceBox()->currentIndex(), 3);
+        // One pace: the remembered one is the window's again.
+        QCOMPARE(w.controller()->pace(), 1000.0);
+        QCOMPARE(w.controls()->findChild<QComboBox*>(u"pace"_s)->currentIndex(), 3);
         QVERIFY(p->runButton()->isEnabled());
         // Another lesson keeps its own place.
         QVERIFY(p->selectLesson(u"littles-law"_s));
@@ -283,6 +397,61 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), std::size_t(3), 30000);
         QCoreApplication::processEvents();
         QVERIFY(w.grab().save(QDir(out).filePath(u"screenshot-lessons.png"_s)));
+    }
+
+    // With POOLLAB_SHOT_DIR set: a learner's walk through one lesson (choose, read,
+    // predict, run, verdict, next), then the window in Presentation mode at projector
+    // sizes, each saved as a PNG to look at.
+    void learnerWalkScreenshots()
+    {
+        const QString out = qEnvironmentVariable("POOLLAB_SHOT_DIR");
+        if (out.isEmpty())
+            QSKIP("POOLLAB_SHOT_DIR is not set");
+        const auto shot = [&out](QWidget& w, const QString& name) {
+            for (int i = 0; i < 3; ++i) // the layout settles, then reflows
+                QCoreApplication::processEvents();
+            QVERIFY(w.grab().save(QDir(out).filePath(name + u".png"_s)));
+        };
+        MainWindow w(hooks());
+        w.resize(1280, 800);
+        w.setTheme(Theme::Light);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LessonsPanel* p = w.lessons();
+        w.centreTabs()->setCurrentWidget(p);
+        QVERIFY(p->selectLesson(u"littles-law"_s));
+        shot(w, u"walk-1-first-step"_s);
+        const LessonStep* step = p->currentStep();
+        for (const LessonQuestion& q : step->questions)
+            p->setPrediction(q.id, q.kind == LessonQuestion::Kind::Number ? u"10"_s : q.choices[0].id);
+        shot(w, u"walk-2-predicted"_s);
+        p->runButton()->click();
+        shot(w, u"walk-3-running"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), step->questions.size(), 60000);
+        shot(w, u"walk-4-verdict"_s);
+        p->nextButton()->click();
+        shot(w, u"walk-5-next-step"_s);
+        // Graded again, for the projector's pictures: the tallest the tab gets.
+        for (const LessonQuestion& q : p->currentStep()->questions)
+            p->setPrediction(q.id, q.kind == LessonQuestion::Kind::Number ? u"10"_s : q.choices[0].id);
+        p->paceBox()->setCurrentIndex(kMaxPaceIndex);
+        p->runButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), p->currentStep()->questions.size(), 60000);
+        shot(w, u"walk-6-graded-max-pace"_s);
+        for (const QSize size : {QSize(1280, 800), QSize(1024, 768)}) {
+            for (const double scale : {1.5, 2.0}) {
+                w.setPresentationScale(scale);
+                w.resize(size);
+                for (QWidget* tab : {static_cast<QWidget*>(p), static_cast<QWidget*>(w.charts())}) {
+                    w.centreTabs()->setCurrentWidget(tab);
+                    shot(w, u"present-%1x%2-%3-%4"_s.arg(size.width())
+                                .arg(size.height())
+                                .arg(scale)
+                                .arg(tab == p ? u"lessons"_s : u"charts"_s));
+                }
+            }
+        }
+        w.setPresentationScale(1.0);
     }
 
 private:

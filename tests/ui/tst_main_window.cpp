@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "io/csv_export.h"
+#include "io/lesson_file.h"
 #include "io/run_store.h"
 #include "io/summary_json.h"
 #include "ui/chart_panel.h"
 #include "ui/engine_factory.h"
+#include "ui/lessons_panel.h"
 #include "ui/main_window.h"
 #include "ui/runs_panel.h"
 #include "ui/summary_panel.h"
@@ -11,6 +13,7 @@
 #include "ui/worker_view.h"
 
 #include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
@@ -20,18 +23,26 @@
 #include <QHelpEvent>
 #include <QImage>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QSignalSpy>
+#include <QSizeGrip>
 #include <QSpinBox>
+#include <QSplitterHandle>
 #include <QStatusBar>
 #include <QStyleOptionComboBox>
+#include <QTabBar>
 #include <QTableView>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QToolBar>
 #include <QToolTip>
 
 #include <cmath>
@@ -303,6 +314,69 @@ QStringList clippedTexts(const QWidget& window)
                                                        .arg(r.y())
                                                        .arg(r.width())
                                                        .arg(r.height());
+    }
+    return problems;
+}
+
+// Qt's own parts of a widget (a scroll area's bars and viewport, a tab bar's scroll
+// buttons, a splitter's handles): they are placed by Qt, sometimes over each other.
+bool isQtInternal(const QWidget* w)
+{
+    const QWidget* p = w->parentWidget();
+    if (w->objectName().startsWith(QLatin1String("qt_")) || qobject_cast<const QSplitterHandle*>(w) ||
+        qobject_cast<const QSizeGrip*>(w))
+        return true;
+    if (qobject_cast<const QTabBar*>(p) || qobject_cast<const QAbstractSpinBox*>(p) ||
+        qobject_cast<const QComboBox*>(p) || qobject_cast<const QToolBar*>(p) ||
+        qobject_cast<const QMenuBar*>(p) || qobject_cast<const QAbstractScrollArea*>(p))
+        return true;
+    // Inside a view's viewport (a chart's, a table's): the view draws and places it.
+    const QWidget* area = p ? p->parentWidget() : nullptr;
+    return p && p->objectName() == QLatin1String("qt_scrollarea_viewport") && area &&
+           !qobject_cast<const QScrollArea*>(area);
+}
+
+// Every visible widget inside its parent and clear of its visible siblings: nothing
+// drawn over another or cut by its parent's edge. A scroll area's content may be
+// larger than the area (it scrolls); what is inside the content must fit the content.
+QStringList overlapProblems(const QWidget& window)
+{
+    QStringList problems;
+    const auto name = [](const QWidget* w) {
+        QString text = w->objectName();
+        if (const auto* label = qobject_cast<const QLabel*>(w))
+            text = label->text().left(40);
+        else if (const auto* button = qobject_cast<const QAbstractButton*>(w))
+            text = button->text();
+        return QStringLiteral("%1 '%2'").arg(QString::fromLatin1(w->metaObject()->className()), text);
+    };
+    for (const QWidget* w : window.findChildren<QWidget*>()) {
+        const QWidget* p = w->parentWidget();
+        if (!p || w->isWindow() || !w->isVisibleTo(&window) || w->size().isEmpty() || isQtInternal(w))
+            continue;
+        const bool scrolledContent = p->objectName() == QLatin1String("qt_scrollarea_viewport");
+        if (!scrolledContent && !p->rect().contains(w->geometry()))
+            problems << name(w) + QStringLiteral(": at %1,%2 %3x%4, outside its parent %5 (%6x%7)")
+                                      .arg(w->x())
+                                      .arg(w->y())
+                                      .arg(w->width())
+                                      .arg(w->height())
+                                      .arg(name(p))
+                                      .arg(p->width())
+                                      .arg(p->height());
+        bool after = false;
+        for (const QObject* o : p->children()) {
+            if (o == w) {
+                after = true;
+                continue;
+            }
+            const auto* sibling = qobject_cast<const QWidget*>(o);
+            if (!after || !sibling || sibling->isWindow() || !sibling->isVisibleTo(&window) ||
+                sibling->size().isEmpty() || isQtInternal(sibling))
+                continue;
+            if (w->geometry().intersects(sibling->geometry()))
+                problems << name(w) + QStringLiteral(" overlaps ") + name(sibling);
+        }
     }
     return problems;
 }
@@ -1365,6 +1439,81 @@ private slots:
         QVERIFY(description->isVisible());
         QVERIFY(description->text().startsWith(QStringLiteral("A newsletter")));
         w.setTheme(Theme::Light);
+        w.controller()->reset();
+    }
+
+    // Presentation mode on a projector's screen (1280x800, 1024x768), at its first size
+    // (View > Presentation mode, 150 %) and two Ctrl+Plus steps on (200 %): every control
+    // reachable and whole, nothing over another or cut by its parent, on the Charts tab
+    // and on the Lessons tab with a step graded (its verdicts and explanation showing).
+    void presentationModeFitsAProjector_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("largerSteps"); // Ctrl+Plus presses after Presentation mode
+        QTest::addColumn<bool>("lessons");
+        for (const QSize size : {QSize(1280, 800), QSize(1024, 768)})
+            for (const int steps : {0, 2})
+                for (const bool lessons : {false, true})
+                    QTest::addRow("%dx%d, %d%%, %s", size.width(), size.height(), 150 + 25 * steps,
+                                  lessons ? "lessons" : "charts")
+                        << size << steps << lessons;
+    }
+    void presentationModeFitsAProjector()
+    {
+        QFETCH(QSize, size);
+        QFETCH(int, largerSteps);
+        QFETCH(bool, lessons);
+        Q_INIT_RESOURCE(poollab_resources);
+        WindowHooks h = hooks();
+        h.presets = testPresets;
+        h.lessons = [] {
+            QStringList problems;
+            return loadLessons(QString(), &problems);
+        };
+        MainWindow w(h);
+        // The application's font goes back to normal however the row ends.
+        const auto normalSize =
+            qScopeGuard([&w] { w.action(QStringLiteral("presentationReset"))->trigger(); });
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const int tabsBefore = w.centreTabs()->count();
+        w.action(QStringLiteral("presentationMode"))->trigger();
+        for (int i = 0; i < largerSteps; ++i)
+            w.action(QStringLiteral("presentationLarger"))->trigger();
+        QCOMPARE(w.presentationScale(), 1.5 + 0.25 * largerSteps);
+        pickPreset(w, 0);
+        LessonsPanel* p = w.lessons();
+        if (lessons) {
+            // The tallest the tab gets: a step of three questions, graded, explained.
+            QVERIFY(p->selectLesson(QStringLiteral("backpressure")));
+            p->setStep(1);
+            p->paceBox()->setCurrentIndex(4); // max
+            p->setPrediction(QStringLiteral("reject-count"), QStringLiteral("500"));
+            p->setPrediction(QStringLiteral("reject-elapsed"), QStringLiteral("20"));
+            p->setPrediction(QStringLiteral("reject-share"), QStringLiteral("half"));
+            QVERIFY2(p->runButton()->isEnabled(), qPrintable(p->runButton()->toolTip()));
+            p->runButton()->click();
+            QVERIFY2(w.controller()->isActive(), qPrintable(w.lastError()));
+            QTRY_COMPARE_WITH_TIMEOUT(p->verdicts().size(), std::size_t(3), 30000);
+            QVERIFY(p->explanation()->isVisible());
+        }
+        w.centreTabs()->setCurrentWidget(lessons ? static_cast<QWidget*>(p) : w.charts());
+        for (int i = 0; i < 3; ++i) // the layout settles in the new font, then reflows
+            QCoreApplication::processEvents();
+        // The window is the screen's size: nothing of it is off the screen.
+        QCOMPARE(w.size(), size);
+        QStringList problems = clippedTexts(w) + overlapProblems(w);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+        // Normal size again: the three columns are back, the tabs as they were.
+        w.action(QStringLiteral("presentationReset"))->trigger();
+        for (int i = 0; i < 3; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(w.centreTabs()->count(), tabsBefore);
+        QVERIFY(!w.centreTabs()->isAncestorOf(w.controls()));
+        QVERIFY(!w.centreTabs()->isAncestorOf(w.summary()));
+        QVERIFY(w.controls()->isVisible());
+        QVERIFY(w.summary()->isVisible());
         w.controller()->reset();
     }
 
