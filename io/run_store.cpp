@@ -489,6 +489,16 @@ QString fileKey(const QString& path)
     return canonical.isEmpty() ? info.absoluteFilePath() : canonical;
 }
 
+// Qt's SQLite driver is a separate package on Debian; say which one when it is missing.
+bool haveSqliteDriver(const QString& path, QString* error)
+{
+    if (QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
+        return true;
+    setError(error, u"%1: cannot open: the Qt SQLite driver (QSQLITE) is not installed "
+                    "(Debian/Ubuntu: libqt6sql6-sqlite)"_s.arg(path));
+    return false;
+}
+
 } // namespace
 
 QString defaultRunName(const Scenario& scenario, double startUnixS)
@@ -538,11 +548,8 @@ QString RunStore::path() const
 bool RunStore::open(const QString& path, QString* error)
 {
     close();
-    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s)) {
-        setError(error, u"%1: cannot open: the Qt SQLite driver (QSQLITE) is not installed "
-                        "(Debian/Ubuntu: libqt6sql6-sqlite)"_s.arg(path));
+    if (!haveSqliteDriver(path, error))
         return false;
-    }
     const QFileInfo info(path);
     if (info.exists() && info.isDir()) {
         setError(error, u"%1: is a folder, not a runs database"_s.arg(path));
@@ -641,11 +648,8 @@ bool RunStore::registerOpen(const QString& path, const QString& connection)
 bool RunStore::openReadOnly(const QString& path, QString* error, bool useLocks)
 {
     close();
-    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s)) {
-        setError(error, u"%1: cannot open: the Qt SQLite driver (QSQLITE) is not installed "
-                        "(Debian/Ubuntu: libqt6sql6-sqlite)"_s.arg(path));
+    if (!haveSqliteDriver(path, error))
         return false;
-    }
     const QFileInfo info(path);
     if (!info.exists()) {
         setError(error, u"%1: no such file"_s.arg(path));

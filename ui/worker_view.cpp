@@ -112,7 +112,8 @@ std::vector<LegendEntry> WorkerView::legendEntries(const QStringList& texts) con
 {
     std::vector<LegendEntry> entries;
     for (int i = 0; i < texts.size(); ++i) {
-        LegendEntry e{texts[i]};
+        LegendEntry e;
+        e.text = texts[i];
         if (i < 3) // Idle, Busy, Throttled swatches first
             e.swatch = colorOf(static_cast<WorkerState>(i));
         e.startsLine = i == 3; // the count and the scale read as one sentence

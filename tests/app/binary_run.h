@@ -18,14 +18,16 @@ struct Result
     QString err;
 };
 
-inline Result run(const QStringList& args, const QString& workingDirectory = {},
-                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+// Runs program with args and waits up to a minute for it (exitCode -1 if it crashed or hung).
+inline Result runProgram(const QString& program, const QStringList& args,
+                         const QString& workingDirectory = {},
+                         const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
     if (!workingDirectory.isEmpty())
         p.setWorkingDirectory(workingDirectory);
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(POOLLAB_BINARY), args);
+    p.start(program, args);
     Result r;
     if (!p.waitForFinished(60'000)) {
         p.kill();
@@ -36,6 +38,12 @@ inline Result run(const QStringList& args, const QString& workingDirectory = {},
     r.out = p.readAllStandardOutput();
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+inline Result run(const QStringList& args, const QString& workingDirectory = {},
+                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+{
+    return runProgram(QStringLiteral(POOLLAB_BINARY), args, workingDirectory, env);
 }
 
 // A file's bytes; empty if it cannot be read.

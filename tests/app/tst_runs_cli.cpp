@@ -63,20 +63,10 @@ Result runAsReader(const QStringList& args)
 {
     if (::geteuid() != 0)
         return run(args);
-    QProcess p;
-    p.start(u"setpriv"_s, QStringList{u"--bounding-set"_s, u"-dac_override,-dac_read_search,-fowner"_s,
-                                      u"--"_s, QStringLiteral(POOLLAB_BINARY)} +
-                              args);
-    Result r;
-    if (!p.waitForFinished(60'000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return binary::runProgram(u"setpriv"_s,
+                      QStringList{u"--bounding-set"_s, u"-dac_override,-dac_read_search,-fowner"_s, u"--"_s,
+                                  QStringLiteral(POOLLAB_BINARY)} +
+                          args);
 }
 
 } // namespace

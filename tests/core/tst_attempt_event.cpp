@@ -49,6 +49,27 @@ std::vector<AttemptEvent> everything(const AttemptEventLog& log)
     return out;
 }
 
+struct RealRun
+{
+    bool finished = false;
+    Snapshot snap;
+    std::vector<AttemptEvent> events;
+};
+
+// Runs the scenario on real threads to its end with an attempt log of `capacity` events.
+RealRun runReal(const Scenario& scenario, std::size_t capacity = 10'000)
+{
+    RealEngine engine(scenario);
+    auto log = std::make_shared<AttemptEventLog>(capacity);
+    engine.setAttemptEventLog(log);
+    engine.start();
+    RealRun run;
+    run.finished = engine.waitFinished(60 * kSecond);
+    engine.snapshot(run.snap);
+    run.events = everything(*log);
+    return run;
+}
+
 // The checks both engines must pass: each attempt's stages in order, attempts of a job
 // numbered 1, 2, ... in time order, and no two attempts overlapping on a worker lane.
 // Returns the sum of service (ended - started).
@@ -528,14 +549,10 @@ private slots:
         s.failureRate = 0.1;
         s.maxAttempts = 2;
         s.backoffBase = 2 * kMilli;
-        RealEngine engine(s);
-        auto log = std::make_shared<AttemptEventLog>(10'000);
-        engine.setAttemptEventLog(log);
-        engine.start();
-        QVERIFY(engine.waitFinished(60 * kSecond));
-        Snapshot snap;
-        engine.snapshot(snap);
-        const std::vector<AttemptEvent> events = everything(*log);
+        const RealRun run = runReal(s);
+        QVERIFY(run.finished);
+        const Snapshot& snap = run.snap;
+        const std::vector<AttemptEvent>& events = run.events;
         QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
         const Nanos service = checkConsistent(events, s.workers);
         // The events' service is the busy time but where an attempt was kept from
@@ -557,14 +574,10 @@ private slots:
         s.rate = 1000;
         s.jobs = 600;
         s.latency = "5ms";
-        RealEngine engine(s);
-        auto log = std::make_shared<AttemptEventLog>(10'000);
-        engine.setAttemptEventLog(log);
-        engine.start();
-        QVERIFY(engine.waitFinished(60 * kSecond));
-        Snapshot snap;
-        engine.snapshot(snap);
-        const std::vector<AttemptEvent> events = everything(*log);
+        const RealRun run = runReal(s);
+        QVERIFY(run.finished);
+        const Snapshot& snap = run.snap;
+        const std::vector<AttemptEvent>& events = run.events;
         QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
         for (const AttemptEvent& e : events) {
             const Nanos service = e.ended - e.started;
@@ -601,14 +614,10 @@ private slots:
     void realEarlyPushedJobsAreConsistent()
     {
         QFETCH(Scenario, scenario);
-        RealEngine engine(scenario);
-        auto log = std::make_shared<AttemptEventLog>(10'000);
-        engine.setAttemptEventLog(log);
-        engine.start();
-        QVERIFY(engine.waitFinished(60 * kSecond));
-        Snapshot snap;
-        engine.snapshot(snap);
-        const std::vector<AttemptEvent> events = everything(*log);
+        const RealRun run = runReal(scenario);
+        QVERIFY(run.finished);
+        const Snapshot& snap = run.snap;
+        const std::vector<AttemptEvent>& events = run.events;
         QCOMPARE(snap.counters.succeeded, std::uint64_t(scenario.jobs));
         QCOMPARE(std::uint64_t(events.size()), std::uint64_t(scenario.jobs)); // one attempt each
         checkConsistent(events,
@@ -644,14 +653,10 @@ private slots:
         s.rate = 400;
         s.jobs = 100;
         s.rateLimit = 300;
-        RealEngine engine(s);
-        auto log = std::make_shared<AttemptEventLog>(1000);
-        engine.setAttemptEventLog(log);
-        engine.start();
-        QVERIFY(engine.waitFinished(60 * kSecond));
-        Snapshot snap;
-        engine.snapshot(snap);
-        const std::vector<AttemptEvent> events = everything(*log);
+        const RealRun run = runReal(s, 1000);
+        QVERIFY(run.finished);
+        const Snapshot& snap = run.snap;
+        const std::vector<AttemptEvent>& events = run.events;
         QCOMPARE(std::uint64_t(events.size()), snap.counters.attempts);
         checkConsistent(events, s.workers);
     }
