@@ -159,6 +159,7 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     auto* loadRow = new QHBoxLayout;
     loadRow->addWidget(m_load);
     loadRow->addWidget(m_loadNote, 1);
+    loadRow->addStretch(); // the button stays its own width while the note is hidden
     layout->addLayout(loadRow);
     layout->addWidget(m_status);
 
