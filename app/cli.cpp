@@ -240,8 +240,9 @@ Section experimentSection()
                  .arg(kMaxSweepPoints)),
          option({"sweep-csv"}, "FILE|-",
                 QStringLiteral("With --sweep: write one row per value: the value, then each measure's mean, "
-                               "low and high, and the theory's value where it applies (docs/CSV.md), to FILE "
-                               "or to stdout with -.")),
+                               "low and high, and the theory's value where it applies, then, last, each "
+                               "measure's KEY.observed (how many replications observed it: its mean's "
+                               "count after a --warmup) (docs/CSV.md), to FILE or to stdout with -.")),
          option(
              {"target"}, "GOAL",
              QStringLiteral("With --sweep: the goal, MEASURE<VALUE or MEASURE>VALUE, e.g. 'wait.mean<100ms', "

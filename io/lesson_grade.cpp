@@ -80,6 +80,10 @@ ValueSource valueSource(const QString& measure)
     if (measure.startsWith(QLatin1String("theory.measures.")) &&
         measure.endsWith(QLatin1String(".predicted")))
         return ValueSource::Predicted;
+    if ((measure.startsWith(QLatin1String("theory.measures.")) ||
+         measure.startsWith(QLatin1String("theory.little."))) &&
+        measure.endsWith(QLatin1String(".relative_error")))
+        return ValueSource::RelativeError;
     for (const char* parameter : {"lambda_per_s", "mu_per_s", "servers", "limit", "rho"})
         if (measure == QLatin1String("theory.") + QLatin1String(parameter))
             return ValueSource::Model;
@@ -93,6 +97,8 @@ QString valueSourceText(ValueSource source)
         return QStringLiteral("theory predicts");
     case ValueSource::Model:
         return QStringLiteral("the model gives");
+    case ValueSource::RelativeError:
+        return QStringLiteral("the relative error is");
     case ValueSource::Measured:
         break;
     }
@@ -106,6 +112,8 @@ QString valueSourceKey(ValueSource source)
         return QStringLiteral("predicted");
     case ValueSource::Model:
         return QStringLiteral("model");
+    case ValueSource::RelativeError:
+        return QStringLiteral("relative_error");
     case ValueSource::Measured:
         break;
     }

@@ -31,12 +31,14 @@ std::optional<double> measureAt(const QJsonObject& summary, const QString& path,
 // What a question's value is, so a verdict can say so: measured in the step's run,
 // predicted by queueing theory for it (theory.measures.*.predicted), or a parameter of
 // the queueing model (theory.lambda_per_s, mu_per_s, servers, limit, rho), which the
-// scenario sets rather than the run.
-enum class ValueSource { Measured, Predicted, Model };
+// scenario sets rather than the run, or how far the run is from theory
+// (theory.measures.*.relative_error, theory.little.relative_error): a ratio, not a measurement.
+enum class ValueSource { Measured, Predicted, Model, RelativeError };
 ValueSource valueSource(const QString& measure);
-// How a verdict names the value: "measured", "theory predicts", "the model gives".
+// How a verdict names the value: "measured", "theory predicts", "the model gives",
+// "the relative error is".
 QString valueSourceText(ValueSource source);
-// The same for JSON (lesson check --json): "measured", "predicted", "model".
+// The same for JSON (lesson check --json): "measured", "predicted", "model", "relative_error".
 QString valueSourceKey(ValueSource source);
 
 struct Verdict

@@ -64,6 +64,8 @@ QString sourceText(ValueSource source)
         return LessonsPanel::tr("theory predicts");
     case ValueSource::Model:
         return LessonsPanel::tr("the model gives");
+    case ValueSource::RelativeError:
+        return LessonsPanel::tr("the relative error is");
     case ValueSource::Measured:
         break;
     }
@@ -137,6 +139,14 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
                           "changes with it"));
     m_run = new QPushButton(tr("Run this step"));
     m_run->setObjectName(QStringLiteral("runStep"));
+    m_load = new QPushButton(tr("Load this step's settings"));
+    m_load->setObjectName(QStringLiteral("loadStep"));
+    m_load->setToolTip(tr("Put this step's pool into the controls, replacing your settings there and "
+                          "clearing a finished run's charts and summary"));
+    m_loadNote = new QLabel(tr("The controls keep your settings and run; Run loads the step's."));
+    m_loadNote->setObjectName(QStringLiteral("loadNote"));
+    m_loadNote->setWordWrap(true);
+    m_loadNote->hide();
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("lessonStatus"));
     m_status->setWordWrap(true);
@@ -145,6 +155,12 @@ LessonsPanel::LessonsPanel(const RunController* controller, QWidget* parent)
     runRow->addWidget(m_run);
     runRow->addStretch(1);
     layout->addLayout(runRow);
+    // Its own row: the run row must fit a narrow tab.
+    auto* loadRow = new QHBoxLayout;
+    loadRow->addWidget(m_load);
+    loadRow->addWidget(m_loadNote, 1);
+    loadRow->addStretch(); // the button stays its own width while the note is hidden
+    layout->addLayout(loadRow);
     layout->addWidget(m_status);
 
     m_explanation = new QTextBrowser;
@@ -190,14 +206,17 @@ void LessonsPanel::connectInputs()
         setStep(m_step - 1);
         saveProgress();
     });
+    connect(m_load, &QPushButton::clicked, this, [this] {
+        if (const std::optional<Scenario> scenario = stepScenario())
+            emit loadRequested(*scenario);
+    });
     connect(m_next, &QPushButton::clicked, this, [this] {
         setStep(m_step + 1);
         saveProgress();
     });
-    connect(m_pace, &QComboBox::currentIndexChanged, this, [this](int i) {
-        emit paceChanged(kPaces[static_cast<std::size_t>(i)]);
-        saveProgress();
-    });
+    // The pace is the window's and, like it, not remembered: not part of the progress.
+    connect(m_pace, &QComboBox::currentIndexChanged, this,
+            [this](int i) { emit paceChanged(kPaces[static_cast<std::size_t>(i)]); });
     connect(m_run, &QPushButton::clicked, this, [this] {
         const LessonStep* step = currentStep();
         if (!step)
@@ -329,9 +348,27 @@ void LessonsPanel::setStep(int index)
         markdown = QStringLiteral("# %1\n\n*%2*\n\n%3").arg(lesson->title, lesson->summary, markdown);
     m_text->setMarkdown(markdown);
     buildQuestions();
+    emit stepShown(*stepScenario());
+}
+
+std::optional<Scenario> LessonsPanel::stepScenario() const
+{
+    const LessonStep* step = currentStep();
+    if (!step)
+        return std::nullopt;
     Scenario scenario = step->scenario;
     scenario.timeMode = TimeMode::Virtual;
-    emit stepShown(scenario);
+    return scenario;
+}
+
+void LessonsPanel::setStepSettingsShown(bool shown)
+{
+    m_loadNote->setVisible(!shown && currentStep());
+}
+
+QString LessonsPanel::loadNoteText() const
+{
+    return m_loadNote->isHidden() ? QString() : m_loadNote->text();
 }
 
 // One row per question: its text, an input, and where the verdict goes.
@@ -443,6 +480,7 @@ void LessonsPanel::updateRunButton()
     }
     const bool busy = m_controller->isActive();
     m_run->setEnabled(ready && !busy);
+    m_load->setEnabled(step && !busy); // a run going keeps its settings
     m_run->setToolTip(!ready ? tr("Predict first: enter an answer for every question")
                       : busy ? tr("A run is going: stop it or let it finish")
                              : tr("Load this step's scenario into the window and run it"));
@@ -546,7 +584,8 @@ void LessonsPanel::saveProgress() const
     QSettings settings;
     settings.setValue(kSettingsGroup + QStringLiteral("/current"), lesson->name);
     settings.setValue(kSettingsGroup + QStringLiteral("/step/") + lesson->name, m_step);
-    settings.setValue(kSettingsGroup + QStringLiteral("/pace"), m_pace->currentIndex());
+    // Earlier versions kept the pace here, which made every later window start at it.
+    settings.remove(kSettingsGroup + QStringLiteral("/pace"));
     // Every prediction typed in this lesson, the other steps' kept.
     QJsonObject predictions =
         QJsonDocument::fromJson(settings.value(predictionKey()).toString().toUtf8()).object();
@@ -559,10 +598,9 @@ void LessonsPanel::saveProgress() const
 
 void LessonsPanel::restoreProgress()
 {
-    // Read first: showing the pace or the lesson saves the progress shown.
+    // Read first: showing the lesson saves the progress shown. The pace is not progress:
+    // the window's starts at its default (or --pace) every time.
     QSettings settings;
-    // The pace chosen last time, if any, becomes the window's again (it is one pace).
-    const int pace = settings.value(kSettingsGroup + QStringLiteral("/pace"), -1).toInt();
     const QString name = settings.value(kSettingsGroup + QStringLiteral("/current")).toString();
     const int step = settings.value(kSettingsGroup + QStringLiteral("/step/") + name, 0).toInt();
     // The lesson files opened before; one that no longer loads is forgotten.
@@ -572,8 +610,6 @@ void LessonsPanel::restoreProgress()
         if (openLessonFile(file))
             kept << file;
     settings.setValue(kSettingsGroup + QStringLiteral("/files"), kept);
-    if (pace >= 0 && pace < static_cast<int>(std::size(kPaces)))
-        m_pace->setCurrentIndex(pace);
     if (name.isEmpty() || !selectLesson(name))
         return;
     setStep(step);

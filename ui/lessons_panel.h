@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QComboBox;
@@ -23,7 +24,8 @@ class RunController;
 // measurement with a verdict and the step's explanation, and go on. The run is the
 // window's own (the step's scenario loaded into the controls, virtual time at the
 // window's pace, which the pace box here shows and sets); it is graded as `poollab lesson check` grades, from
-// the summary the run ends with. Lesson, step and predictions are remembered (QSettings).
+// the summary the run ends with. Lesson, step and predictions are remembered (QSettings);
+// the pace is not (it is the window's, which starts at 10x or --pace).
 class LessonsPanel : public QWidget
 {
     Q_OBJECT
@@ -52,6 +54,15 @@ public:
     // Run is enabled once every question of the step has a prediction.
     QPushButton* runButton() const { return m_run; }
     QPushButton* nextButton() const { return m_next; }
+    // "Load this step's settings": puts the step's pool into the controls on request,
+    // for when the window kept the learner's own settings or run (see stepShown).
+    QPushButton* loadButton() const { return m_load; }
+    // The step's scenario as it runs here (virtual time); none without a step.
+    std::optional<Scenario> stepScenario() const;
+    // The window says whether its controls hold the step's settings: if not, the panel
+    // says so next to "Load this step's settings".
+    void setStepSettingsShown(bool shown);
+    QString loadNoteText() const;
     QComboBox* lessonBox() const { return m_lessonBox; }
     QComboBox* paceBox() const { return m_pace; }
     // The pace box mirrors the window's pace (the controls' Pace): the window calls this
@@ -75,8 +86,11 @@ signals:
     // Load this scenario into the window and start it at the window's pace.
     void runRequested(const poollab::Scenario& scenario);
     // A step is shown (a lesson chosen, Next, Previous): its scenario, for the window to
-    // show in its controls while the learner reads it.
+    // show in its controls while the learner reads it, unless that would overwrite the
+    // learner's edits or a run on screen.
     void stepShown(const poollab::Scenario& scenario);
+    // "Load this step's settings" was clicked: the window puts them into the controls.
+    void loadRequested(const poollab::Scenario& scenario);
     // The learner chose a pace here (simulated seconds per second; 0 = as fast as possible).
     void paceChanged(double pace);
     // The step's run ended (graded, or not because it was stopped or changed).
@@ -116,6 +130,8 @@ private:
     std::vector<QLabel*> m_results; // the measurement and verdict per question
     QComboBox* m_pace;
     QPushButton* m_run;
+    QPushButton* m_load;
+    QLabel* m_loadNote; // why the controls do not show the step, when they do not
     QLabel* m_status;
     QTextBrowser* m_explanation;
 };

@@ -114,6 +114,7 @@ MainWindow::MainWindow(WindowHooks hooks, QWidget* parent) : QMainWindow(parent)
     right->setChildrenCollapsible(false);
 
     m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->setObjectName(QStringLiteral("columns"));
     m_splitter->addWidget(controlsScroll);
     // The Runs panel is a tab beside the charts: it needs their width for its columns,
     // and the side columns keep their place.
@@ -630,18 +631,38 @@ void MainWindow::createLessonsTab()
             return;
         }
         setScenario(scenario); // the controls show the step's settings; the pace is the window's
+        m_lessons->setStepSettingsShown(true);
         if (m_controller->start())
             m_tabs->setCurrentWidget(m_charts);
     });
-    // The controls show the step the learner reads (its workers, not the last preset's),
-    // when the learner moves to it on the Lessons tab and no run is going.
-    connect(m_lessons, &LessonsPanel::stepShown, this, [this](const Scenario& scenario) {
-        if (isVisible() && m_tabs->currentWidget() == m_lessons && !m_controller->isActive() &&
-            m_controller->scenario() != scenario)
-            setScenario(scenario);
+    // The controls show the step the learner reads (its workers, not the last preset's)
+    // when the learner moves to it or to the Lessons tab, unless that would overwrite
+    // the learner's own work: then "Load this step's settings" does it on request.
+    connect(m_lessons, &LessonsPanel::stepShown, this, &MainWindow::showStepInControls);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (const std::optional<Scenario> step = m_lessons->stepScenario())
+            showStepInControls(*step);
+    });
+    connect(m_lessons, &LessonsPanel::loadRequested, this, [this](const Scenario& scenario) {
+        if (m_controller->isActive())
+            return;
+        setScenario(scenario); // asked for: a finished run's charts go with the old settings
+        m_lessons->setStepSettingsShown(true);
     });
     // The verdicts are on the Lessons tab: back to it when the step's run ends.
     connect(m_lessons, &LessonsPanel::runGraded, this, [this] { m_tabs->setCurrentWidget(m_lessons); });
+}
+
+void MainWindow::showStepInControls(const Scenario& scenario)
+{
+    if (!isVisible() || m_tabs->currentWidget() != m_lessons)
+        return;
+    // Edited controls ("(modified)") and a run on screen, going, finished or stopped,
+    // are the learner's: loading the step would overwrite or clear them unasked.
+    const bool keepUsersWork = m_controls->isModified() || m_controller->hasRun();
+    if (!keepUsersWork && m_controller->scenario() != scenario)
+        setScenario(scenario);
+    m_lessons->setStepSettingsShown(m_controller->scenario() == scenario);
 }
 
 void MainWindow::createPresentationActions(QMenu* viewMenu)
@@ -696,6 +717,11 @@ void MainWindow::setPresentationScale(double scale)
     // The state's sentence wraps rather than runs off the status bar in the large font.
     m_stateLabel->setWordWrap(presenting);
     if (presenting && !m_presentationScroll) {
+        // The columns' widths the user set, to come back to (the tabs and the least
+        // widths of presentation mode are for this screen and this font); kept if
+        // presentation mode comes back before they were restored.
+        if (m_normalSplitterState.isEmpty())
+            m_normalSplitterState = m_splitter->saveState();
         // The middle scrolls when the window is smaller than it needs (a projector's
         // 1024x768 at 200 %) rather than squeezing the charts and rows into each other.
         takeCentralWidget();
@@ -729,6 +755,11 @@ void MainWindow::reflowForPresentation()
     m_summaryScroll->setMinimumWidth(m_summary->minimumSizeHint().width() + scrollBar);
     if (m_presentationScale <= 1.0) {
         setSideColumnsInTabs(false);
+        // Now that the least widths are the normal font's again, the user's widths fit.
+        if (!m_normalSplitterState.isEmpty()) {
+            m_splitter->restoreState(m_normalSplitterState);
+            m_normalSplitterState.clear();
+        }
         return;
     }
     // The middle needs room for the charts' toolbar and legends and a lesson's rows:
@@ -867,6 +898,8 @@ void MainWindow::onScenarioEdited(const Scenario& scenario, const QString& key, 
 {
     m_controller->setScenario(scenario, key, from, to);
     updateStatus(); // the time mode shows in the status bar and the worker view
+    if (const std::optional<Scenario> step = m_lessons->stepScenario())
+        m_lessons->setStepSettingsShown(m_controller->scenario() == *step);
     if (m_controller->isActive())
         statusBar()->showMessage(tr("Applied live: %1 %2 \u2192 %3").arg(key, from, to), 4000);
 }
@@ -1251,10 +1284,10 @@ void MainWindow::saveSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    // Presentation mode's columns in tabs are for this session's screen: the columns'
-    // widths from before are the ones to come back to.
-    if (!m_sideColumnsInTabs)
-        settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    // Presentation mode's columns (in tabs, or at their least widths) are for this
+    // session's screen: the widths from before it are the ones to come back to.
+    settings.setValue(QStringLiteral("window/splitter"),
+                      m_normalSplitterState.isEmpty() ? m_splitter->saveState() : m_normalSplitterState);
     settings.setValue(QStringLiteral("window/lastDir"), m_lastDir);
     settings.setValue(QStringLiteral("charts/window"), m_charts->windowSeconds());
     m_lessons->saveProgress();

@@ -159,6 +159,9 @@ private:
     void setSideColumnsInTabs(bool inTabs);
     // The Lessons tab: it loads a step's scenario into the window and runs it.
     void createLessonsTab();
+    // The step's scenario into the controls while the Lessons tab shows it, when that
+    // overwrites nothing of the user's (see docs/LESSONS.md).
+    void showStepInControls(const Scenario& scenario);
     void updateActions();
     void updateStatus();
     // "virtual time: asked 1000×, running 22×"; empty for real threads.
@@ -199,6 +202,8 @@ private:
     QWidget* m_sideColumn;                       // the workers and the summary
     QScrollArea* m_presentationScroll = nullptr; // holds m_splitter in presentation mode
     bool m_sideColumnsInTabs = false;
+    // The columns' widths before presentation mode, until they are restored after it.
+    QByteArray m_normalSplitterState;
     bool m_reflowPosted = false;
     QTabWidget* m_tabs;
     RunsPanel* m_runs;

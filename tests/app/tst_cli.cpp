@@ -634,6 +634,20 @@ private slots:
         QCOMPARE(flags, int(scenarioFields().size()) + 34);
     }
 
+    // --sweep-csv's entry names every kind of column the file has (docs/CSV.md), the
+    // observed counts included; the man page is made from the same text.
+    void helpNamesTheSweepCsvColumns()
+    {
+        const CommandLine cl = parseCommandLine({QStringLiteral("poollab"), QStringLiteral("--help")});
+        const qsizetype at = cl.helpText.indexOf(QStringLiteral("--sweep-csv"));
+        QVERIFY(at >= 0);
+        // The entry runs to the next option.
+        const QString entry =
+            cl.helpText.mid(at, cl.helpText.indexOf(QStringLiteral("\n  -"), at) - at).simplified();
+        for (const char* column : {"mean", "low", "high", "theory", "KEY.observed", "--warmup"})
+            QVERIFY2(entry.contains(QLatin1String(column)), qPrintable(entry));
+    }
+
     // --help opens with what PoolLab is (not Qt's usage line) and the version.
     void helpStartsWithWhatPoolLabIs()
     {

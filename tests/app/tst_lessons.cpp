@@ -355,8 +355,13 @@ private slots:
             << u"theory.measures.mean_wait_s.predicted"_s << ValueSource::Predicted << u"theory predicts"_s;
         QTest::newRow("theory measured")
             << u"theory.measures.mean_wait_s.measured"_s << ValueSource::Measured << u"measured"_s;
-        QTest::newRow("theory relative error")
-            << u"theory.measures.blocking.relative_error"_s << ValueSource::Measured << u"measured"_s;
+        // A relative error is neither a measurement nor a prediction: how far one is from the other.
+        QTest::newRow("theory relative error") << u"theory.measures.blocking.relative_error"_s
+                                               << ValueSource::RelativeError << u"the relative error is"_s;
+        QTest::newRow("little relative error")
+            << u"theory.little.relative_error"_s << ValueSource::RelativeError << u"the relative error is"_s;
+        QTest::newRow("run relative_error is not theory")
+            << u"relative_error"_s << ValueSource::Measured << u"measured"_s;
         QTest::newRow("little") << u"theory.little.mean_in_system"_s << ValueSource::Measured
                                 << u"measured"_s;
         QTest::newRow("model rho") << u"theory.rho"_s << ValueSource::Model << u"the model gives"_s;
@@ -371,6 +376,52 @@ private slots:
         QFETCH(QString, text);
         QCOMPARE(valueSource(measure), source);
         QCOMPARE(valueSourceText(valueSource(measure)), text);
+    }
+
+    // A relative error's value is called one, in the text and in --json's value_source.
+    void checkSaysRelativeErrorForRelativeErrors()
+    {
+        QTemporaryDir dir;
+        const QString lesson = writeFile(
+            dir, u"relerr.json"_s,
+            j("{'format': 'poollab-lesson/1', 'name': 'relerr', 'title': 'Relative errors', 'level': "
+              "'advanced',\n"
+              " 'summary': 'How far the run is from theory.',\n"
+              " 'steps': [{'title': 'One', 'text': 'M/M/2 at 50 %.',\n"
+              "   'scenario': {'format': 'poollab-scenario/1', 'workers': 2, 'queue_capacity': 100000,\n"
+              "                'latency': 'exp(100ms)', 'arrival': 'poisson', 'rate': 10, 'jobs': 2000, "
+              "'seed': 3},\n"
+              "   'questions': [\n"
+              "     {'id': 'wait-err', 'text': 'Wait error?', 'unit': '%',\n"
+              "      'measure': 'theory.measures.mean_wait_s.relative_error', 'scale': 100, 'tolerance': "
+              "1000},\n"
+              "     {'id': 'little-err', 'text': 'Little error?', 'unit': '%',\n"
+              "      'measure': 'theory.little.relative_error', 'scale': 100, 'tolerance': 1000},\n"
+              "     {'id': 'util', 'text': 'Busy?', 'unit': '%', 'measure': 'utilization', 'scale': 100,\n"
+              "      'tolerance': 100}],\n"
+              "   'explanation': 'Close.'}]}\n"));
+        const QString answers =
+            writeFile(dir, u"answers.json"_s, j("{'wait-err': 0, 'little-err': 0, 'util': 50}"));
+        const binary::Result r = runPoollab({u"lesson"_s, u"check"_s, lesson, u"--answers"_s, answers});
+        QCOMPARE(r.exitCode, 0);
+        const QString out = QString::fromUtf8(r.out);
+        for (const QString& id : {u"wait-err"_s, u"little-err"_s}) {
+            const QString line =
+                out.section(QLatin1Char(' ') + id + QLatin1Char(' '), 1, 1).section(QLatin1Char('\n'), 0, 0);
+            QVERIFY2(line.contains(u"you said 0 %; the relative error is "_s) &&
+                         !line.contains(u"measured"_s),
+                     qPrintable(out));
+        }
+        QVERIFY2(out.contains(u"you said 50 %; measured "_s), qPrintable(out));
+        const binary::Result json =
+            runPoollab({u"lesson"_s, u"check"_s, lesson, u"--answers"_s, answers, u"--json"_s});
+        QCOMPARE(json.exitCode, 0);
+        QMap<QString, QString> sources;
+        for (const QJsonValue& v : QJsonDocument::fromJson(json.out).object().value(u"verdicts"_s).toArray())
+            sources.insert(v[u"id"_s].toString(), v[u"value_source"_s].toString());
+        QCOMPARE(sources.value(u"wait-err"_s), u"relative_error"_s);
+        QCOMPARE(sources.value(u"little-err"_s), u"relative_error"_s);
+        QCOMPARE(sources.value(u"util"_s), u"measured"_s);
     }
 
     // `lesson check` names each value for what it is, per question (text and --json).

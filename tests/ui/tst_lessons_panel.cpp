@@ -231,7 +231,11 @@ private slots:
         const int before = w.controller()->scenario().workers;
         QVERIFY(p->selectLesson(u"signup-burst"_s)); // on the Charts tab: nothing loaded
         QCOMPARE(w.controller()->scenario().workers, before);
+        QVERIFY(before != 20);
+        // Going to the Lessons tab shows the step read (clean controls, no run on screen).
         w.centreTabs()->setCurrentWidget(p);
+        QCOMPARE(w.controller()->scenario().workers, 20); // signup-burst's first step
+        QVERIFY(p->loadNoteText().isEmpty());
         QVERIFY(p->selectLesson(u"littles-law"_s));
         QCOMPARE(w.controller()->scenario().workers, 20);
         QCOMPARE(w.controller()->timeMode(), TimeMode::Virtual);
@@ -252,6 +256,99 @@ private slots:
         QCOMPARE(w.controller()->scenario().workers, 40);
         w.controller()->cancel();
         QTRY_VERIFY(w.controller()->isFinished());
+    }
+
+    // The user's own settings ("(modified)") stay in the controls when the Lessons tab
+    // or another step is shown; "Load this step's settings" loads them on request.
+    void editedControlsAreKept()
+    {
+        MainWindow w(hooks());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LessonsPanel* p = w.lessons();
+        QVERIFY(p->selectLesson(u"signup-burst"_s));
+        auto* workers = w.controls()->findChild<QSpinBox*>(u"workers"_s);
+        QVERIFY(workers);
+        workers->setValue(33);
+        QVERIFY(w.controls()->isModified());
+        QCOMPARE(w.controller()->scenario().workers, 33);
+
+        w.centreTabs()->setCurrentWidget(p); // the tab: kept
+        QCOMPARE(w.controller()->scenario().workers, 33);
+        QCOMPARE(workers->value(), 33);
+        QVERIFY(w.controls()->isModified());
+        QCOMPARE(p->loadNoteText(), u"The controls keep your settings and run; Run loads the step's."_s);
+        QVERIFY(p->loadButton()->isEnabled());
+        p->nextButton()->click(); // another step: kept
+        QCOMPARE(p->stepIndex(), 1);
+        QCOMPARE(workers->value(), 33);
+        QVERIFY(w.controls()->isModified());
+
+        // Asked for: the step's pool (40 workers) in clean controls, and navigation
+        // shows each step again.
+        QTest::mouseClick(p->loadButton(), Qt::LeftButton);
+        QCOMPARE(workers->value(), 40);
+        QCOMPARE(w.controller()->scenario().workers, 40);
+        QCOMPARE(w.controller()->timeMode(), TimeMode::Virtual);
+        QVERIFY(!w.controls()->isModified());
+        QVERIFY(p->loadNoteText().isEmpty());
+        p->setStep(0);
+        QCOMPARE(workers->value(), 20);
+        // An edit shows the note again.
+        workers->setValue(21);
+        QVERIFY(!p->loadNoteText().isEmpty());
+        QVERIFY(!w.controller()->isActive());
+    }
+
+    // A finished run (its charts and summary) stays on screen when the learner goes on
+    // to the next step: the reported case, Signup burst at 40 workers run to the end.
+    void aFinishedRunIsKept_data()
+    {
+        QTest::addColumn<bool>("edited");
+        QTest::newRow("edited controls, run finished") << true;
+        QTest::newRow("lesson's run finished") << false;
+    }
+    void aFinishedRunIsKept()
+    {
+        QFETCH(bool, edited);
+        MainWindow w(hooks());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LessonsPanel* p = w.lessons();
+        QVERIFY(p->selectLesson(u"signup-burst"_s));
+        p->paceBox()->setCurrentIndex(kMaxPaceIndex);
+        auto* workers = w.controls()->findChild<QSpinBox*>(u"workers"_s);
+        QVERIFY(workers);
+        if (edited) {
+            w.centreTabs()->setCurrentWidget(p); // loads step 1 (20 workers): clean controls
+            w.centreTabs()->setCurrentWidget(w.charts());
+            workers->setValue(40);
+            QVERIFY(w.controller()->start());
+        } else {
+            w.centreTabs()->setCurrentWidget(p);
+            p->setPrediction(u"burst20-elapsed"_s, u"250"_s);
+            p->setPrediction(u"burst20-wait-p50"_s, u"124"_s);
+            p->runButton()->click();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(w.controller()->isFinished(), 30000);
+        const std::uint64_t completed = w.controller()->snapshot().completed();
+        QCOMPARE(completed, std::uint64_t(10000));
+        const int runWorkers = edited ? 40 : 20;
+        QCOMPARE(w.controller()->scenario().workers, runWorkers);
+
+        w.centreTabs()->setCurrentWidget(p);
+        p->nextButton()->click();
+        QCOMPARE(p->stepIndex(), 1);
+        // The run and its settings are still there; the panel offers the step's.
+        QVERIFY(w.controller()->hasRun());
+        QVERIFY(w.controller()->isFinished());
+        QCOMPARE(w.controller()->snapshot().completed(), completed);
+        QCOMPARE(w.controller()->scenario().workers, runWorkers);
+        QCOMPARE(workers->value(), runWorkers);
+        QCOMPARE(w.controls()->isModified(), edited);
+        if (!edited) // step 2's 40 workers are not in the controls, and the panel says so
+            QVERIFY(!p->loadNoteText().isEmpty());
+        QVERIFY(p->loadButton()->isEnabled());
     }
 
     void aStoppedRunIsNotGraded()
@@ -290,16 +387,32 @@ private slots:
         QCOMPARE(p->stepIndex(), 1);
         QCOMPARE(p->prediction(u"bucket40-elapsed"_s), u"14"_s);
         QCOMPARE(p->prediction(u"bucket40-limit"_s), u"tokens"_s);
-        QCOMPARE(p->paceBox()->currentIndex(), 3);
-        // One pace: the remembered one is the window's again.
-        QCOMPARE(w.controller()->pace(), 1000.0);
-        QCOMPARE(w.controls()->findChild<QComboBox*>(u"pace"_s)->currentIndex(), 3);
+        // The pace is the window's and not remembered: the default 10x again.
+        QCOMPARE(p->paceBox()->currentIndex(), 1);
+        QCOMPARE(p->pace(), 10.0);
+        QCOMPARE(w.controller()->pace(), 10.0);
+        QCOMPARE(w.controls()->findChild<QComboBox*>(u"pace"_s)->currentIndex(), 1);
         QVERIFY(p->runButton()->isEnabled());
         // Another lesson keeps its own place.
         QVERIFY(p->selectLesson(u"littles-law"_s));
         QCOMPARE(p->stepIndex(), 0);
         QVERIFY(p->selectLesson(u"token-bucket"_s));
         QCOMPARE(p->stepIndex(), 1);
+    }
+
+    // A pace an earlier version kept with the progress (lessons/pace) is not the
+    // window's next time either, and it is dropped when the progress is saved.
+    void aRememberedPaceIsIgnored()
+    {
+        QSettings().setValue(u"lessons/current"_s, u"token-bucket"_s);
+        QSettings().setValue(u"lessons/pace"_s, kMaxPaceIndex);
+        MainWindow w(hooks());
+        w.restoreSettings();
+        QCOMPARE(w.lessons()->currentLesson()->name, u"token-bucket"_s);
+        QCOMPARE(w.controller()->pace(), 10.0);
+        QCOMPARE(w.lessons()->pace(), 10.0);
+        w.saveSettings();
+        QVERIFY(!QSettings().contains(u"lessons/pace"_s));
     }
 
     // A teacher's lesson file: opened, offered again next time, and forgotten once gone.

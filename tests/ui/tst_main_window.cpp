@@ -30,9 +30,11 @@
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSizeGrip>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QSplitterHandle>
 #include <QStatusBar>
 #include <QStyleOptionComboBox>
@@ -1515,6 +1517,59 @@ private slots:
         QVERIFY(w.controls()->isVisible());
         QVERIFY(w.summary()->isVisible());
         w.controller()->reset();
+    }
+
+    // Presentation mode does not lose the columns' widths the user set: they are back
+    // when it ends, and what the window saves while presenting is that normal layout.
+    void presentationModeKeepsTheColumnWidths_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<bool>("roomToMove"); // 1024 wide leaves each column at its least width
+        QTest::newRow("1024x768 (columns become tabs)") << QSize(1024, 768) << false;
+        QTest::newRow("1280x800 (columns become tabs)") << QSize(1280, 800) << true;
+        QTest::newRow("2400x1400 (three columns stay)") << QSize(2400, 1400) << true;
+    }
+    void presentationModeKeepsTheColumnWidths()
+    {
+        QFETCH(QSize, size);
+        QFETCH(bool, roomToMove);
+        static QTemporaryDir settingsDir; // the whole run's: a closing window saves too
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+        MainWindow w(hooks());
+        const auto normalSize =
+            qScopeGuard([&w] { w.action(QStringLiteral("presentationReset"))->trigger(); });
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* columns = w.findChild<QSplitter*>(QStringLiteral("columns"));
+        QVERIFY(columns);
+        const QList<int> initial = columns->sizes();
+        QCOMPARE(initial.size(), 3);
+        // Wider side columns, as dragging the handles makes them.
+        columns->setSizes({initial[0] + 40, initial[1] - 90, initial[2] + 50});
+        const QList<int> custom = columns->sizes();
+        if (roomToMove) {
+            QCOMPARE(custom[0], initial[0] + 40);
+            QCOMPARE(custom[2], initial[2] + 50);
+        }
+        const QByteArray customState = columns->saveState();
+
+        w.action(QStringLiteral("presentationMode"))->trigger();
+        w.action(QStringLiteral("presentationLarger"))->trigger(); // 175 %: still the same layout to leave
+        for (int i = 0; i < 3; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(w.presentationScale(), 1.75);
+        QCOMPARE(w.centreTabs()->isAncestorOf(w.controls()), size.width() < 2000);
+        w.saveSettings();
+        QCOMPARE(QSettings().value(QStringLiteral("window/splitter")).toByteArray(), customState);
+
+        w.action(QStringLiteral("presentationReset"))->trigger();
+        for (int i = 0; i < 3; ++i)
+            QCoreApplication::processEvents();
+        QCOMPARE(columns->sizes(), custom);
+        w.saveSettings();
+        QCOMPARE(QSettings().value(QStringLiteral("window/splitter")).toByteArray(), customState);
     }
 
     void everyActionHasItsOwnShortcut()
