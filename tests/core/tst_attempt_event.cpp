@@ -645,6 +645,61 @@ private slots:
         QCOMPARE(double(snap.busyNs), snap.service.sum());
     }
 
+    // CPU and empty jobs' service is what the machine made them: from when their work
+    // began (after the hold for one pushed early, else the take) to its end, without the
+    // producer's or the hold's lateness (tens to hundreds of microseconds each, which
+    // read 12-155 us for empty jobs and 208-353 us for 200 us CPU jobs when counted).
+    // Medians, so that a worker preempted mid-job on a loaded machine cannot fail it;
+    // the means only bound what a few such preemptions add.
+    void realCpuServiceLeavesLatenessOut_data()
+    {
+        QTest::addColumn<QString>("latency");
+        QTest::addColumn<int>("jobs");
+        QTest::addColumn<qint64>("minService");
+        QTest::addColumn<qint64>("maxMedian");
+        QTest::addColumn<qint64>("maxMean");
+        // An empty job: two clock reads and a stop check, well under a microsecond; the
+        // median bound leaves room for a sanitizer build, the mean for 25 ms of
+        // preemption in all.
+        QTest::newRow("empty") << QStringLiteral("0") << 500 << qint64(0) << qint64(10 * kMicro)
+                               << qint64(50 * kMicro);
+        // 200 us of thread CPU time: the wall time is never less. Above it, the burn's
+        // last chunk of work between clock reads (a few us) and the clock reads
+        // themselves: 40 us is ten times that, and well below the hold's lateness the
+        // service used to carry. The mean allows a 3 ms slice lost in one job in ten.
+        QTest::newRow("cpu 200us") << QStringLiteral("200us") << 300 << qint64(200 * kMicro)
+                                   << qint64(240 * kMicro) << qint64(500 * kMicro);
+    }
+
+    void realCpuServiceLeavesLatenessOut()
+    {
+        QFETCH(QString, latency);
+        QFETCH(int, jobs);
+        QFETCH(qint64, minService);
+        QFETCH(qint64, maxMedian);
+        QFETCH(qint64, maxMean);
+        const QByteArray latencyText = latency.toLatin1();
+        Scenario s = idleCpu(JobKind::Cpu, latencyText.constData());
+        s.jobs = jobs;
+        const RealRun run = runReal(s);
+        QVERIFY(run.finished);
+        QCOMPARE(std::uint64_t(run.events.size()), std::uint64_t(jobs));
+        std::vector<Nanos> service;
+        for (const AttemptEvent& e : run.events)
+            service.push_back(e.ended - e.started);
+        std::sort(service.begin(), service.end());
+        const Nanos median = service[service.size() / 2];
+        const double mean = run.snap.service.sum() / double(jobs);
+        const QString numbers = QStringLiteral("min %1 median %2 mean %3 ns")
+                                    .arg(service.front())
+                                    .arg(median)
+                                    .arg(mean, 0, 'f', 0);
+        QVERIFY2(service.front() >= minService, qPrintable(numbers));
+        QVERIFY2(median <= maxMedian, qPrintable(numbers));
+        QVERIFY2(mean <= double(maxMean), qPrintable(numbers));
+        qDebug("%s", qPrintable(numbers));
+    }
+
     void realRateLimitedEventsAreConsistent()
     {
         Scenario s = small();
