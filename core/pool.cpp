@@ -44,12 +44,7 @@ template <typename F> void spinUntil(F&& done)
     }
 }
 
-// A worker pushes its attempt events to the log this many at a time: one fetch_add on
-// the log's shared counter and adjacent slots per batch, instead of per event (a lone
-// push cost 31-49 ns on one thread here, a batch 22-27 ns an event, the old spin
-// lock's 17-23; docs/PERFORMANCE.md). Never more than this many are held back, and
-// none while the worker waits for anything (see flushEvents()).
-constexpr std::size_t kEventBatch = 8;
+constexpr std::size_t kEventBatch = kAttemptEventBatch; // see attempt_event.h
 
 // Worker-owned counters have a single writer, so a plain store of load + 1 is enough;
 // release pairs with the snapshot's acquire loads.
