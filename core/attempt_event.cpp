@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <thread>
 
 namespace poollab {
 
@@ -158,6 +159,9 @@ struct AttemptEventLog::Impl
     // Ring: pushes that gave their event up to a writer still busy in their slot.
     // KeepFirst: pushes of jobs past the job limit.
     alignas(64) std::atomic<std::uint64_t> refused{0};
+    // Ring: the latest sequence number given up, plus one (0: none yet), so that lost()
+    // looks for give-ups not yet lapped only while there may be some.
+    std::atomic<std::uint64_t> lastGivenUp{0};
     std::atomic<std::uint64_t> jobLimit{0};
 
     void pushRing(const AttemptEvent* events, std::size_t count);
@@ -216,9 +220,14 @@ void AttemptEventLog::Impl::pushRing(const AttemptEvent* events, std::size_t cou
             break;
         case Claim::Lapped:
             break; // counted lost from next, as an overwritten event is
-        case Claim::Abandoned:
+        case Claim::Abandoned: {
             refused.fetch_add(1, std::memory_order_relaxed);
+            std::uint64_t last = lastGivenUp.load(std::memory_order_relaxed);
+            while (last < seq + 1 &&
+                   !lastGivenUp.compare_exchange_weak(last, seq + 1, std::memory_order_relaxed)) {
+            }
             break;
+        }
         }
     }
 }
@@ -352,8 +361,18 @@ std::uint64_t AttemptEventLog::lost() const
     const std::uint64_t refused = m_impl->refused.load(std::memory_order_relaxed);
     const std::uint64_t numbered = m_impl->next.load(std::memory_order_relaxed);
     const std::uint64_t beyond = numbered > m_impl->capacity ? numbered - m_impl->capacity : 0;
-    // Ring: an event given up and later lapped too would count twice; never above pushed().
-    return m_impl->mode == Mode::KeepFirst ? refused + beyond : std::min(numbered, beyond + refused);
+    if (m_impl->mode == Mode::KeepFirst)
+        return refused + beyond;
+    // Ring: the events lapped, and those given up in the ring's window (one given up and
+    // then lapped counts once). A give-up leaves its number in its slot's givenUp, the
+    // one number of the window that slot holds; only scanned while a give-up is that recent.
+    const std::uint64_t lastGivenUp = m_impl->lastGivenUp.load(std::memory_order_relaxed);
+    std::uint64_t givenUp = 0;
+    const Slot* ring = m_impl->blocks[0].load(std::memory_order_relaxed);
+    for (std::uint64_t seq = beyond; seq < std::min(lastGivenUp, numbered); ++seq)
+        if (ring[seq % m_impl->capacity].givenUp.load(std::memory_order_relaxed) == seq + 1)
+            ++givenUp;
+    return beyond + givenUp;
 }
 
 void AttemptEventLog::setJobLimit(std::uint64_t limit)
@@ -379,6 +398,24 @@ void AttemptEventLog::push(const AttemptEvent* events, std::size_t count)
 std::uint64_t AttemptEventLog::copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const
 {
     return m_impl->mode == Mode::KeepFirst ? m_impl->copyKeepFirst(from, out) : m_impl->copyRing(from, out);
+}
+
+std::uint64_t AttemptEventLog::copyAll(std::vector<AttemptEvent>& out, Nanos patience) const
+{
+    const std::size_t before = out.size();
+    // The numbers pushed when called (KeepFirst: those kept); later ones are not waited for.
+    const std::uint64_t numbered = m_impl->next.load(std::memory_order_acquire);
+    const std::uint64_t target =
+        m_impl->mode == Mode::KeepFirst ? std::min<std::uint64_t>(numbered, m_impl->capacity) : numbered;
+    const Nanos deadline = steadyNowNs() + patience;
+    std::uint64_t seq = copySince(0, out);
+    while (seq < target && steadyNowNs() < deadline) {
+        std::this_thread::yield(); // a writer mid-store: nanoseconds, unless it was preempted
+        seq = copySince(seq, out);
+    }
+    const std::uint64_t copied = out.size() - before;
+    const std::uint64_t total = pushed();
+    return total > copied ? total - copied : 0;
 }
 
 } // namespace poollab

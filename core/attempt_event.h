@@ -49,6 +49,15 @@ inline bool producerHeldBack(Nanos planned, Nanos until)
     return until - planned >= kHeldBackFrom;
 }
 
+// A real pool's worker (core/pool.cpp) pushes its attempt events to the log this
+// many at a time: one fetch_add on the log's shared counter and adjacent slots per
+// batch, instead of per event (a lone push cost 31-49 ns on one thread here, a batch
+// 22-27 ns an event, the old spin lock's 17-23; docs/PERFORMANCE.md). Never more than
+// this many are held back, and none while the worker waits for anything
+// (Pool::flushEvents()). So events reach the log in batches, not in the order they
+// ended (see TimelineView::readNew()).
+inline constexpr std::size_t kAttemptEventBatch = 8;
+
 // The engines' bounded record of recent attempt events: a ring of `capacity` events,
 // the oldest overwritten. Engines push as attempts end (any thread, workers of a real
 // pool on their job path: no lock, no wait, see attempt_event.cpp); readers copy what
@@ -78,8 +87,8 @@ public:
     // Events pushed and not kept: overwritten (Ring), or past the capacity or the job
     // limit (KeepFirst). 0 means the log holds every event pushed. A ring also gives up
     // an event whose slot an older push is still filling (the ring lapped during one
-    // push: a tiny ring, a writer preempted mid-copy); should that event be lapped
-    // later too it counts twice, never above pushed().
+    // push: a tiny ring, a writer preempted mid-copy), counted once, lapped later or
+    // not. Once the pushes are done, pushed() == lost() + the events copySince() copies.
     std::uint64_t lost() const;
     // KeepFirst: only jobs with id < limit are kept (others are counted in pushed() and lost());
     // 0, the default, keeps all. Set it before the engine starts.
@@ -97,6 +106,11 @@ public:
     // next call starts there. Any number of readers, concurrent with the pushes.
     // KeepFirst numbers only the events it kept: 0 .. pushed()-lost()-1, in push order.
     std::uint64_t copySince(std::uint64_t from, std::vector<AttemptEvent>& out) const;
+    // Appends every event held, for a one-shot export during a run: copySince(0) and on,
+    // waiting up to `patience` for pushes still storing theirs (a preempted writer would
+    // otherwise cut the copy short at its slot). Returns the events pushed by the end and
+    // not appended (overwritten, given up, or still being stored): what the file lacks.
+    std::uint64_t copyAll(std::vector<AttemptEvent>& out, Nanos patience) const;
 
 private:
     struct Impl;

@@ -44,12 +44,7 @@ template <typename F> void spinUntil(F&& done)
     }
 }
 
-// A worker pushes its attempt events to the log this many at a time: one fetch_add on
-// the log's shared counter and adjacent slots per batch, instead of per event (a lone
-// push cost 31-49 ns on one thread here, a batch 22-27 ns an event, the old spin
-// lock's 17-23; docs/PERFORMANCE.md). Never more than this many are held back, and
-// none while the worker waits for anything (see flushEvents()).
-constexpr std::size_t kEventBatch = 8;
+constexpr std::size_t kEventBatch = kAttemptEventBatch; // see attempt_event.h
 
 // Worker-owned counters have a single writer, so a plain store of load + 1 is enough;
 // release pairs with the snapshot's acquire loads.
@@ -59,13 +54,11 @@ inline void bump(std::atomic<std::uint64_t>& counter)
 }
 
 // Runs an attempt's work from startSteady (its start on the timeline, steady clock);
-// false if stopped first. holdFirst: a CPU or empty job taken before its start waits
-// for it first (a sleep job's sleep covers it).
-bool runWork(PreciseWaiter& waiter, JobKind kind, Nanos work, Nanos startSteady, bool holdFirst, bool share,
+// false if stopped first. A sleep job sleeps until its start plus its work; CPU work
+// burns for its length from now; an empty job only checks for a stop.
+bool runWork(PreciseWaiter& waiter, JobKind kind, Nanos work, Nanos startSteady, bool share,
              const std::stop_token& stop)
 {
-    if (holdFirst && !waiter.sleepUntil(startSteady, share))
-        return false;
     if (work > 0)
         return kind == JobKind::Cpu ? waiter.burnCpu(work) : waiter.sleepUntil(startSteady + work, share);
     return !stop.stop_requested();
@@ -765,51 +758,31 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     const Nanos start = gate ? std::max(begun, tokenAt) : begun;
     const AttemptPlan plan = planAttempt(policy, job);
     const Nanos work = plan.holdNs;
-    // Service runs from the start, where the queue wait ended, so the two add up to the
-    // total (wait + service == total for a first attempt without a rate limit). A sleep
-    // job runs to its start plus its work, so a late wake-up is not carried into the
-    // next job. CPU work and an empty job last what the machine makes them (real
-    // behaviour), but not from before their start: one the producer pushed ahead of its
-    // planned arrival, taken at once by an idle worker, is held until then as a sleep
-    // is (on the plan, and in virtual time, it cannot begin before it arrives); counted
-    // from the take, its service overlapped its wait and read above its total. Busy
-    // time starts once the previous job has ended (busy intervals never overlap).
-    const bool paced = job.kind == JobKind::Sleep && work > 0;
+    // The queue wait ends at the start, where the service begins on the timeline, so the
+    // two add up to the total (wait + service == total for a first attempt without a
+    // rate limit). A sleep job runs to its start plus its work, so a late wake-up is not
+    // carried into the next job. CPU work and an empty job last what the machine makes
+    // them (real behaviour), but not from before their start: one the producer pushed
+    // ahead of its planned arrival, taken at once by an idle worker, is held until then
+    // as a sleep is (on the plan, and in virtual time, it cannot begin before it
+    // arrives). Their service is measured from when the work actually began, so neither
+    // the producer's lateness (a start before the take) nor the hold's is in it.
     const Nanos busyFrom = slot.timeline.busyFrom(start);
     // The submission on this timeline, which leaves the producer's lateness out as the
     // end does: the wall clock's submission minus an end on the timeline took that
     // lateness off twice (uncorrected latency below the service). Never after the take.
     if (attempt == 1)
         job.submittedNs = std::max(job.arrivalNs, std::min({job.submittedNs, begun, busyFrom}));
-    const bool share = m_shareCores.load(std::memory_order_relaxed);
 
     slot.busySince.store(busyFrom, std::memory_order_relaxed);
     slot.state.store(WorkerState::Busy, std::memory_order_release);
-    // Only an empty job keeps its worker counted as available. A job that waits, even
-    // for microseconds, is one a real pool runs beside others: the queue needs the
-    // other workers then, or N workers would behave like one.
-    if (work > 0) {
-        flushEvents(slot); // the previous attempts' events are not held up by this one's work
-        goAway(away);
-    }
-    const bool finished =
-        runWork(waiter, job.kind, work, m_epoch + start, !paced && start > tokenAt, share, stop);
-    // A wait may wake a little early (it aims early by its usual lateness): a finished
-    // attempt ends no earlier than it started, so its service is never negative.
-    const Nanos end = finished ? std::max(now(), start) : now();
-    slot.timeline.finish(paced && finished ? start + work : end, end); // a cancelled one ended when it did
-    slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
-    // Both 0 if cancelled before its start on the timeline.
-    const Nanos busy = std::max<Nanos>(0, end - busyFrom);
-    const Nanos service = std::max<Nanos>(0, end - start);
-    slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
-    shard.service.record(service);
-    slot.serviceSum.add(service);
+    const auto [finished, end, eventFrom] =
+        runMeasured(slot, shard, job, work, start, tokenAt, busyFrom, waiter, stop, away);
 
     if (!finished) {
         bump(slot.cancelled);
         if (m_attemptLog)
-            logAttempt(slot, slotIndex, job, attempt, begun, busyFrom, end, AttemptEnd::Cancelled);
+            logAttempt(slot, slotIndex, job, attempt, begun, eventFrom, end, AttemptEnd::Cancelled);
         notifyDone(job, Outcome::Cancelled);
         return false;
     }
@@ -821,7 +794,7 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
                                : result.end == AttemptVerdict::Retry  ? AttemptEnd::Retrying
                                : result.end == AttemptVerdict::Failed ? AttemptEnd::Failed
                                                                       : AttemptEnd::Succeeded;
-        logAttempt(slot, slotIndex, job, attempt, begun, busyFrom, end, how);
+        logAttempt(slot, slotIndex, job, attempt, begun, eventFrom, end, how);
     }
     if (result.end == AttemptVerdict::Retry) {
         bump(slot.retries);
@@ -836,6 +809,59 @@ bool Pool::runAttempt(int slotIndex, Job& job, const AttemptPolicy* policy, Star
     bump(failed ? slot.failed : slot.succeeded);
     notifyDone(job, failed ? Outcome::Failed : Outcome::Succeeded);
     return false;
+}
+
+Pool::AttemptRun Pool::runMeasured(WorkerSlot& slot, HistogramShard& shard, const Job& job, Nanos work,
+                                   Nanos start, Nanos tokenAt, Nanos busyFrom, PreciseWaiter& waiter,
+                                   const std::stop_token& stop, bool& away)
+{
+    // A CPU or empty job taken before its start waits for it first (a sleep job's sleep
+    // covers it): see AttemptTimeline::start.
+    const bool paced = job.kind == JobKind::Sleep && work > 0;
+    const bool hold = !paced && start > tokenAt;
+    // Only an empty job run at once keeps its worker counted as available. A job that
+    // waits, even for microseconds, is one a real pool runs beside others: the queue
+    // needs the other workers then, or N workers would behave like one.
+    if (work > 0 || hold) {
+        flushEvents(slot); // the previous attempts' events are not held up by this one's wait
+        goAway(away);
+    }
+    const bool share = m_shareCores.load(std::memory_order_relaxed);
+    bool finished = !hold || waiter.sleepUntil(m_epoch + start, share);
+    // When the work of a job that is not a paced sleep actually began: after the hold
+    // (which may wake late), else at the take or the token. Its service runs from there,
+    // so neither the producer's lateness nor the hold's is in it.
+    const Nanos began = hold ? now() : tokenAt;
+    if (hold)
+        slot.busySince.store(began, std::memory_order_relaxed);
+    finished = finished && runWork(waiter, job.kind, work, m_epoch + start, share, stop);
+    const Nanos actualEnd = now();
+    // A sleep job's service runs from its start on the timeline; a wait may wake a little
+    // early (it aims early by its usual lateness), so a finished attempt ends no earlier
+    // than it started and its service is never negative. Any other job's service is what
+    // the machine made it, and it ends on the timeline at its start plus that service, so
+    // that wait + service == total; a cancelled one ended when it did. Busy time: a sleep
+    // job's starts once the previous job has ended (busy intervals never overlap), any
+    // other's is its service.
+    Nanos end = 0;
+    Nanos service = 0;
+    Nanos busy = 0;
+    if (paced) {
+        end = finished ? std::max(actualEnd, start) : actualEnd;
+        service = std::max<Nanos>(0, end - start); // 0 if cancelled before its start
+        busy = std::max<Nanos>(0, end - busyFrom);
+        slot.timeline.finish(finished ? start + work : end, end);
+    } else {
+        service = finished ? std::max<Nanos>(0, actualEnd - began) : 0;
+        end = finished ? start + service : actualEnd;
+        busy = service;
+        slot.timeline.finish(end, actualEnd);
+    }
+    slot.state.store(WorkerState::Idle, std::memory_order_relaxed);
+    slot.busyNs.store(slot.busyNs.load(std::memory_order_relaxed) + busy, std::memory_order_release);
+    shard.service.record(service);
+    slot.serviceSum.add(service);
+    return {finished, end, paced ? busyFrom : start};
 }
 
 void Pool::logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,

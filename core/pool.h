@@ -167,6 +167,18 @@ private:
     // Runs one attempt; returns true when the job must be retried (job updated).
     bool runAttempt(int slot, Job& job, const AttemptPolicy* policy, StartGate* gate,
                     const std::stop_token& stop, class PreciseWaiter& waiter, Nanos& retryDue, bool& away);
+    // How an attempt's work went, once run and measured (see runMeasured()).
+    struct AttemptRun
+    {
+        bool finished = false; // false: cancelled
+        Nanos end = 0;         // its end on the worker's timeline (a cancelled one: when it stopped)
+        Nanos eventFrom = 0;   // where its event's service starts
+    };
+    // Runs the attempt's work from `start` on the worker's timeline (holding a CPU or
+    // empty job taken early), and records its service and busy time.
+    AttemptRun runMeasured(WorkerSlot& slot, HistogramShard& shard, const Job& job, Nanos work, Nanos start,
+                           Nanos tokenAt, Nanos busyFrom, class PreciseWaiter& waiter,
+                           const std::stop_token& stop, bool& away);
     // Queues the attempt's event for the log, its times made consistent (see the definition).
     void logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,
                     Nanos busyFrom, Nanos end, AttemptEnd how);

@@ -998,13 +998,15 @@ bool MainWindow::exportTraceFile(const QString& path)
     QString error = tr("there is no run to export");
     if (log) {
         std::vector<AttemptEvent> events;
-        log->copySince(0, events);
+        // During a live run a worker may be mid-store: wait for it briefly, and count in
+        // the file what could not be copied (not only what the log overwrote).
+        const std::uint64_t notCopied = log->copyAll(events, 50 * kMilli);
         const Snapshot& s = m_controller->snapshot();
         TraceInfo info;
         info.scenarioName = QString::fromStdString(m_controller->scenario().name);
         info.workers = s.workers;
         info.runNs = s.runNs;
-        info.lostEvents = log->lost();
+        info.lostEvents = notCopied;
         if (writeTraceFile(path, events, info, &error)) {
             statusBar()->showMessage(info.lostEvents ? tr("Exported %1 (the newest %2 attempts)")
                                                            .arg(QDir::toNativeSeparators(path))

@@ -51,8 +51,12 @@ void TimelineDensity::reset(const Geometry& geometry, Nanos from)
 std::int64_t TimelineDensity::position(Nanos t) const
 {
     // Rounded half up by truncation (llround is a call; run times are never negative): the
-    // same time gives the same position whatever the view.
-    return static_cast<std::int64_t>(static_cast<double>(t) * m_scale + 0.5);
+    // same time gives the same position whatever the view. Clamped: deep in a very long
+    // run at a deep zoom (12 days at 1 ms across) t x columns x q / span leaves int64,
+    // and converting such a double is undefined; 2^62 leaves room for the columns' and
+    // q's arithmetic on top. Times past it all land there (nothing drawn, no garbage).
+    constexpr double kMaxPosition = 0x1p62;
+    return static_cast<std::int64_t>(std::clamp(static_cast<double>(t) * m_scale + 0.5, 0.0, kMaxPosition));
 }
 
 std::int64_t TimelineDensity::firstColumn(Nanos from) const

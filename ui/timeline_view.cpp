@@ -226,10 +226,20 @@ void TimelineView::readNew(Nanos now)
     const std::uint64_t from = m_next;
     m_next = m_log->copySince(m_next, m_scratch);
     // The sequence moved past what was copied: the log overwrote those before this read.
-    // They ended before the first one copied did (events are pushed as they end).
+    // A real pool's workers push their events in batches (kAttemptEventBatch), so a
+    // later event may have ended before an earlier one: the first copied is no bound.
+    // One that is: among 2 x workers x batch + 1 copied events, some worker pushed three
+    // batches, the second after every missed event was pushed (so after it ended), and
+    // the third's events ended after that. With fewer copied, the latest of them.
     const std::uint64_t missed = m_next - from - m_scratch.size();
-    if (missed > 0)
-        m_events.noteMissed(missed, m_scratch.empty() ? now : m_scratch.front().ended);
+    if (missed > 0) {
+        const auto window = std::min<std::size_t>(
+            m_scratch.size(), 2 * static_cast<std::size_t>(std::max(1, m_workers)) * kAttemptEventBatch + 1);
+        Nanos missedBefore = m_scratch.empty() ? now : m_scratch.front().ended;
+        for (std::size_t i = 1; i < window; ++i)
+            missedBefore = std::max(missedBefore, m_scratch[i].ended);
+        m_events.noteMissed(missed, missedBefore);
+    }
     appendEvents(m_scratch);
     m_scratch.clear();
 }

@@ -6,10 +6,12 @@
 #include "io/scenario_file.h"
 #include "ui/engine_factory.h"
 #include "ui/main_window.h"
+#include "ui/timeline_density.h"
 
 #include <QDir>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QPainter>
 
 #include <QScrollBar>
 #include <QTest>
@@ -359,6 +361,40 @@ private slots:
     // grouped, bars merged on lanes of their own, attempts lost (the log overwrote them
     // before a read, the view's ring dropped them), and paused, scrolled on and back,
     // zoomed and with another theme.
+    // Deep in a very long run at a deep zoom, the density's fixed-point positions (t x
+    // columns x q / span) would leave int64 (undefined when converted): clamped. Within
+    // the range an attempt over the view's first half fills it; past it, nothing is drawn.
+    void densityDeepInALongRun_data()
+    {
+        QTest::addColumn<Nanos>("from");
+        QTest::addColumn<double>("firstHalf");
+        QTest::newRow("12 days") << Nanos{12 * 24 * 3600 * kSecond} << 1.0;
+        QTest::newRow("1000 days") << Nanos{1000LL * 24 * 3600 * kSecond} << 0.0;
+    }
+
+    void densityDeepInALongRun()
+    {
+        QFETCH(Nanos, from);
+        QFETCH(double, firstHalf);
+        TimelineDensity density;
+        TimelineDensity::Geometry geometry;
+        geometry.span = kMs;
+        geometry.columns = 100;
+        geometry.rows = 1;
+        geometry.rowHeight = 4;
+        geometry.base = qRgb(255, 255, 255);
+        density.reset(geometry, from);
+        density.add(0, from, from + kMs / 2, qRgb(0, 0, 255));
+        density.render();
+        QImage image(geometry.columns, geometry.rowHeight, QImage::Format_RGB32);
+        QPainter painter(&image);
+        density.draw(painter, QPoint(0, 0), geometry.rowHeight, from, TimelineDensity::kNone);
+        for (int x = 1; x < 49; ++x)
+            QVERIFY2(std::abs(density.share(0, x) - firstHalf) < 0.01, qPrintable(QString::number(x)));
+        for (int x = 51; x < geometry.columns; ++x)
+            QCOMPARE(density.share(0, x), 0.0);
+    }
+
     void incrementalDensityPaintsWhatARebuildDoes_data()
     {
         QTest::addColumn<int>("workers");
@@ -530,7 +566,10 @@ private slots:
         QCOMPARE(view.events().seen(), std::uint64_t{150});
         QCOMPARE(view.events().missed(), std::uint64_t{200});
         QVERIFY(view.events().dropped());
-        QCOMPARE(view.events().coveredFrom(), 251 * kMs); // job 250, the first read after them, ended there
+        // Events come in batches of kAttemptEventBatch per worker, not in the order they
+        // ended: covered from the latest end among the first 2 x 1 x 8 + 1 read after
+        // them (jobs 250..266), job 266's.
+        QCOMPARE(view.events().coveredFrom(), 267 * kMs);
         QCOMPARE(view.events().at(50).jobId, std::uint64_t{250});
 
         fixScale(view, kMs);
