@@ -25,6 +25,9 @@ namespace poollab {
 
 namespace {
 
+// The width of the band of an interval alone, as a share of the x axis.
+constexpr double kLoneBandWidth = 0.015;
+
 // Range and ticks at once, with no moment where the old interval meets the new range.
 void setAxis(QValueAxis* axis, double min, double max, double step)
 {
@@ -262,6 +265,16 @@ QList<QList<QPointF>> runsOf(const QList<QPointF>& points)
     return runs;
 }
 
+// A run of one value (its neighbours have no interval) is an area of one point, which
+// QAreaSeries does not draw: it becomes a narrow band, `halfWidth` either side of it.
+QList<QList<QPointF>> widenSingles(QList<QList<QPointF>> runs, double halfWidth)
+{
+    for (QList<QPointF>& run : runs)
+        if (run.size() == 1)
+            run = {run.front() - QPointF(halfWidth, 0), run.front() + QPointF(halfWidth, 0)};
+    return runs;
+}
+
 } // namespace
 
 void ExperimentChart::setSegments(const QList<QList<QPointF>>& lowRuns, const QList<QList<QPointF>>& highRuns,
@@ -332,7 +345,6 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
             model = QString::fromStdString(point.theory.model);
         }
     }
-    setSegments(runsOf(low), runsOf(high), runsOf(mean));
     m_theory->replace(theory);
     m_theoryName = tr("theory (%1)").arg(model);
     const QString measureName = QString::fromUtf8(measure.label);
@@ -346,6 +358,9 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     }
     const bool wholeX = !field || field->type == FieldType::Integer;
     setAxes(mean + low + high, theory, limit, wholeX);
+    // An interval alone between values without one: a band about 10 pixels wide.
+    const double lone = (m_xAxis->max() - m_xAxis->min()) * kLoneBandWidth / 2;
+    setSegments(widenSingles(runsOf(low), lone), widenSingles(runsOf(high), lone), runsOf(mean));
     if (limit)
         m_target->replace({QPointF(m_xAxis->min(), *limit), QPointF(m_xAxis->max(), *limit)});
     else
