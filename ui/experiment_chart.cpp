@@ -25,7 +25,7 @@ namespace poollab {
 
 namespace {
 
-// The width of the band of an interval alone, as a share of the x axis.
+// The width of the band of an interval alone, as a share of the swept values' span.
 constexpr double kLoneBandWidth = 0.015;
 
 // Range and ticks at once, with no moment where the old interval meets the new range.
@@ -345,6 +345,15 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
             model = QString::fromStdString(point.theory.model);
         }
     }
+    // An interval alone between values without one: a band 1.5 % of the values' span wide.
+    double x0 = 0;
+    double x1 = 0;
+    if (!result.points.empty()) {
+        x0 = result.points.front().value;
+        x1 = result.points.back().value;
+    }
+    const double lone = std::max(std::abs(x1 - x0), 1.0) * kLoneBandWidth / 2;
+    setSegments(widenSingles(runsOf(low), lone), widenSingles(runsOf(high), lone), runsOf(mean));
     m_theory->replace(theory);
     m_theoryName = tr("theory (%1)").arg(model);
     const QString measureName = QString::fromUtf8(measure.label);
@@ -358,9 +367,6 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
     }
     const bool wholeX = !field || field->type == FieldType::Integer;
     setAxes(mean + low + high, theory, limit, wholeX);
-    // An interval alone between values without one: a band about 10 pixels wide.
-    const double lone = (m_xAxis->max() - m_xAxis->min()) * kLoneBandWidth / 2;
-    setSegments(widenSingles(runsOf(low), lone), widenSingles(runsOf(high), lone), runsOf(mean));
     if (limit)
         m_target->replace({QPointF(m_xAxis->min(), *limit), QPointF(m_xAxis->max(), *limit)});
     else

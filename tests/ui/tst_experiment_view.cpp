@@ -404,8 +404,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&chart));
         chart.plot(result, findScenarioField("workers"), *findExperimentMeasure("wait.mean"), std::nullopt);
 
-        // As series: one band, 1.5 % of the x axis wide, centred on 3.
-        const double half = (chart.xAxis()->max() - chart.xAxis()->min()) * 0.015 / 2;
+        // As series: one band, 1.5 % of the values' span wide, centred on 3.
+        const double half = (5 - 1) * 0.015 / 2;
         QCOMPARE(chart.bandSegments().size(), 1u);
         QCOMPARE(chart.bandSeries()->upperSeries()->points(),
                  (QList<QPointF>{{3 - half, 55}, {3 + half, 55}}));
