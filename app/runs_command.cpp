@@ -74,7 +74,8 @@ int openStore(const Session& s, RunStore& store, bool* missing, bool useLocks = 
     if (*missing)
         return kExitDone;
     QString why;
-    const bool ok = s.verb == u"delete"_s ? store.open(path, &why) : store.openReadOnly(path, &why, useLocks);
+    const bool ok = s.verb == u"delete"_s ? store.open(path, &why, RunStore::Writing::Delete)
+                                          : store.openReadOnly(path, &why, useLocks);
     if (!ok) {
         s.err << "poollab: runs " << s.verb << ": " << why << "\n";
         return kExitFailure;

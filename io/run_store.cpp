@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <mutex>
 
 using namespace Qt::StringLiterals;
@@ -242,6 +243,8 @@ TimeMode modeFrom(const QString& text)
     return text == u"virtual"_s ? TimeMode::Virtual : TimeMode::Real;
 }
 
+const QString kReadOnlyReason = u"the file or its folder is read-only: runs cannot be saved to it"_s;
+
 // The reason SQLite gave, with what a user can do about the common ones.
 QString reasonOf(const QSqlError& e)
 {
@@ -254,8 +257,7 @@ QString reasonOf(const QSqlError& e)
         return u"the database is corrupt (%1)"_s.arg(e.databaseText());
     // A read-only file, or a folder where its -wal and -shm cannot be created.
     if ((code.toInt() & 0xff) == 8) // SQLITE_READONLY and its extended codes
-        return u"the file or its folder is read-only: runs cannot be saved to it (%1)"_s.arg(
-            e.databaseText());
+        return kReadOnlyReason + u" (%1)"_s.arg(e.databaseText());
     const QString text = e.databaseText().isEmpty() ? e.text() : e.databaseText();
     return text.isEmpty() ? u"unknown SQLite error"_s : text;
 }
@@ -444,20 +446,26 @@ bool checkExistingFile(const QString& path, QString* error)
 // Whether runs can be saved to the file: it and, unless a -wal is there already, its
 // folder (where SQLite creates the -wal and -shm) writable. SQLite would otherwise
 // open a read-only file read-only, and the run would fail only when saved.
-bool checkWritable(const QString& path, QString* error)
+// ::access, or what a test asks in its place (RunStore::setAccessForTests()).
+std::atomic<int (*)(const char*, int)> accessCheck{&::access};
+
+bool checkWritable(const QString& path, RunStore::Writing purpose, QString* error)
 {
+    const auto access = accessCheck.load();
     const QFileInfo info(path);
     const QString folder = info.absolutePath();
-    if (info.exists() && ::access(QFile::encodeName(path).constData(), W_OK) != 0) {
-        setError(error, u"%1: the file is read-only: runs cannot be saved to it (poollab runs list, show, "
-                        "export and compare read it as it is)"_s.arg(path));
+    const QString refused = purpose == RunStore::Writing::Delete ? u"runs cannot be deleted from it"_s
+                                                                 : u"runs cannot be saved to it"_s;
+    if (info.exists() && access(QFile::encodeName(path).constData(), W_OK) != 0) {
+        setError(error, u"%1: the file is read-only: %2 (poollab runs list, show, export and compare read it "
+                        "as it is)"_s.arg(path, refused));
         return false;
     }
     if (QFileInfo(folder).isDir() && !QFileInfo::exists(path + u"-wal"_s) &&
-        ::access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0) {
+        access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0) {
         setError(error, u"%1: its folder %2 is read-only, and SQLite keeps a -wal and -shm file beside "
-                        "the database: runs cannot be saved to it (poollab runs list, show, export and "
-                        "compare read it as it is)"_s.arg(path, folder));
+                        "the database: %3 (poollab runs list, show, export and compare read it as it "
+                        "is)"_s.arg(path, folder, refused));
         return false;
     }
     return true;
@@ -545,9 +553,15 @@ QString RunStore::path() const
     return m_path;
 }
 
-bool RunStore::open(const QString& path, QString* error)
+void RunStore::setAccessForTests(int (*access)(const char* path, int mode))
+{
+    accessCheck = access ? access : &::access;
+}
+
+bool RunStore::open(const QString& path, QString* error, Writing purpose)
 {
     close();
+    m_refusedAsReadOnly = false;
     if (!haveSqliteDriver(path, error))
         return false;
     const QFileInfo info(path);
@@ -559,8 +573,10 @@ bool RunStore::open(const QString& path, QString* error)
     const bool openHere = openFiles().counts.value(fileKey(path)) > 0;
     if (!openHere && info.exists() && info.size() > 0 && !checkExistingFile(path, error))
         return false;
-    if (!openHere && !checkWritable(path, error))
+    if (!openHere && !checkWritable(path, purpose, error)) {
+        m_refusedAsReadOnly = true;
         return false;
+    }
     if (!info.exists() && !QDir().mkpath(info.absolutePath())) {
         setError(error, u"%1: cannot create its folder %2"_s.arg(path, info.absolutePath()));
         return false;
@@ -629,6 +645,7 @@ bool RunStore::open(const QString& path, QString* error)
     }
     if (!ok) {
         QSqlDatabase::removeDatabase(name);
+        m_refusedAsReadOnly = why.startsWith(kReadOnlyReason); // SQLite found it read-only
         setError(error, (refused ? u"%1: %2"_s : u"%1: cannot open: %2"_s).arg(path, why));
         return false;
     }

@@ -98,9 +98,17 @@ public:
     // QStandardPaths::AppDataLocation/runs.sqlite
     static QString defaultPath();
 
+    // What open() is for, named when a read-only file or folder is refused.
+    enum class Writing { Save, Delete };
     // Opens (creating it and its folder if missing) and migrates an older schema.
     // false with *error naming the file and what is wrong.
-    bool open(const QString& path, QString* error);
+    bool open(const QString& path, QString* error, Writing purpose = Writing::Save);
+    // Whether the last open() failed because the file or its folder is read-only (it
+    // may still be read with openReadOnly()).
+    bool refusedAsReadOnly() const { return m_refusedAsReadOnly; }
+    // For tests run as root, whom no permission stops: what open() asks in place of
+    // access(2) whether the file and its folder are writable (nullptr: access(2)).
+    static void setAccessForTests(int (*access)(const char* path, int mode));
     // Opens an existing file for reading only (list, load, contains): no migration, no
     // write lock, nothing written, so a read-only file or folder reads, and a writer
     // never holds it up. The file is checked as open() checks it; an empty one (0 bytes,
@@ -137,6 +145,7 @@ private:
     QString m_path;
     QString m_fileKey; // the file as this process's registry of open runs files knows it
     bool m_readOnly = false;
+    bool m_refusedAsReadOnly = false;
     bool m_empty = false;     // read-only: a file without our tables, which holds no runs
     bool m_immutable = false; // read-only without locks: the file must stay as it was opened
     QString m_openedState;    // then its size, modification time and -wal, as opened

@@ -25,6 +25,9 @@ namespace poollab {
 
 namespace {
 
+// The width of the band of an interval alone, as a share of the swept values' span.
+constexpr double kLoneBandWidth = 0.015;
+
 // Range and ticks at once, with no moment where the old interval meets the new range.
 void setAxis(QValueAxis* axis, double min, double max, double step)
 {
@@ -262,6 +265,16 @@ QList<QList<QPointF>> runsOf(const QList<QPointF>& points)
     return runs;
 }
 
+// A run of one value (its neighbours have no interval) is an area of one point, which
+// QAreaSeries does not draw: it becomes a narrow band, `halfWidth` either side of it.
+QList<QList<QPointF>> widenSingles(QList<QList<QPointF>> runs, double halfWidth)
+{
+    for (QList<QPointF>& run : runs)
+        if (run.size() == 1)
+            run = {run.front() - QPointF(halfWidth, 0), run.front() + QPointF(halfWidth, 0)};
+    return runs;
+}
+
 } // namespace
 
 void ExperimentChart::setSegments(const QList<QList<QPointF>>& lowRuns, const QList<QList<QPointF>>& highRuns,
@@ -332,7 +345,15 @@ void ExperimentChart::plot(const ExperimentResult& result, const ScenarioField* 
             model = QString::fromStdString(point.theory.model);
         }
     }
-    setSegments(runsOf(low), runsOf(high), runsOf(mean));
+    // An interval alone between values without one: a band 1.5 % of the values' span wide.
+    double x0 = 0;
+    double x1 = 0;
+    if (!result.points.empty()) {
+        x0 = result.points.front().value;
+        x1 = result.points.back().value;
+    }
+    const double lone = std::max(std::abs(x1 - x0), 1.0) * kLoneBandWidth / 2;
+    setSegments(widenSingles(runsOf(low), lone), widenSingles(runsOf(high), lone), runsOf(mean));
     m_theory->replace(theory);
     m_theoryName = tr("theory (%1)").arg(model);
     const QString measureName = QString::fromUtf8(measure.label);

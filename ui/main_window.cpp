@@ -540,7 +540,7 @@ void MainWindow::setRunsDatabase(const QString& path)
 {
     delete m_recorder;
     m_recorder = nullptr;
-    if (!m_runs->openStore(path))
+    if (!m_runs->openStore(path) || m_runs->isReadOnly()) // read-only: browsed, not recorded into
         return;
     m_recorder = new RunRecorder(this);
     connect(m_recorder, &RunRecorder::opened, this, [this](bool ok, const QString& error) {

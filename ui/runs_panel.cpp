@@ -129,7 +129,9 @@ public:
     {
         Qt::ItemFlags f = QAbstractTableModel::flags(index);
         if (index.column() == Name)
-            f |= Qt::ItemIsEditable | Qt::ItemIsUserCheckable;
+            f |= Qt::ItemIsUserCheckable;
+        if (index.column() == Name && !m_panel->isReadOnly()) // a read-only database is not renamed
+            f |= Qt::ItemIsEditable;
         return f;
     }
 
@@ -313,6 +315,10 @@ void RunsPanel::updateActions()
     const bool one = m_store.isOpen() && id != 0;
     for (QAction* a : std::as_const(m_actions))
         a->setEnabled(one);
+    if (m_store.isReadOnly()) { // read, not written: neither renamed nor deleted from
+        m_actions.value(QStringLiteral("rename"))->setEnabled(false);
+        m_actions.value(QStringLiteral("delete"))->setEnabled(false);
+    }
     m_actions.value(QStringLiteral("baseline"))
         ->setText(one && id == m_baseline ? tr("Unpin baseline") : tr("Pin baseline"));
 }
@@ -333,10 +339,21 @@ bool RunsPanel::openStore(const QString& path)
     setSaveResult(0, {});
     QString error;
     if (!m_store.open(path, &error)) {
-        setUnavailable(error);
-        return false;
+        // A read-only file or folder is still listed, overlaid, compared and exported
+        // from; it only keeps no runs.
+        QString readError;
+        if (!m_store.refusedAsReadOnly() || !m_store.openReadOnly(path, &readError)) {
+            setUnavailable(readError.isEmpty() ? error : readError); // why it cannot be read either
+            return false;
+        }
+        m_reason->setText(
+            tr("The runs database is read-only: runs are not recorded, and cannot be renamed or "
+               "deleted (%1)")
+                .arg(error));
+        m_reason->show();
+    } else {
+        m_reason->hide();
     }
-    m_reason->hide();
     m_content->setEnabled(true);
     refresh();
     return true;
@@ -427,6 +444,8 @@ const StoredRun* RunsPanel::loaded(std::int64_t id)
 
 bool RunsPanel::renameRun(std::int64_t id, const QString& name)
 {
+    if (m_store.isReadOnly())
+        return fail(tr("Run %1: the runs database is read-only").arg(id));
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
         return fail(tr("Run %1: a name is needed").arg(id));
@@ -442,6 +461,8 @@ bool RunsPanel::renameRun(std::int64_t id, const QString& name)
 
 bool RunsPanel::removeRun(std::int64_t id)
 {
+    if (m_store.isReadOnly())
+        return fail(tr("Run %1: the runs database is read-only").arg(id));
     QString error;
     if (!m_store.remove(id, &error))
         return fail(error);

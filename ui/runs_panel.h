@@ -37,11 +37,14 @@ public:
     ~RunsPanel() override;
 
     // Opens the database and lists it; when it cannot (not a PoolLab database, corrupt,
-    // newer schema, unreadable), the panel is disabled and says why.
+    // newer schema, unreadable), the panel is disabled and says why. A read-only one is
+    // opened read-only (isReadOnly()): listed, with a line saying runs are not kept.
     bool openStore(const QString& path);
     // Disabled, saying why (no database given, or it could not be opened).
     void setUnavailable(const QString& reason);
     bool isStoreOpen() const { return m_store.isOpen(); }
+    // Opened read-only (the file or its folder is): listed, never written.
+    bool isReadOnly() const { return m_store.isOpen() && m_store.isReadOnly(); }
     QString storePath() const { return m_store.path(); }
     QString reason() const;
     // Lists the database again (after a run was recorded by another connection).

@@ -371,6 +371,77 @@ private slots:
         QCOMPARE(chart.meanSeries()->count(), 4);
     }
 
+    void anIntervalAloneIsDrawn_data()
+    {
+        QTest::addColumn<bool>("meansAround"); // the values around it have a mean, else nothing
+        QTest::newRow("alone") << false;
+        QTest::newRow("between means") << true;
+    }
+    // A sweep whose middle value alone has an interval: its band, one point, is drawn
+    // as a narrow band about it (a QAreaSeries of one point draws nothing), and its
+    // mean, alone too when nothing is observed around it, as a marker.
+    void anIntervalAloneIsDrawn()
+    {
+        QFETCH(bool, meansAround);
+        const double none = std::numeric_limits<double>::quiet_NaN();
+        const std::size_t m = indexOf("wait.mean");
+        ExperimentResult result;
+        for (int x = 1; x <= 5; ++x) {
+            ExperimentPoint p;
+            p.value = x;
+            p.runs.resize(3);
+            p.estimates.resize(experimentMeasures().size());
+            if (x == 3)
+                p.estimates[m] = Estimate{45, {35, 55}, 3, 0};
+            else
+                p.estimates[m] =
+                    meansAround ? Estimate{44, {none, none}, 2, 1} : Estimate{none, {none, none}, 0, 3};
+            result.points.push_back(p);
+        }
+        ExperimentChart chart;
+        chart.resize(900, 500);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.plot(result, findScenarioField("workers"), *findExperimentMeasure("wait.mean"), std::nullopt);
+
+        // As series: one band, 1.5 % of the values' span wide, centred on 3.
+        const double half = (5 - 1) * 0.015 / 2;
+        QCOMPARE(chart.bandSegments().size(), 1u);
+        QCOMPARE(chart.bandSeries()->upperSeries()->points(),
+                 (QList<QPointF>{{3 - half, 55}, {3 + half, 55}}));
+        QCOMPARE(chart.bandSeries()->lowerSeries()->points(),
+                 (QList<QPointF>{{3 - half, 35}, {3 + half, 35}}));
+        QCOMPARE(chart.meanSegments().size(), 1u);
+        QCOMPARE(chart.meanSeries()->points(),
+                 meansAround ? (QList<QPointF>{{1, 44}, {2, 44}, {3, 45}, {4, 44}, {5, 44}})
+                             : (QList<QPointF>{{3, 45}}));
+
+        // As pixels: the band's colour between the interval's low and the mean at 3, and
+        // not beside it; the mean's marker at (3, 45).
+        chart.view()->viewport()->repaint();
+        QApplication::processEvents();
+        const QImage image = chart.view()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        if (!qEnvironmentVariableIsEmpty("POOLLAB_LONE_PNG"))
+            image.save(qEnvironmentVariable("POOLLAB_LONE_PNG").arg(QLatin1String(QTest::currentDataTag())));
+        QChart* c = chart.chart();
+        const auto at = [&](double x, double y) {
+            return chart.view()->mapFromScene(c->mapToScene(c->mapToPosition(QPointF(x, y))));
+        };
+        // 1 to 3 pixels right of x = 3, from 36 to 41 (the marker's radius is 4 pixels):
+        // the band's fill (over the background) but for a grid line; none of it at 2.5.
+        const QRect band(at(3, 41) + QPoint(1, 0), at(3, 36) + QPoint(3, 0)); // beside the grid line at 3
+        QVERIFY(band.height() > 10);
+        const QRgb fill = image.pixel(at(3, 38) + QPoint(2, 0));
+        QVERIFY2(fill != image.pixel(at(2.5, 38)), "the band's fill is not the background");
+        const int filled = test::pixelsNear(image, band, fill, 6);
+        QVERIFY2(filled >= band.width() * (band.height() - 2),
+                 qPrintable(QStringLiteral("%1 of %2x%3").arg(filled).arg(band.width()).arg(band.height())));
+        QCOMPARE(test::pixelsNear(image, band.translated(at(2.5, 0).x() - at(3, 0).x(), 0), fill, 6), 0);
+        const QRgb line = chart.meanSeries()->pen().color().rgb();
+        const QPoint mean = at(3, 45);
+        QVERIFY(test::pixelsNear(image, QRect(mean - QPoint(3, 3), mean + QPoint(3, 3)), line) > 10);
+    }
+
     void noValueMeetingTheTargetIsSaidPlainly()
     {
         ExperimentView view;

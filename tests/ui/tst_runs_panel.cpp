@@ -28,6 +28,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace poollab;
 
 namespace {
@@ -131,6 +134,27 @@ struct TwoRuns
         }
         w.setRunsDatabase(path);
     }
+};
+
+// access(2) as a user who is neither the owner nor in the group would be answered,
+// from the permission bits: root, who runs the tests, passes every check. Only
+// writing (W_OK, with X_OK for a folder) is asked.
+int accessAsOthers(const char* path, int mode)
+{
+    struct stat st
+    {};
+    if (::stat(path, &st) != 0)
+        return -1;
+    const bool allowed =
+        (!(mode & W_OK) || (st.st_mode & S_IWOTH)) && (!(mode & X_OK) || (st.st_mode & S_IXOTH));
+    return allowed ? 0 : -1;
+}
+
+// While it lives, RunStore::open() asks accessAsOthers().
+struct AccessAsOthers
+{
+    AccessAsOthers() { RunStore::setAccessForTests(&accessAsOthers); }
+    ~AccessAsOthers() { RunStore::setAccessForTests(nullptr); }
 };
 
 } // namespace
@@ -721,6 +745,101 @@ private slots:
         QVERIFY(w.controller()->start());
         QTRY_VERIFY(w.controller()->isFinished());
         QCOMPARE(readAll(path), junk);
+    }
+
+    void readOnlyDatabaseIsBrowsed_data()
+    {
+        QTest::addColumn<bool>("folder"); // the folder read-only, else the file (chmod 444)
+        QTest::newRow("file 444") << false;
+        QTest::newRow("folder 555") << true;
+    }
+    // A database handed out read-only: the Runs tab lists it, overlays, compares and
+    // exports its runs, says that it is read-only and runs are not recorded, renames
+    // and deletes nothing, and a finished run writes nothing beside it.
+    void readOnlyDatabaseIsBrowsed()
+    {
+        QFETCH(bool, folder);
+        QTemporaryDir home;
+        const QString dir = home.filePath(QStringLiteral("handed-out"));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/runs.sqlite");
+        std::int64_t a = 0;
+        std::int64_t b = 0;
+        {
+            RunStore store;
+            QString error;
+            QVERIFY2(store.open(path, &error), qPrintable(error));
+            a = store.save(storedRun(QStringLiteral("twenty"), 20, 40, 30, 250), &error);
+            b = store.save(storedRun(QStringLiteral("forty"), 40, 80, 15, 125), &error);
+            QVERIFY2(a && b, qPrintable(error));
+        }
+        // Writable by anyone but the one locked: the message names that one.
+        const QFile::Permissions all = QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                       QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther;
+        const QFile::Permissions search = QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther;
+        QVERIFY(QFile::setPermissions(path, all));
+        QVERIFY(QFile::setPermissions(dir, all | search));
+        const QString locked = folder ? dir : path;
+        const QFile::Permissions writable = QFile::permissions(locked);
+        QVERIFY(QFile::setPermissions(
+            locked, folder ? QFile::ReadOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther
+                           : QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        const QByteArray bytes = readAll(path);
+        MainWindow w(hooks());
+        {
+            const AccessAsOthers asOthers;
+            w.setRunsDatabase(path);
+        }
+        RunsPanel* p = w.runs();
+        QVERIFY2(p->isStoreOpen(), qPrintable(p->reason()));
+        QVERIFY(p->isReadOnly());
+        QVERIFY(p->table()->isEnabled());
+        QCOMPARE(p->runs().size(), std::size_t{2});
+        const QString why =
+            folder ? QStringLiteral("%1: its folder %2 is read-only, and SQLite keeps a -wal and "
+                                    "-shm file beside the database: runs cannot be saved to it")
+                         .arg(path, dir)
+                   : QStringLiteral("%1: the file is read-only: runs cannot be saved to it").arg(path);
+        auto* reason = p->findChild<QLabel*>(QStringLiteral("runsReason"));
+        QVERIFY(reason && reason->isVisibleTo(p));
+        QVERIFY2(
+            reason->text().startsWith(QStringLiteral("The runs database is read-only: runs are not recorded, "
+                                                     "and cannot be renamed or deleted (") +
+                                      why),
+            qPrintable(reason->text()));
+        // Overlaid, compared and exported as a writable one is.
+        QVERIFY(p->setOverlaid(b, true));
+        QCOMPARE(p->overlays().size(), std::size_t{1});
+        p->setBaseline(a);
+        QVERIFY(p->comparison()->rowCount() > 0);
+        QCOMPARE(p->comparison()->horizontalHeaderItem(2)->text(), QStringLiteral("run %1").arg(b));
+        const QString csv = home.filePath(QStringLiteral("a.csv"));
+        QVERIFY2(p->exportRunCsv(a, csv), qPrintable(p->lastError()));
+        const StoredRun expected = storedRun(QStringLiteral("twenty"), 20, 40, 30, 250);
+        QCOMPARE(readAll(csv), timeSeriesToCsv(expected.samples, expected.startUnixS));
+        // Neither renamed nor deleted, from the actions, the cell or the calls.
+        p->table()->selectRow(
+            p->visibleRuns()->mapFromSource(p->visibleRuns()->sourceModel()->index(rowOf(p, a), 0)).row());
+        QVERIFY(p->action(QStringLiteral("export"))->isEnabled());
+        QVERIFY(p->action(QStringLiteral("reopen"))->isEnabled());
+        QVERIFY(!p->action(QStringLiteral("rename"))->isEnabled());
+        QVERIFY(!p->action(QStringLiteral("delete"))->isEnabled());
+        const QModelIndex name = p->visibleRuns()->sourceModel()->index(rowOf(p, a), 0);
+        QVERIFY(!(name.flags() & Qt::ItemIsEditable));
+        QVERIFY(name.flags() & Qt::ItemIsUserCheckable);
+        QVERIFY(!p->renameRun(a, QStringLiteral("renamed")));
+        QCOMPARE(p->lastError(), QStringLiteral("Run %1: the runs database is read-only").arg(a));
+        QVERIFY(!p->removeRun(a));
+        QCOMPARE(p->runs().size(), std::size_t{2});
+        // A finished run is not recorded: nothing written, no -wal beside it.
+        w.setScenario(quickBurst());
+        w.controller()->setPace(0);
+        QVERIFY(w.controller()->start());
+        QTRY_VERIFY(w.controller()->isFinished());
+        QCOMPARE(p->runs().size(), std::size_t{2});
+        QCOMPARE(readAll(path), bytes);
+        QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("runs.sqlite")});
+        QVERIFY(QFile::setPermissions(locked, writable)); // so that the folder can be removed
     }
 
     // Not a check: makes the README's pictures of two runs overlaid (the charts, then
