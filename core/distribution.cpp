@@ -2,6 +2,7 @@
 #include "core/distribution.h"
 
 #include "core/duration.h"
+#include "core/trim.h"
 
 #include <algorithm>
 #include <charconv>
@@ -16,18 +17,9 @@ namespace {
 constexpr double kMaxSigma = 4.0; // lognormal: e^(4 sigma) already spans ~9 decades
 constexpr Nanos kMaxParamNs = 3600 * kSecond;
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::optional<double> parseNumber(std::string_view text)
 {
-    text = trim(text);
+    text = trimBlanks(text);
     double v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v))
@@ -126,7 +118,7 @@ std::optional<LatencyDistribution> LatencyDistribution::parse(std::string_view s
             *error = "latency '" + std::string(spec) + "': " + why + "; accepted forms: " + acceptedForms();
         return std::nullopt;
     };
-    const std::string_view text = trim(spec);
+    const std::string_view text = trimBlanks(spec);
     if (text.empty())
         return fail("empty");
 
@@ -141,13 +133,13 @@ std::optional<LatencyDistribution> LatencyDistribution::parse(std::string_view s
     }
     if (text.back() != ')')
         return fail("missing ')'");
-    std::string name(trim(text.substr(0, open)));
+    std::string name(trimBlanks(text.substr(0, open)));
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
     std::vector<std::string_view> args;
     std::string_view inner = text.substr(open + 1, text.size() - open - 2);
     for (;;) {
         const std::size_t comma = inner.find(',');
-        args.push_back(trim(inner.substr(0, comma)));
+        args.push_back(trimBlanks(inner.substr(0, comma)));
         if (comma == std::string_view::npos)
             break;
         inner.remove_prefix(comma + 1);

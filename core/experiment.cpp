@@ -3,6 +3,7 @@
 
 #include "core/duration.h"
 #include "core/scenario_fields.h"
+#include "core/trim.h"
 #include "core/virtual_engine.h"
 
 #include <algorithm>
@@ -101,15 +102,6 @@ std::string measureKeys()
     return keys;
 }
 
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // A whole plain decimal number ("2.5", "100", "1e3"); no sign, no unit.
 std::optional<double> parseNumber(std::string_view text)
 {
@@ -135,7 +127,7 @@ std::pair<std::string_view, std::string_view> splitUnit(std::string_view text)
             ((text[i] == '-' || text[i] == '+') && i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E'))))
         ++i;
     // "1e" followed by no digit: the 'e' belongs to nothing; let the number fail.
-    return {text.substr(0, i), trimmed(text.substr(i))};
+    return {text.substr(0, i), trimBlanks(text.substr(i))};
 }
 
 // The limit of a target in its measure's unit, or an error.
@@ -229,7 +221,7 @@ std::string allowedRange(const ScenarioField& f)
 // One value as typed, in the field's unit (Duration: seconds), or an error.
 bool parseSweepValue(const ScenarioField& f, std::string_view text, double& value, std::string& error)
 {
-    text = trimmed(text);
+    text = trimBlanks(text);
     if (f.type == FieldType::Duration) {
         const auto ns = parseDuration(text);
         if (!ns) {
@@ -286,11 +278,11 @@ bool expandRange(const ScenarioField& f, std::string_view spec, std::vector<doub
         !parseSweepValue(f, parts[2], step, error))
         return false;
     if (step <= 0) {
-        error = "the step " + quote(trimmed(parts[2])) + " must be above 0";
+        error = "the step " + quote(trimBlanks(parts[2])) + " must be above 0";
         return false;
     }
     if (to < from) {
-        error = "FROM " + quote(trimmed(parts[0])) + " is above TO " + quote(trimmed(parts[1])) +
+        error = "FROM " + quote(trimBlanks(parts[0])) + " is above TO " + quote(trimBlanks(parts[1])) +
                 "; give them in rising order";
         return false;
     }
@@ -319,7 +311,7 @@ bool readSweepValues(const ScenarioField& f, std::string_view spec, std::vector<
         const std::string_view item =
             spec.substr(start, comma == std::string_view::npos ? comma : comma - start);
         double v = 0;
-        if (trimmed(item).empty()) {
+        if (trimBlanks(item).empty()) {
             error = quote(spec) + " has an empty value; give FROM:TO:STEP or v1,v2,...";
             return false;
         }
@@ -547,14 +539,14 @@ Estimate estimate(std::span<const double> values)
 
 bool parseTarget(std::string_view text, Target& out, std::string& error)
 {
-    const std::string_view all = trimmed(text);
+    const std::string_view all = trimBlanks(text);
     const std::size_t op = all.find_first_of("<>");
     if (op == std::string_view::npos) {
         error = quote(all) +
                 " is not MEASURE<VALUE or MEASURE>VALUE; e.g. wait.mean<100ms, total.p99<2s, loss<1%";
         return false;
     }
-    const std::string_view key = trimmed(all.substr(0, op));
+    const std::string_view key = trimBlanks(all.substr(0, op));
     std::string_view rest = all.substr(op + 1);
     if (!rest.empty() && rest.front() == '=')
         rest.remove_prefix(1); // "<=" reads as "<": an interval is never exactly on the limit
@@ -563,7 +555,7 @@ bool parseTarget(std::string_view text, Target& out, std::string& error)
         error = "unknown measure " + quote(key) + "; allowed: " + measureKeys();
         return false;
     }
-    const std::string_view limitText = trimmed(rest);
+    const std::string_view limitText = trimBlanks(rest);
     if (limitText.empty()) {
         error = quote(all) + " has no value after '" + all[op] + "'; e.g. " + m->key + all[op] +
                 (std::string_view(m->unit) == "ms" ? "100ms" : "0.5");
@@ -580,13 +572,13 @@ bool parseTarget(std::string_view text, Target& out, std::string& error)
 
 bool parseSweep(std::string_view text, Sweep& out, std::string& error)
 {
-    const std::string_view all = trimmed(text);
+    const std::string_view all = trimBlanks(text);
     const std::size_t eq = all.find('=');
     if (eq == std::string_view::npos) {
         error = quote(all) + " is not FIELD=FROM:TO:STEP or FIELD=v1,v2,...; e.g. workers=1:20:1";
         return false;
     }
-    std::string key(trimmed(all.substr(0, eq)));
+    std::string key(trimBlanks(all.substr(0, eq)));
     std::replace(key.begin(), key.end(), '-', '_'); // the flag's spelling works too
     const ScenarioField* f = findScenarioField(key);
     if (!f || !sweepable(*f)) {
@@ -597,7 +589,7 @@ bool parseSweep(std::string_view text, Sweep& out, std::string& error)
         return false;
     }
     std::vector<double> values;
-    if (!readSweepValues(*f, trimmed(all.substr(eq + 1)), values, error)) {
+    if (!readSweepValues(*f, trimBlanks(all.substr(eq + 1)), values, error)) {
         error = std::string(f->key) + ": " + error;
         return false;
     }
