@@ -44,8 +44,6 @@ template <typename F> void spinUntil(F&& done)
     }
 }
 
-constexpr std::size_t kEventBatch = kAttemptEventBatch; // see attempt_event.h
-
 // Worker-owned counters have a single writer, so a plain store of load + 1 is enough;
 // release pairs with the snapshot's acquire loads.
 inline void bump(std::atomic<std::uint64_t>& counter)
@@ -541,7 +539,7 @@ void Pool::workerMain(int slotIndex, std::stop_token stop)
     Rules rules;
     slot.timeline.reset(now());
     if (m_attemptLog && !slot.pendingEvents)
-        slot.pendingEvents.reset(new AttemptEvent[kEventBatch]);
+        slot.pendingEvents.reset(new AttemptEvent[kAttemptEventBatch]);
 
     m_looking.fetch_add(1, std::memory_order_seq_cst);
     {
@@ -852,7 +850,8 @@ Pool::AttemptRun Pool::runMeasured(WorkerSlot& slot, HistogramShard& shard, cons
         busy = std::max<Nanos>(0, end - busyFrom);
         slot.timeline.finish(finished ? start + work : end, end);
     } else {
-        service = finished ? std::max<Nanos>(0, actualEnd - began) : 0;
+        // A cancelled attempt still ran from when it began until it stopped.
+        service = std::max<Nanos>(0, actualEnd - began);
         end = finished ? start + service : actualEnd;
         busy = service;
         slot.timeline.finish(end, actualEnd);
@@ -895,7 +894,7 @@ void Pool::logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint
     for (Nanos* t : {&e.planned, &e.submitted, &e.enqueued, &e.taken, &e.started, &e.ended})
         *t -= runStart;
     slot.pendingEvents[slot.pendingCount++] = e;
-    if (slot.pendingCount == kEventBatch)
+    if (slot.pendingCount == kAttemptEventBatch)
         flushEvents(slot);
 }
 

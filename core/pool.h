@@ -182,7 +182,7 @@ private:
     // Queues the attempt's event for the log, its times made consistent (see the definition).
     void logAttempt(WorkerSlot& slot, int slotIndex, const Job& job, std::uint32_t attempt, Nanos begun,
                     Nanos busyFrom, Nanos end, AttemptEnd how);
-    // Pushes the worker's queued events to the log: when kEventBatch are queued, and
+    // Pushes the worker's queued events to the log: when kAttemptEventBatch are queued, and
     // before the worker waits (for a job, a token, its job's work) or leaves, so an
     // event reaches readers late only while its worker runs empty jobs back to back.
     // A worker holding events stays counted in m_running, so every event is in the
